@@ -1,0 +1,192 @@
+"""The ``govkg`` command line: each command parses options, calls the library and picks the exit
+code (0 success or conforms, 1 the data does not conform or a check found rows, 2 could not load
+or run).  No traceback reaches the user."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from govkg import __version__
+from govkg.errors import EXIT_ERROR, EXIT_PROBLEMS, GovkgError, ParameterError
+from govkg.load import open_project
+from govkg.output import FORMATS, format_rows, format_triples
+from govkg.project import ROOT_ENV, find_project
+from govkg.queries import catalogue, find_query, run_query
+from govkg.stats import graph_stats
+from govkg.validate import validate_store
+
+
+class GovkgGroup(click.Group):
+    """A group that turns every error into one line on stderr and an exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except GovkgError as error:
+            click.echo(f"Error: {error}", err=True)
+            ctx.exit(error.exit_code)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as error:  # a bug: say so in one line, never a traceback
+            click.echo(f"Error: internal error ({type(error).__name__}): {error}", err=True)
+            ctx.exit(EXIT_ERROR)
+
+
+def output_option(choices: tuple[str, ...] = FORMATS, default: str = "table") -> Callable:
+    """The shared ``--format`` option of every command that prints rows."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(choices),
+        default=default,
+        show_default=True,
+        help="Output format.",
+    )
+
+
+@click.group(cls=GovkgGroup)
+@click.version_option(__version__, prog_name="govkg")
+@click.option(
+    "--root",
+    envvar=ROOT_ENV,
+    type=click.Path(file_okay=False),
+    help=f"The govkg checkout (default: found upwards from here; env {ROOT_ENV}).",
+)
+@click.pass_context
+def cli(ctx: click.Context, root: str | None) -> None:
+    """govkg: a knowledge graph of states, summits and commitments in international AI governance.
+
+    Exit codes: 0 success, 1 the data does not conform or a check found problems,
+    2 could not load or run.
+
+    \b
+    Example:
+        govkg validate
+    """
+    ctx.obj = root
+
+
+@cli.command()
+@output_option(("text", "json", "turtle"), default="text")
+@click.pass_obj
+def validate(root: str | None, fmt: str) -> None:
+    """Validate the ontology and graph against the SHACL shapes.
+
+    Prints each problem with its graph file, resource, property and message; exits 0 when the
+    graph conforms (warnings allowed), 1 on violations, 2 when a file cannot be loaded.
+
+    \b
+    Example:
+        govkg validate --format json
+    """
+    project, store = open_project(root)
+    report = validate_store(store, project)
+    text = {"text": report.to_text, "json": report.to_json, "turtle": report.to_turtle}[fmt]()
+    click.echo(text.rstrip("\n"))
+    sys.exit(0 if report.conforms else EXIT_PROBLEMS)
+
+
+def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
+    params = {}
+    for item in values:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise ParameterError(f"--param {item!r}: expected NAME=VALUE")
+        params[name.strip()] = value
+    return params
+
+
+@cli.command()
+@click.argument("name_or_file")
+@click.option(
+    "--param",
+    "-p",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Bind a query parameter (repeatable).",
+)
+@output_option()
+@click.pass_obj
+def query(root: str | None, name_or_file: str, params: tuple[str, ...], fmt: str) -> None:
+    """Run a catalogue query by name, or a .rq file.
+
+    Parameters are bound as RDF terms, never pasted into the query. A query in
+    queries/checks/ exits 1 when it returns rows.
+
+    \b
+    Example:
+        govkg query stances-on-instrument -p instrument=instrument:paris-statement-2025
+    """
+    project, store = open_project(root)
+    chosen = find_query(project, name_or_file)
+    result = run_query(store, chosen, _parse_params(params))
+    if result.kind == "ask":
+        click.echo("true" if result.boolean else "false")
+    elif result.kind == "graph":
+        click.echo(format_triples(result.triples).rstrip("\n"))
+    else:
+        click.echo(format_rows(result.variables, result.rows, fmt), nl=False)
+    if chosen.kind == "check" and result.rows:
+        sys.exit(EXIT_PROBLEMS)
+
+
+@cli.command("queries")
+@output_option()
+@click.pass_obj
+def list_queries(root: str | None, fmt: str) -> None:
+    """List the query catalogue: name, kind, title and parameters.
+
+    \b
+    Example:
+        govkg queries --format csv
+    """
+    project = find_project(root)
+    rows = [
+        (
+            q.name,
+            q.kind,
+            q.title,
+            " ".join(
+                f"{p.name}={p.default if p.default is not None else '(required)'}"
+                for p in q.parameters
+            ),
+        )
+        for q in catalogue(project)
+    ]
+    click.echo(format_rows(["name", "kind", "title", "parameters"], rows, fmt), nl=False)
+
+
+@cli.command()
+@output_option(("table", "json"))
+@click.pass_obj
+def stats(root: str | None, fmt: str) -> None:
+    """Show the size of the graph: triples per file, instances per class, facts per source.
+
+    \b
+    Example:
+        govkg stats --format json
+    """
+    _project, store = open_project(root)
+    figures = graph_stats(store)
+    if fmt == "json":
+        click.echo(json.dumps(figures.__dict__, indent=2, ensure_ascii=False))
+        return
+    click.echo(f"triples: {figures.triples}\n")
+    for title, headers, rows in (
+        ("files", ["file", "triples"], figures.per_file),
+        ("classes", ["class", "instances"], figures.per_class),
+        ("sources", ["source", "title", "facts"], figures.sources),
+    ):
+        click.echo(f"{title}:")
+        click.echo(format_rows(headers, rows, "table"))
+
+
+def main() -> None:
+    """The console-script entry point."""
+    cli(prog_name="govkg")

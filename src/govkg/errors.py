@@ -1,0 +1,41 @@
+"""govkg's errors.  Each prints as one line that says where and what; each carries its exit code.
+
+Exit codes are a contract: 0 success or conforms, 1 the data does not conform or a check found
+problems, 2 could not load or run.
+"""
+
+from __future__ import annotations
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+EXIT_ERROR = 2
+
+
+class GovkgError(Exception):
+    """Base of every error govkg reports to a user; ``str(error)`` is the one line to print."""
+
+    exit_code = EXIT_ERROR
+
+
+class LoadError(GovkgError):
+    """A file could not be read or parsed."""
+
+    def __init__(self, path: str, message: str, line: int | None = None, column: int | None = None):
+        self.path = path
+        self.line = line
+        self.column = column
+        self.message = message
+        where = path if line is None else f"{path}:{line}" + (f":{column}" if column else "")
+        super().__init__(f"{where}: {message}")
+
+
+class QueryError(GovkgError):
+    """A query could not be found, parsed or run."""
+
+
+class ParameterError(GovkgError):
+    """A query parameter is unknown, missing or has a value of the wrong kind."""
+
+
+class StoreError(GovkgError):
+    """The store could not be opened or answered with an error."""

@@ -1,0 +1,111 @@
+"""Every IRI base and prefix govkg uses, defined once.
+
+Ontology terms live under ``https://w3id.org/govkg/ontology#`` (prefix ``gk:``); data resources live
+under ``https://w3id.org/govkg/id/`` with a readable slug per kind (``id/state/USA``,
+``id/event/reaim-2026``).  Each kind of data resource has its own prefix so that Turtle files and
+SPARQL queries can write ``state:USA`` instead of the full IRI.
+"""
+
+from __future__ import annotations
+
+from rdflib import Namespace
+from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SDO, SKOS, TIME, XSD
+
+ONTOLOGY_IRI = "https://w3id.org/govkg/ontology"
+DATA_BASE = "https://w3id.org/govkg/id/"
+GRAPH_BASE = "https://w3id.org/govkg/graph/"
+
+GK = Namespace(ONTOLOGY_IRI + "#")
+ID = Namespace(DATA_BASE)
+ORG = Namespace("http://www.w3.org/ns/org#")
+WD = Namespace("http://www.wikidata.org/entity/")
+SH = Namespace("http://www.w3.org/ns/shacl#")
+
+#: The kinds of data resource, each a path segment under ``DATA_BASE`` and a Turtle/SPARQL prefix.
+DATA_KINDS: tuple[str, ...] = (
+    "state",
+    "org",
+    "person",
+    "post",
+    "role",
+    "place",
+    "event",
+    "series",
+    "instrument",
+    "principle",
+    "stance",
+    "attendance",
+    "claim",
+    "quote",
+    "dialogue",
+    "action",
+    "tension",
+    "source",
+    "model",
+    "stance-kind",
+    "theme",
+    "position",
+    "counted",
+    "status",
+    "scheme",
+)
+
+
+def data_prefix(kind: str) -> str:
+    """The prefix name used for a kind of data resource (``stance-kind`` → ``stancekind``)."""
+    return kind.replace("-", "")
+
+
+def data_namespace(kind: str) -> Namespace:
+    """The namespace of one kind of data resource, e.g. ``data_namespace("state")["USA"]``."""
+    if kind not in DATA_KINDS:
+        raise KeyError(f"unknown kind of data resource: {kind}")
+    return Namespace(f"{DATA_BASE}{kind}/")
+
+
+#: Prefix name → namespace IRI, for Turtle output, SPARQL queries and compact display.
+PREFIXES: dict[str, str] = {
+    "gk": str(GK),
+    "id": DATA_BASE,
+    **{data_prefix(kind): f"{DATA_BASE}{kind}/" for kind in DATA_KINDS},
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "owl": str(OWL),
+    "xsd": str(XSD),
+    "skos": str(SKOS),
+    "dcterms": str(DCTERMS),
+    "prov": str(PROV),
+    "schema": str(SDO),
+    "foaf": str(FOAF),
+    "time": str(TIME),
+    "org": str(ORG),
+    "wd": str(WD),
+    "sh": str(SH),
+}
+
+
+def sparql_prologue() -> str:
+    """``PREFIX`` declarations for every prefix in :data:`PREFIXES`."""
+    return "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in PREFIXES.items())
+
+
+def compact(iri: str) -> str:
+    """Shorten an IRI with the longest matching prefix (``state:USA``); unchanged if none fits."""
+    best = ""
+    for name, base in PREFIXES.items():
+        if iri.startswith(base) and len(base) > len(PREFIXES.get(best, "")):
+            local = iri[len(base) :]
+            if local and "/" not in local and "#" not in local:
+                best = name
+    return f"{best}:{iri[len(PREFIXES[best]) :]}" if best else iri
+
+
+def expand(name: str) -> str:
+    """Expand ``prefix:local`` to a full IRI; a full IRI (or ``<IRI>``) is returned unchanged."""
+    text = name.strip()
+    if text.startswith("<") and text.endswith(">"):
+        return text[1:-1]
+    prefix, sep, local = text.partition(":")
+    if sep and prefix in PREFIXES and not local.startswith("//"):
+        return PREFIXES[prefix] + local
+    return text

@@ -1,0 +1,82 @@
+"""Where a govkg checkout keeps its files: ``ontology/``, ``graph/`` and ``queries/``."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from govkg.errors import LoadError
+
+ROOT_ENV = "GOVKG_ROOT"
+SHAPES_NAME = "shapes"
+
+
+@dataclass(frozen=True)
+class Project:
+    """The files of one govkg checkout, found from its root folder."""
+
+    root: Path
+
+    @property
+    def ontology_dir(self) -> Path:
+        return self.root / "ontology"
+
+    @property
+    def graph_dir(self) -> Path:
+        return self.root / "graph"
+
+    @property
+    def queries_dir(self) -> Path:
+        return self.root / "queries"
+
+    def ontology_files(self) -> list[Path]:
+        """The ontology and its vocabularies: every ``ontology/*.ttl`` except the shapes."""
+        return [p for p in _turtle_files(self.ontology_dir) if not _is_shapes(p, self.ontology_dir)]
+
+    def shapes_files(self) -> list[Path]:
+        """``ontology/shapes.ttl`` and every Turtle file under ``ontology/shapes/``."""
+        return [p for p in _turtle_files(self.ontology_dir) if _is_shapes(p, self.ontology_dir)]
+
+    def graph_files(self) -> list[Path]:
+        """Every Turtle file under ``graph/``, sorted."""
+        return _turtle_files(self.graph_dir)
+
+    def data_files(self) -> list[Path]:
+        """What goes into the store: the ontology, its vocabularies and the graph."""
+        return self.ontology_files() + self.graph_files()
+
+    def relative(self, path: Path) -> str:
+        """A path as shown to users: relative to the root where possible."""
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return str(path)
+
+
+def _turtle_files(folder: Path) -> list[Path]:
+    return sorted(folder.rglob("*.ttl")) if folder.is_dir() else []
+
+
+def _is_shapes(path: Path, ontology_dir: Path) -> bool:
+    parts = path.relative_to(ontology_dir).parts
+    return parts[0] == SHAPES_NAME or path.stem == SHAPES_NAME
+
+
+def find_project(root: str | Path | None = None) -> Project:
+    """The project at ``root``, else ``$GOVKG_ROOT``, else the nearest folder upwards from the
+    working directory that has ``ontology/``, else the checkout this package was installed from."""
+    if root is None:
+        root = os.environ.get(ROOT_ENV) or None
+    if root is not None:
+        project = Project(Path(root))
+        if not project.ontology_dir.is_dir():
+            raise LoadError(str(root), "not a govkg project: it has no ontology/ folder")
+        return project
+    for candidate in (Path.cwd(), *Path.cwd().parents, *Path(__file__).resolve().parents):
+        if (candidate / "ontology").is_dir() and (candidate / "graph").is_dir():
+            return Project(candidate)
+    raise LoadError(
+        str(Path.cwd()),
+        f"no govkg project found here or above; run from a checkout or set {ROOT_ENV}",
+    )

@@ -1,0 +1,61 @@
+"""Conversion between Oxigraph's terms and rdflib's, for libraries that need an rdflib Graph.
+
+Two differences are handled here.  Oxigraph gives every plain literal the datatype xsd:string,
+which rdflib keeps apart from an untyped literal: a literal typed xsd:string becomes an untyped
+rdflib literal (the same RDF 1.1 term).  Ill-typed literals such as ``"2021-13-45"^^xsd:date`` pass
+through unchanged so that SHACL can flag them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import XSD
+from rdflib.term import Node
+
+from govkg.namespaces import PREFIXES
+
+_XSD_STRING = str(XSD.string)
+
+
+def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Node:
+    """One Oxigraph term as an rdflib term."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        if datatype == _XSD_STRING:
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(datatype))
+    raise TypeError(f"cannot convert {term!r} to rdflib")
+
+
+def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """One rdflib term as an Oxigraph term."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"cannot convert {term!r} to Oxigraph")
+
+
+def graph_from_quads(quads: Iterable[ox.Quad | ox.Triple]) -> Graph:
+    """A plain in-memory rdflib Graph of the quads' triples (graph names dropped)."""
+    graph = Graph()
+    for name, iri in PREFIXES.items():
+        graph.bind(name, iri, replace=True)
+    for quad in quads:
+        graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+    return graph

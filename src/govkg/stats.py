@@ -1,0 +1,54 @@
+"""Figures about the loaded graph: triples, files, classes and their instances, sources."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from govkg.namespaces import GRAPH_BASE
+from govkg.store import Store
+
+_PER_CLASS = """
+SELECT ?class (COUNT(DISTINCT ?s) AS ?instances) WHERE { ?s a ?class }
+GROUP BY ?class ORDER BY DESC(?instances) ?class
+"""
+_PER_FILE = """
+SELECT ?g (COUNT(*) AS ?triples) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g
+"""
+_SOURCES = """
+SELECT ?source (SAMPLE(?label) AS ?title) (COUNT(DISTINCT ?fact) AS ?facts) WHERE {
+  ?source a ?kind . VALUES ?kind { gk:Article gk:Document }
+  OPTIONAL { ?source rdfs:label ?label }
+  OPTIONAL { ?fact prov:wasDerivedFrom ?source }
+} GROUP BY ?source ORDER BY DESC(?facts) ?source
+"""
+
+
+@dataclass
+class Stats:
+    """Counts that describe the graph; each table is (header, rows)."""
+
+    triples: int
+    per_file: list[tuple[str, int]]
+    per_class: list[tuple[str, int]]
+    sources: list[tuple[str, str, int]]
+
+
+def _int(term: object) -> int:
+    return int(getattr(term, "value", 0))
+
+
+def _str(term: object) -> str:
+    return str(getattr(term, "value", ""))
+
+
+def graph_stats(store: Store) -> Stats:
+    """Count triples, triples per file, instances per class and facts per source."""
+    per_file = store.query(_PER_FILE).rows
+    per_class = store.query(_PER_CLASS).rows
+    sources = store.query(_SOURCES).rows
+    return Stats(
+        triples=len(store),
+        per_file=[(_str(g).removeprefix(GRAPH_BASE), _int(n)) for g, n in per_file],
+        per_class=[(_str(c), _int(n)) for c, n in per_class],
+        sources=[(_str(s), _str(t), _int(n)) for s, t, n in sources],
+    )
