@@ -1,0 +1,39 @@
+"""Shared fixtures: the shipped project, its loaded store, and throw-away copies to break."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from govkg.load import open_project
+from govkg.project import Project
+from govkg.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def project() -> Project:
+    return Project(ROOT)
+
+
+@pytest.fixture(scope="session")
+def store() -> Store:
+    """The shipped ontology and graph, loaded once into the embedded store."""
+    return open_project(ROOT)[1]
+
+
+@pytest.fixture
+def project_copy(tmp_path: Path) -> Path:
+    """A copy of the project's ontology, graph and queries that a test may break."""
+    for folder in ("ontology", "graph", "queries"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    return tmp_path
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
