@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from pyshacl import validate as shacl_validate
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
@@ -152,11 +152,16 @@ def _results(graph: Graph, files_of: dict[str, tuple[str, ...]]) -> list[Result]
                 constraint=_text(graph.value(node, SH.sourceConstraintComponent)) or "",
                 severity=_text(graph.value(node, SH.resultSeverity)) or VIOLATION,
                 message=_text(graph.value(node, SH.resultMessage)) or "",
-                shape=_text(graph.value(node, SH.sourceShape)) or "",
+                shape=_named(graph.value(node, SH.sourceShape)),
                 value=_text(graph.value(node, SH.value)),
             )
         )
     return found
+
+
+def _named(node: Node | None) -> str:
+    """A shape's IRI; an anonymous (blank-node) shape has none worth showing."""
+    return str(node) if isinstance(node, URIRef) else ""
 
 
 def _text(node: Node | None) -> str | None:
