@@ -3,7 +3,8 @@
 Ontology terms live under ``https://w3id.org/govkg/ontology#`` (prefix ``gk:``); data resources live
 under ``https://w3id.org/govkg/id/`` with a readable slug per kind (``id/state/USA``,
 ``id/event/reaim-2026``).  Each kind of data resource has its own prefix so that Turtle files and
-SPARQL queries can write ``state:USA`` instead of the full IRI.
+SPARQL queries can write ``state:USA`` instead of the full IRI; organisations (``id/org/EU``) use
+``organisation:`` because ``org:`` is the W3C Organization Ontology.
 """
 
 from __future__ import annotations
@@ -46,14 +47,20 @@ DATA_KINDS: tuple[str, ...] = (
     "theme",
     "position",
     "counted",
+    "precision",
     "status",
     "scheme",
 )
 
 
+#: Prefix names that differ from the kind's path segment (``org:`` is the W3C ORG vocabulary).
+_PREFIX_NAMES = {"org": "organisation"}
+
+
 def data_prefix(kind: str) -> str:
-    """The prefix name used for a kind of data resource (``stance-kind`` → ``stancekind``)."""
-    return kind.replace("-", "")
+    """The prefix name of a kind of data resource (``stance-kind`` → ``stancekind``,
+    ``org`` → ``organisation``)."""
+    return _PREFIX_NAMES.get(kind, kind.replace("-", ""))
 
 
 def data_namespace(kind: str) -> Namespace:
