@@ -68,3 +68,33 @@ def test_validation_does_not_depend_on_the_back_end(project: Project, store) -> 
     straight = validate_graph(direct, project=project, files_of=files_by_subject(store))
     assert via_store.triples == straight.triples
     assert via_store.results == straight.results
+
+
+def test_validation_of_broken_data_does_not_depend_on_the_back_end(
+    project: Project, tmp_path: Path
+) -> None:
+    """The same violations whether pySHACL gets rdflib's own parse or the store's quads."""
+    from govkg.store import OxigraphStore
+
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(
+        "@prefix gk: <https://w3id.org/govkg/ontology#> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "@prefix stancekind: <https://w3id.org/govkg/id/stance-kind/> .\n"
+        '<https://w3id.org/govkg/id/stance/x--USA> a gk:Stance ; rdfs:label "x" ;\n'
+        "    gk:actor <https://w3id.org/govkg/id/state/USA> ;\n"
+        "    gk:stanceKind <https://w3id.org/govkg/id/stance-kind/maybe> .\n",
+        encoding="utf-8",
+    )
+    files = [*project.data_files(), bad]
+    direct = Graph()
+    for path in files:
+        direct.parse(path, format="turtle")
+    store = OxigraphStore()
+    for path in files:
+        store.load(parse_file(path))
+    via_store = validate_graph(graph_from_quads(store.quads()), project=project)
+    straight = validate_graph(direct, project=project)
+    assert not via_store.conforms
+    assert len(via_store.violations) >= 3  # no instrument, no source, kind not in the scheme
+    assert via_store.results == straight.results
