@@ -7,6 +7,7 @@ file is its own named graph; queries see the union of all graphs as their defaul
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -58,6 +59,20 @@ class Store(ABC):
         """The number of quads."""
 
 
+# Comments, string literals and IRIs, which may contain any word without it being a keyword.
+_INERT = re.compile(
+    r'#[^\n]*|"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>'
+)
+_SERVICE = re.compile(r"(?<![\w:?$])SERVICE(?![\w:])", re.IGNORECASE)
+
+
+def refuse_federation(sparql: str) -> None:
+    """Refuse a query with a ``SERVICE`` clause: govkg never fetches a URL a query names."""
+    if _SERVICE.search(_INERT.sub(" ", sparql)):
+        raise QueryError("SERVICE is not allowed: govkg queries never fetch remote data")
+
+
 class OxigraphStore(Store):
     """The embedded Oxigraph store, in memory."""
 
@@ -68,6 +83,7 @@ class OxigraphStore(Store):
         self._store.extend(quads)
 
     def query(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> QueryResult:
+        refuse_federation(sparql)
         substitutions = {ox.Variable(name): term for name, term in (bindings or {}).items()}
         try:
             answer = self._store.query(
