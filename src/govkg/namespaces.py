@@ -18,6 +18,8 @@ GRAPH_BASE = "https://w3id.org/govkg/graph/"
 
 GK = Namespace(ONTOLOGY_IRI + "#")
 ID = Namespace(DATA_BASE)
+SHAPES_IRI = "https://w3id.org/govkg/shapes"
+GKS = Namespace(SHAPES_IRI + "#")
 ORG = Namespace("http://www.w3.org/ns/org#")
 WD = Namespace("http://www.wikidata.org/entity/")
 SH = Namespace("http://www.w3.org/ns/shacl#")
@@ -73,6 +75,7 @@ def data_namespace(kind: str) -> Namespace:
 #: Prefix name → namespace IRI, for Turtle output, SPARQL queries and compact display.
 PREFIXES: dict[str, str] = {
     "gk": str(GK),
+    "gks": str(GKS),
     "id": DATA_BASE,
     **{data_prefix(kind): f"{DATA_BASE}{kind}/" for kind in DATA_KINDS},
     "rdf": str(RDF),

@@ -142,7 +142,12 @@ def validate_graph(
 
 def _results(graph: Graph, files_of: dict[str, tuple[str, ...]]) -> list[Result]:
     found = []
-    for node in graph.subjects(RDF.type, SH.ValidationResult):
+    nodes = [
+        n
+        for report in graph.subjects(RDF.type, SH.ValidationReport)
+        for n in graph.objects(report, SH.result)
+    ]  # not the sh:detail results nested in them
+    for node in nodes:
         focus = _text(graph.value(node, SH.focusNode)) or ""
         found.append(
             Result(
