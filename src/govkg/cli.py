@@ -7,12 +7,14 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import click
 
 from govkg import __version__
 from govkg.errors import EXIT_ERROR, EXIT_PROBLEMS, GovkgError, ParameterError
+from govkg.importer import run_import
 from govkg.load import open_project
 from govkg.output import FORMATS, format_rows, format_triples
 from govkg.project import ROOT_ENV, find_project
@@ -185,6 +187,107 @@ def stats(root: str | None, fmt: str) -> None:
     ):
         click.echo(f"{title}:")
         click.echo(format_rows(headers, rows, "table"))
+
+
+@cli.group("import")
+def import_group() -> None:
+    """Import sourced lists from CSV into graph/ (states, organisations, stances).
+
+    Every row is checked (an error names the file, row and column), the resulting graph is
+    validated, and only then are the files written; exit 2 and nothing written otherwise.
+
+    \b
+    Example:
+        govkg import stances ../shared/data/instruments/paris_statement_2025.csv
+    """
+
+
+def _report_import(plan_rows: int, written: list[Path], root: Path) -> None:
+    for path in written:
+        click.echo(f"wrote {_shown(path, root)}")
+    click.echo(f"imported {plan_rows} row(s) into {len(written)} file(s)")
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+CSV_FILE = click.Path(dir_okay=False, path_type=Path)
+
+
+@import_group.command("states")
+@click.argument("csv_file", type=CSV_FILE)
+@click.pass_obj
+def import_states(root: str | None, csv_file: Path) -> None:
+    """Import states (iso3, iso2, m49, name, wikidata, region, subregion, un_status) into
+    graph/reference/states.ttl.
+
+    \b
+    Example:
+        govkg import states ../shared/data/states.csv
+    """
+    project = find_project(root)
+    plan, written = run_import(project, states=csv_file)
+    _report_import(plan.rows, written, project.root)
+
+
+@import_group.command("organisations")
+@click.argument("csv_file", type=CSV_FILE)
+@click.pass_obj
+def import_organisations(root: str | None, csv_file: Path) -> None:
+    """Import international organisations (id, name, wikidata) into
+    graph/reference/organisations.ttl.
+
+    \b
+    Example:
+        govkg import organisations ../shared/data/organisations.csv
+    """
+    project = find_project(root)
+    plan, written = run_import(project, organisations=csv_file)
+    _report_import(plan.rows, written, project.root)
+
+
+@import_group.command("stances")
+@click.argument("csv_files", type=CSV_FILE, nargs=-1, required=True)
+@click.pass_obj
+def import_stances(root: str | None, csv_files: tuple[Path, ...]) -> None:
+    """Import stances on instruments, one file per instrument in graph/instruments/.
+
+    Columns: instrument_id, instrument_title, date, actor_name, actor_iso3, actor_org, stance,
+    source_url, note (and optionally date_type: act or as_of). Actors are matched by ISO code or
+    organisation id, never by name.
+
+    \b
+    Example:
+        govkg import stances ../shared/data/instruments/*.csv
+    """
+    project = find_project(root)
+    plan, written = run_import(project, stances=list(csv_files))
+    _report_import(plan.rows, written, project.root)
+
+
+@import_group.command("reference")
+@click.argument("folder", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.pass_obj
+def import_reference(root: str | None, folder: Path) -> None:
+    """Import a whole reference folder: states.csv, organisations.csv and instruments/*.csv,
+    validated together.
+
+    \b
+    Example:
+        govkg import reference ../shared/data
+    """
+    project = find_project(root)
+    plan, written = run_import(
+        project,
+        states=folder / "states.csv",
+        organisations=folder / "organisations.csv",
+        stances=sorted((folder / "instruments").glob("*.csv")),
+    )
+    _report_import(plan.rows, written, project.root)
 
 
 def main() -> None:

@@ -39,3 +39,22 @@ class ParameterError(GovkgError):
 
 class StoreError(GovkgError):
     """The store could not be opened or answered with an error."""
+
+
+class CsvError(GovkgError):
+    """A CSV file has a row or column govkg cannot import."""
+
+    def __init__(self, path: str, message: str, row: int | None = None, column: str | None = None):
+        self.path = path
+        self.row = row
+        self.column = column
+        where = path
+        if row is not None:
+            where += f": row {row}"
+        if column is not None:
+            where += f", column {column}"
+        super().__init__(f"{where}: {message}")
+
+
+class ImportRefused(GovkgError):
+    """An import would leave the graph failing validation; nothing was written."""

@@ -30,7 +30,7 @@ VIOLATION = str(SH.Violation)
 WARNING = str(SH.Warning)
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Result:
     """One SHACL result, with full IRIs (``compact()`` them for display)."""
 
@@ -136,8 +136,13 @@ def validate_graph(
         advanced=True,
         allow_warnings=True,
     )
-    results = sorted(_results(results_graph, files_of or {}))
+    results = sorted(_results(results_graph, files_of or {}), key=_order)
     return ValidationReport(results=results, triples=len(data), results_graph=results_graph)
+
+
+def _order(result: Result) -> tuple[object, ...]:
+    return (result.files, result.focus, result.path or "", result.constraint, result.message,
+            result.value or "")  # fmt: skip
 
 
 def _results(graph: Graph, files_of: dict[str, tuple[str, ...]]) -> list[Result]:
