@@ -84,6 +84,13 @@ def test_dates_keep_their_precision_and_as_of_dates_are_marked(store: Store) -> 
     assert values("reaim-2026-pathways-to-action--CAN", DCTERMS.date) == {
         Literal("2026-02-05", datatype=XSD.date)
     }
+    # "as of 27 Nov 2024" in the note is about another date: 16 Feb 2023 is the act's date.
+    assert values("us-political-declaration-military-ai--USA", DCTERMS.date) == {
+        Literal("2023-02-16", datatype=XSD.date)
+    }
+    assert values("us-political-declaration-military-ai--ATG", GK.asOf) == {
+        Literal("2024-11-27", datatype=XSD.date)
+    }
     unknown = "coe-cets-225--BIH"
     assert values(unknown, DCTERMS.date) == set() and values(unknown, GK.asOf) == set()
 
