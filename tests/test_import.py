@@ -186,3 +186,22 @@ def test_bad_states_csv_names_row_and_column(runner: CliRunner, project_copy: Pa
     assert result.output.startswith(
         f"Error: {sheet}: row 4, column wikidata: '222' is not a Wikidata"
     )
+
+
+def test_count_check_warns_only_about_complete_lists_that_match_no_count(
+    project, store: Store
+) -> None:
+    from govkg.validate import validate_store
+
+    report = validate_store(store, project)
+    assert report.conforms
+    assert [(r.focus.rsplit("/", 1)[1], r.severity.rsplit("#", 1)[1]) for r in report.results] == [
+        ("bletchley-declaration-2023", "Warning")
+    ]
+    # The list is complete (28 countries and the EU on the day, New Zealand in October 2024);
+    # the only reported count is of the day.
+    with (DATA / "instruments" / "bletchley_declaration_2023.csv").open(encoding="utf-8") as f:
+        named = sum(1 for row in csv.DictReader(f) if row["stance"] in ("signed", "endorsed"))
+    assert named == 30
+    assert "of 30 signatories" in report.results[0].message
+    assert "(29)" in report.results[0].message
