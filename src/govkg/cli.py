@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from govkg import __version__
+from govkg.align.command import AlignRequest, check_plot, run_align, write_plot
 from govkg.errors import EXIT_ERROR, EXIT_PROBLEMS, GovkgError, ParameterError
 from govkg.importer import run_import
 from govkg.load import open_project
@@ -288,6 +289,73 @@ def import_reference(root: str | None, folder: Path) -> None:
         stances=sorted((folder / "instruments").glob("*.csv")),
     )
     _report_import(plan.rows, written, project.root)
+
+
+ALIGN_HELP = """How closely actors stand together on AI-governance instruments, for every pair.
+
+\b
+Coding: 1 = yes (signed, endorsed, voted yes), 2 = abstain (abstained),
+3 = no (declined on record, voted no). Did not vote, participated and no
+record are missing and drop the instrument from that pair. On an instrument
+whose list is complete, an actor with no record did not sign: --absent
+missing (default) leaves it out, --absent no codes it 3.
+
+\b
+Measures over the n instruments both actors have a code for:
+agreement 1 - sum|x-y|/(2n); s (Signorino-Ritter S, d_max = 2) and
+s_squared; pi (Scott) and kappa (Cohen), nominal; kappa_squared and
+kappa_linear (weighted kappa); pi_squared; jaccard of the sets each signed.
+An undefined value is empty, with the reason in the note column.
+
+\b
+Example:
+    govkg align --pair USA CHN --by-year
+"""
+
+
+@cli.command(help=ALIGN_HELP)
+@click.option("--pair", nargs=2, metavar="A B", help="One pair: measures and instrument table.")
+@click.option("--actors", help="Restrict to these actors (comma-separated ISO codes or IRIs).")
+@click.option("--min-n", type=click.IntRange(0), default=1, show_default=True,
+              help="Leave out pairs with fewer instruments in common.")  # fmt: skip
+@click.option("--instruments", help="Only these instruments (comma-separated ids).")
+@click.option("--series", help="Only instruments adopted at summits of this series (id).")
+@click.option("--type", "types", help="Only instruments of this type (declaration, resolution...).")
+@click.option("--theme", help="Only instruments committing to this theme (id).")
+@click.option("--from", "date_from", metavar="DATE", default="", help="Only instruments from.")
+@click.option("--to", "date_to", metavar="DATE", default="", help="Only instruments up to.")
+@click.option("--by-year", is_flag=True, help="The measures per year.")
+@click.option("--window", type=int, help="The measures per period of this many years.")
+@click.option("--blocs", "show_blocs", is_flag=True, help="Communities of the agreement graph.")
+@click.option("--measure", "bloc_measure", default="agreement", show_default=True,
+              type=click.Choice(["agreement", "s", "kappa", "pi", "jaccard"]),
+              help="The measure blocs and the heatmap use.")  # fmt: skip
+@click.option("--absent", type=click.Choice(["missing", "no"]), default="missing",
+              show_default=True, help="Absences from complete lists: missing or no.")  # fmt: skip
+@click.option("--weight", "weight_specs", multiple=True, metavar="ID=W",
+              help="Weight an instrument (default 1); adds s_weighted.")  # fmt: skip
+@click.option(
+    "--plot",
+    "plot_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write a heatmap (or, with --pair and --by-year, a line chart): .png or .svg.",
+)
+@output_option()
+@click.pass_obj
+def align(root: str | None, fmt: str, plot_path: Path | None, **options: Any) -> None:
+    if plot_path is not None:
+        check_plot(plot_path)
+    _project, store = open_project(root)
+    request = AlignRequest.from_options(options)
+    report = run_align(store, request)
+    tables = report.tables if fmt == "table" else report.tables[-1:]  # one table per stream
+    for number, table in enumerate(tables):
+        if number:
+            click.echo()
+        click.echo(format_rows(table.columns, table.rows, fmt), nl=False)
+    if plot_path is not None:
+        write_plot(report, plot_path)
+        click.echo(f"wrote {plot_path}", err=True)
 
 
 def main() -> None:

@@ -1,0 +1,201 @@
+"""The actor-by-instrument stance matrix, pulled from the store with one flat query, and coded.
+
+Coding (ordinal): 1 = yes (signed, endorsed, voted yes), 2 = abstain (abstained), 3 = no (declined
+on record, voted no). "Did not vote", "participated" and no record are missing (0). For an
+instrument whose list is complete, an actor with no record on it did not sign: ``absent="missing"``
+(the default) keeps that missing, ``absent="no"`` codes it 3.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from govkg.errors import GovkgError
+from govkg.namespaces import expand
+from govkg.store import Store
+
+KIND_CODES = {
+    "signed": 1,
+    "endorsed": 1,
+    "voted-yes": 1,
+    "abstained": 2,
+    "declined": 3,
+    "voted-no": 3,
+}
+ABSENT_CHOICES = ("missing", "no")
+
+STANCES = """
+SELECT ?actor ?instrument ?kind WHERE {
+  ?stance a gk:Stance ; gk:actor ?actor ; gk:instrument ?instrument ; gk:stanceKind ?kind .
+}
+"""
+ACTORS = """
+SELECT ?actor (SAMPLE(?l) AS ?label) (SAMPLE(?i) AS ?code) WHERE {
+  ?stance a gk:Stance ; gk:actor ?actor .
+  OPTIONAL { ?actor rdfs:label ?l }
+  OPTIONAL { ?actor gk:iso3|gk:orgId ?i }
+} GROUP BY ?actor
+"""
+INSTRUMENTS = """
+SELECT ?instrument (SAMPLE(?l) AS ?label) (SAMPLE(?c) AS ?complete)
+       (MIN(STR(?own)) AS ?ownDate) (MIN(STR(?held)) AS ?eventDate) WHERE {
+  ?instrument a/rdfs:subClassOf* gk:Instrument .
+  OPTIONAL { ?instrument rdfs:label ?l }
+  OPTIONAL { ?instrument gk:listComplete ?c }
+  OPTIONAL { ?instrument dcterms:date ?own }
+  OPTIONAL { ?instrument gk:adoptedAt/schema:startDate ?held }
+} GROUP BY ?instrument
+"""
+#: Instrument → one value per row, for the multi-valued details.
+DETAILS = {
+    "types": "SELECT DISTINCT ?instrument ?v WHERE { ?instrument a ?v . "
+    "?v rdfs:subClassOf* gk:Instrument }",
+    "series": "SELECT DISTINCT ?instrument ?v WHERE { ?instrument gk:adoptedAt/gk:inSeries ?v }",
+    "themes": "SELECT DISTINCT ?instrument ?v WHERE { "
+    "?instrument gk:hasPrinciple/gk:theme/skos:broader* ?v }",
+    "stance_date": "SELECT ?instrument (MIN(STR(?d)) AS ?v) WHERE { "
+    "?s gk:instrument ?instrument ; dcterms:date ?d } GROUP BY ?instrument",
+}
+
+
+@dataclass(frozen=True)
+class Instrument:
+    """What the filters need to know about an instrument."""
+
+    iri: str
+    label: str
+    date: str  # the earliest date known: its own, its event's, or its stances'; "" if none
+    complete: bool
+    types: frozenset[str]
+    series: frozenset[str]
+    themes: frozenset[str]
+
+    @property
+    def slug(self) -> str:
+        return self.iri.rsplit("/", 1)[1]
+
+    @property
+    def year(self) -> int | None:
+        return int(self.date[:4]) if self.date else None
+
+
+@dataclass(frozen=True)
+class StanceMatrix:
+    """Actors (rows) by instruments (columns) with ordinal codes, 0 where missing."""
+
+    actors: tuple[str, ...]
+    codes_of: tuple[str, ...]  # ISO code or organisation id, for display
+    labels: tuple[str, ...]
+    instruments: tuple[Instrument, ...]
+    codes: np.ndarray  # int8 (A, I)
+    absent: np.ndarray  # bool (A, I): no record on an instrument whose list is complete
+
+    def coded(self, absent: str = "missing") -> np.ndarray:
+        """The codes, with absences on complete lists coded as ``absent`` says."""
+        if absent not in ABSENT_CHOICES:
+            raise GovkgError(f"--absent must be one of {', '.join(ABSENT_CHOICES)}")
+        if absent == "missing":
+            return self.codes
+        return np.where(self.absent, np.int8(3), self.codes)
+
+    def select(self, columns: np.ndarray) -> StanceMatrix:
+        """The same actors over a subset of the instruments (a boolean mask or indices)."""
+        index = np.flatnonzero(columns) if columns.dtype == bool else columns
+        return replace(
+            self,
+            instruments=tuple(self.instruments[i] for i in index),
+            codes=self.codes[:, index],
+            absent=self.absent[:, index],
+        )
+
+    def rows(self, actors: list[int]) -> StanceMatrix:
+        """A subset of the actors, in the given order."""
+        return replace(
+            self,
+            actors=tuple(self.actors[i] for i in actors),
+            codes_of=tuple(self.codes_of[i] for i in actors),
+            labels=tuple(self.labels[i] for i in actors),
+            codes=self.codes[actors],
+            absent=self.absent[actors],
+        )
+
+    def actor_index(self, name: str) -> int:
+        """The row of an actor named by ISO code, organisation id, IRI or prefixed name."""
+        if name in self.codes_of:
+            return self.codes_of.index(name)
+        iri = expand(name)
+        if iri in self.actors:
+            return self.actors.index(iri)
+        raise GovkgError(
+            f"unknown actor {name!r}: give an ISO code (USA), an organisation id or an IRI"
+        )
+
+
+def _value(term: object) -> str:
+    return str(getattr(term, "value", "") or "")
+
+
+def _details(store: Store) -> dict[str, dict[str, set[str]]]:
+    found: dict[str, dict[str, set[str]]] = {}
+    for name, sparql in DETAILS.items():
+        table: dict[str, set[str]] = {}
+        for instrument, value in store.query(sparql).rows:
+            table.setdefault(_value(instrument), set()).add(_value(value))
+        found[name] = table
+    return found
+
+
+def _instruments(store: Store) -> list[Instrument]:
+    details = _details(store)
+    found = []
+    for row in store.query(INSTRUMENTS).rows:
+        iri, label, complete, own, held = (_value(t) for t in row)
+        if iri not in details["stance_date"] and not _has_stances(store, iri):
+            continue
+        stance_date = min(details["stance_date"].get(iri, {""}))
+        found.append(
+            Instrument(
+                iri=iri,
+                label=label or iri,
+                date=own or held or stance_date,
+                complete=complete in ("true", "1"),
+                types=frozenset(
+                    t.rsplit("#", 1)[-1].lower() for t in details["types"].get(iri, ())
+                ),
+                series=frozenset(details["series"].get(iri, ())),
+                themes=frozenset(details["themes"].get(iri, ())),
+            )
+        )
+    return sorted(found, key=lambda i: (i.date, i.iri))
+
+
+def _has_stances(store: Store, iri: str) -> bool:
+    return bool(store.query(f"ASK {{ ?s gk:instrument <{iri}> }}").boolean)
+
+
+def load_matrix(store: Store) -> StanceMatrix:
+    """One flat query for the stances, two small ones for actor and instrument details."""
+    instruments = _instruments(store)
+    actor_rows = sorted(store.query(ACTORS).rows, key=lambda r: _value(r[0]))
+    actors = tuple(_value(r[0]) for r in actor_rows)
+    a_index = {a: k for k, a in enumerate(actors)}
+    i_index = {ins.iri: k for k, ins in enumerate(instruments)}
+    codes = np.zeros((len(actors), len(instruments)), dtype=np.int8)
+    recorded = np.zeros(codes.shape, dtype=bool)
+    for actor, instrument, kind in store.query(STANCES).rows:
+        a, i = a_index[_value(actor)], i_index[_value(instrument)]
+        recorded[a, i] = True
+        codes[a, i] = KIND_CODES.get(_value(kind).rsplit("/", 1)[-1], 0)
+    complete = np.array([ins.complete for ins in instruments], dtype=bool)
+    votable = (codes > 0).any(axis=0)  # a list of participants only is not a list of signatories
+    absent = ~recorded & (complete & votable)[np.newaxis, :]
+    return StanceMatrix(
+        actors=actors,
+        codes_of=tuple(_value(r[2]) or _value(r[0]).rsplit("/", 1)[-1] for r in actor_rows),
+        labels=tuple(_value(r[1]) for r in actor_rows),
+        instruments=tuple(instruments),
+        codes=codes,
+        absent=absent,
+    )
