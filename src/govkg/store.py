@@ -112,7 +112,7 @@ def _result(answer: object) -> QueryResult:
         return QueryResult("ask", boolean=bool(answer))
     if isinstance(answer, ox.QuerySolutions):
         variables = [v.value for v in answer.variables]
-        rows = [tuple(solution[name] for name in variables) for solution in answer]
+        rows = [tuple(solution) for solution in answer]  # values in the order of the variables
         return QueryResult("select", variables=variables, rows=rows)
     if isinstance(answer, ox.QueryTriples):
         return QueryResult("graph", triples=list(answer))

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from govkg.errors import GovkgError
-from govkg.namespaces import expand
+from govkg.namespaces import DATA_BASE, expand
 from govkg.store import Store
 
 KIND_CODES = {
@@ -33,9 +33,8 @@ SELECT ?actor ?instrument ?kind WHERE {
 """
 ACTORS = """
 SELECT ?actor (SAMPLE(?l) AS ?label) (SAMPLE(?i) AS ?code) WHERE {
-  ?stance a gk:Stance ; gk:actor ?actor .
+  ?actor gk:iso3|gk:orgId ?i .
   OPTIONAL { ?actor rdfs:label ?l }
-  OPTIONAL { ?actor gk:iso3|gk:orgId ?i }
 } GROUP BY ?actor
 """
 INSTRUMENTS = """
@@ -147,12 +146,13 @@ def _details(store: Store) -> dict[str, dict[str, set[str]]]:
     return found
 
 
-def _instruments(store: Store) -> list[Instrument]:
+def _instruments(store: Store, used: set[str]) -> list[Instrument]:
+    """The instruments that have stances (``used``), with their details."""
     details = _details(store)
     found = []
     for row in store.query(INSTRUMENTS).rows:
         iri, label, complete, own, held = (_value(t) for t in row)
-        if iri not in details["stance_date"] and not _has_stances(store, iri):
+        if iri not in used:
             continue
         stance_date = min(details["stance_date"].get(iri, {""}))
         found.append(
@@ -171,30 +171,28 @@ def _instruments(store: Store) -> list[Instrument]:
     return sorted(found, key=lambda i: (i.date, i.iri))
 
 
-def _has_stances(store: Store, iri: str) -> bool:
-    return bool(store.query(f"ASK {{ ?s gk:instrument <{iri}> }}").boolean)
-
-
 def load_matrix(store: Store) -> StanceMatrix:
-    """One flat query for the stances, two small ones for actor and instrument details."""
-    instruments = _instruments(store)
-    actor_rows = sorted(store.query(ACTORS).rows, key=lambda r: _value(r[0]))
-    actors = tuple(_value(r[0]) for r in actor_rows)
+    """One flat query for the stances, small ones for actor and instrument details."""
+    stances = store.query(STANCES).rows
+    instruments = _instruments(store, {_value(i) for _a, i, _k in stances})
+    names = {_value(r[0]): (_value(r[1]), _value(r[2])) for r in store.query(ACTORS).rows}
+    actors = sorted({_value(actor) for actor, _i, _k in stances})
     a_index = {a: k for k, a in enumerate(actors)}
     i_index = {ins.iri: k for k, ins in enumerate(instruments)}
+    kind_codes = {f"{DATA_BASE}stance-kind/{kind}": code for kind, code in KIND_CODES.items()}
     codes = np.zeros((len(actors), len(instruments)), dtype=np.int8)
     recorded = np.zeros(codes.shape, dtype=bool)
-    for actor, instrument, kind in store.query(STANCES).rows:
-        a, i = a_index[_value(actor)], i_index[_value(instrument)]
+    for actor, instrument, kind in stances:
+        a, i = a_index[actor.value], i_index[instrument.value]  # type: ignore[union-attr]
         recorded[a, i] = True
-        codes[a, i] = KIND_CODES.get(_value(kind).rsplit("/", 1)[-1], 0)
+        codes[a, i] = kind_codes.get(kind.value, 0)  # type: ignore[union-attr]
     complete = np.array([ins.complete for ins in instruments], dtype=bool)
     votable = (codes > 0).any(axis=0)  # a list of participants only is not a list of signatories
     absent = ~recorded & (complete & votable)[np.newaxis, :]
     return StanceMatrix(
-        actors=actors,
-        codes_of=tuple(_value(r[2]) or _value(r[0]).rsplit("/", 1)[-1] for r in actor_rows),
-        labels=tuple(_value(r[1]) for r in actor_rows),
+        actors=tuple(actors),
+        codes_of=tuple(names.get(a, ("", ""))[1] or a.rsplit("/", 1)[-1] for a in actors),
+        labels=tuple(names.get(a, ("", ""))[0] or a.rsplit("/", 1)[-1] for a in actors),
         instruments=tuple(instruments),
         codes=codes,
         absent=absent,
