@@ -6,15 +6,18 @@ leaves the store untouched.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import hashlib
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
+from rdflib.namespace import DCTERMS
 
-from govkg.errors import LoadError
-from govkg.namespaces import GRAPH_BASE
+from govkg.errors import LoadError, StoreError
+from govkg.namespaces import GRAPH_BASE, META_GRAPH
 from govkg.project import Project, find_project
-from govkg.store import Store, open_store
+from govkg.remote import RemoteStore
+from govkg.store import OxigraphStore, Store, open_store
 
 
 def graph_name(project: Project, path: Path) -> str:
@@ -57,15 +60,68 @@ def parse_files(project: Project, paths: Iterable[Path]) -> list[ox.Quad]:
     return quads
 
 
-def load_project(project: Project, store: Store) -> Store:
-    """Parse the ontology, vocabularies and graph of a project and load them into ``store``."""
-    store.load(parse_files(project, project.data_files()))
+def load_project(
+    project: Project, store: Store, progress: Callable[[str], None] | None = None
+) -> Store:
+    """Parse the ontology, vocabularies and graph of a project and load them into ``store``.
+
+    Every file is parsed before anything is loaded; ``progress`` is told each file's name.
+    """
+    quads: list[ox.Quad] = []
+    for path in project.data_files():
+        if progress is not None:
+            progress(project.relative(path))
+        quads.extend(parse_file(path, graph_name(project, path), project.relative(path)))
+    store.load(quads)
     return store
+
+
+def source_hash(project: Project) -> str:
+    """A hash of every file that goes into the store: names and contents."""
+    digest = hashlib.sha256()
+    for path in project.data_files():
+        digest.update(project.relative(path).encode() + b"\0" + path.read_bytes() + b"\0")
+    return "sha256:" + digest.hexdigest()
+
+
+def stored_hash(store: Store) -> str:
+    """The source hash a persistent store was built from ("" if none)."""
+    rows = store.query(
+        f"SELECT ?h WHERE {{ GRAPH <{META_GRAPH}> {{ <{META_GRAPH}> <{DCTERMS.identifier}> ?h }} }}"
+    ).rows
+    return str(getattr(rows[0][0], "value", "")) if rows else ""
+
+
+def build(project: Project, store: Store, progress: Callable[[str], None] | None = None) -> str:
+    """Empty a persistent store and load the project into it, stamped with its source hash."""
+    if not isinstance(store, OxigraphStore | RemoteStore):
+        raise StoreError("only a persistent store can be built")
+    store.clear()
+    load_project(project, store, progress)
+    stamp = source_hash(project)
+    meta = ox.NamedNode(META_GRAPH)
+    store.load([ox.Quad(meta, ox.NamedNode(str(DCTERMS.identifier)), ox.Literal(stamp), meta)])
+    return stamp
 
 
 def open_project(
     root: str | Path | None = None, store_spec: str | None = None
 ) -> tuple[Project, Store]:
-    """Find the project, open the store and load the project into it."""
+    """Find the project and open a store holding it.
+
+    In memory the project is loaded every time; an on-disk store is reused when its source hash
+    matches the files and rebuilt when they changed (never silently stale); a remote store that
+    does not match is an error asking for ``govkg load``.
+    """
     project = find_project(root)
-    return project, load_project(project, open_store(store_spec))
+    store = open_store(store_spec)
+    if isinstance(store, OxigraphStore) and store.path is None:
+        return project, load_project(project, store)
+    if stored_hash(store) != source_hash(project):
+        if isinstance(store, RemoteStore):
+            raise StoreError(
+                f"{store.endpoints.query} does not hold the current graph; "
+                f"run: govkg --store {store_spec} load"
+            )
+        build(project, store)
+    return project, store

@@ -15,6 +15,8 @@ from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SDO, SKOS, TIM
 ONTOLOGY_IRI = "https://w3id.org/govkg/ontology"
 DATA_BASE = "https://w3id.org/govkg/id/"
 GRAPH_BASE = "https://w3id.org/govkg/graph/"
+#: The named graph where a persistent store records which sources it was built from.
+META_GRAPH = GRAPH_BASE + "meta"
 
 GK = Namespace(ONTOLOGY_IRI + "#")
 ID = Namespace(DATA_BASE)

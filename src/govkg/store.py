@@ -11,6 +11,7 @@ import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -51,6 +52,10 @@ class Store(ABC):
         """
 
     @abstractmethod
+    def clear(self) -> None:
+        """Remove every quad."""
+
+    @abstractmethod
     def quads(self) -> Iterator[ox.Quad]:
         """Every quad in the store."""
 
@@ -74,13 +79,25 @@ def refuse_federation(sparql: str) -> None:
 
 
 class OxigraphStore(Store):
-    """The embedded Oxigraph store, in memory."""
+    """The embedded Oxigraph store: in memory, or on disk in a folder when ``path`` is given."""
 
-    def __init__(self) -> None:
-        self._store = ox.Store()
+    def __init__(self, path: str | Path | None = None) -> None:
+        self.path = Path(path) if path is not None else None
+        try:
+            self._store = ox.Store(str(path)) if path is not None else ox.Store()
+        except OSError as error:
+            raise StoreError(f"cannot open the store in {path}: {error}") from None
 
     def load(self, quads: Iterable[ox.Quad]) -> None:
-        self._store.extend(quads)
+        if self.path is None:
+            self._store.extend(quads)
+        else:
+            self._store.bulk_extend(quads)
+            self._store.flush()
+
+    def clear(self) -> None:
+        """Remove every quad."""
+        self._store.clear()
 
     def query(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> QueryResult:
         refuse_federation(sparql)
@@ -120,7 +137,17 @@ def _result(answer: object) -> QueryResult:
 
 
 def open_store(spec: str | None = None) -> Store:
-    """The store a ``--store`` value names; ``None`` or ``memory``: Oxigraph in memory."""
+    """The store a ``--store`` value names.
+
+    ``None`` or ``memory``: Oxigraph in memory; ``sparql+http://host:port/path``: a remote SPARQL
+    1.1 server (see :mod:`govkg.remote`); anything else: a folder for Oxigraph on disk.
+    """
     if spec in (None, "", "memory"):
         return OxigraphStore()
-    raise StoreError(f"unknown store {spec!r}: this version supports only 'memory'")
+    if spec.startswith(("sparql+http://", "sparql+https://")):
+        from govkg.remote import RemoteStore
+
+        return RemoteStore.from_spec(spec)
+    if "://" in spec:
+        raise StoreError(f"unknown store {spec!r}: use memory, a folder, or sparql+http://...")
+    return OxigraphStore(spec)

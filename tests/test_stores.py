@@ -1,0 +1,172 @@
+"""The three back-ends behind one interface: memory, Oxigraph on disk, and a real SPARQL server.
+
+The remote tests start Oxigraph's own server (``oxigraph serve``, from the PyPI package
+``oxigraph``) on a free loopback port.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from govkg.errors import StoreError
+from govkg.load import open_project, source_hash, stored_hash
+from govkg.project import Project
+from govkg.queries import catalogue, run_query
+from govkg.remote import RemoteStore
+from govkg.store import OxigraphStore, Store
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _oxigraph() -> str:
+    found = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
+    assert Path(found).exists(), "the oxigraph server is installed with the [test] extras"
+    return found
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real Oxigraph server on loopback; yields its --store value."""
+    port = _free_port()
+    folder = tmp_path_factory.mktemp("oxigraph-server")
+    process = subprocess.Popen(
+        [_oxigraph(), "serve", "--location", str(folder), "--bind", f"127.0.0.1:{port}",
+         "--union-default-graph"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    else:
+        process.kill()
+        pytest.fail("oxigraph serve did not start within 20 s")
+    yield f"sparql+http://127.0.0.1:{port}/"
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def _words(term: object) -> str:
+    return " ".join(sorted(str(getattr(term, "value", "")).split(" ")))
+
+
+def _answers(store: Store, project: Project) -> dict[str, list[tuple[str, ...]]]:
+    """Every catalogue query's rows (default parameters), as sorted text tuples."""
+    found = {}
+    for query in catalogue(project):
+        rows = run_query(store, query).rows
+        # GROUP_CONCAT's order is undefined in SPARQL: compare each value as a bag of words
+        found[query.name] = sorted(tuple(_words(v) for v in row) for row in rows)
+    return found
+
+
+@pytest.fixture(scope="module")
+def memory_answers(project: Project, store: Store) -> dict[str, list[tuple[str, ...]]]:
+    return _answers(store, project)
+
+
+def test_disk_store_is_built_once_and_reused(project_copy: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "store"
+    project, store = open_project(project_copy, str(folder))
+    assert isinstance(store, OxigraphStore) and store.path == folder
+    assert stored_hash(store) == source_hash(project)
+    size = len(store)
+    del store
+    started = time.perf_counter()
+    _project, again = open_project(project_copy, str(folder))
+    assert len(again) == size
+    assert time.perf_counter() - started < 60  # reopened, not a failure mode; speed is benchmarked
+
+
+def test_disk_store_is_rebuilt_when_the_graph_changes(project_copy: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "store"
+    _project, store = open_project(project_copy, str(folder))
+    before = len(store)
+    del store
+    extra = (
+        '<https://w3id.org/govkg/id/source/x> <http://www.w3.org/2000/01/rdf-schema#label> "x" .'
+    )
+    (project_copy / "graph" / "zz-extra.ttl").write_text(extra + "\n", encoding="utf-8")
+    project, store = open_project(project_copy, str(folder))
+    assert len(store) == before + 1
+    assert stored_hash(store) == source_hash(project)
+
+
+def test_disk_store_answers_like_memory(
+    project_copy: Path, tmp_path: Path, memory_answers: dict
+) -> None:
+    project, store = open_project(project_copy, str(tmp_path / "store"))
+    assert _answers(store, project) == memory_answers
+
+
+def test_remote_store_must_be_loaded_first(server: str) -> None:
+    store = RemoteStore.from_spec(server)
+    store.clear()
+    with pytest.raises(StoreError, match="does not hold the current graph; run: govkg --store"):
+        open_project(ROOT, server)
+
+
+def test_remote_store_answers_like_memory(
+    server: str, project: Project, memory_answers: dict
+) -> None:
+    from govkg.load import build
+
+    remote = RemoteStore.from_spec(server)
+    build(project, remote)
+    _project, store = open_project(ROOT, server)
+    assert _answers(store, project) == memory_answers
+
+
+def test_remote_validation_matches_memory(server: str, project: Project, store: Store) -> None:
+    from govkg.load import build
+    from govkg.validate import validate_store
+
+    remote = RemoteStore.from_spec(server)
+    build(project, remote)
+    here, there = validate_store(store, project), validate_store(remote, project)
+    assert there.triples == here.triples + 1  # the source-hash stamp
+    assert [r.focus for r in there.results] == [r.focus for r in here.results]
+
+
+def test_server_down_is_one_clear_error() -> None:
+    port = _free_port()
+    store = RemoteStore.from_spec(f"sparql+http://127.0.0.1:{port}/", timeout=2)
+    with pytest.raises(StoreError, match=rf"cannot reach http://127.0.0.1:{port}/query"):
+        store.query("ASK {}")
+
+
+def test_slow_server_times_out() -> None:
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)  # accepts the connection, never answers
+    port = listener.getsockname()[1]
+    store = RemoteStore.from_spec(f"sparql+http://127.0.0.1:{port}/", timeout=0.5)
+    try:
+        with pytest.raises(StoreError, match=r"did not answer within 0\.5 s"):
+            store.query("ASK {}")
+    finally:
+        listener.close()
+
+
+def test_server_error_names_url_and_status(server: str) -> None:
+    store = RemoteStore.from_spec(server)
+    with pytest.raises(StoreError, match=r"/query answered 400"):
+        store.query("SELECT WHERE {")

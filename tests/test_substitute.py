@@ -1,0 +1,43 @@
+"""Text substitution of bound variables, for remote servers: terms replace variables, never text."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from govkg.substitute import substitute
+
+IRI = ox.NamedNode("https://w3id.org/govkg/id/state/USA")
+
+
+def test_variables_become_terms_and_projections_stay_named() -> None:
+    query = "SELECT ?s ?n WHERE { ?s ?p ?n } GROUP BY ?s ?n"
+    assert substitute(query, {"s": IRI}) == (
+        f"SELECT ({IRI} AS ?s) ?n WHERE {{ {IRI} ?p ?n }} GROUP BY ({IRI}) ?n"
+    )
+
+
+def test_strings_iris_and_comments_are_left_alone() -> None:
+    query = 'SELECT ?s WHERE { ?s <http://x/?s> "?s" } # ?s\n'
+    assert substitute(query, {"s": IRI}) == (
+        f'SELECT ({IRI} AS ?s) WHERE {{ {IRI} <http://x/?s> "?s" }} # ?s\n'
+    )
+
+
+def test_a_hostile_literal_is_escaped_into_one_term() -> None:
+    value = ox.Literal('x" } UNION { ?s ?p ?o } #')
+    out = substitute("SELECT ?label WHERE { ?s ?p ?label }", {"label": value})
+    store = ox.Store()
+    store.add(ox.Quad(IRI, ox.NamedNode("http://x/p"), ox.Literal("y")))
+    assert list(store.query(out)) == []
+    assert out.endswith("#\" }")  # the whole value stayed one string literal
+
+
+def test_expressions_in_select_and_dollar_variables() -> None:
+    query = "SELECT (STR($s) AS ?t) WHERE { $s ?p ?o FILTER(?s != ?o) }"
+    assert substitute(query, {"s": IRI}) == (
+        f"SELECT (STR({IRI}) AS ?t) WHERE {{ {IRI} ?p ?o FILTER({IRI} != ?o) }}"
+    )
+
+
+def test_no_bindings_no_change() -> None:
+    assert substitute("SELECT * { ?s ?p ?o }", {}) == "SELECT * { ?s ?p ?o }"
