@@ -170,3 +170,48 @@ def test_server_error_names_url_and_status(server: str) -> None:
     store = RemoteStore.from_spec(server)
     with pytest.raises(StoreError, match=r"/query answered 400"):
         store.query("SELECT WHERE {")
+
+
+def test_cli_load_then_query_on_disk(project_copy: Path, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from govkg.cli import cli
+
+    runner = CliRunner()
+    folder = tmp_path / "disk"
+    base = ["--root", str(project_copy), "--store", str(folder)]
+    loaded = runner.invoke(cli, [*base, "load"])
+    assert loaded.exit_code == 0, loaded.output
+    assert loaded.output.splitlines()[-1].startswith("loaded ")
+    answer = runner.invoke(cli, [*base, "query", "decliners", "--format", "csv"])
+    assert answer.exit_code == 0
+    assert {line.split(",")[1].rsplit("/", 1)[1] for line in answer.output.splitlines()[1:]} == {
+        "USA",
+        "CHN",
+    }
+
+
+def test_cli_load_needs_a_persistent_store(project_copy: Path) -> None:
+    from click.testing import CliRunner
+
+    from govkg.cli import cli
+
+    result = CliRunner().invoke(cli, ["--root", str(project_copy), "load"])
+    assert result.exit_code == 2
+    assert result.output == (
+        "Error: load builds a persistent store: give --store FOLDER or sparql+http://...\n"
+    )
+
+
+def test_cli_server_down_is_one_line() -> None:
+    from click.testing import CliRunner
+
+    from govkg.cli import cli
+
+    port = _free_port()
+    result = CliRunner().invoke(
+        cli, ["--root", str(ROOT), "--store", f"sparql+http://127.0.0.1:{port}/", "stats"]
+    )
+    assert result.exit_code == 2
+    assert result.output.startswith(f"Error: cannot reach http://127.0.0.1:{port}/query")
+    assert "Traceback" not in result.output

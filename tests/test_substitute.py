@@ -29,7 +29,7 @@ def test_a_hostile_literal_is_escaped_into_one_term() -> None:
     store = ox.Store()
     store.add(ox.Quad(IRI, ox.NamedNode("http://x/p"), ox.Literal("y")))
     assert list(store.query(out)) == []
-    assert out.endswith("#\" }")  # the whole value stayed one string literal
+    assert out.endswith('#" }')  # the whole value stayed one string literal
 
 
 def test_expressions_in_select_and_dollar_variables() -> None:

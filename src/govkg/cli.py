@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,12 +17,22 @@ from govkg import __version__
 from govkg.align.command import AlignRequest, check_plot, run_align, write_plot
 from govkg.errors import EXIT_ERROR, EXIT_PROBLEMS, GovkgError, ParameterError
 from govkg.importer import run_import
-from govkg.load import open_project
+from govkg.load import file_count, open_project, rebuild
 from govkg.output import FORMATS, format_rows, format_triples
 from govkg.project import ROOT_ENV, find_project
 from govkg.queries import catalogue, find_query, run_query
 from govkg.stats import graph_stats
 from govkg.validate import validate_store
+
+STORE_ENV = "GOVKG_STORE"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The group's options every command uses: where the project is, which store holds it."""
+
+    root: str | None
+    store: str | None
 
 
 class GovkgGroup(click.Group):
@@ -60,8 +71,15 @@ def output_option(choices: tuple[str, ...] = FORMATS, default: str = "table") ->
     type=click.Path(file_okay=False),
     help=f"The govkg checkout (default: found upwards from here; env {ROOT_ENV}).",
 )
+@click.option(
+    "--store",
+    envvar=STORE_ENV,
+    metavar="STORE",
+    help="memory (default), a folder for Oxigraph on disk, or sparql+http://host:port/ "
+    f"for a SPARQL server (env {STORE_ENV}).",
+)
 @click.pass_context
-def cli(ctx: click.Context, root: str | None) -> None:
+def cli(ctx: click.Context, root: str | None, store: str | None) -> None:
     """govkg: a knowledge graph of states, summits and commitments in international AI governance.
 
     Exit codes: 0 success, 1 the data does not conform or a check found problems,
@@ -71,13 +89,13 @@ def cli(ctx: click.Context, root: str | None) -> None:
     Example:
         govkg validate
     """
-    ctx.obj = root
+    ctx.obj = Settings(root, store)
 
 
 @cli.command()
 @output_option(("text", "json", "turtle"), default="text")
 @click.pass_obj
-def validate(root: str | None, fmt: str) -> None:
+def validate(settings: Settings, fmt: str) -> None:
     """Validate the ontology and graph against the SHACL shapes.
 
     Prints each problem with its graph file, resource, property and message; exits 0 when the
@@ -87,7 +105,7 @@ def validate(root: str | None, fmt: str) -> None:
     Example:
         govkg validate --format json
     """
-    project, store = open_project(root)
+    project, store = open_project(settings.root, settings.store)
     report = validate_store(store, project)
     text = {"text": report.to_text, "json": report.to_json, "turtle": report.to_turtle}[fmt]()
     click.echo(text.rstrip("\n"))
@@ -104,6 +122,27 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
     return params
 
 
+@cli.command("load")
+@click.option("--store", "store_spec", metavar="STORE", help="The store to build (or give it "
+              "to the group: govkg --store STORE load).")  # fmt: skip
+@click.pass_obj
+def load_store(settings: Settings, store_spec: str | None) -> None:
+    """Build the store named by --store (a folder, or a SPARQL server) from the project's files.
+
+    Shows progress on stderr. Later commands reopen the store at once, and rebuild an on-disk
+    store by themselves when graph/ changed (its content hash is recorded in the store).
+
+    \b
+    Example:
+        govkg load --store .govkg-store
+    """
+    spec = store_spec or settings.store
+    total = file_count(settings.root, spec)
+    with click.progressbar(length=total, label="loading", file=sys.stderr) as bar:
+        stamp, files, quads = rebuild(settings.root, spec, lambda _name: bar.update(1))
+    click.echo(f"loaded {quads} quads from {files} files into {spec} ({stamp[:19]})")
+
+
 @cli.command()
 @click.argument("name_or_file")
 @click.option(
@@ -116,7 +155,7 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
 )
 @output_option()
 @click.pass_obj
-def query(root: str | None, name_or_file: str, params: tuple[str, ...], fmt: str) -> None:
+def query(settings: Settings, name_or_file: str, params: tuple[str, ...], fmt: str) -> None:
     """Run a catalogue query by name, or a .rq file.
 
     Parameters are bound as RDF terms, never pasted into the query. A query in
@@ -126,7 +165,7 @@ def query(root: str | None, name_or_file: str, params: tuple[str, ...], fmt: str
     Example:
         govkg query stances-on-instrument -p instrument=instrument:paris-statement-2025
     """
-    project, store = open_project(root)
+    project, store = open_project(settings.root, settings.store)
     chosen = find_query(project, name_or_file)
     result = run_query(store, chosen, _parse_params(params))
     if result.kind == "ask":
@@ -142,14 +181,14 @@ def query(root: str | None, name_or_file: str, params: tuple[str, ...], fmt: str
 @cli.command("queries")
 @output_option()
 @click.pass_obj
-def list_queries(root: str | None, fmt: str) -> None:
+def list_queries(settings: Settings, fmt: str) -> None:
     """List the query catalogue: name, kind, title and parameters.
 
     \b
     Example:
         govkg queries --format csv
     """
-    project = find_project(root)
+    project = find_project(settings.root)
     rows = [
         (
             q.name,
@@ -168,14 +207,14 @@ def list_queries(root: str | None, fmt: str) -> None:
 @cli.command()
 @output_option(("table", "json"))
 @click.pass_obj
-def stats(root: str | None, fmt: str) -> None:
+def stats(settings: Settings, fmt: str) -> None:
     """Show the size of the graph: triples per file, instances per class, facts per source.
 
     \b
     Example:
         govkg stats --format json
     """
-    _project, store = open_project(root)
+    _project, store = open_project(settings.root, settings.store)
     figures = graph_stats(store)
     if fmt == "json":
         click.echo(json.dumps(figures.__dict__, indent=2, ensure_ascii=False))
@@ -222,7 +261,7 @@ CSV_FILE = click.Path(dir_okay=False, path_type=Path)
 @import_group.command("states")
 @click.argument("csv_file", type=CSV_FILE)
 @click.pass_obj
-def import_states(root: str | None, csv_file: Path) -> None:
+def import_states(settings: Settings, csv_file: Path) -> None:
     """Import states (iso3, iso2, m49, name, wikidata, region, subregion, un_status) into
     graph/reference/states.ttl.
 
@@ -230,7 +269,7 @@ def import_states(root: str | None, csv_file: Path) -> None:
     Example:
         govkg import states ../shared/data/states.csv
     """
-    project = find_project(root)
+    project = find_project(settings.root)
     plan, written = run_import(project, states=csv_file)
     _report_import(plan.rows, written, project.root)
 
@@ -238,7 +277,7 @@ def import_states(root: str | None, csv_file: Path) -> None:
 @import_group.command("organisations")
 @click.argument("csv_file", type=CSV_FILE)
 @click.pass_obj
-def import_organisations(root: str | None, csv_file: Path) -> None:
+def import_organisations(settings: Settings, csv_file: Path) -> None:
     """Import international organisations (id, name, wikidata) into
     graph/reference/organisations.ttl.
 
@@ -246,7 +285,7 @@ def import_organisations(root: str | None, csv_file: Path) -> None:
     Example:
         govkg import organisations ../shared/data/organisations.csv
     """
-    project = find_project(root)
+    project = find_project(settings.root)
     plan, written = run_import(project, organisations=csv_file)
     _report_import(plan.rows, written, project.root)
 
@@ -254,7 +293,7 @@ def import_organisations(root: str | None, csv_file: Path) -> None:
 @import_group.command("stances")
 @click.argument("csv_files", type=CSV_FILE, nargs=-1, required=True)
 @click.pass_obj
-def import_stances(root: str | None, csv_files: tuple[Path, ...]) -> None:
+def import_stances(settings: Settings, csv_files: tuple[Path, ...]) -> None:
     """Import stances on instruments, one file per instrument in graph/instruments/.
 
     Columns: instrument_id, instrument_title, date, actor_name, actor_iso3, actor_org, stance,
@@ -265,7 +304,7 @@ def import_stances(root: str | None, csv_files: tuple[Path, ...]) -> None:
     Example:
         govkg import stances ../shared/data/instruments/*.csv
     """
-    project = find_project(root)
+    project = find_project(settings.root)
     plan, written = run_import(project, stances=list(csv_files))
     _report_import(plan.rows, written, project.root)
 
@@ -273,7 +312,7 @@ def import_stances(root: str | None, csv_files: tuple[Path, ...]) -> None:
 @import_group.command("reference")
 @click.argument("folder", type=click.Path(file_okay=False, exists=True, path_type=Path))
 @click.pass_obj
-def import_reference(root: str | None, folder: Path) -> None:
+def import_reference(settings: Settings, folder: Path) -> None:
     """Import a whole reference folder: states.csv, organisations.csv and instruments/*.csv,
     validated together.
 
@@ -281,7 +320,7 @@ def import_reference(root: str | None, folder: Path) -> None:
     Example:
         govkg import reference ../shared/data
     """
-    project = find_project(root)
+    project = find_project(settings.root)
     plan, written = run_import(
         project,
         states=folder / "states.csv",
@@ -342,10 +381,10 @@ Example:
 )
 @output_option()
 @click.pass_obj
-def align(root: str | None, fmt: str, plot_path: Path | None, **options: Any) -> None:
+def align(settings: Settings, fmt: str, plot_path: Path | None, **options: Any) -> None:
     if plot_path is not None:
         check_plot(plot_path)
-    _project, store = open_project(root)
+    _project, store = open_project(settings.root, settings.store)
     request = AlignRequest.from_options(options)
     report = run_align(store, request)
     tables = report.tables if fmt == "table" else report.tables[-1:]  # one table per stream

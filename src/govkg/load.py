@@ -125,3 +125,25 @@ def open_project(
             )
         build(project, store)
     return project, store
+
+
+def _persistent(store_spec: str | None) -> None:
+    if store_spec in (None, "", "memory"):
+        raise StoreError("load builds a persistent store: give --store FOLDER or sparql+http://...")
+
+
+def rebuild(
+    root: str | Path | None, store_spec: str | None, progress: Callable[[str], None] | None = None
+) -> tuple[str, int, int]:
+    """Build the persistent store ``store_spec`` from the project: (hash, files, quads)."""
+    _persistent(store_spec)
+    project = find_project(root)
+    store = open_store(store_spec)
+    stamp = build(project, store, progress)
+    return stamp, len(project.data_files()), len(store)
+
+
+def file_count(root: str | Path | None, store_spec: str | None) -> int:
+    """How many files a load of ``store_spec`` reads (for a progress bar)."""
+    _persistent(store_spec)
+    return len(find_project(root).data_files())
