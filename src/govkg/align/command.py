@@ -8,7 +8,6 @@ from typing import Any
 
 import numpy as np
 
-from govkg.align import plot
 from govkg.align.analysis import (
     Filters,
     all_pair_rows,
@@ -180,11 +179,15 @@ def _all_pairs_report(matrix: StanceMatrix, request: AlignRequest) -> AlignRepor
 
 def check_plot(path: Path) -> None:
     """Refuse a bad --plot file name before anything is computed or printed."""
+    from govkg.align import plot  # matplotlib only when a picture is asked for
+
     plot.check_path(path)
 
 
 def write_plot(report: AlignReport, path: Path) -> None:
     """The heatmap (all pairs) or the line chart (one pair by period)."""
+    from govkg.align import plot
+
     if report.line:
         plot.line_chart(report.line_periods, report.line, report.title, path)
     elif report.heat is not None:
