@@ -14,7 +14,6 @@ from typing import Any
 import click
 
 from govkg import __version__
-from govkg.align.command import AlignRequest, check_plot, run_align, write_plot
 from govkg.errors import EXIT_ERROR, EXIT_PROBLEMS, GovkgError, ParameterError
 from govkg.importer import run_import
 from govkg.load import file_count, open_project, rebuild
@@ -382,6 +381,8 @@ Example:
 @output_option()
 @click.pass_obj
 def align(settings: Settings, fmt: str, plot_path: Path | None, **options: Any) -> None:
+    from govkg.align.command import AlignRequest, check_plot, run_align, write_plot  # numpy etc.
+
     if plot_path is not None:
         check_plot(plot_path)
     _project, store = open_project(settings.root, settings.store)
@@ -395,6 +396,51 @@ def align(settings: Settings, fmt: str, plot_path: Path | None, **options: Any) 
     if plot_path is not None:
         write_plot(report, plot_path)
         click.echo(f"wrote {plot_path}", err=True)
+
+
+EXPORT_HELP = """Export a view of the graph for Gephi (GEXF 1.3), GraphML or CSV tables.
+
+\b
+Views: stances (actors and instruments, an edge per stance, dated for
+Gephi's timeline), alignment (actor to actor, weighted by --measure, edges at
+or above --threshold), dialogues (actors linked by bilateral dialogues,
+meetings and agreements), full (every resource; literals as attributes).
+
+\b
+Without --out, gexf and graphml go to stdout; csv needs --out naming a folder
+or a file prefix and writes PREFIX-nodes.csv and PREFIX-edges.csv. Files are
+replaced atomically; on an error nothing is written.
+
+\b
+Example:
+    govkg export gexf --view stances --series reaim --out reaim.gexf
+"""
+
+
+@cli.command(help=EXPORT_HELP)
+@click.argument("fmt", metavar="gexf|graphml|csv")
+@click.option("--view", required=True, help="stances, alignment, dialogues or full.")
+@click.option("--out", type=click.Path(), help="The file (csv: a folder or a prefix).")
+@click.option("--instruments", help="Only these instruments (comma-separated ids).")
+@click.option("--series", help="Only instruments adopted at summits of this series (id).")
+@click.option("--from", "date_from", metavar="DATE", help="Only instruments and stances from.")
+@click.option("--to", "date_to", metavar="DATE", help="Only instruments and stances up to.")
+@click.option("--measure", help="alignment: agreement (default), kappa, s or jaccard.")
+@click.option("--threshold", metavar="X", help="alignment: keep edges with weight >= X (0.5).")
+@click.option("--layout", help="spring: positions from networkx's spring layout (seeded).")
+@click.pass_obj
+def export(settings: Settings, fmt: str, **options: Any) -> None:
+    from govkg.export import ExportRequest, run_export, write_files  # lxml, numpy etc.
+
+    request = ExportRequest.from_options(fmt, options)
+    _project, store = open_project(settings.root, settings.store)
+    result = run_export(store, request)
+    if request.out is None:
+        click.echo(result.files[0][1], nl=False)
+        return
+    for path in write_files([(p, data) for p, data in result.files if p is not None]):
+        click.echo(f"wrote {path}", err=True)
+    click.echo(f"{result.nodes} nodes, {result.edges} edges", err=True)
 
 
 def main() -> None:

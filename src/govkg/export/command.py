@@ -1,0 +1,99 @@
+"""The ``govkg export`` request run: the view built, timed, laid out, rendered and written."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from govkg.export.describe import Catalogue
+from govkg.export.full import full_view
+from govkg.export.gexf import to_gexf
+from govkg.export.graphml import to_graphml
+from govkg.export.layout import spring_layout
+from govkg.export.model import ExportError, ViewGraph
+from govkg.export.request import ExportRequest
+from govkg.export.tables import edge_table, node_table
+from govkg.export.timeline import assign_spells
+from govkg.export.views import alignment_view, dialogues_view, stances_view
+from govkg.store import Store
+
+Builder = Callable[[Store, ExportRequest, Catalogue], ViewGraph]
+BUILDERS: dict[str, Builder] = {
+    "stances": stances_view,
+    "alignment": alignment_view,
+    "dialogues": dialogues_view,
+    "full": full_view,
+}
+
+
+@dataclass
+class ExportResult:
+    """What an export produced: (path, bytes) per file, the path None for standard output."""
+
+    files: list[tuple[Path | None, bytes]]
+    nodes: int
+    edges: int
+
+
+def build_view(store: Store, request: ExportRequest) -> ViewGraph:
+    """The view the request names, with its spells (and positions when a layout is asked)."""
+    view = BUILDERS[request.view](store, request, Catalogue.load(store))
+    view.description = request.describe()
+    assign_spells(view)
+    if request.layout == "spring":
+        spring_layout(view)
+    return view
+
+
+def render(view: ViewGraph, request: ExportRequest) -> list[bytes]:
+    """The view in the requested format: one document, or the nodes and edges tables."""
+    if request.fmt == "gexf":
+        return [to_gexf(view)]
+    if request.fmt == "graphml":
+        return [to_graphml(view)]
+    return [node_table(view), edge_table(view)]
+
+
+def run_export(store: Store, request: ExportRequest) -> ExportResult:
+    """Build and render an export in memory; nothing is written yet."""
+    targets = request.targets()
+    view = build_view(store, request)
+    documents = render(view, request)
+    paths: list[Path | None] = list(targets) or [None]
+    return ExportResult(
+        list(zip(paths, documents, strict=True)),
+        nodes=view.graph.number_of_nodes(),
+        edges=view.graph.number_of_edges(),
+    )
+
+
+def write_files(files: list[tuple[Path, bytes]]) -> list[Path]:
+    """Write every file atomically: all to temporary files in their folders, then renamed into
+    place; on an error the temporary files are removed and nothing is replaced."""
+    staged: list[tuple[Path, str]] = []
+    mask = _umask()
+    current = Path()
+    try:
+        for current, data in files:
+            handle, temporary = tempfile.mkstemp(prefix=f".{current.name}.", dir=current.parent)
+            staged.append((current, temporary))
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+            os.chmod(temporary, 0o666 & ~mask)
+    except OSError as error:
+        for _path, temporary in staged:
+            Path(temporary).unlink(missing_ok=True)
+        message = f"cannot write {current}: {error.strerror}; nothing was written"
+        raise ExportError(message) from None
+    for path, temporary in staged:
+        os.replace(temporary, path)
+    return [path for path, _t in staged]
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -1,0 +1,165 @@
+"""What the views say about a resource: its label, its types, and the attributes of actors and
+instruments, each looked up once for the whole store."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from govkg.namespaces import DCTERMS, GK, OWL, RDFS, SKOS, WD, compact
+from govkg.store import Store
+
+#: Actor attributes and their GEXF types, in column order.
+ACTOR_ATTRIBUTES = {
+    "type": "string",
+    "iso3": "string",
+    "region": "string",
+    "subregion": "string",
+    "un_status": "string",
+    "wikidata": "string",
+    "org_id": "string",
+}
+#: Instrument attributes and their GEXF types, in column order.
+INSTRUMENT_ATTRIBUTES = {
+    "type": "string",
+    "series": "string",
+    "date": "string",
+    "legally_binding": "boolean",
+    "list_complete": "boolean",
+}
+_ACTOR_PROPERTIES = {
+    "iso3": GK.iso3,
+    "region": GK.region,
+    "subregion": GK.subregion,
+    "un_status": GK.unStatus,
+    "org_id": GK.orgId,
+}
+
+LABELS = """
+SELECT ?r ?p ?l WHERE {
+  VALUES ?p { rdfs:label skos:prefLabel }
+  ?r ?p ?l . FILTER(isIRI(?r) && isLiteral(?l))
+}
+"""
+#: The most specific asserted types: a type is dropped when another asserted type is below it.
+TYPES = """
+SELECT ?r ?t WHERE {
+  ?r a ?t . FILTER(isIRI(?r) && isIRI(?t))
+  FILTER NOT EXISTS { ?r a ?u . ?u rdfs:subClassOf+ ?t . FILTER(?u != ?t) }
+}
+"""
+PROPERTIES = """
+SELECT ?r ?p ?o WHERE {
+  VALUES ?p { gk:iso3 gk:region gk:subregion gk:unStatus gk:orgId owl:sameAs
+              dcterms:date gk:legallyBinding gk:listComplete }
+  ?r ?p ?o . FILTER(isIRI(?r))
+}
+"""
+SERIES = "SELECT ?i ?s WHERE { ?i gk:adoptedAt/gk:inSeries ?s }"
+EVENT_DATES = "SELECT ?i ?d WHERE { ?i gk:adoptedAt/schema:startDate ?d }"
+
+_LABEL_RANK = {str(RDFS.label): 0, str(SKOS.prefLabel): 2}
+
+
+def local_name(iri: str) -> str:
+    """The last segment of an IRI: ``…ontology#State`` → ``State``, ``…/series/reaim`` →
+    ``reaim``."""
+    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def _text(term: object) -> str:
+    return str(getattr(term, "value", "") or "")
+
+
+@dataclass
+class Catalogue:
+    """Labels, types and the properties the views show, for every resource of the store."""
+
+    labels: dict[str, str]
+    types: dict[str, tuple[str, ...]]
+    properties: dict[str, dict[str, list[str]]]
+    series: dict[str, list[str]]
+    event_dates: dict[str, list[str]]
+
+    @classmethod
+    def load(cls, store: Store) -> Catalogue:
+        """A handful of flat queries over the whole store."""
+        return cls(
+            labels=_labels(store),
+            types=_grouped(store, TYPES, local_name),
+            properties=_properties(store),
+            series=_grouped_lists(store, SERIES, local_name),
+            event_dates=_grouped_lists(store, EVENT_DATES, str),
+        )
+
+    def label(self, iri: str) -> str:
+        """rdfs:label (English first), else skos:prefLabel, else the compact IRI."""
+        return self.labels.get(iri) or compact(iri)
+
+    def values(self, iri: str, predicate: str) -> list[str]:
+        """The lexical values of one of the properties the views show."""
+        return self.properties.get(iri, {}).get(str(predicate), [])
+
+    def actor(self, iri: str) -> dict[str, object]:
+        """An actor's attributes (see :data:`ACTOR_ATTRIBUTES`)."""
+        attrs: dict[str, object] = {"type": self.types.get(iri, ())}
+        for name, predicate in _ACTOR_PROPERTIES.items():
+            attrs[name] = self.values(iri, predicate)
+        attrs["wikidata"] = [
+            v[len(str(WD)) :] for v in self.values(iri, OWL.sameAs) if v.startswith(str(WD))
+        ]
+        return attrs
+
+    def instrument(self, iri: str) -> dict[str, object]:
+        """An instrument's attributes (see :data:`INSTRUMENT_ATTRIBUTES`)."""
+        return {
+            "type": self.types.get(iri, ()),
+            "series": self.series.get(iri, []),
+            "date": self.instrument_date(iri),
+            "legally_binding": _booleans(self.values(iri, GK.legallyBinding)),
+            "list_complete": _booleans(self.values(iri, GK.listComplete)),
+        }
+
+    def instrument_date(self, iri: str) -> str:
+        """Its own dcterms:date, else the start of the event that adopted it; "" if neither."""
+        own = self.values(iri, DCTERMS.date)
+        held = self.event_dates.get(iri, [])
+        return min(own or held or [""])
+
+
+def _labels(store: Store) -> dict[str, str]:
+    best: dict[str, tuple[int, str]] = {}
+    for resource, predicate, literal in store.query(LABELS).rows:
+        language = getattr(literal, "language", None)
+        rank = _LABEL_RANK[_text(predicate)] + (0 if language == "en" else 1)
+        key, text = _text(resource), " ".join(_text(literal).split())
+        if text and (key not in best or (rank, text) < best[key]):
+            best[key] = (rank, text)
+    return {key: text for key, (_rank, text) in best.items()}
+
+
+def _grouped(
+    store: Store, sparql: str, convert: Callable[[str], str]
+) -> dict[str, tuple[str, ...]]:
+    return {key: tuple(sorted(set(v))) for key, v in _grouped_lists(store, sparql, convert).items()}
+
+
+def _grouped_lists(
+    store: Store, sparql: str, convert: Callable[[str], str]
+) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = defaultdict(list)
+    for key, value in store.query(sparql).rows:
+        found[_text(key)].append(convert(_text(value)))
+    return {key: sorted(set(values)) for key, values in found.items()}
+
+
+def _properties(store: Store) -> dict[str, dict[str, list[str]]]:
+    found: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for resource, predicate, value in store.query(PROPERTIES).rows:
+        found[_text(resource)][_text(predicate)].append(_text(value))
+    return {r: {p: sorted(set(v)) for p, v in props.items()} for r, props in found.items()}
+
+
+def _booleans(values: list[str]) -> list[bool]:
+    return [v in ("true", "1") for v in values]

@@ -1,0 +1,60 @@
+"""The instrument filters of an export, with govkg align's meaning: ``--instruments``,
+``--series`` and ``--from``/``--to`` (instrument dates, then stance and link dates)."""
+
+from __future__ import annotations
+
+import re
+
+from govkg.align import Filters, apply_filters, load_matrix
+from govkg.export.model import ExportError
+from govkg.namespaces import data_namespace, expand
+from govkg.store import Store
+
+SERIES = "SELECT ?s WHERE { ?s a gk:SummitSeries }"
+_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+
+
+def check_date(option: str, value: str) -> str:
+    """A ``--from``/``--to`` value: ``2025``, ``2025-02`` or ``2025-02-11``."""
+    if value and not _DATE.fullmatch(value):
+        raise ExportError(f"{option} {value!r}: expected a date like 2025, 2025-02 or 2025-02-11")
+    return value
+
+
+def has_filters(filters: Filters) -> bool:
+    """Whether any filter is given."""
+    return bool(filters.instruments or filters.series or filters.date_from or filters.date_to)
+
+
+def kept_instruments(store: Store, filters: Filters) -> set[str] | None:
+    """The instruments the filters keep (None: no filter); unknown names and an empty result
+    are errors."""
+    if not has_filters(filters):
+        return None
+    _check_series(store, filters.series)
+    matrix = apply_filters(load_matrix(store), filters)  # unknown instrument, empty: errors
+    return {instrument.iri for instrument in matrix.instruments}
+
+
+def in_range(day: str, filters: Filters) -> bool:
+    """Whether a date (any precision) lies within ``--from``/``--to``, compared at the
+    precision of each bound as govkg align does; an empty date is in range only without bounds."""
+    if not (filters.date_from or filters.date_to):
+        return True
+    if not day:
+        return False
+    if filters.date_from and day[: len(filters.date_from)] < filters.date_from:
+        return False
+    return not (filters.date_to and day[: len(filters.date_to)] > filters.date_to)
+
+
+def _check_series(store: Store, names: tuple[str, ...]) -> None:
+    known = {str(getattr(row[0], "value", "")) for row in store.query(SERIES).rows}
+    for name in names:
+        if _series_iri(name) not in known:
+            raise ExportError(f"unknown series {name!r}")
+
+
+def _series_iri(name: str) -> str:
+    text = expand(name)
+    return text if ":" in text else str(data_namespace("series")[text.replace("_", "-")])

@@ -1,0 +1,31 @@
+"""Positions for Gephi: networkx's spring layout, seeded, on the view's nodes in id order."""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from govkg.export.model import ExportError, ViewGraph
+
+SEED = 1
+SCALE = 1000.0
+
+
+def spring_layout(view: ViewGraph, seed: int = SEED) -> None:
+    """Give every node a position (x, y in -1000…1000), the same for the same graph; edges
+    attract by their weight (1 when they have none)."""
+    simple = nx.Graph()
+    simple.add_nodes_from(node for node, _data in view.nodes())
+    for _id, data in view.edges():  # parallel edges pull harder; weights below 0 do not pull
+        pair = (data["source"], data["target"])
+        weight = 1.0 if data["weight"] is None else max(float(data["weight"]), 0.0)
+        previous = simple.edges[pair]["weight"] if simple.has_edge(*pair) else 0.0
+        simple.add_edge(*pair, weight=previous + weight)
+    try:
+        positions = nx.spring_layout(simple, seed=seed, scale=SCALE)
+    except ImportError as error:  # networkx needs scipy from 500 nodes on
+        raise ExportError(
+            f"--layout spring on {len(simple)} nodes needs {error.name or 'scipy'} "
+            "(pip install scipy)"
+        ) from None
+    for node, (x, y) in positions.items():
+        view.graph.nodes[node]["position"] = (float(x), float(y))

@@ -1,0 +1,202 @@
+"""The views an export can take: stances, alignment and dialogues (the full graph is in
+``full.py``).  Each builds a :class:`ViewGraph` from the store."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from itertools import combinations
+
+import numpy as np
+
+from govkg.align import apply_filters, load_matrix, measure
+from govkg.export.describe import ACTOR_ATTRIBUTES, INSTRUMENT_ATTRIBUTES, Catalogue, local_name
+from govkg.export.filters import in_range, kept_instruments
+from govkg.export.model import ExportError, ViewGraph
+from govkg.export.palette import colour_for
+from govkg.export.request import MEASURES, ExportRequest
+from govkg.export.timeline import normalise_date
+from govkg.store import Store
+
+STANCES = """
+SELECT ?stance ?actor ?instrument ?kind (MIN(STR(?d)) AS ?date) (MIN(STR(?a)) AS ?asOf) WHERE {
+  ?stance a gk:Stance ; gk:actor ?actor ; gk:instrument ?instrument ; gk:stanceKind ?kind .
+  OPTIONAL { ?stance dcterms:date ?d }
+  OPTIONAL { ?stance gk:asOf ?a }
+} GROUP BY ?stance ?actor ?instrument ?kind
+"""
+#: Dialogues and meetings with their parties; agreements with the actors of their stances.
+LINKS = """
+SELECT DISTINCT ?link ?kind ?actor WHERE {
+  {
+    VALUES (?class ?kind) { (gk:BilateralDialogue "dialogue") (gk:BilateralMeeting "meeting") }
+    ?link a ?class ; gk:party ?actor .
+  } UNION {
+    ?link a gk:BilateralAgreement . BIND("agreement" AS ?kind)
+    ?stance gk:instrument ?link ; gk:actor ?actor .
+  }
+}
+"""
+#: A link's date: its own (dcterms:date, schema:startDate, gk:asOf, in that order), else its
+#: first meeting's, else the start of the event that adopted it.
+LINK_DATES = """
+SELECT ?link ?rank (MIN(STR(?d)) AS ?date) WHERE {
+  { ?link dcterms:date ?d BIND(1 AS ?rank) } UNION { ?link schema:startDate ?d BIND(2 AS ?rank) }
+  UNION { ?link gk:asOf ?d BIND(3 AS ?rank) }
+  UNION { ?link gk:meeting/schema:startDate ?d BIND(4 AS ?rank) }
+  UNION { ?link gk:adoptedAt/schema:startDate ?d BIND(5 AS ?rank) }
+} GROUP BY ?link ?rank
+"""
+#: Topics: gk:topic, and a meeting's or agreement's gk:theme (directly or via its principles).
+TOPICS = "SELECT DISTINCT ?link ?t WHERE { ?link gk:topic|gk:theme|gk:hasPrinciple/gk:theme ?t }"
+
+STANCE_NODE_ATTRIBUTES = {"side": "string", **ACTOR_ATTRIBUTES, **INSTRUMENT_ATTRIBUTES}
+STANCE_EDGE_ATTRIBUTES = {"kind": "string", "date": "string", "as_of": "boolean"}
+ALIGNMENT_EDGE_ATTRIBUTES = {"n": "integer", **{m: "double" for m in MEASURES}}
+DIALOGUE_EDGE_ATTRIBUTES = {
+    "kind": "string",
+    "date": "string",
+    "topics": "string",
+    "link": "string",
+}
+
+
+def _text(term: object) -> str:
+    return str(getattr(term, "value", "") or "")
+
+
+def _add_actor(view: ViewGraph, catalogue: Catalogue, iri: str) -> None:
+    attrs = catalogue.actor(iri)
+    extra = {"side": "actor"} if "side" in view.node_attributes else {}
+    colour = colour_for(catalogue.types.get(iri, ()))
+    view.add_node(iri, catalogue.label(iri), {**extra, **attrs}, colour=colour)
+
+
+def stances_view(store: Store, request: ExportRequest, catalogue: Catalogue) -> ViewGraph:
+    """Actors and instruments, an edge per stance from actor to instrument."""
+    view = ViewGraph("stances", True, STANCE_NODE_ATTRIBUTES, STANCE_EDGE_ATTRIBUTES)
+    kept = kept_instruments(store, request.filters)
+    rows = [tuple(_text(t) for t in row) for row in store.query(STANCES).rows]
+    for stance, actor, instrument, kind, day, as_of in sorted(rows):
+        if kept is not None and instrument not in kept:
+            continue
+        if not in_range(day or as_of or catalogue.instrument_date(instrument), request.filters):
+            continue
+        if actor not in view.graph:
+            _add_actor(view, catalogue, actor)
+        if instrument not in view.graph:
+            _add_instrument(view, catalogue, instrument)
+        view.add_edge(
+            stance,
+            actor,
+            instrument,
+            label=catalogue.label(kind),
+            attrs={
+                "kind": catalogue.label(kind),
+                "date": day or as_of,
+                "as_of": bool(as_of and not day),
+            },
+            colour=colour_for([local_name(kind)]),
+            date=normalise_date(day or as_of),
+        )
+    if not view.graph:
+        raise ExportError("no stance matches the filters")
+    return view
+
+
+def _add_instrument(view: ViewGraph, catalogue: Catalogue, iri: str) -> None:
+    attrs = catalogue.instrument(iri)
+    view.add_node(
+        iri,
+        catalogue.label(iri),
+        {"side": "instrument", **attrs},
+        colour=colour_for(catalogue.types.get(iri, ())),
+        date=normalise_date(str(attrs["date"])),
+    )
+
+
+def alignment_view(store: Store, request: ExportRequest, catalogue: Catalogue) -> ViewGraph:
+    """Actor-to-actor edges weighted by an alignment measure, kept at or above the threshold."""
+    view = ViewGraph("alignment", False, dict(ACTOR_ATTRIBUTES), ALIGNMENT_EDGE_ATTRIBUTES)
+    matrix = apply_filters(load_matrix(store), request.filters)
+    result = measure(matrix, absent="missing")
+    upper_a, upper_b = np.triu_indices(len(matrix.actors), k=1)
+    weights = result.values[request.measure][upper_a, upper_b]
+    keep = ~np.isnan(weights) & (weights >= request.threshold)
+    pairs = [(int(a), int(b)) for a, b in zip(upper_a[keep], upper_b[keep], strict=True)]
+    if not pairs:
+        raise ExportError(f"no pair of actors has {request.measure} >= {request.threshold:g}")
+    for index in sorted({i for pair in pairs for i in pair}):
+        _add_actor(view, catalogue, matrix.actors[index])
+    for a, b in pairs:
+        values = {m: float(result.values[m][a, b]) for m in MEASURES}
+        view.add_edge(
+            f"{matrix.actors[a]}|{matrix.actors[b]}",
+            matrix.actors[a],
+            matrix.actors[b],
+            attrs={
+                "n": int(result.values["n"][a, b]),
+                **{m: round(v, 6) for m, v in values.items() if not np.isnan(v)},
+            },
+            weight=round(values[request.measure], 6),
+        )
+    return view
+
+
+def dialogues_view(store: Store, request: ExportRequest, catalogue: Catalogue) -> ViewGraph:
+    """Actors linked by bilateral dialogues, meetings and agreements, an edge per link."""
+    view = ViewGraph("dialogues", False, dict(ACTOR_ATTRIBUTES), DIALOGUE_EDGE_ATTRIBUTES)
+    kept = kept_instruments(store, request.filters)
+    instrument_filter = bool(request.filters.instruments or request.filters.series)
+    links, dates, topics = _links(store), _link_dates(store), _topics(store, catalogue)
+    for (link, kind), actors in sorted(links.items()):
+        if instrument_filter and (kind != "agreement" or kept is None or link not in kept):
+            continue
+        if not in_range(dates.get(link, ""), request.filters):
+            continue
+        for a, b in combinations(sorted(actors), 2):
+            for actor in (a, b):
+                if actor not in view.graph:
+                    _add_actor(view, catalogue, actor)
+            view.add_edge(
+                f"{link}|{a}|{b}",
+                a,
+                b,
+                label=catalogue.label(link),
+                attrs={
+                    "kind": kind,
+                    "date": dates.get(link),
+                    "topics": topics.get(link),
+                    "link": link,
+                },
+                colour=colour_for([kind]),
+                date=normalise_date(dates.get(link)),
+                kind=kind,
+            )
+    if not view.graph:
+        raise ExportError("no dialogue, meeting or agreement matches the filters")
+    return view
+
+
+def _links(store: Store) -> dict[tuple[str, str], set[str]]:
+    found: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for link, kind, actor in store.query(LINKS).rows:
+        found[(_text(link), _text(kind))].add(_text(actor))
+    return found
+
+
+def _link_dates(store: Store) -> dict[str, str]:
+    ranked = sorted(
+        (int(_text(rank)), _text(link), _text(day))
+        for link, rank, day in store.query(LINK_DATES).rows
+    )
+    found: dict[str, str] = {}
+    for _rank, link, day in ranked:
+        found.setdefault(link, day)
+    return found
+
+
+def _topics(store: Store, catalogue: Catalogue) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = defaultdict(list)
+    for link, topic in store.query(TOPICS).rows:
+        found[_text(link)].append(catalogue.label(_text(topic)))
+    return found
