@@ -209,3 +209,25 @@ def test_weights_add_the_weighted_s(runner: CliRunner) -> None:
     (row,) = json.loads(result.output)
     # With Paris (the US declined, China signed: distance 2) weighted 0, the weighted S rises.
     assert row["s_weighted"] > row["s"]
+
+
+def test_matrix_keeps_instruments_whose_type_is_unknown() -> None:
+    """Regression: a stance on an instrument with no rdf:type in the store raised KeyError."""
+    import pyoxigraph as ox
+
+    from govkg.align import load_matrix
+    from govkg.store import OxigraphStore
+
+    gk, data = "https://w3id.org/govkg/ontology#", "https://w3id.org/govkg/id/"
+    stance = ox.NamedNode(data + "stance/x--AAA")
+    store = OxigraphStore()
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    store.load([ox.Quad(stance, rdf_type, ox.NamedNode(gk + "Stance"))])
+    store.load(
+        ox.Quad(stance, ox.NamedNode(gk + p), ox.NamedNode(data + o))
+        for p, o in (("actor", "state/AAA"), ("instrument", "instrument/x"),
+                     ("stanceKind", "stance-kind/signed"))
+    )  # fmt: skip
+    matrix = load_matrix(store)
+    assert [i.slug for i in matrix.instruments] == ["x"]
+    assert matrix.codes.tolist() == [[1]]

@@ -149,11 +149,10 @@ def _details(store: Store) -> dict[str, dict[str, set[str]]]:
 def _instruments(store: Store, used: set[str]) -> list[Instrument]:
     """The instruments that have stances (``used``), with their details."""
     details = _details(store)
+    rows = {_value(r[0]): [_value(t) for t in r[1:]] for r in store.query(INSTRUMENTS).rows}
     found = []
-    for row in store.query(INSTRUMENTS).rows:
-        iri, label, complete, own, held = (_value(t) for t in row)
-        if iri not in used:
-            continue
+    for iri in used:  # an instrument a stance names is kept even if its type is not known
+        label, complete, own, held = rows.get(iri, ["", "", "", ""])
         stance_date = min(details["stance_date"].get(iri, {""}))
         found.append(
             Instrument(
