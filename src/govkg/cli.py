@@ -443,6 +443,43 @@ def export(settings: Settings, fmt: str, **options: Any) -> None:
     click.echo(f"{result.nodes} nodes, {result.edges} edges", err=True)
 
 
+SERVE_HELP = """Serve the graph as linked data: /id/ IRIs, HTML pages and a SPARQL endpoint.
+
+\b
+A data IRI https://w3id.org/govkg/id/X is served at /id/X, which answers
+303 See Other to /doc/X (HTML) or /doc/X.ttl, .nt, .jsonld, .rdf by the
+Accept header. /sparql speaks the SPARQL 1.1 Protocol (read-only).
+With --get PATH, one request goes through the app and its answer is printed,
+without opening a socket.
+
+\b
+Example:
+    govkg serve --port 8000
+"""
+
+
+@cli.command(help=SERVE_HELP)
+@click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option(
+    "--get", "get_path", metavar="PATH", help="Send one GET request and print the answer."
+)
+@click.option("--accept", default="*/*", show_default=True, help="The Accept header for --get.")
+@click.pass_obj
+def serve(settings: Settings, host: str, port: int, get_path: str | None, accept: str) -> None:
+    from govkg.server.command import get_once, run_server  # starlette, uvicorn
+
+    _project, store = open_project(settings.root, settings.store)
+    if get_path is None:
+        click.echo(f"govkg: serving on http://{host}:{port}/ (Ctrl-C to stop)", err=True)
+        run_server(store, host, port)
+        return
+    status, head, body = get_once(store, get_path, accept)
+    click.echo(head, err=True)
+    click.echo(body, nl=False)
+    sys.exit(0 if status < 400 else EXIT_PROBLEMS)
+
+
 def main() -> None:
     """The console-script entry point."""
     cli(prog_name="govkg")

@@ -1,0 +1,144 @@
+"""The ASGI application: ``/id/`` IRIs answer 303 to ``/doc/`` documents, ``/sparql`` queries.
+
+Built by :func:`create_app` over any :class:`~govkg.store.Store`; run it with uvicorn
+(``govkg serve``).  Location headers come from the app's mount path (the ASGI ``root_path``),
+never from the request's Host header.  No traceback ever reaches a client.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from govkg.server import pages
+from govkg.server.negotiation import DOC_FORMATS, RDFLIB_FORMATS, choose
+from govkg.server.resources import Description, describe
+from govkg.server.settings import ServerSettings
+from govkg.server.sparql import ProtocolError, parse_request, respond, run, service_description
+from govkg.store import Store
+
+_SAFE = "/:@!$&'()*+,;=-._~"
+
+
+def html_response(text: str, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    """An HTML answer, always with the Content-Security-Policy header."""
+    return HTMLResponse(
+        text, status, headers={"Content-Security-Policy": pages.CSP, **(headers or {})}
+    )
+
+
+def mount(request: Request) -> str:
+    """The path the app is mounted at (the ASGI root_path; never the Host header)."""
+    return str(request.scope.get("root_path", "")).rstrip("/")
+
+
+def error_response(request: Request, status: int, message: str) -> Response:
+    """An error as HTML (escaped) when the client prefers it, else as plain text."""
+    accept = request.headers.get("accept")
+    if choose(accept, ["text/plain", "text/html"]) == "text/html" and accept:
+        return html_response(pages.error_page(status, message, mount(request)), status)
+    return PlainTextResponse(message + "\n", status)
+
+
+def _link_header(base: str) -> str:
+    return ", ".join(
+        f'<{base}.{ext}>; rel="alternate"; type="{media}"' for ext, media in DOC_FORMATS.items()
+    )
+
+
+class LinkedData:
+    """The handlers, sharing the store and settings."""
+
+    def __init__(self, store: Store, settings: ServerSettings) -> None:
+        self.store = store
+        self.settings = settings
+
+    async def describe(self, path: str) -> Description:
+        return await run_in_threadpool(describe, self.store, self.settings.iri(path))
+
+    def not_found(self, request: Request, path: str) -> Response:
+        page = pages.not_found_page(request.url.path, self.settings.iri(path), mount(request))
+        return html_response(page, 404)
+
+    async def resource(self, request: Request) -> Response:
+        """``/id/{path}``: 303 See Other to the document in the format the client accepts."""
+        path = request.path_params["path"]
+        if not (await self.describe(path)).exists:
+            return self.not_found(request, path)
+        media = choose(request.headers.get("accept"), list(DOC_FORMATS.values()))
+        if media is None:
+            message = "acceptable formats: " + ", ".join(DOC_FORMATS.values())
+            return PlainTextResponse(message + "\n", 406, headers={"Vary": "Accept"})
+        ext = next(e for e, m in DOC_FORMATS.items() if m == media)
+        location = self.doc_url(request, path) + ("" if ext == "html" else f".{ext}")
+        return Response(status_code=303, headers={"Location": location, "Vary": "Accept"})
+
+    def doc_url(self, request: Request, path: str) -> str:
+        return mount(request) + self.settings.doc_prefix + quote(path, safe=_SAFE)
+
+    async def document(self, request: Request) -> Response:
+        """``/doc/{path}`` (HTML) and ``/doc/{path}.{ext}`` (RDF): the resource's description."""
+        path = request.path_params["path"]
+        description = await self.describe(path)
+        ext = "html"
+        stem, dot, suffix = path.rpartition(".")
+        if not description.exists and dot and suffix in DOC_FORMATS:
+            path, ext = stem, suffix
+            description = await self.describe(path)
+        if not description.exists:
+            return self.not_found(request, path)
+        doc = self.doc_url(request, path)
+        headers = {"Link": _link_header(doc)}
+        if ext == "html":
+            return html_response(
+                pages.resource_page(description, self.settings, doc, mount(request)), 200, headers
+            )
+        text = description.graph().serialize(format=RDFLIB_FORMATS[ext])
+        media = DOC_FORMATS[ext]
+        media_type = f"{media}; charset=utf-8" if media.startswith("text/") else media
+        return Response(text, media_type=media_type, headers=headers)
+
+    async def sparql(self, request: Request) -> Response:
+        """``/sparql``: the SPARQL 1.1 Protocol, query side."""
+        try:
+            parsed = await parse_request(request, self.settings)
+            if parsed.query is None:
+                return Response(service_description(), media_type="text/turtle; charset=utf-8")
+            result = await run(self.store, parsed.query, self.settings)
+            return respond(result, request.headers.get("accept"), self.settings)
+        except ProtocolError as error:
+            return error_response(request, error.status, error.message)
+
+    async def style(self, request: Request) -> Response:
+        return Response(pages.STYLE, media_type="text/css; charset=utf-8")
+
+    async def home(self, request: Request) -> Response:
+        body = (
+            "<h1>govkg</h1><p>An open knowledge graph of international AI governance.</p>"
+            '<ul><li><a href="id/state/USA">A state: the United States</a></li>'
+            '<li><a href="sparql">The SPARQL endpoint</a> (SPARQL 1.1 Protocol)</li></ul>'
+        )
+        return html_response(pages.page("govkg", body, mount(request)))
+
+
+async def _server_error(request: Request, exc: Exception) -> Response:
+    return error_response(request, 500, f"internal error ({type(exc).__name__})")
+
+
+def create_app(store: Store, settings: ServerSettings | None = None) -> Starlette:
+    """The ASGI application serving ``store``."""
+    handlers = LinkedData(store, settings or ServerSettings())
+    prefix = handlers.settings
+    routes = [
+        Route("/", handlers.home),
+        Route(prefix.id_prefix + "{path:path}", handlers.resource, methods=["GET", "HEAD"]),
+        Route(prefix.doc_prefix + "{path:path}", handlers.document, methods=["GET", "HEAD"]),
+        Route("/style.css", handlers.style),
+        Route("/sparql", handlers.sparql, methods=["GET", "POST"]),
+    ]
+    return Starlette(routes=routes, exception_handlers={Exception: _server_error})

@@ -1,0 +1,33 @@
+"""What ``govkg serve`` runs: uvicorn over the app, or one request through it without a socket."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+import uvicorn
+
+from govkg.server.app import create_app
+from govkg.server.settings import ServerSettings
+from govkg.store import Store
+
+
+def run_server(store: Store, host: str, port: int) -> None:
+    """Serve until interrupted."""
+    uvicorn.run(create_app(store, ServerSettings()), host=host, port=port, log_level="info")
+
+
+def get_once(store: Store, path: str, accept: str = "*/*") -> tuple[int, str, str]:
+    """One GET through the app (no socket): the status, the status line and headers, the body."""
+    return asyncio.run(_get(store, path, accept))
+
+
+async def _get(store: Store, path: str, accept: str) -> tuple[int, str, str]:
+    transport = httpx.ASGITransport(
+        app=create_app(store, ServerSettings()), raise_app_exceptions=False
+    )
+    async with httpx.AsyncClient(transport=transport, base_url="http://govkg.local") as client:
+        response = await client.get(path, headers={"Accept": accept}, follow_redirects=False)
+    head = [f"HTTP/1.1 {response.status_code} {response.reason_phrase}"]
+    head += [f"{name}: {value}" for name, value in response.headers.items()]
+    return response.status_code, "\n".join(head), response.text
