@@ -88,6 +88,10 @@ def test_disk_store_is_built_once_and_reused(project_copy: Path, tmp_path: Path)
     project, store = open_project(project_copy, str(folder))
     assert isinstance(store, OxigraphStore) and store.path == folder
     assert stored_hash(store) == source_hash(project)
+    from govkg.stats import graph_stats
+
+    files = [name for name, _n in graph_stats(store).per_file]
+    assert files == [project.relative(p) for p in sorted(project.data_files(), key=str)]
     size = len(store)
     del store
     started = time.perf_counter()

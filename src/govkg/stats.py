@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from govkg.namespaces import GRAPH_BASE
+from govkg.namespaces import GRAPH_BASE, META_GRAPH
 from govkg.store import Store
 
 _PER_CLASS = """
 SELECT ?class (COUNT(DISTINCT ?s) AS ?instances) WHERE { ?s a ?class }
 GROUP BY ?class ORDER BY DESC(?instances) ?class
 """
-_PER_FILE = """
-SELECT ?g (COUNT(*) AS ?triples) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g
+_PER_FILE = f"""
+SELECT ?g (COUNT(*) AS ?triples) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{META_GRAPH}>) }}
+GROUP BY ?g ORDER BY ?g
 """
 _SOURCES = """
 SELECT ?source (SAMPLE(?label) AS ?title) (COUNT(DISTINCT ?fact) AS ?facts) WHERE {
