@@ -12,13 +12,13 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
+from helpers import answer
 from rdflib import Graph
 from rdflib.namespace import PROV, RDF
 
 from govkg.importer import source_iri
 from govkg.namespaces import DATA_BASE, GK
 from govkg.project import Project
-from govkg.queries import find_query, run_query
 from govkg.store import Store
 
 SOURCE = DATA_BASE + "source/"
@@ -28,15 +28,6 @@ MONROE_001 = SOURCE + "news-2026-02-05-reaim-third-sign"
 PARIS_002 = SOURCE + "news-2025-02-paris-us-uk-refuse"
 TECHCRUNCH_003 = SOURCE + "techcrunch-2025-02-11-paris-statement"
 DIALOGUE_004 = SOURCE + "news-2026-05-us-china-ai-dialogue"
-
-
-def answer(project: Project, store: Store, name: str, **params: str) -> list[dict[str, str]]:
-    """The query's rows, each value as text (IRIs in full, literals by lexical form)."""
-    result = run_query(store, find_query(project, name), params)
-    return [
-        {k: (getattr(v, "value", "") if v is not None else "") for k, v in row.items()}
-        for row in result.dicts()
-    ]
 
 
 def local(iri: str) -> str:

@@ -11,9 +11,9 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
+from helpers import answer
 
 from govkg.project import Project
-from govkg.queries import find_query, run_query
 from govkg.store import Store
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -52,14 +52,6 @@ def stances(instrument_id: str) -> dict[str, str]:
 
 def yes(instrument_id: str) -> set[str]:
     return {a for a, s in stances(instrument_id).items() if s in YES and a in STATES}
-
-
-def answer(project: Project, store: Store, name: str, **params: str) -> list[dict[str, str]]:
-    result = run_query(store, find_query(project, name), params)
-    return [
-        {k: (getattr(v, "value", "") if v is not None else "") for k, v in row.items()}
-        for row in result.dicts()
-    ]
 
 
 def iso(iri: str) -> str:

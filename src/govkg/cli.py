@@ -241,17 +241,13 @@ def import_group() -> None:
     """
 
 
-def _report_import(plan_rows: int, written: list[Path], root: Path) -> None:
+def _import(settings: Settings, **sources: Any) -> None:
+    """Run an import and report each file written, relative to the project."""
+    project = find_project(settings.root)
+    plan, written = run_import(project, **sources)
     for path in written:
-        click.echo(f"wrote {_shown(path, root)}")
-    click.echo(f"imported {plan_rows} row(s) into {len(written)} file(s)")
-
-
-def _shown(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return str(path)
+        click.echo(f"wrote {project.relative(path)}")
+    click.echo(f"imported {plan.rows} row(s) into {len(written)} file(s)")
 
 
 CSV_FILE = click.Path(dir_okay=False, path_type=Path)
@@ -268,9 +264,7 @@ def import_states(settings: Settings, csv_file: Path) -> None:
     Example:
         govkg import states ../shared/data/states.csv
     """
-    project = find_project(settings.root)
-    plan, written = run_import(project, states=csv_file)
-    _report_import(plan.rows, written, project.root)
+    _import(settings, states=csv_file)
 
 
 @import_group.command("organisations")
@@ -284,9 +278,7 @@ def import_organisations(settings: Settings, csv_file: Path) -> None:
     Example:
         govkg import organisations ../shared/data/organisations.csv
     """
-    project = find_project(settings.root)
-    plan, written = run_import(project, organisations=csv_file)
-    _report_import(plan.rows, written, project.root)
+    _import(settings, organisations=csv_file)
 
 
 @import_group.command("stances")
@@ -303,9 +295,7 @@ def import_stances(settings: Settings, csv_files: tuple[Path, ...]) -> None:
     Example:
         govkg import stances ../shared/data/instruments/*.csv
     """
-    project = find_project(settings.root)
-    plan, written = run_import(project, stances=list(csv_files))
-    _report_import(plan.rows, written, project.root)
+    _import(settings, stances=list(csv_files))
 
 
 @import_group.command("reference")
@@ -319,14 +309,12 @@ def import_reference(settings: Settings, folder: Path) -> None:
     Example:
         govkg import reference ../shared/data
     """
-    project = find_project(settings.root)
-    plan, written = run_import(
-        project,
+    _import(
+        settings,
         states=folder / "states.csv",
         organisations=folder / "organisations.csv",
         stances=sorted((folder / "instruments").glob("*.csv")),
     )
-    _report_import(plan.rows, written, project.root)
 
 
 ALIGN_HELP = """How closely actors stand together on AI-governance instruments, for every pair.

@@ -56,5 +56,9 @@ class CsvError(GovkgError):
         super().__init__(f"{where}: {message}")
 
 
+class ExportError(GovkgError):
+    """An export could not be built or written; nothing was written."""
+
+
 class ImportRefused(GovkgError):
     """An import would leave the graph failing validation; nothing was written."""

@@ -52,10 +52,17 @@ def _syntax_message(error: SyntaxError) -> str:
     return f"Turtle syntax error: {text}"
 
 
-def parse_files(project: Project, paths: Iterable[Path]) -> list[ox.Quad]:
-    """The quads of several files, each in its own named graph; stops at the first error."""
+def parse_files(
+    project: Project, paths: Iterable[Path], progress: Callable[[str], None] | None = None
+) -> list[ox.Quad]:
+    """The quads of several files, each in its own named graph; stops at the first error.
+
+    ``progress`` is told each file's name as it is parsed.
+    """
     quads: list[ox.Quad] = []
     for path in paths:
+        if progress is not None:
+            progress(project.relative(path))
         quads.extend(parse_file(path, graph_name(project, path), project.relative(path)))
     return quads
 
@@ -65,14 +72,9 @@ def load_project(
 ) -> Store:
     """Parse the ontology, vocabularies and graph of a project and load them into ``store``.
 
-    Every file is parsed before anything is loaded; ``progress`` is told each file's name.
+    Every file is parsed before anything is loaded.
     """
-    quads: list[ox.Quad] = []
-    for path in project.data_files():
-        if progress is not None:
-            progress(project.relative(path))
-        quads.extend(parse_file(path, graph_name(project, path), project.relative(path)))
-    store.load(quads)
+    store.load(parse_files(project, project.data_files(), progress))
     return store
 
 

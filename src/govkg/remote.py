@@ -24,7 +24,7 @@ import pyoxigraph as ox
 
 from govkg.errors import QueryError, StoreError
 from govkg.namespaces import sparql_prologue
-from govkg.store import QueryResult, Store, Term, _result, refuse_federation
+from govkg.store import QueryResult, Store, Term, refuse_federation, to_result
 from govkg.substitute import substitute
 
 RESULTS = "application/sparql-results+json, application/n-triples;q=0.9"
@@ -87,7 +87,7 @@ class RemoteStore(Store):
                           RESULTS)  # fmt: skip
         try:
             if data.lstrip().startswith(b"{"):
-                return _result(ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON))
+                return to_result(ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON))
             return QueryResult("graph", triples=list(ox.parse(data, format=ox.RdfFormat.N_TRIPLES)))
         except (SyntaxError, ValueError) as error:
             url = self.endpoints.query

@@ -109,7 +109,7 @@ class OxigraphStore(Store):
                 use_default_graph_as_union=True,
                 substitutions=substitutions or None,
             )
-            return _result(answer)
+            return to_result(answer)
         except SyntaxError as error:
             raise QueryError(f"SPARQL syntax error: {error}") from None
         except (RuntimeError, ValueError) as error:
@@ -124,7 +124,8 @@ class OxigraphStore(Store):
         return len(self._store)
 
 
-def _result(answer: object) -> QueryResult:
+def to_result(answer: object) -> QueryResult:
+    """A pyoxigraph query answer as a :class:`QueryResult`."""
     if isinstance(answer, ox.QueryBoolean):
         return QueryResult("ask", boolean=bool(answer))
     if isinstance(answer, ox.QuerySolutions):

@@ -15,10 +15,11 @@ weighted by an alignment measure), ``dialogues`` (actors linked by bilateral dia
 and agreements) and ``full`` (the whole RDF graph).
 """
 
+from govkg.errors import ExportError
 from govkg.export.command import ExportResult, build_view, render, run_export, write_files
 from govkg.export.gexf import to_gexf
 from govkg.export.graphml import to_graphml, to_networkx
-from govkg.export.model import ExportError, ViewGraph
+from govkg.export.model import ViewGraph
 from govkg.export.palette import PALETTE
 from govkg.export.request import FORMATS, MEASURES, VIEWS, ExportRequest
 from govkg.export.tables import edge_table, node_table

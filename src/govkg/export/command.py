@@ -8,12 +8,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from govkg.errors import ExportError
 from govkg.export.describe import Catalogue
 from govkg.export.full import full_view
 from govkg.export.gexf import to_gexf
 from govkg.export.graphml import to_graphml
 from govkg.export.layout import spring_layout
-from govkg.export.model import ExportError, ViewGraph
+from govkg.export.model import ViewGraph
 from govkg.export.request import ExportRequest
 from govkg.export.tables import edge_table, node_table
 from govkg.export.timeline import assign_spells

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from govkg.align import Filters, apply_filters, load_matrix
-from govkg.export.model import ExportError
+from govkg.errors import ExportError
 from govkg.namespaces import data_namespace, expand
 from govkg.store import Store
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import networkx as nx
 
-from govkg.export.model import ExportError, ViewGraph
+from govkg.errors import ExportError
+from govkg.export.model import ViewGraph
 
 SEED = 1
 SCALE = 1000.0

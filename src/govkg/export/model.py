@@ -14,7 +14,7 @@ from typing import Any
 
 import networkx as nx
 
-from govkg.errors import GovkgError
+from govkg.errors import ExportError
 
 #: The GEXF types a view may declare for an attribute; ``liststring`` is chosen by the data.
 BASE_TYPES = ("string", "integer", "long", "double", "boolean")
@@ -22,10 +22,6 @@ LIST_TYPE = "liststring"
 
 Scalar = str | int | float | bool
 Values = tuple[Scalar, ...]
-
-
-class ExportError(GovkgError):
-    """An export could not be built or written; nothing was written."""
 
 
 @dataclass

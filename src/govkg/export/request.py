@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from govkg.align import Filters
+from govkg.errors import ExportError
 from govkg.export.filters import check_date, has_filters
-from govkg.export.model import ExportError
 
 VIEWS = ("stances", "alignment", "dialogues", "full")
 FORMATS = ("gexf", "graphml", "csv")

@@ -9,9 +9,10 @@ from itertools import combinations
 import numpy as np
 
 from govkg.align import apply_filters, load_matrix, measure
+from govkg.errors import ExportError
 from govkg.export.describe import ACTOR_ATTRIBUTES, INSTRUMENT_ATTRIBUTES, Catalogue, local_name
 from govkg.export.filters import in_range, kept_instruments
-from govkg.export.model import ExportError, ViewGraph
+from govkg.export.model import ViewGraph
 from govkg.export.palette import colour_for
 from govkg.export.request import MEASURES, ExportRequest
 from govkg.export.timeline import normalise_date
