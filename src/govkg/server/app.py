@@ -12,37 +12,17 @@ from urllib.parse import quote
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, PlainTextResponse, Response
-from starlette.routing import Route
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import BaseRoute, Route
 
 from govkg.server import pages
+from govkg.server.context import Context
+from govkg.server.http import error_response, html_response, mount, site_root
 from govkg.server.negotiation import DOC_FORMATS, RDFLIB_FORMATS, choose
 from govkg.server.resources import Description, describe
 from govkg.server.settings import ServerSettings
 from govkg.server.sparql import ProtocolError, parse_request, respond, run, service_description
 from govkg.store import Store
-
-_SAFE = "/:@!$&'()*+,;=-._~"
-
-
-def html_response(text: str, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    """An HTML answer, always with the Content-Security-Policy header."""
-    return HTMLResponse(
-        text, status, headers={"Content-Security-Policy": pages.CSP, **(headers or {})}
-    )
-
-
-def mount(request: Request) -> str:
-    """The path the app is mounted at (the ASGI root_path; never the Host header)."""
-    return str(request.scope.get("root_path", "")).rstrip("/")
-
-
-def error_response(request: Request, status: int, message: str) -> Response:
-    """An error as HTML (escaped) when the client prefers it, else as plain text."""
-    accept = request.headers.get("accept")
-    if choose(accept, ["text/plain", "text/html"]) == "text/html" and accept:
-        return html_response(pages.error_page(status, message, mount(request)), status)
-    return PlainTextResponse(message + "\n", status)
 
 
 def _link_header(base: str) -> str:
@@ -54,15 +34,15 @@ def _link_header(base: str) -> str:
 class LinkedData:
     """The handlers, sharing the store and settings."""
 
-    def __init__(self, store: Store, settings: ServerSettings) -> None:
-        self.store = store
-        self.settings = settings
+    def __init__(self, context: Context) -> None:
+        self.store = context.store
+        self.settings = context.settings
 
     async def describe(self, path: str) -> Description:
         return await run_in_threadpool(describe, self.store, self.settings.iri(path))
 
     def not_found(self, request: Request, path: str) -> Response:
-        page = pages.not_found_page(request.url.path, self.settings.iri(path), mount(request))
+        page = pages.not_found_page(request.url.path, self.settings.iri(path), site_root(request))
         return html_response(page, 404)
 
     async def resource(self, request: Request) -> Response:
@@ -79,7 +59,7 @@ class LinkedData:
         return Response(status_code=303, headers={"Location": location, "Vary": "Accept"})
 
     def doc_url(self, request: Request, path: str) -> str:
-        return mount(request) + self.settings.doc_prefix + quote(path, safe=_SAFE)
+        return mount(request) + self.settings.doc_prefix + quote(path, safe=pages.SAFE)
 
     async def document(self, request: Request) -> Response:
         """``/doc/{path}`` (HTML) and ``/doc/{path}.{ext}`` (RDF): the resource's description."""
@@ -93,10 +73,13 @@ class LinkedData:
         if not description.exists:
             return self.not_found(request, path)
         doc = self.doc_url(request, path)
+        doc_name = doc.rsplit("/", 1)[-1]
         headers = {"Link": _link_header(doc)}
         if ext == "html":
             return html_response(
-                pages.resource_page(description, self.settings, doc, mount(request)), 200, headers
+                pages.resource_page(description, self.settings, doc_name, site_root(request)),
+                200,
+                headers,
             )
         text = description.graph().serialize(format=RDFLIB_FORMATS[ext])
         media = DOC_FORMATS[ext]
@@ -120,10 +103,10 @@ class LinkedData:
     async def home(self, request: Request) -> Response:
         body = (
             "<h1>govkg</h1><p>An open knowledge graph of international AI governance.</p>"
-            '<ul><li><a href="id/state/USA">A state: the United States</a></li>'
+            '<ul><li><a href="doc/state/USA.html">A state: the United States</a></li>'
             '<li><a href="sparql">The SPARQL endpoint</a> (SPARQL 1.1 Protocol)</li></ul>'
         )
-        return html_response(pages.page("govkg", body, mount(request)))
+        return html_response(pages.page("govkg", body, site_root(request)))
 
 
 async def _server_error(request: Request, exc: Exception) -> Response:
@@ -131,14 +114,21 @@ async def _server_error(request: Request, exc: Exception) -> Response:
 
 
 def create_app(store: Store, settings: ServerSettings | None = None) -> Starlette:
-    """The ASGI application serving ``store``."""
-    handlers = LinkedData(store, settings or ServerSettings())
-    prefix = handlers.settings
-    routes = [
+    """The ASGI application serving ``store``.
+
+    Each part of the server contributes its routes from the one shared :class:`Context`.
+    """
+    context = Context(store, settings or ServerSettings())
+    return Starlette(routes=_routes(context), exception_handlers={Exception: _server_error})
+
+
+def _routes(context: Context) -> list[BaseRoute]:
+    handlers = LinkedData(context)
+    prefix = context.settings
+    return [
         Route("/", handlers.home),
         Route(prefix.id_prefix + "{path:path}", handlers.resource, methods=["GET", "HEAD"]),
         Route(prefix.doc_prefix + "{path:path}", handlers.document, methods=["GET", "HEAD"]),
         Route("/style.css", handlers.style),
         Route("/sparql", handlers.sparql, methods=["GET", "POST"]),
     ]
-    return Starlette(routes=routes, exception_handlers={Exception: _server_error})

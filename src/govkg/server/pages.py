@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from html import escape
+from urllib.parse import quote
 
 import pyoxigraph as ox
 
@@ -18,6 +19,8 @@ LABELS = (
     "http://www.w3.org/2004/02/skos/core#prefLabel",
 )
 CSP = "default-src 'self'"
+#: Characters left as they are in the path part of a local link.
+SAFE = "/:@!$&'()*+,;=-._~"
 
 #: Served at ``/style.css``: the CSP forbids inline styles.
 STYLE = (
@@ -28,10 +31,29 @@ STYLE = (
 )
 
 
-def page(title: str, body: str, root: str = "") -> str:
+def relative_root(path: str) -> str:
+    """The relative path from a page at ``path`` (inside the site) back to the site's top.
+
+    ``/`` and ``/sparql`` give ``.``; ``/doc/state/USA`` gives ``../..``.  Pages link with it, so
+    the same HTML works under any mount path and as a static site.
+    """
+    depth = path.strip("/").count("/") if path.strip("/") else 0
+    return "/".join([".."] * depth) or "."
+
+
+def doc_href(settings: ServerSettings, iri: str, root: str) -> str | None:
+    """The relative link to the HTML page of a data IRI, or None when it is not one of ours."""
+    local = settings.local(iri)
+    if local is None:
+        return None
+    path = local[len(settings.id_prefix) :]
+    return f"{root}{settings.doc_prefix}{quote(path, safe=SAFE)}.html"
+
+
+def page(title: str, body: str, root: str = ".") -> str:
     """A whole HTML document; ``title`` is escaped here, ``body`` must already be escaped.
 
-    ``root`` is the path the app is mounted at (``""`` at the top of the server).
+    ``root`` is the relative way back to the site's top (see :func:`relative_root`).
     """
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
@@ -42,13 +64,12 @@ def page(title: str, body: str, root: str = "") -> str:
     )
 
 
-def term_html(term: Term | None, settings: ServerSettings, root: str = "") -> str:
-    """One term as HTML: IRIs under the data base link to their local page, literals escaped."""
+def term_html(term: Term | None, settings: ServerSettings, root: str = ".") -> str:
+    """One term as HTML: our data IRIs link to their page, other http(s) IRIs outward; escaped."""
     if term is None:
         return ""
     if isinstance(term, ox.NamedNode):
-        local = settings.local(term.value)
-        href = root + local if local is not None else term.value
+        href = doc_href(settings, term.value, root) or _external(term.value)
         return f'<a href="{escape(href)}">{escape(compact(term.value))}</a>'
     if isinstance(term, ox.BlankNode):
         return escape(f"_:{term.value}")
@@ -56,6 +77,11 @@ def term_html(term: Term | None, settings: ServerSettings, root: str = "") -> st
         suffix = f" <small>@{escape(term.language)}</small>" if term.language else ""
         return escape(term.value) + suffix
     return escape(str(term))
+
+
+def _external(iri: str) -> str:
+    """An outside IRI as a link target: only http(s) links are live, anything else goes nowhere."""
+    return iri if iri.lower().startswith(("http://", "https://")) else "#"
 
 
 def label_of(description: Description) -> str:
@@ -68,7 +94,7 @@ def label_of(description: Description) -> str:
 
 
 def resource_page(
-    description: Description, settings: ServerSettings, doc_path: str, root: str = ""
+    description: Description, settings: ServerSettings, doc_name: str, root: str = "."
 ) -> str:
     """The HTML page of a resource: label, types, properties, incoming links and formats."""
     label = label_of(description)
@@ -95,7 +121,7 @@ def resource_page(
                 for s, p in description.incoming
             ],
         ),
-        _formats(doc_path),
+        _formats(doc_name),
     ]
     return page(label, "\n".join(parts), root)
 
@@ -108,16 +134,17 @@ def _table(header: tuple[str, str], rows: list[tuple[str, str]]) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def _formats(doc_path: str) -> str:
+def _formats(doc_name: str) -> str:
+    """Links to the other formats, relative to the page (``doc_name`` is its last path segment)."""
     links = ", ".join(
-        f'<a href="{escape(doc_path)}.{ext}">{escape(media)}</a>'
+        f'<a href="{escape(doc_name)}.{ext}">{escape(media)}</a>'
         for ext, media in DOC_FORMATS.items()
         if ext != "html"
     )
     return f"<p>Also as: {links}</p>"
 
 
-def not_found_page(path: str, iri: str, root: str = "") -> str:
+def not_found_page(path: str, iri: str, root: str = ".") -> str:
     """The 404 page: what was asked for and where to go instead."""
     body = (
         "<h1>Not found</h1>"
@@ -129,7 +156,7 @@ def not_found_page(path: str, iri: str, root: str = "") -> str:
     return page("Not found", body, root)
 
 
-def error_page(status: int, message: str, root: str = "") -> str:
+def error_page(status: int, message: str, root: str = ".") -> str:
     """An error page with the message escaped."""
     body = f"<h1>Error {status}</h1><pre>{escape(message)}</pre>"
     return page(f"Error {status}", body, root)

@@ -1,0 +1,46 @@
+"""Responses shared by every part of the server: HTML with its security header, errors, paths.
+
+Pages link relatively (``site_root`` gives the way back to the top of the site), so the same HTML
+works under any mount path and as a static site.  Location headers use the mount path (the ASGI
+``root_path``), never the request's Host header.
+"""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
+
+from govkg.server import pages
+from govkg.server.negotiation import choose
+
+
+def html_response(text: str, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    """An HTML answer, always with the Content-Security-Policy header."""
+    return HTMLResponse(
+        text, status, headers={"Content-Security-Policy": pages.CSP, **(headers or {})}
+    )
+
+
+def mount(request: Request) -> str:
+    """The path the app is mounted at (the ASGI root_path; never the Host header)."""
+    return str(request.scope.get("root_path", "")).rstrip("/")
+
+
+def app_path(request: Request) -> str:
+    """The request's path inside the app (without the mount path)."""
+    path = str(request.scope.get("path", "/"))
+    root = mount(request)
+    return path[len(root) :] if root and path.startswith(root) else path
+
+
+def site_root(request: Request) -> str:
+    """The relative way from the requested page back to the top of the site (``.``, ``..``)."""
+    return pages.relative_root(app_path(request))
+
+
+def error_response(request: Request, status: int, message: str) -> Response:
+    """An error as HTML (escaped) when the client prefers it, else as plain text."""
+    accept = request.headers.get("accept")
+    if choose(accept, ["text/plain", "text/html"]) == "text/html" and accept:
+        return html_response(pages.error_page(status, message, site_root(request)), status)
+    return PlainTextResponse(message + "\n", status)
