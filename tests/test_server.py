@@ -9,6 +9,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pyoxigraph as ox
@@ -312,20 +313,22 @@ def test_service_description(client: httpx.Client) -> None:
 class SlowStore(OxigraphStore):
     """A store whose queries containing 'slow' take two seconds."""
 
-    def query(self, sparql: str, bindings: object = None) -> QueryResult:  # type: ignore[override]
+    def query(self, sparql: str, bindings: object = None, **options: Any) -> QueryResult:  # type: ignore[override]
         if "slow" in sparql:
             time.sleep(2)
-        return super().query(sparql)
+        return super().query(sparql, **options)
 
 
 class BrokenStore(OxigraphStore):
-    def query(self, sparql: str, bindings: object = None) -> QueryResult:  # type: ignore[override]
+    def query(self, sparql: str, bindings: object = None, **options: Any) -> QueryResult:  # type: ignore[override]
         raise RuntimeError("disk on fire at /secret/path")
 
 
-def test_timeout_does_not_block_other_requests() -> None:
+def test_timeout_in_threads_does_not_block_other_requests() -> None:
+    """Without query processes (query_workers=0), a slow query is abandoned at the timeout."""
     results: dict[str, httpx.Response] = {}
-    with _serve(create_app(SlowStore(), ServerSettings(timeout_s=0.5))) as slow_client:
+    settings = ServerSettings(timeout_s=0.5, query_workers=0)
+    with _serve(create_app(SlowStore(), settings)) as slow_client:
 
         def slow() -> None:
             results["slow"] = slow_client.get("/sparql", params={"query": "ASK { } # slow"})

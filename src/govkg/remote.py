@@ -19,12 +19,21 @@ import urllib.request
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from itertools import islice
 
 import pyoxigraph as ox
 
 from govkg.errors import QueryError, StoreError
 from govkg.namespaces import sparql_prologue
-from govkg.store import QueryResult, Store, Term, refuse_federation, to_result
+from govkg.store import (
+    Dataset,
+    QueryResult,
+    Store,
+    Term,
+    from_clauses,
+    refuse_federation,
+    to_result,
+)
 from govkg.substitute import substitute
 
 RESULTS = "application/sparql-results+json, application/n-triples;q=0.9"
@@ -47,6 +56,15 @@ class Endpoints:
                                         "", ""))  # fmt: skip
         return cls(*(urllib.parse.urljoin(base, options.get(name, name))
                      for name in ("query", "update", "store")))  # fmt: skip
+
+
+def _query_params(text: str, dataset: Dataset | None) -> dict[str, list[str]]:
+    """The protocol's parameters: the query and, when given, the dataset's graph names."""
+    params = {"query": [text]}
+    if dataset is not None:
+        params["default-graph-uri"] = list(dataset.default_graphs)
+        params["named-graph-uri"] = list(dataset.named_graphs)
+    return params
 
 
 class RemoteStore(Store):
@@ -79,16 +97,27 @@ class RemoteStore(Store):
         except OSError as error:
             raise StoreError(f"cannot reach {url}: {error}") from None
 
-    def query(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> QueryResult:
+    def query(
+        self,
+        sparql: str,
+        bindings: Mapping[str, Term] | None = None,
+        *,
+        dataset: Dataset | None = None,
+        limit: int | None = None,
+    ) -> QueryResult:
         refuse_federation(sparql)
+        dataset = dataset or from_clauses(sparql)  # the server's union default graph hides FROM
         text = substitute(sparql_prologue() + sparql, bindings or {})
-        body = urllib.parse.urlencode({"query": text}).encode()
+        body = urllib.parse.urlencode(_query_params(text, dataset), doseq=True).encode()
         data = self._send(self.endpoints.query, body, "application/x-www-form-urlencoded",
                           RESULTS)  # fmt: skip
         try:
             if data.lstrip().startswith(b"{"):
-                return to_result(ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON))
-            return QueryResult("graph", triples=list(ox.parse(data, format=ox.RdfFormat.N_TRIPLES)))
+                answer = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+                return to_result(answer, limit)
+            triples = ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
+            stop = None if limit is None else limit + 1
+            return QueryResult("graph", triples=list(islice(triples, stop)))
         except (SyntaxError, ValueError) as error:
             url = self.endpoints.query
             raise QueryError(f"{url} sent an answer govkg cannot read: {error}") from None

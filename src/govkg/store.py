@@ -11,6 +11,7 @@ import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -36,6 +37,18 @@ class QueryResult:
         return [dict(zip(self.variables, row, strict=True)) for row in self.rows]
 
 
+@dataclass(frozen=True)
+class Dataset:
+    """The RDF dataset a query runs over, when it is not the whole store.
+
+    Graph names only: govkg never fetches a graph a query or a request names.  When a query has
+    no ``Dataset`` and no ``FROM`` clause, its default graph is the union of all graphs.
+    """
+
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+
+
 class Store(ABC):
     """A quad store that govkg loads into and queries."""
 
@@ -44,11 +57,19 @@ class Store(ABC):
         """Add quads."""
 
     @abstractmethod
-    def query(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> QueryResult:
-        """Run a SPARQL query over the union of all graphs.
+    def query(
+        self,
+        sparql: str,
+        bindings: Mapping[str, Term] | None = None,
+        *,
+        dataset: Dataset | None = None,
+        limit: int | None = None,
+    ) -> QueryResult:
+        """Run a SPARQL query over the union of all graphs (or the ``FROM`` graphs, or ``dataset``).
 
         ``bindings`` pre-bind variables to terms (never pasted into the text); a bound variable
-        must be projected by the query.
+        must be projected by the query.  With ``limit``, at most ``limit + 1`` rows (or triples)
+        are read, so a caller can tell that an answer was cut.
         """
 
     @abstractmethod
@@ -70,12 +91,50 @@ _INERT = re.compile(
     r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>'
 )
 _SERVICE = re.compile(r"(?<![\w:?$])SERVICE(?![\w:])", re.IGNORECASE)
+_FROM = re.compile(r"(?<![\w:?$])FROM(?![\w:])", re.IGNORECASE)
 
 
 def refuse_federation(sparql: str) -> None:
     """Refuse a query with a ``SERVICE`` clause: govkg never fetches a URL a query names."""
     if _SERVICE.search(_INERT.sub(" ", sparql)):
         raise QueryError("SERVICE is not allowed: govkg queries never fetch remote data")
+
+
+def names_graphs(sparql: str) -> bool:
+    """Whether the query has a ``FROM`` or ``FROM NAMED`` clause (graph names in the store)."""
+    return bool(_FROM.search(_INERT.sub(" ", sparql)))
+
+
+# One FROM clause with a full IRI.
+_FROM_IRI = re.compile(r"(?<![\w:?$])FROM\s+(NAMED\s+)?<([^<>\s]*)>", re.IGNORECASE)
+
+
+def from_clauses(sparql: str) -> Dataset | None:
+    """The dataset a query's ``FROM`` / ``FROM NAMED`` clauses name, or None when it has none.
+
+    For servers that treat their default graph as the union of all graphs, where a ``FROM`` in
+    the text would be ignored: the graphs go as the protocol's dataset instead.
+    """
+    if not names_graphs(sparql):
+        return None
+    text = _INERT.sub(lambda m: m.group() if m.group().startswith("<") else " ", sparql)
+    clauses = _FROM_IRI.findall(text)
+    if len(clauses) != len(_FROM.findall(_INERT.sub(" ", sparql))):
+        raise QueryError("FROM and FROM NAMED need full IRIs (<...>) on a remote store")
+    return Dataset(
+        tuple(iri for named, iri in clauses if not named),
+        tuple(iri for named, iri in clauses if named),
+    )
+
+
+def _dataset_options(sparql: str, dataset: Dataset | None) -> dict[str, object]:
+    """Oxigraph's options for the query's dataset: the request's, the query's, or the union."""
+    if dataset is not None:
+        return {
+            "default_graph": [ox.NamedNode(iri) for iri in dataset.default_graphs],
+            "named_graphs": [ox.NamedNode(iri) for iri in dataset.named_graphs],
+        }
+    return {"use_default_graph_as_union": not names_graphs(sparql)}
 
 
 class OxigraphStore(Store):
@@ -99,17 +158,35 @@ class OxigraphStore(Store):
         """Remove every quad."""
         self._store.clear()
 
-    def query(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> QueryResult:
+    @classmethod
+    def read_only(cls, path: str | Path) -> OxigraphStore:
+        """An on-disk store opened for reading only (many processes may do so at once)."""
+        store = cls.__new__(cls)
+        store.path = Path(path)
+        try:
+            store._store = ox.Store.read_only(str(path))
+        except OSError as error:
+            raise StoreError(f"cannot open the store in {path}: {error}") from None
+        return store
+
+    def query(
+        self,
+        sparql: str,
+        bindings: Mapping[str, Term] | None = None,
+        *,
+        dataset: Dataset | None = None,
+        limit: int | None = None,
+    ) -> QueryResult:
         refuse_federation(sparql)
         substitutions = {ox.Variable(name): term for name, term in (bindings or {}).items()}
         try:
             answer = self._store.query(
                 sparql,
                 prefixes=PREFIXES,
-                use_default_graph_as_union=True,
                 substitutions=substitutions or None,
+                **_dataset_options(sparql, dataset),  # type: ignore[arg-type]
             )
-            return to_result(answer)
+            return to_result(answer, limit)
         except SyntaxError as error:
             raise QueryError(f"SPARQL syntax error: {error}") from None
         except (RuntimeError, ValueError) as error:
@@ -124,16 +201,18 @@ class OxigraphStore(Store):
         return len(self._store)
 
 
-def to_result(answer: object) -> QueryResult:
-    """A pyoxigraph query answer as a :class:`QueryResult`."""
+def to_result(answer: object, limit: int | None = None) -> QueryResult:
+    """A pyoxigraph query answer as a :class:`QueryResult`, at most ``limit + 1`` rows read."""
+    stop = None if limit is None else limit + 1
     if isinstance(answer, ox.QueryBoolean):
         return QueryResult("ask", boolean=bool(answer))
     if isinstance(answer, ox.QuerySolutions):
         variables = [v.value for v in answer.variables]
-        rows = [tuple(solution) for solution in answer]  # values in the order of the variables
+        # values in the order of the variables; solutions are computed as they are read
+        rows = [tuple(solution) for solution in islice(answer, stop)]
         return QueryResult("select", variables=variables, rows=rows)
     if isinstance(answer, ox.QueryTriples):
-        return QueryResult("graph", triples=list(answer))
+        return QueryResult("graph", triples=list(islice(answer, stop)))
     raise StoreError(f"unexpected query answer of type {type(answer).__name__}")
 
 

@@ -7,6 +7,8 @@ never from the request's Host header.  No traceback ever reaches a client.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from urllib.parse import quote
 
 from starlette.applications import Starlette
@@ -17,11 +19,13 @@ from starlette.routing import BaseRoute, Route
 
 from govkg.server import pages
 from govkg.server.context import Context
-from govkg.server.http import error_response, html_response, mount, site_root
+from govkg.server.execute import Job
+from govkg.server.http import ProtocolError, error_response, html_response, mount, site_root
 from govkg.server.negotiation import DOC_FORMATS, RDFLIB_FORMATS, choose
 from govkg.server.resources import Description, describe
+from govkg.server.results import Answer
 from govkg.server.settings import ServerSettings
-from govkg.server.sparql import ProtocolError, parse_request, respond, run, service_description
+from govkg.server.sparql import parse_request, service_description
 from govkg.store import Store
 
 
@@ -35,6 +39,7 @@ class LinkedData:
     """The handlers, sharing the store and settings."""
 
     def __init__(self, context: Context) -> None:
+        self.context = context
         self.store = context.store
         self.settings = context.settings
 
@@ -88,14 +93,16 @@ class LinkedData:
 
     async def sparql(self, request: Request) -> Response:
         """``/sparql``: the SPARQL 1.1 Protocol, query side."""
+        accept = request.headers.get("accept")
         try:
             parsed = await parse_request(request, self.settings)
-            if parsed.query is None:
-                return Response(service_description(), media_type="text/turtle; charset=utf-8")
-            result = await run(self.store, parsed.query, self.settings)
-            return respond(result, request.headers.get("accept"), self.settings)
         except ProtocolError as error:
             return error_response(request, error.status, error.message)
+        if parsed.query is None:
+            return Response(service_description(), media_type="text/turtle; charset=utf-8")
+        job = Job(parsed.query, accept, self.settings.max_rows, parsed.dataset)
+        answer = await self.context.runner.run(job, parsed.timeout)
+        return to_response(request, answer)
 
     async def style(self, request: Request) -> Response:
         return Response(pages.STYLE, media_type="text/css; charset=utf-8")
@@ -109,6 +116,13 @@ class LinkedData:
         return html_response(pages.page("govkg", body, site_root(request)))
 
 
+def to_response(request: Request, answer: Answer) -> Response:
+    """An answer from the query runner as an HTTP response (errors as plain text or HTML)."""
+    if answer.status >= 400:
+        return error_response(request, answer.status, answer.message)
+    return Response(answer.body, answer.status, answer.headers, media_type=answer.media_type)
+
+
 async def _server_error(request: Request, exc: Exception) -> Response:
     return error_response(request, 500, f"internal error ({type(exc).__name__})")
 
@@ -119,7 +133,16 @@ def create_app(store: Store, settings: ServerSettings | None = None) -> Starlett
     Each part of the server contributes its routes from the one shared :class:`Context`.
     """
     context = Context(store, settings or ServerSettings())
-    return Starlette(routes=_routes(context), exception_handlers={Exception: _server_error})
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await run_in_threadpool(context.runner.start)
+        yield
+        context.runner.close()
+
+    return Starlette(
+        routes=_routes(context), exception_handlers={Exception: _server_error}, lifespan=lifespan
+    )
 
 
 def _routes(context: Context) -> list[BaseRoute]:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from govkg.server.runner import Runner, make_runner
 from govkg.server.settings import ServerSettings
 from govkg.store import Store
 
@@ -14,3 +15,8 @@ class Context:
 
     store: Store
     settings: ServerSettings
+    runner: Runner = field(init=False)
+
+    def __post_init__(self) -> None:
+        workers = self.settings.query_workers
+        self.runner = make_runner(self.store, workers, self.settings.max_query_workers)

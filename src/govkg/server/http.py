@@ -44,3 +44,12 @@ def error_response(request: Request, status: int, message: str) -> Response:
     if choose(accept, ["text/plain", "text/html"]) == "text/html" and accept:
         return html_response(pages.error_page(status, message, site_root(request)), status)
     return PlainTextResponse(message + "\n", status)
+
+
+class ProtocolError(Exception):
+    """A request the server refuses: its HTTP status and a plain one-line message."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message

@@ -1,4 +1,8 @@
-"""SPARQL result formats written from the store's terms: JSON, XML, CSV and TSV (SPARQL 1.1)."""
+"""SPARQL answers as bytes: results in JSON, XML, CSV and TSV (SPARQL 1.1), graphs in RDF formats.
+
+:func:`render` turns a :class:`~govkg.store.QueryResult` into an :class:`Answer` (status, media
+type, body, headers): plain data, so a query process can send it back whole.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +10,15 @@ import csv
 import io
 import json
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
 import pyoxigraph as ox
 
+from govkg.rdf import graph_from_quads
+from govkg.server.http import ProtocolError
+from govkg.server.negotiation import choose
 from govkg.store import QueryResult, Term
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -144,3 +152,54 @@ WRITERS: dict[str, Callable[[QueryResult], str]] = {
     "text/csv": to_csv,
     "text/tab-separated-values": to_tsv,
 }
+
+#: Media type → rdflib serializer, for CONSTRUCT and DESCRIBE answers.
+GRAPH_TYPES = {
+    "text/turtle": "turtle",
+    "application/n-triples": "nt",
+    "application/ld+json": "json-ld",
+    "application/rdf+xml": "xml",
+}
+TRUNCATED = "X-Govkg-Truncated"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An HTTP answer as plain data; ``message`` says what went wrong when ``status`` >= 400."""
+
+    status: int
+    media_type: str = "text/plain; charset=utf-8"
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    message: str = ""
+
+    @classmethod
+    def error(cls, status: int, message: str) -> Answer:
+        return cls(status, body=(message + "\n").encode(), message=message)
+
+
+def render(result: QueryResult, accept: str | None, max_rows: int) -> Answer:
+    """The result in the format the Accept header asks for, cut at ``max_rows`` rows or triples.
+
+    A cut answer carries the header ``X-Govkg-Truncated: true``.  Raises 406 when no format fits.
+    """
+    graph = result.kind == "graph"
+    offered = list(GRAPH_TYPES) if graph else list(RESULT_TYPES)
+    media = choose(accept, offered)
+    if media is None:
+        kind = "graph" if graph else "result"
+        raise ProtocolError(406, f"acceptable {kind} formats: " + ", ".join(offered))
+    headers = {"Vary": "Accept"}
+    size = len(result.triples) if graph else len(result.rows)
+    if size > max_rows:
+        result.rows, result.triples = result.rows[:max_rows], result.triples[:max_rows]
+        headers[TRUNCATED] = "true"
+    if graph:
+        text = graph_from_quads(result.triples).serialize(format=GRAPH_TYPES[media])
+    else:
+        text = WRITERS[media](result)
+    return Answer(200, _charset(media), text.encode("utf-8"), headers)
+
+
+def _charset(media: str) -> str:
+    return f"{media}; charset=utf-8" if media.startswith("text/") else media

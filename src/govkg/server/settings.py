@@ -13,7 +13,9 @@ class ServerSettings:
 
     ``public_base`` is the namespace of the data IRIs; a resource ``public_base + X`` is served at
     ``id_prefix + X``.  Limits: ``timeout_s`` per query, at most ``max_rows`` rows per answer and
-    ``max_body`` bytes per request body.
+    ``max_body`` bytes per request body.  SPARQL queries run in ``query_workers`` warm query
+    processes (more on demand, up to ``max_query_workers``), which are killed at the timeout; with
+    ``query_workers = 0`` they run in threads, which cannot be stopped.
     """
 
     public_base: str = DATA_BASE
@@ -22,6 +24,8 @@ class ServerSettings:
     timeout_s: float = 10.0
     max_rows: int = 10_000
     max_body: int = 1_000_000
+    query_workers: int = 2
+    max_query_workers: int = 8
 
     def iri(self, path: str) -> str:
         """The data IRI of a local path below ``id_prefix``."""

@@ -1,47 +1,35 @@
-"""The SPARQL 1.1 Protocol (query side) at ``/sparql``: read-only, capped, never federated."""
+"""The SPARQL 1.1 Protocol (query side) at ``/sparql``: read-only, capped, never federated.
+
+This module reads a request into a :class:`SparqlRequest` (the query, the dataset it names, a
+client's lower time limit); :mod:`govkg.server.execute` answers it.  Graph names in ``FROM``,
+``FROM NAMED``, ``default-graph-uri`` and ``named-graph-uri`` name graphs in the store and are
+never fetched; ``SERVICE`` is refused.
+"""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import threading
 from dataclasses import dataclass
 from urllib.parse import parse_qs
 
+import pyoxigraph as ox
 from starlette.requests import Request
-from starlette.responses import Response
 
-from govkg.errors import QueryError
-from govkg.rdf import graph_from_quads
-from govkg.server.negotiation import choose
-from govkg.server.results import RESULT_TYPES, WRITERS
+from govkg.server.http import ProtocolError
 from govkg.server.settings import ServerSettings
-from govkg.store import QueryResult, Store
+from govkg.store import Dataset
 
-GRAPH_TYPES = {
-    "text/turtle": "turtle",
-    "application/n-triples": "nt",
-    "application/ld+json": "json-ld",
-    "application/rdf+xml": "xml",
-}
 FORM = "application/x-www-form-urlencoded"
-TRUNCATED = "X-Govkg-Truncated"
-
-
-class ProtocolError(Exception):
-    """A request the protocol refuses: its HTTP status and a plain message."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
+__all__ = ["ProtocolError", "SparqlRequest", "parse_request", "service_description"]
 
 
 @dataclass(frozen=True)
 class SparqlRequest:
-    """The query a request carries, or None when it carries none (a Service Description)."""
+    """The query a request carries (None: it asks for the Service Description), the dataset it
+    names, and the time limit in seconds (never above the server's)."""
 
     query: str | None
+    dataset: Dataset | None = None
+    timeout: float = 10.0
 
 
 async def read_body(request: Request, limit: int) -> bytes:
@@ -65,101 +53,78 @@ def _one(values: dict[str, list[str]], name: str) -> str | None:
     return found[0] if found else None
 
 
-def _from_params(values: dict[str, list[str]]) -> SparqlRequest:
+def _graph_names(values: dict[str, list[str]], name: str) -> tuple[str, ...]:
+    for iri in values.get(name, []):
+        try:
+            ox.NamedNode(iri)
+        except ValueError:
+            raise ProtocolError(400, f"{name} is not an IRI: {iri[:200]!r}") from None
+    return tuple(values.get(name, []))
+
+
+def _dataset(values: dict[str, list[str]]) -> Dataset | None:
+    """The protocol's dataset: graph names only, looked up in the store, never fetched."""
+    if "default-graph-uri" not in values and "named-graph-uri" not in values:
+        return None
+    return Dataset(
+        _graph_names(values, "default-graph-uri"), _graph_names(values, "named-graph-uri")
+    )
+
+
+def _timeout(values: dict[str, list[str]], settings: ServerSettings) -> float:
+    """The server's time limit, or the client's ``timeout`` (seconds) when that is lower."""
+    asked = _one(values, "timeout")
+    if asked is None:
+        return settings.timeout_s
+    try:
+        seconds = float(asked)
+    except ValueError:
+        raise ProtocolError(
+            400, f"timeout must be a number of seconds, not {asked[:50]!r}"
+        ) from None
+    if not seconds > 0:
+        raise ProtocolError(400, "timeout must be a positive number of seconds")
+    return min(seconds, settings.timeout_s)
+
+
+def _from_params(values: dict[str, list[str]], settings: ServerSettings) -> SparqlRequest:
     if "update" in values:
         raise ProtocolError(403, "this endpoint is read-only: SPARQL Update is not allowed")
-    return SparqlRequest(_one(values, "query"))
+    return SparqlRequest(_one(values, "query"), _dataset(values), _timeout(values, settings))
+
+
+def _utf8(body: bytes, content_type: str) -> str:
+    """A query body as text: UTF-8, the only encoding SPARQL allows."""
+    for param in content_type.split(";")[1:]:
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset" and value.strip().strip('"').lower() != "utf-8":
+            raise ProtocolError(415, "a SPARQL query must be sent in UTF-8")
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ProtocolError(400, f"the query is not valid UTF-8 (byte {error.start})") from None
 
 
 async def parse_request(request: Request, settings: ServerSettings) -> SparqlRequest:
     """The query of a GET, a form-encoded POST or an ``application/sparql-query`` POST."""
     params = {key: request.query_params.getlist(key) for key in request.query_params}
     if request.method == "GET":
-        return _from_params(params)
+        return _from_params(params, settings)
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media == "application/sparql-update":
         raise ProtocolError(403, "this endpoint is read-only: SPARQL Update is not allowed")
     body = await read_body(request, settings.max_body)
     if media == FORM:
-        return _from_params(parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True))
+        form = parse_qs(_utf8(body, ""), keep_blank_values=True)
+        merged = {key: params.get(key, []) + form.get(key, []) for key in {*params, *form}}
+        return _from_params(merged, settings)
     if media == "application/sparql-query":
         if "query" in params:
             raise ProtocolError(400, "the query is in the body: no 'query' parameter allowed")
-        return SparqlRequest(body.decode("utf-8", "replace"))
+        direct = _from_params(params, settings)
+        text = _utf8(body, request.headers.get("content-type", ""))
+        return SparqlRequest(text, direct.dataset, direct.timeout)
     raise ProtocolError(415, f"unsupported content type {media or '(none)'!r}")
-
-
-def _in_daemon_thread(store: Store, query: str) -> asyncio.Future[QueryResult]:
-    """The query's answer as a future, computed in a daemon thread.
-
-    The store cannot interrupt a running query, so a query past the timeout is abandoned: the
-    client gets its answer at once and other requests go on, while the thread runs to its end
-    (a daemon thread, so it never holds up the process's exit).
-    """
-    loop = asyncio.get_running_loop()
-    future: asyncio.Future[QueryResult] = loop.create_future()
-
-    def settle(result: QueryResult | None, error: BaseException | None) -> None:
-        if future.done():
-            return
-        if error is not None:
-            future.set_exception(error)
-        else:
-            future.set_result(result)  # type: ignore[arg-type]
-
-    def deliver(result: QueryResult | None, error: BaseException | None) -> None:
-        with contextlib.suppress(RuntimeError):  # a closed loop: nobody is waiting any more
-            loop.call_soon_threadsafe(settle, result, error)
-
-    def work() -> None:
-        try:
-            result = store.query(query)
-        except BaseException as error:
-            deliver(None, error)
-        else:
-            deliver(result, None)
-
-    threading.Thread(target=work, name="govkg-query", daemon=True).start()
-    return future
-
-
-async def run(store: Store, query: str, settings: ServerSettings) -> QueryResult:
-    """Run the query in a thread; 503 when it does not finish within the timeout."""
-    try:
-        future = _in_daemon_thread(store, query)
-        return await asyncio.wait_for(future, timeout=settings.timeout_s)
-    except TimeoutError:
-        raise ProtocolError(
-            503, f"the query did not finish within {settings.timeout_s} s"
-        ) from None
-    except QueryError as error:
-        raise ProtocolError(400, str(error)) from None
-
-
-def respond(result: QueryResult, accept: str | None, settings: ServerSettings) -> Response:
-    """The result in the format the Accept header asks for; 406 when none fits."""
-    if result.kind == "graph":
-        return _graph_response(result, accept)
-    media = choose(accept, list(RESULT_TYPES))
-    if media is None:
-        raise ProtocolError(406, "acceptable result formats: " + ", ".join(RESULT_TYPES))
-    headers = {"Vary": "Accept"}
-    if len(result.rows) > settings.max_rows:
-        result.rows = result.rows[: settings.max_rows]
-        headers[TRUNCATED] = "true"
-    return Response(WRITERS[media](result), media_type=_charset(media), headers=headers)
-
-
-def _graph_response(result: QueryResult, accept: str | None) -> Response:
-    media = choose(accept, list(GRAPH_TYPES))
-    if media is None:
-        raise ProtocolError(406, "acceptable graph formats: " + ", ".join(GRAPH_TYPES))
-    text = graph_from_quads(result.triples).serialize(format=GRAPH_TYPES[media])
-    return Response(text, media_type=_charset(media), headers={"Vary": "Accept"})
-
-
-def _charset(media: str) -> str:
-    return f"{media}; charset=utf-8" if media.startswith("text/") else media
 
 
 _FORMAT_NAMES = (

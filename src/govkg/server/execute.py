@@ -1,0 +1,58 @@
+"""One SPARQL job, start to finish: run the query on a store and render the answer as bytes.
+
+A job and its answer are plain data, so the same function runs in the server's process (over any
+store) or in a query process (see :mod:`govkg.server.runner` and :mod:`govkg.server.worker`).
+"""
+
+from __future__ import annotations
+
+import signal
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+
+from govkg.errors import GovkgError, QueryError
+from govkg.server.http import ProtocolError
+from govkg.server.results import Answer, render
+from govkg.store import Dataset, OxigraphStore, Store
+
+
+@dataclass(frozen=True)
+class Job:
+    """A query to answer: its text, the dataset the request named, the Accept header, the cap."""
+
+    query: str
+    accept: str | None = None
+    max_rows: int = 10_000
+    dataset: Dataset | None = None
+
+
+def execute(store: Store, job: Job) -> Answer:
+    """The answer to ``job``; every failure becomes an error answer with a one-line message."""
+    try:
+        result = store.query(job.query, dataset=job.dataset, limit=job.max_rows)
+        return render(result, job.accept, job.max_rows)
+    except ProtocolError as error:
+        return Answer.error(error.status, error.message)
+    except QueryError as error:
+        return Answer.error(400, str(error))
+    except GovkgError as error:
+        return Answer.error(500, str(error).splitlines()[0])
+    except Exception as error:
+        return Answer.error(500, f"internal error ({type(error).__name__})")
+
+
+def worker_main(path: str, jobs: Connection, conn: Connection) -> None:
+    """A query process: open the store read-only, then answer jobs until the pipe closes."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's; it ends us
+    try:
+        store = OxigraphStore.read_only(path)
+    except GovkgError as error:
+        conn.send(str(error))
+        return
+    conn.send("ready")
+    while True:
+        try:
+            job = jobs.recv()
+        except (EOFError, OSError):
+            return
+        conn.send(execute(store, job))

@@ -1,0 +1,257 @@
+"""Running untrusted queries with a time limit that really stops them.
+
+Oxigraph cannot interrupt a query, and a thread cannot be killed; so the SPARQL endpoint sends
+each query to a *query process* that holds the store open read-only, and kills that process when
+the query outlives its time.  Other requests go on in other processes meanwhile.  The pool keeps
+``workers`` processes warm and starts more on demand, up to ``max_workers``.
+
+The embedded in-memory store is first copied to a temporary on-disk store that the processes
+open; an on-disk store is opened where it is.  A store of another kind (a remote SPARQL server,
+which has its own limits) is queried in a thread by :class:`ThreadRunner`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import contextlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+import pyoxigraph as ox
+from starlette.concurrency import run_in_threadpool
+
+from govkg.errors import StoreError
+from govkg.server.execute import Job, execute
+from govkg.server.results import Answer
+from govkg.store import OxigraphStore, Store
+
+#: How long a new query process may take to open the store.
+START_TIMEOUT = 60.0
+
+
+def timed_out(seconds: float) -> Answer:
+    return Answer.error(503, f"the query did not finish within {seconds:g} s and was stopped")
+
+
+class Runner(ABC):
+    """Answers jobs within a time limit."""
+
+    @abstractmethod
+    async def run(self, job: Job, timeout: float) -> Answer:
+        """The job's answer, or 503 when it takes longer than ``timeout`` seconds."""
+
+    def start(self) -> None:  # noqa: B027 - optional: warm up before the first request
+        """Get ready for the first request."""
+
+    def close(self) -> None:  # noqa: B027 - optional: nothing to release by default
+        """Release what the runner holds."""
+
+
+class ThreadRunner(Runner):
+    """Runs each job in a daemon thread; past the timeout the client is answered and the thread
+    abandoned (it cannot be stopped).  For stores that bound their own queries."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    async def run(self, job: Job, timeout: float) -> Answer:
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Answer] = loop.create_future()
+
+        def work() -> None:
+            answer = execute(self.store, job)
+            with contextlib.suppress(RuntimeError):  # a closed loop: nobody is waiting any more
+                loop.call_soon_threadsafe(_settle, future, answer)
+
+        threading.Thread(target=work, name="govkg-query", daemon=True).start()
+        try:
+            return await asyncio.wait_for(future, timeout)
+        except TimeoutError:
+            return timed_out(timeout)
+
+
+def _settle(future: asyncio.Future[Answer], answer: Answer) -> None:
+    if not future.done():
+        future.set_result(answer)
+
+
+@dataclass
+class _Worker:
+    process: subprocess.Popen[bytes]
+    jobs: Connection
+    conn: Connection
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait(timeout=5)
+        self.jobs.close()
+        self.conn.close()
+
+
+def _start_worker(path: Path) -> _Worker:
+    """A query process over the store in ``path``, once it says it is ready."""
+    command = [sys.executable, "-m", "govkg.server.worker", str(path)]
+    process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    assert process.stdin is not None and process.stdout is not None
+    jobs = Connection(os.dup(process.stdin.fileno()), readable=False)
+    conn = Connection(os.dup(process.stdout.fileno()), writable=False)
+    process.stdin.close()
+    process.stdout.close()
+    worker = _Worker(process, jobs, conn)
+    try:
+        hello = conn.recv() if conn.poll(START_TIMEOUT) else "no answer"
+    except (EOFError, OSError):
+        hello = "it ended while starting"
+    if hello != "ready":
+        worker.stop()
+        raise StoreError(f"a query process could not open the store: {hello}")
+    return worker
+
+
+def _exchange(worker: _Worker, job: Job, timeout: float) -> Answer | None:
+    """Send the job and wait for its answer; None when the time runs out first."""
+    worker.jobs.send(job)
+    if not worker.conn.poll(timeout):
+        return None
+    answer = worker.conn.recv()
+    assert isinstance(answer, Answer)
+    return answer
+
+
+class ProcessRunner(Runner):
+    """A pool of query processes over an on-disk Oxigraph store opened read-only."""
+
+    def __init__(self, store: OxigraphStore, workers: int = 2, max_workers: int = 8) -> None:
+        self.store = store
+        self.workers = max(1, workers)
+        self.max_workers = max(self.workers, max_workers)
+        self._path: Path | None = store.path
+        self._snapshot: Path | None = None
+        self._idle: list[_Worker] = []
+        self._count = 0
+        self._lock = threading.Lock()
+        self._closed = False
+        atexit.register(self.close)
+
+    def start(self) -> None:
+        while self._reserve_if_below(self.workers):
+            self._add_started()
+
+    async def run(self, job: Job, timeout: float) -> Answer:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        worker = await self._acquire(deadline)
+        if worker is None:
+            return timed_out(timeout)
+        self._top_up()
+        remaining = max(0.0, deadline - loop.time())
+        try:
+            answer = await run_in_threadpool(_exchange, worker, job, remaining)
+        except (EOFError, OSError):
+            self._discard(worker)
+            return Answer.error(500, "the query process ended unexpectedly")
+        if answer is None:
+            self._discard(worker)
+            return timed_out(timeout)
+        self._release(worker)
+        return answer
+
+    async def _acquire(self, deadline: float) -> _Worker | None:
+        """An idle process, a new one while below the maximum, else wait for one to be freed."""
+        loop = asyncio.get_running_loop()
+        while loop.time() < deadline:
+            with self._lock:
+                if self._idle:
+                    return self._idle.pop()
+            if self._reserve_if_below(self.max_workers):
+                try:
+                    return await run_in_threadpool(self._started)
+                except StoreError:
+                    self._unreserve()
+                    raise
+            await asyncio.sleep(0.02)
+        return None
+
+    def _reserve_if_below(self, limit: int) -> bool:
+        with self._lock:
+            if self._closed or self._count >= limit:
+                return False
+            self._count += 1
+            return True
+
+    def _unreserve(self) -> None:
+        with self._lock:
+            self._count -= 1
+
+    def _started(self) -> _Worker:
+        return _start_worker(self._store_path())
+
+    def _store_path(self) -> Path:
+        """Where the processes open the store: its folder, or a snapshot of a memory store."""
+        with self._lock:
+            if self._path is None:
+                self._path = self._snapshot = snapshot(self.store)
+            return self._path
+
+    def _add_started(self) -> None:
+        try:
+            worker = self._started()
+        except StoreError:
+            self._unreserve()
+            return
+        self._release(worker)
+
+    def _top_up(self) -> None:
+        """Keep a process warm for the next request, started in the background."""
+        with self._lock:
+            needed = not self._idle
+        if needed and self._reserve_if_below(self.max_workers):
+            threading.Thread(target=self._add_started, daemon=True).start()
+
+    def _release(self, worker: _Worker) -> None:
+        with self._lock:
+            if not self._closed:
+                self._idle.append(worker)
+                return
+        worker.stop()
+
+    def _discard(self, worker: _Worker) -> None:
+        worker.stop()
+        self._unreserve()
+        self._top_up()
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            idle, self._idle = self._idle, []
+        for worker in idle:
+            worker.stop()
+        if self._snapshot is not None:
+            shutil.rmtree(self._snapshot, ignore_errors=True)
+
+
+def snapshot(store: OxigraphStore) -> Path:
+    """A temporary on-disk copy of an in-memory store, for query processes to open."""
+    path = Path(tempfile.mkdtemp(prefix="govkg-serve-"))
+    copy = ox.Store(str(path))
+    copy.bulk_extend(store.quads())
+    copy.flush()
+    del copy
+    return path
+
+
+def make_runner(store: Store, workers: int, max_workers: int) -> Runner:
+    """Query processes for the embedded store (``workers`` > 0), else a thread per query."""
+    if workers <= 0 or not isinstance(store, OxigraphStore):
+        return ThreadRunner(store)
+    return ProcessRunner(store, workers, max_workers)
