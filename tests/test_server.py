@@ -104,13 +104,13 @@ def test_see_other(client: httpx.Client, accept: str | None, location: str) -> N
     response = client.get("/id/state/USA", headers=headers)
     assert response.status_code == 303
     assert response.headers["location"] == location
-    assert response.headers["vary"] == "Accept"
+    assert "Accept" in response.headers["vary"].split(", ")
 
 
 def test_nothing_acceptable(client: httpx.Client) -> None:
     response = client.get("/id/state/USA", headers={"Accept": "image/png"})
     assert response.status_code == 406
-    assert response.headers["vary"] == "Accept"
+    assert "Accept" in response.headers["vary"].split(", ")
 
 
 def test_host_header_does_not_change_location(client: httpx.Client) -> None:

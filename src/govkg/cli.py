@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from govkg import __version__
-from govkg.errors import EXIT_ERROR, EXIT_PROBLEMS, GovkgError, ParameterError
+from govkg.errors import EXIT_ERROR, EXIT_PROBLEMS, GovkgError, ParameterError, one_line
 from govkg.importer import run_import
 from govkg.load import file_count, open_project, rebuild
 from govkg.output import FORMATS, format_rows, format_triples
@@ -37,17 +37,37 @@ class Settings:
 class GovkgGroup(click.Group):
     """A group that turns every error into one line on stderr and an exit code."""
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as error:
+            raise _one_line_usage(error) from None
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except GovkgError as error:
             click.echo(f"Error: {error}", err=True)
             ctx.exit(error.exit_code)
-        except (click.exceptions.Exit, click.ClickException, click.Abort):
-            raise
+        except click.UsageError as error:
+            raise _one_line_usage(error) from None
+        except (click.exceptions.Exit, click.ClickException, click.Abort, BrokenPipeError):
+            raise  # click prints these (a closed pipe quietly)
         except Exception as error:  # a bug: say so in one line, never a traceback
-            click.echo(f"Error: internal error ({type(error).__name__}): {error}", err=True)
+            message = one_line(f"internal error ({type(error).__name__}): {error}")
+            click.echo(f"Error: {message}", err=True)
             ctx.exit(EXIT_ERROR)
+
+
+_NO_ARGS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())  # click 8.2: prints help
+
+
+def _one_line_usage(error: click.UsageError) -> click.UsageError:
+    """A usage error that prints as one line (with where to find help), not the usage text."""
+    if isinstance(error, _NO_ARGS_IS_HELP) or error.ctx is None:
+        return error
+    path = error.ctx.command_path
+    return click.UsageError(f"{error.format_message()} (see '{path} --help')")
 
 
 def output_option(choices: tuple[str, ...] = FORMATS, default: str = "table") -> Callable:
@@ -117,6 +137,8 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
         name, sep, value = item.partition("=")
         if not sep or not name:
             raise ParameterError(f"--param {item!r}: expected NAME=VALUE")
+        if name.strip() in params:
+            raise ParameterError(f"--param {name.strip()!r} is given twice")
         params[name.strip()] = value
     return params
 
@@ -436,7 +458,9 @@ SERVE_HELP = """Serve the graph as linked data: /id/ IRIs, HTML pages and a SPAR
 \b
 A data IRI https://w3id.org/govkg/id/X is served at /id/X, which answers
 303 See Other to /doc/X (HTML) or /doc/X.ttl, .nt, .jsonld, .rdf by the
-Accept header. /sparql speaks the SPARQL 1.1 Protocol (read-only).
+Accept header. /sparql speaks the SPARQL 1.1 Protocol (read-only). Each SPARQL
+query runs in a query process that is stopped at --timeout; answers stop at
+--max-rows (a client may ask for less, never more).
 With --get PATH, one request goes through the app and its answer is printed,
 without opening a socket.
 
@@ -453,19 +477,95 @@ Example:
     "--get", "get_path", metavar="PATH", help="Send one GET request and print the answer."
 )
 @click.option("--accept", default="*/*", show_default=True, help="The Accept header for --get.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=10.0,
+    show_default=True,
+    help="Seconds a SPARQL query may run.",
+)
+@click.option(
+    "--max-rows",
+    type=click.IntRange(min=1),
+    default=10_000,
+    show_default=True,
+    help="Rows (or triples) at most in an answer.",
+)
+@click.option(
+    "--query-workers",
+    type=click.IntRange(min=0),
+    default=2,
+    show_default=True,
+    help="Query processes kept warm (0: threads, which cannot stop a query).",
+)
 @click.pass_obj
-def serve(settings: Settings, host: str, port: int, get_path: str | None, accept: str) -> None:
-    from govkg.server.command import get_once, run_server  # starlette, uvicorn
+def serve(
+    settings: Settings, host: str, port: int, get_path: str | None, accept: str, **limits: Any
+) -> None:
+    from govkg.server import ServerSettings, create_app  # starlette, uvicorn
+    from govkg.server.command import get_once, run_server
 
-    _project, store = open_project(settings.root, settings.store)
+    server = ServerSettings(
+        timeout_s=limits["timeout"],
+        max_rows=limits["max_rows"],
+        query_workers=limits["query_workers"],
+    )
+    project, store = open_project(settings.root, settings.store)
+    app = create_app(store, server, project)
     if get_path is None:
         click.echo(f"govkg: serving on http://{host}:{port}/ (Ctrl-C to stop)", err=True)
-        run_server(store, host, port)
+        run_server(app, host, port)
         return
-    status, head, body = get_once(store, get_path, accept)
+    status, head, body = get_once(app, get_path, accept)
     click.echo(head, err=True)
     click.echo(body, nl=False)
     sys.exit(0 if status < 400 else EXIT_PROBLEMS)
+
+
+PUBLISH_HELP = """Write the linked-data site to OUTDIR as static files, for any web host.
+
+\b
+Every page and RDF document the server gives, byte for byte; the dataset's
+VoID and DCAT description; dumps in Turtle, N-Triples, JSON-LD and gzipped
+N-Quads, each with a .sha256; the ontology's documentation; an Apache
+.htaccess (303s and content negotiation); and w3id.htaccess, the rules
+https://w3id.org/govkg/ needs to redirect to --base-url. The site is built
+next to OUTDIR and replaces it only when complete.
+
+\b
+Example:
+    govkg publish site --base-url https://example.org/govkg/
+"""
+
+
+def _publish_progress(done: int, total: int) -> None:
+    if done % 500 == 0 or done == total:
+        click.echo(f"\rpublishing: {done}/{total} files", err=True, nl=done == total)
+
+
+@cli.command("publish", help=PUBLISH_HELP)
+@click.argument("outdir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--base-url", required=True, metavar="URL", help="Where the site will be served.")
+@click.option("--sparql-endpoint", metavar="URL", help="A SPARQL endpoint serving the graph.")
+@click.pass_obj
+def publish_site(
+    settings: Settings, outdir: Path, base_url: str, sparql_endpoint: str | None
+) -> None:
+    from govkg.publish.site import publish  # starlette, httpx
+    from govkg.server.settings import ServerSettings
+
+    project, store = open_project(settings.root, settings.store)
+    done = publish(
+        store,
+        ServerSettings(),
+        outdir,
+        base_url=base_url,
+        endpoint=sparql_endpoint,
+        project=project,
+        progress=_publish_progress,
+    )
+    click.echo(f"wrote {done.files} files ({done.bytes:,} bytes) for {done.resources} resources "
+               f"to {outdir}")  # fmt: skip
 
 
 def main() -> None:

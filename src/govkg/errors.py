@@ -6,6 +6,8 @@ problems, 2 could not load or run.
 
 from __future__ import annotations
 
+import re
+
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_ERROR = 2
@@ -15,6 +17,14 @@ class GovkgError(Exception):
     """Base of every error govkg reports to a user; ``str(error)`` is the one line to print."""
 
     exit_code = EXIT_ERROR
+
+    def __str__(self) -> str:
+        return one_line(super().__str__())
+
+
+def one_line(text: str) -> str:
+    """A message on one line: line breaks (as in a parser's message) become spaces."""
+    return re.sub(r"\s*[\r\n]+\s*", " ", text).strip()
 
 
 class LoadError(GovkgError):
@@ -62,3 +72,7 @@ class ExportError(GovkgError):
 
 class ImportRefused(GovkgError):
     """An import would leave the graph failing validation; nothing was written."""
+
+
+class PublishError(GovkgError):
+    """The site could not be built or written; OUTDIR is left as it was."""

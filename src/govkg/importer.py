@@ -10,9 +10,7 @@ Column layouts are those of the reference data: see the README's "Adding an inst
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,9 +20,10 @@ from urllib.parse import urlsplit
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SDO, XSD
 
-from govkg.errors import CsvError, GovkgError, ImportRefused
+from govkg.atomic import write_atomically
+from govkg.errors import CsvError, ImportRefused
 from govkg.load import parse_files
-from govkg.namespaces import GK, PREFIXES, WD, data_namespace
+from govkg.namespaces import GK, PREFIXES, WD, compact, data_namespace
 from govkg.project import Project
 from govkg.rdf import graph_from_quads
 from govkg.tables import Row, read_table
@@ -36,6 +35,10 @@ STANCE_COLUMNS = (
     "instrument_id", "instrument_title", "date", "actor_name", "actor_iso3", "actor_org",
     "stance", "source_url", "note",
 )  # fmt: skip
+#: Columns a file may have besides the required ones (states.csv and organisations.csv say where
+#: their fields were confirmed; a stance's date may be an as-of date).
+SOURCE_COLUMNS = ("source",)
+STANCE_OPTIONAL = ("date_type",)
 #: CSV stance value → concept slug in the closed stance-kind scheme.
 STANCE_KINDS = {
     "signed": "signed",
@@ -59,7 +62,8 @@ STANCE_KIND = data_namespace("stance-kind")
 _ISO3 = re.compile(r"^[A-Z]{3}$")
 _QID = re.compile(r"^Q[1-9][0-9]*$")
 _ID = re.compile(r"^[a-z0-9]+(_[a-z0-9]+)*$")
-_URL = re.compile(r"https?://[^\s,;()\"'<>]+")
+_URL = re.compile(r"https?://[^\s,;()\"'<>{}|\\^`]+")
+_SOURCE_URL = re.compile(r"https?://[^\s\"<>{}|\\^`]+")  # the characters of an IRI
 
 
 @dataclass
@@ -266,8 +270,9 @@ def _check_stance_row(row: Row, shown: str) -> None:
     if row["stance"] not in STANCE_KINDS:
         raise CsvError(shown, f"unknown stance {row['stance']!r} (one of: "
                        f"{', '.join(STANCE_KINDS)})", row.number, "stance")  # fmt: skip
-    if not re.fullmatch(r"https?://\S+", row["source_url"]):
-        raise CsvError(shown, "source_url must be an http(s) URL", row.number, "source_url")
+    if not _SOURCE_URL.fullmatch(row["source_url"]):
+        raise CsvError(shown, "source_url must be an http(s) URL (with spaces and the characters "
+                       '"<>{}|\\^` percent-encoded)', row.number, "source_url")  # fmt: skip
     if row["date_type"] not in ("", "act", "as_of"):
         raise CsvError(shown, "date_type must be act or as_of", row.number, "date_type")
     if not row["instrument_title"]:
@@ -368,7 +373,7 @@ def merged_graph(project: Project, plan: Plan) -> Graph:
 
 def plan_states(project: Project, path: Path, plan: Plan) -> None:
     shown = str(path)
-    rows = read_table(path, STATE_COLUMNS, shown)
+    rows = read_table(path, STATE_COLUMNS, shown, optional=SOURCE_COLUMNS)
     text = turtle(states_graph(rows, path, shown), GENERATED.format(what="states", name=path.name))
     plan.files[project.graph_dir / "reference" / "states.ttl"] = text
     plan.rows += len(rows)
@@ -376,7 +381,7 @@ def plan_states(project: Project, path: Path, plan: Plan) -> None:
 
 def plan_organisations(project: Project, path: Path, plan: Plan) -> None:
     shown = str(path)
-    rows = read_table(path, ORGANISATION_COLUMNS, shown)
+    rows = read_table(path, ORGANISATION_COLUMNS, shown, optional=SOURCE_COLUMNS)
     header = GENERATED.format(what="organisations", name=path.name)
     plan.files[project.graph_dir / "reference" / "organisations.ttl"] = turtle(
         organisations_graph(rows, path, shown), header
@@ -384,19 +389,36 @@ def plan_organisations(project: Project, path: Path, plan: Plan) -> None:
     plan.rows += len(rows)
 
 
+def _check_generated(project: Project, target: Path, shown: str, row: int) -> None:
+    """Refuse to replace a file in graph/instruments/ that an import did not write."""
+    try:
+        with target.open(encoding="utf-8", errors="replace") as handle:
+            first_line = handle.readline()
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        raise CsvError(shown, f"cannot read {project.relative(target)}: {error.strerror}") from None
+    if not first_line.startswith(GENERATED.split("`", 1)[0]):
+        raise CsvError(shown, f"{project.relative(target)} was not written by govkg import: "
+                       "rename the instrument or move that file", row, "instrument_id")  # fmt: skip
+
+
 def plan_stances(project: Project, paths: Sequence[Path], plan: Plan) -> None:
     actors = known_actors(project, plan)
+    origin: dict[Path, str] = {}
     for path in paths:
         shown = str(path)
-        rows = read_table(path, STANCE_COLUMNS, shown)
-        if not rows:
-            raise CsvError(shown, "no rows to import")
+        rows = read_table(path, STANCE_COLUMNS, shown, optional=STANCE_OPTIONAL)
         header = GENERATED.format(what="stances", name=path.name)
         for instrument_id, graph in sorted(stance_graphs(rows, actors, shown).items()):
             target = project.graph_dir / "instruments" / f"{instrument_slug(instrument_id)}.ttl"
+            first = next(r.number for r in rows if r["instrument_id"] == instrument_id)
             if target in plan.files:
-                raise CsvError(shown, f"instrument {instrument_id} is also in another file")
+                raise CsvError(shown, f"instrument {instrument_id} is also in {origin[target]}",
+                               first, "instrument_id")  # fmt: skip
+            _check_generated(project, target, shown, first)
             plan.files[target] = turtle(graph, header)
+            origin[target] = shown
         plan.rows += len(rows)
 
 
@@ -405,7 +427,7 @@ def check_plan(project: Project, plan: Plan) -> None:
     report = validate_graph(merged_graph(project, plan), project=project)
     if not report.conforms:
         first = "; ".join(
-            f"{r.focus} {r.path or ''}: {r.message}".replace("  ", " ")
+            " ".join(filter(None, (compact(r.focus), compact(r.path or "")))) + f": {r.message}"
             for r in report.violations[:3]
         )
         raise ImportRefused(
@@ -415,24 +437,10 @@ def check_plan(project: Project, plan: Plan) -> None:
 
 
 def write_plan(plan: Plan) -> list[Path]:
-    """Write every planned file atomically (a temporary file renamed into place)."""
-    staged: list[tuple[Path, str]] = []
-    try:
-        for path, text in sorted(plan.files.items()):
-            path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-            with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-                out.write(text)
-            staged.append((path, temporary))
-    except OSError as error:
-        for _path, temporary in staged:
-            Path(temporary).unlink(missing_ok=True)
-        raise GovkgError(
-            f"cannot write {error.filename}: {error.strerror}; nothing was written"
-        ) from None
-    for path, temporary in staged:
-        os.replace(temporary, path)
-    return [path for path, _t in staged]
+    """Write every planned file atomically (temporary files renamed into place once all are
+    written)."""
+    files = [(path, text.encode("utf-8")) for path, text in sorted(plan.files.items())]
+    return write_atomically(files, make_folders=True)
 
 
 def run_import(

@@ -36,6 +36,7 @@ def parse_file(path: Path, graph: str | None = None, shown_as: str | None = None
     except OSError as error:
         raise LoadError(shown, f"cannot read: {error.strerror or error}") from None
     target = ox.NamedNode(graph) if graph else ox.DefaultGraph()
+    data = data.removeprefix(b"\xef\xbb\xbf")  # a byte-order mark, as some Windows editors write
     try:
         triples = ox.parse(data, format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri())
         return [ox.Quad(t.subject, t.predicate, t.object, target) for t in triples]
@@ -43,6 +44,8 @@ def parse_file(path: Path, graph: str | None = None, shown_as: str | None = None
         raise LoadError(shown, _syntax_message(error), error.lineno, error.offset) from None
     except (ValueError, UnicodeDecodeError) as error:
         raise LoadError(shown, f"Turtle syntax error: {error}") from None
+    except MemoryError as error:  # Oxigraph's parser holds one term in at most 16 MiB
+        raise LoadError(shown, f"a literal or IRI is too long to parse ({error})") from None
 
 
 def _syntax_message(error: SyntaxError) -> str:
@@ -94,12 +97,24 @@ def stored_hash(store: Store) -> str:
     return str(getattr(rows[0][0], "value", "")) if rows else ""
 
 
-def build(project: Project, store: Store, progress: Callable[[str], None] | None = None) -> str:
-    """Empty a persistent store and load the project into it, stamped with its source hash."""
+def build(
+    project: Project,
+    store: Store,
+    progress: Callable[[str], None] | None = None,
+    quads: list[ox.Quad] | None = None,
+) -> str:
+    """Empty a persistent store and load the project into it (or its ``quads``, already parsed),
+    stamped with its source hash.
+
+    Every file is parsed before the store is emptied: a file that does not parse leaves the store
+    as it was.
+    """
     if not isinstance(store, OxigraphStore | RemoteStore):
         raise StoreError("only a persistent store can be built")
+    if quads is None:
+        quads = parse_files(project, project.data_files(), progress)
     store.clear()
-    load_project(project, store, progress)
+    store.load(quads)
     stamp = source_hash(project)
     meta = ox.NamedNode(META_GRAPH)
     store.load([ox.Quad(meta, ox.NamedNode(str(DCTERMS.identifier)), ox.Literal(stamp), meta)])
@@ -140,8 +155,9 @@ def rebuild(
     """Build the persistent store ``store_spec`` from the project: (hash, files, quads)."""
     _persistent(store_spec)
     project = find_project(root)
+    quads = parse_files(project, project.data_files(), progress)  # before the store is touched
     store = open_store(store_spec)
-    stamp = build(project, store, progress)
+    stamp = build(project, store, quads=quads)
     return stamp, len(project.data_files()), len(store)
 
 

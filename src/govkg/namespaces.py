@@ -25,6 +25,7 @@ GKS = Namespace(SHAPES_IRI + "#")
 ORG = Namespace("http://www.w3.org/ns/org#")
 WD = Namespace("http://www.wikidata.org/entity/")
 SH = Namespace("http://www.w3.org/ns/shacl#")
+SPDX = Namespace("http://spdx.org/rdf/terms#")
 
 #: The kinds of data resource, each a path segment under ``DATA_BASE`` and a Turtle/SPARQL prefix.
 DATA_KINDS: tuple[str, ...] = (

@@ -43,7 +43,18 @@ class Project:
         return _turtle_files(self.graph_dir)
 
     def data_files(self) -> list[Path]:
-        """What goes into the store: the ontology, its vocabularies and the graph."""
+        """What goes into the store: the ontology, its vocabularies and the graph.
+
+        RDF in another syntax is refused, not skipped: govkg parses Turtle only, so a JSON-LD
+        context or an XML entity in a file can never make it fetch or read anything.
+        """
+        for folder in (self.ontology_dir, self.graph_dir):
+            for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+                if path.suffix.lower() in OTHER_RDF:
+                    message = (
+                        "govkg loads Turtle (.ttl) files only; convert this file to Turtle first"
+                    )
+                    raise LoadError(self.relative(path), message)
         return self.ontology_files() + self.graph_files()
 
     def relative(self, path: Path) -> str:
@@ -52,6 +63,11 @@ class Project:
             return path.resolve().relative_to(self.root.resolve()).as_posix()
         except ValueError:
             return str(path)
+
+
+#: Extensions of RDF syntaxes other than Turtle.
+OTHER_RDF = frozenset({".jsonld", ".json", ".rdf", ".owl", ".xml", ".nt", ".nq", ".trig", ".n3"})
+TURTLE_ONLY = "govkg loads Turtle (.ttl) files only; convert this file to Turtle first"
 
 
 def _turtle_files(folder: Path) -> list[Path]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -63,9 +64,19 @@ class Parameter:
                 )
             return ox.NamedNode(iri)
         pattern = PARAM_TYPES[self.type]
-        if pattern is None or not re.fullmatch(pattern, value, re.DOTALL):
+        if pattern is None or not re.fullmatch(pattern, value, re.DOTALL) or not _real(self, value):
             raise ParameterError(f"parameter {self.name}: {value!r} is not a valid {self.type}")
         return ox.Literal(value, datatype=ox.NamedNode(_XSD + self.type))
+
+
+def _real(parameter: Parameter, value: str) -> bool:
+    """Whether a value that matches its type's pattern names a real day (not 2025-02-30)."""
+    if parameter.type != "date":
+        return True
+    try:
+        return bool(date.fromisoformat(value))
+    except ValueError:
+        return False
 
 
 @dataclass(frozen=True)
@@ -138,9 +149,16 @@ def read_query(path: Path, name: str, shown: str | None = None) -> Query:
     """Read one ``.rq`` file and its header."""
     shown = shown or str(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise LoadError(shown, f"cannot read query: {error}") from None
+        data = path.read_bytes()
+    except OSError as error:
+        raise LoadError(shown, f"cannot read query: {error.strerror or error}") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        before = data[: error.start]
+        line, column = before.count(b"\n") + 1, error.start - before.rfind(b"\n")
+        message = f"byte 0x{data[error.start]:02X} is not UTF-8: save the query as UTF-8"
+        raise LoadError(shown, message, line, column) from None
     header = parse_header(text, shown)
     params = tuple(parse_parameter(spec, shown) for spec in header.get("param", []))
     return Query(
@@ -166,7 +184,7 @@ def catalogue(project: Project) -> list[Query]:
 def find_query(project: Project, name_or_file: str) -> Query:
     """A catalogue query by name, or any ``.rq`` file by path."""
     path = Path(name_or_file)
-    if path.suffix == ".rq" and path.is_file():
+    if path.suffix == ".rq":  # a file: catalogue names have no suffix
         return read_query(path, path.stem)
     for query in catalogue(project):
         if query.name == name_or_file:

@@ -85,8 +85,8 @@ class Store(ABC):
         """The number of quads."""
 
 
-# Comments, string literals and IRIs, which may contain any word without it being a keyword.
-_INERT = re.compile(
+#: Comments, string literals and IRIs, which may contain any word without it being a keyword.
+INERT = re.compile(
     r'#[^\n]*|"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
     r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>'
 )
@@ -96,13 +96,13 @@ _FROM = re.compile(r"(?<![\w:?$])FROM(?![\w:])", re.IGNORECASE)
 
 def refuse_federation(sparql: str) -> None:
     """Refuse a query with a ``SERVICE`` clause: govkg never fetches a URL a query names."""
-    if _SERVICE.search(_INERT.sub(" ", sparql)):
+    if _SERVICE.search(INERT.sub(" ", sparql)):
         raise QueryError("SERVICE is not allowed: govkg queries never fetch remote data")
 
 
 def names_graphs(sparql: str) -> bool:
     """Whether the query has a ``FROM`` or ``FROM NAMED`` clause (graph names in the store)."""
-    return bool(_FROM.search(_INERT.sub(" ", sparql)))
+    return bool(_FROM.search(INERT.sub(" ", sparql)))
 
 
 # One FROM clause with a full IRI.
@@ -117,9 +117,9 @@ def from_clauses(sparql: str) -> Dataset | None:
     """
     if not names_graphs(sparql):
         return None
-    text = _INERT.sub(lambda m: m.group() if m.group().startswith("<") else " ", sparql)
+    text = INERT.sub(lambda m: m.group() if m.group().startswith("<") else " ", sparql)
     clauses = _FROM_IRI.findall(text)
-    if len(clauses) != len(_FROM.findall(_INERT.sub(" ", sparql))):
+    if len(clauses) != len(_FROM.findall(INERT.sub(" ", sparql))):
         raise QueryError("FROM and FROM NAMED need full IRIs (<...>) on a remote store")
     return Dataset(
         tuple(iri for named, iri in clauses if not named),

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 import networkx as nx
 import numpy as np
@@ -16,6 +18,7 @@ from govkg.namespaces import expand
 #: The measures shown in tables, in order (``s_weighted`` only when weights are given).
 SHOWN = tuple(m for m in MEASURES if m not in ("n", "s_weighted"))
 CODE_LABELS = {0: "", 1: "yes", 2: "abstain", 3: "no"}
+_DATE = re.compile(r"[0-9]{4}(-(0[1-9]|1[0-2])(-[0-9]{2})?)?")
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,16 @@ class Filters:
     themes: tuple[str, ...] = ()
     date_from: str = ""
     date_to: str = ""
+
+
+def check_date(option: str, value: str, error: type[GovkgError] = GovkgError) -> str:
+    """A ``--from``/``--to`` value: empty, ``2025``, ``2025-02`` or a day such as ``2025-02-11``."""
+    try:
+        if not value or (_DATE.fullmatch(value) and (len(value) < 10 or date.fromisoformat(value))):
+            return value
+    except ValueError:
+        pass
+    raise error(f"{option} {value!r}: expected a date like 2025, 2025-02 or 2025-02-11")
 
 
 def _iri(name: str, kind: str) -> str:

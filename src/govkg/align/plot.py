@@ -21,6 +21,9 @@ def check_path(path: Path) -> None:
     """Refuse a picture file name govkg cannot write, before any work is done."""
     if path.suffix.lower() not in FORMATS:
         raise GovkgError(f"--plot {path}: the file must end in .png or .svg")
+    if not path.parent.is_dir():
+        problem = "is a file, not a folder" if path.parent.exists() else "does not exist"
+        raise GovkgError(f"--plot {path}: folder {path.parent} {problem}")
 
 
 def _save(figure: plt.Figure, path: Path) -> None:

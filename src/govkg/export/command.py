@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from govkg.atomic import write_atomically
 from govkg.errors import ExportError
 from govkg.export.describe import Catalogue
 from govkg.export.full import full_view
@@ -74,27 +73,4 @@ def run_export(store: Store, request: ExportRequest) -> ExportResult:
 def write_files(files: list[tuple[Path, bytes]]) -> list[Path]:
     """Write every file atomically: all to temporary files in their folders, then renamed into
     place; on an error the temporary files are removed and nothing is replaced."""
-    staged: list[tuple[Path, str]] = []
-    mask = _umask()
-    current = Path()
-    try:
-        for current, data in files:
-            handle, temporary = tempfile.mkstemp(prefix=f".{current.name}.", dir=current.parent)
-            staged.append((current, temporary))
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
-            os.chmod(temporary, 0o666 & ~mask)
-    except OSError as error:
-        for _path, temporary in staged:
-            Path(temporary).unlink(missing_ok=True)
-        message = f"cannot write {current}: {error.strerror}; nothing was written"
-        raise ExportError(message) from None
-    for path, temporary in staged:
-        os.replace(temporary, path)
-    return [path for path, _t in staged]
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+    return write_atomically(files, ExportError)

@@ -3,22 +3,18 @@
 
 from __future__ import annotations
 
-import re
-
 from govkg.align import Filters, apply_filters, load_matrix
+from govkg.align.analysis import check_date as _check_date
 from govkg.errors import ExportError
 from govkg.namespaces import data_namespace, expand
 from govkg.store import Store
 
 SERIES = "SELECT ?s WHERE { ?s a gk:SummitSeries }"
-_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 
 
 def check_date(option: str, value: str) -> str:
     """A ``--from``/``--to`` value: ``2025``, ``2025-02`` or ``2025-02-11``."""
-    if value and not _DATE.fullmatch(value):
-        raise ExportError(f"{option} {value!r}: expected a date like 2025, 2025-02 or 2025-02-11")
-    return value
+    return _check_date(option, value, ExportError)
 
 
 def has_filters(filters: Filters) -> bool:

@@ -28,7 +28,7 @@ def _split(text: str | None) -> tuple[str, ...]:
 
 def _choice(what: str, value: str, choices: tuple[str, ...]) -> str:
     if value not in choices:
-        listed = ", ".join(choices[:-1]) + f" or {choices[-1]}"
+        listed = " or ".join([", ".join(choices[:-1]), choices[-1]] if choices[1:] else choices)
         raise ExportError(f"unknown {what} {value!r}: choose {listed}")
     return value
 
@@ -87,7 +87,8 @@ class ExportRequest:
             paths = [self.out]
         folder = paths[0].parent
         if not folder.is_dir():
-            raise ExportError(f"--out {self.out}: folder {folder} does not exist")
+            problem = "is a file, not a folder" if folder.exists() else "does not exist"
+            raise ExportError(f"--out {self.out}: folder {folder} {problem}")
         return paths
 
     def describe(self) -> str:

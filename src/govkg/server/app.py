@@ -7,26 +7,43 @@ never from the request's Host header.  No traceback ever reaches a client.
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from urllib.parse import quote
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from govkg.server import pages
+from govkg.project import Project
+from govkg.server import browse, catalogue, dataset, pages, querypage
 from govkg.server.context import Context
 from govkg.server.execute import Job
 from govkg.server.http import ProtocolError, error_response, html_response, mount, site_root
-from govkg.server.negotiation import DOC_FORMATS, RDFLIB_FORMATS, choose
+from govkg.server.negotiation import DOC_FORMATS, choose
 from govkg.server.resources import Description, describe
 from govkg.server.results import Answer
 from govkg.server.settings import ServerSettings
 from govkg.server.sparql import parse_request, service_description
 from govkg.store import Store
+
+_PAGE = re.compile(r"(.+)\.page-([1-9][0-9]{0,8})$")
+
+
+def split_doc_path(path: str) -> tuple[str, str, int | None]:
+    """A ``/doc/`` path as (resource path, format extension, page number or None)."""
+    stem, dot, suffix = path.rpartition(".")
+    if not (dot and suffix in DOC_FORMATS):
+        return path, "html", None
+    paged = _PAGE.match(stem) if suffix == "html" else None
+    if paged:
+        return paged.group(1), "html", int(paged.group(2))
+    return stem, suffix, None
 
 
 def _link_header(base: str) -> str:
@@ -42,6 +59,7 @@ class LinkedData:
         self.context = context
         self.store = context.store
         self.settings = context.settings
+        self.query_page = querypage.query_page(context)
 
     async def describe(self, path: str) -> Description:
         return await run_in_threadpool(describe, self.store, self.settings.iri(path))
@@ -67,29 +85,24 @@ class LinkedData:
         return mount(request) + self.settings.doc_prefix + quote(path, safe=pages.SAFE)
 
     async def document(self, request: Request) -> Response:
-        """``/doc/{path}`` (HTML) and ``/doc/{path}.{ext}`` (RDF): the resource's description."""
-        path = request.path_params["path"]
+        """``/doc/{path}`` (HTML), ``/doc/{path}.page-N.html`` (HTML, page N) and
+        ``/doc/{path}.{ext}`` (RDF): the resource's description."""
+        path, ext, number = split_doc_path(request.path_params["path"])
         description = await self.describe(path)
-        ext = "html"
-        stem, dot, suffix = path.rpartition(".")
-        if not description.exists and dot and suffix in DOC_FORMATS:
-            path, ext = stem, suffix
-            description = await self.describe(path)
         if not description.exists:
             return self.not_found(request, path)
         doc = self.doc_url(request, path)
-        doc_name = doc.rsplit("/", 1)[-1]
         headers = {"Link": _link_header(doc)}
         if ext == "html":
-            return html_response(
-                pages.resource_page(description, self.settings, doc_name, site_root(request)),
-                200,
-                headers,
+            doc_name = doc.rsplit("/", 1)[-1]
+            page = await browse.resource_html(
+                self.store, self.settings, description, doc_name, request, number
             )
-        text = description.graph().serialize(format=RDFLIB_FORMATS[ext])
+            return html_response(page, 200, headers)
+        body = await run_in_threadpool(description.serialize, ext)
         media = DOC_FORMATS[ext]
         media_type = f"{media}; charset=utf-8" if media.startswith("text/") else media
-        return Response(text, media_type=media_type, headers=headers)
+        return Response(body, media_type=media_type, headers=headers)
 
     async def sparql(self, request: Request) -> Response:
         """``/sparql``: the SPARQL 1.1 Protocol, query side."""
@@ -98,8 +111,14 @@ class LinkedData:
             parsed = await parse_request(request, self.settings)
         except ProtocolError as error:
             return error_response(request, error.status, error.message)
-        if parsed.query is None:
-            return Response(service_description(), media_type="text/turtle; charset=utf-8")
+        if parsed.query is None:  # a browser gets the query editor, a program the description
+            if request.method == "GET" and querypage.wants_page(accept):
+                return self.query_page.response(request)
+            return Response(
+                service_description(),
+                media_type="text/turtle; charset=utf-8",
+                headers={"Vary": "Accept"},
+            )
         job = Job(parsed.query, accept, self.settings.max_rows, parsed.dataset)
         answer = await self.context.runner.run(job, parsed.timeout)
         return to_response(request, answer)
@@ -108,12 +127,7 @@ class LinkedData:
         return Response(pages.STYLE, media_type="text/css; charset=utf-8")
 
     async def home(self, request: Request) -> Response:
-        body = (
-            "<h1>govkg</h1><p>An open knowledge graph of international AI governance.</p>"
-            '<ul><li><a href="doc/state/USA.html">A state: the United States</a></li>'
-            '<li><a href="sparql">The SPARQL endpoint</a> (SPARQL 1.1 Protocol)</li></ul>'
-        )
-        return html_response(pages.page("govkg", body, site_root(request)))
+        return html_response(pages.home_page(site_root(request)))
 
 
 def to_response(request: Request, answer: Answer) -> Response:
@@ -127,12 +141,14 @@ async def _server_error(request: Request, exc: Exception) -> Response:
     return error_response(request, 500, f"internal error ({type(exc).__name__})")
 
 
-def create_app(store: Store, settings: ServerSettings | None = None) -> Starlette:
+def create_app(
+    store: Store, settings: ServerSettings | None = None, project: Project | None = None
+) -> Starlette:
     """The ASGI application serving ``store``.
 
     Each part of the server contributes its routes from the one shared :class:`Context`.
     """
-    context = Context(store, settings or ServerSettings())
+    context = Context(store, settings or ServerSettings(), project)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -141,8 +157,23 @@ def create_app(store: Store, settings: ServerSettings | None = None) -> Starlett
         context.runner.close()
 
     return Starlette(
-        routes=_routes(context), exception_handlers={Exception: _server_error}, lifespan=lifespan
+        routes=_routes(context),
+        middleware=[_CORS],
+        exception_handlers={Exception: _server_error},
+        lifespan=lifespan,
     )
+
+
+#: Anyone's page may read the data (a public, read-only graph); no credentials, ever.
+_CORS = Middleware(
+    CORSMiddleware,
+    allow_origins=["*"],
+    allow_credentials=False,
+    allow_methods=["GET", "HEAD", "POST"],
+    allow_headers=["Accept", "Content-Type"],
+    expose_headers=["Link", "Location", "ETag", "X-Govkg-Truncated"],
+    max_age=86400,
+)
 
 
 def _routes(context: Context) -> list[BaseRoute]:
@@ -154,4 +185,8 @@ def _routes(context: Context) -> list[BaseRoute]:
         Route(prefix.doc_prefix + "{path:path}", handlers.document, methods=["GET", "HEAD"]),
         Route("/style.css", handlers.style),
         Route("/sparql", handlers.sparql, methods=["GET", "POST"]),
+        *catalogue.routes(context),
+        *querypage.routes(context),
+        *browse.routes(context),
+        *dataset.routes(context),
     ]

@@ -6,26 +6,21 @@ import asyncio
 
 import httpx
 import uvicorn
-
-from govkg.server.app import create_app
-from govkg.server.settings import ServerSettings
-from govkg.store import Store
+from starlette.applications import Starlette
 
 
-def run_server(store: Store, host: str, port: int) -> None:
+def run_server(app: Starlette, host: str, port: int) -> None:
     """Serve until interrupted."""
-    uvicorn.run(create_app(store, ServerSettings()), host=host, port=port, log_level="info")
+    uvicorn.run(app, host=host, port=port, log_level="info")
 
 
-def get_once(store: Store, path: str, accept: str = "*/*") -> tuple[int, str, str]:
+def get_once(app: Starlette, path: str, accept: str = "*/*") -> tuple[int, str, str]:
     """One GET through the app (no socket): the status, the status line and headers, the body."""
-    return asyncio.run(_get(store, path, accept))
+    return asyncio.run(_get(app, path, accept))
 
 
-async def _get(store: Store, path: str, accept: str) -> tuple[int, str, str]:
-    transport = httpx.ASGITransport(
-        app=create_app(store, ServerSettings()), raise_app_exceptions=False
-    )
+async def _get(app: Starlette, path: str, accept: str) -> tuple[int, str, str]:
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://govkg.local") as client:
         response = await client.get(path, headers={"Accept": accept}, follow_redirects=False)
     head = [f"HTTP/1.1 {response.status_code} {response.reason_phrase}"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from govkg.project import Project
 from govkg.server.runner import Runner, make_runner
 from govkg.server.settings import ServerSettings
 from govkg.store import Store
@@ -11,10 +12,15 @@ from govkg.store import Store
 
 @dataclass
 class Context:
-    """The state of one app: built once by :func:`govkg.server.create_app`."""
+    """The state of one app: built once by :func:`govkg.server.create_app`.
+
+    ``project`` is where the query catalogue and the shapes come from (None: the project
+    :func:`govkg.project.find_project` finds).
+    """
 
     store: Store
     settings: ServerSettings
+    project: Project | None = None
     runner: Runner = field(init=False)
 
     def __post_init__(self) -> None:

@@ -6,6 +6,7 @@ store) or in a query process (see :mod:`govkg.server.runner` and :mod:`govkg.ser
 
 from __future__ import annotations
 
+import os
 import signal
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -44,6 +45,7 @@ def execute(store: Store, job: Job) -> Answer:
 def worker_main(path: str, jobs: Connection, conn: Connection) -> None:
     """A query process: open the store read-only, then answer jobs until the pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's; it ends us
+    os.nice(5)  # pages and cheap requests first: a runaway query yields the CPU to the server
     try:
         store = OxigraphStore.read_only(path)
     except GovkgError as error:

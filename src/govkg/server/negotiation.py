@@ -13,13 +13,8 @@ DOC_FORMATS: dict[str, str] = {
     "rdf": "application/rdf+xml",
 }
 
-#: Extension → rdflib serializer name.
-RDFLIB_FORMATS: dict[str, str] = {
-    "ttl": "turtle",
-    "nt": "nt",
-    "jsonld": "json-ld",
-    "rdf": "xml",
-}
+#: The extensions of the RDF documents (every document format but HTML).
+RDF_EXTENSIONS: tuple[str, ...] = tuple(ext for ext in DOC_FORMATS if ext != "html")
 
 
 @dataclass(frozen=True)

@@ -1,15 +1,34 @@
-"""HTML pages.  Every value goes through :func:`html.escape`; nothing is pasted in raw."""
+"""HTML pages.  Every value goes through :func:`html.escape`; nothing is pasted in raw.
+
+Pages link relatively (:func:`relative_root` gives the way back to the site's top), so the same
+HTML works under any mount path and as a static site.  Only our own pages and outside ``http(s)``
+IRIs become links; any other IRI (``javascript:``, ``data:``, ``urn:``) is shown as text.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from html import escape
+from itertools import groupby
 from urllib.parse import quote
 
 import pyoxigraph as ox
 
 from govkg.namespaces import compact
 from govkg.server.negotiation import DOC_FORMATS
-from govkg.server.resources import Description
+from govkg.server.resources import (
+    INDEXES,
+    PAGE_SIZE,
+    Column,
+    Description,
+    Index,
+    Link,
+    LinkPage,
+    Match,
+    ResourceView,
+    Source,
+    StanceRow,
+)
 from govkg.server.settings import ServerSettings
 from govkg.store import Term
 
@@ -18,17 +37,75 @@ LABELS = (
     "http://www.w3.org/2000/01/rdf-schema#label",
     "http://www.w3.org/2004/02/skos/core#prefLabel",
 )
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 CSP = "default-src 'self'"
 #: Characters left as they are in the path part of a local link.
 SAFE = "/:@!$&'()*+,;=-._~"
 
-#: Served at ``/style.css``: the CSP forbids inline styles.
-STYLE = (
-    "body{font-family:system-ui,sans-serif;max-width:60rem;margin:auto;padding:1rem;"
-    "line-height:1.4}table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;"
-    "padding:.3rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}"
-    ".iri{color:#555;font-size:.9em}"
-)
+#: Served at ``/style.css``: the CSP forbids inline styles.  Narrow screens get a wrapping nav bar
+#: and tables whose rows stack into labelled blocks (``data-label``); wide tables scroll.
+STYLE = """\
+:root{--fg:#1c1e21;--muted:#5c6370;--line:#dde1e6;--soft:#f4f6f8;--accent:#0b57d0;--bar:#1f2a37}
+*{box-sizing:border-box}
+html{-webkit-text-size-adjust:100%}
+body{margin:0;font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;line-height:1.45;
+color:var(--fg);background:#fff}
+a{color:var(--accent);text-underline-offset:2px}
+a:visited{color:#6b3fa0}
+.site{background:var(--bar);color:#fff}
+.site nav{max-width:68rem;margin:auto;padding:.5rem 1rem;display:flex;flex-wrap:wrap;
+align-items:center;gap:.35rem 1rem}
+.site a{color:#fff;text-decoration:none}
+.site a:hover,.site a:focus{text-decoration:underline}
+.site .brand{font-weight:700;font-size:1.1rem;margin-right:.5rem}
+.site ul{display:flex;flex-wrap:wrap;gap:.25rem .9rem;list-style:none;margin:0;padding:0}
+form.search{display:flex;gap:.3rem;flex:1 1 14rem;max-width:24rem;margin-left:auto}
+form.search input{flex:1;min-width:0;padding:.35rem .5rem;font:inherit;border:1px solid #9aa4b1;
+border-radius:4px}
+form.search button{font:inherit;padding:.35rem .7rem;border:0;border-radius:4px;
+background:#e8eef9;color:#11223a;cursor:pointer}
+main{max-width:68rem;margin:auto;padding:1rem}
+main form.search{margin:.6rem 0 1rem;max-width:32rem}
+h1{font-size:1.65rem;line-height:1.2;margin:.4rem 0 .3rem;overflow-wrap:anywhere}
+h2{font-size:1.2rem;margin:1.6rem 0 .4rem;padding-bottom:.2rem;border-bottom:2px solid var(--line)}
+p{margin:.4rem 0}
+.iri{color:var(--muted);font-size:.85em;overflow-wrap:anywhere}
+.lead{color:var(--muted)}
+.types{margin:.2rem 0 .6rem}
+.tag{display:inline-block;background:var(--soft);border:1px solid var(--line);border-radius:3px;
+padding:0 .4rem;margin:0 .25rem .25rem 0;font-size:.9em}
+.table-wrap{overflow-x:auto;-webkit-overflow-scrolling:touch}
+table{border-collapse:collapse;width:100%;margin:.3rem 0}
+th,td{border-bottom:1px solid var(--line);padding:.35rem .45rem;text-align:left;vertical-align:top;
+overflow-wrap:break-word}
+.nowrap{white-space:nowrap}
+thead th{background:var(--soft);font-size:.9em;white-space:nowrap}
+tbody th{font-weight:600;width:14rem}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+ul.values{list-style:none;margin:0;padding:0}
+ul.values li{margin:0 0 .2rem}
+small,.meta{color:var(--muted)}
+.count{color:var(--muted);font-weight:400;font-size:.85em}
+.pager{display:flex;flex-wrap:wrap;gap:.3rem 1rem;align-items:center;margin:.8rem 0;
+padding:.4rem .6rem;background:var(--soft);border-radius:4px}
+.formats{margin-top:2rem;padding-top:.5rem;border-top:1px solid var(--line);font-size:.9em}
+.sources{margin:0;padding-left:1.1rem}
+.sources li{margin-bottom:.3rem}
+.url{font-size:.85em;overflow-wrap:anywhere}
+ul.home{padding-left:1.1rem}
+ul.home li{margin:.3rem 0}
+@media (max-width:40rem){
+main{padding:.6rem .75rem}
+h1{font-size:1.35rem}
+form.search{max-width:none;margin-left:0;flex-basis:100%}
+table.stack thead{position:absolute;left:-9999px}
+table.stack tr{display:block;border-bottom:1px solid var(--line);padding:.35rem 0}
+table.stack td,table.stack tbody th{display:block;border:0;padding:.1rem 0;width:auto}
+table.stack td[data-label]::before{content:attr(data-label) ": ";font-weight:600;color:var(--muted)}
+td.num{text-align:left}
+}
+"""
 
 
 def relative_root(path: str) -> str:
@@ -50,8 +127,36 @@ def doc_href(settings: ServerSettings, iri: str, root: str) -> str | None:
     return f"{root}{settings.doc_prefix}{quote(path, safe=SAFE)}.html"
 
 
-def page(title: str, body: str, root: str = ".") -> str:
-    """A whole HTML document; ``title`` is escaped here, ``body`` must already be escaped.
+def index_href(index: Index, root: str) -> str:
+    """The relative link to an index page (``states.html``)."""
+    return f"{root}/{index.name}.html"
+
+
+def _nav(root: str) -> str:
+    items = "".join(
+        f'<li><a href="{escape(index_href(index, root))}">{escape(index.title)}</a></li>'
+        for index in INDEXES
+    )
+    return (
+        f'<header class="site"><nav aria-label="site">'
+        f'<a class="brand" href="{escape(root)}/">govkg</a><ul>{items}'
+        f'<li><a href="{escape(root)}/sparql">SPARQL</a></li></ul>'
+        f"{search_form(root)}</nav></header>"
+    )
+
+
+def search_form(root: str, text: str = "") -> str:
+    """The search box: a GET form to ``/search?q=``."""
+    return (
+        f'<form class="search" role="search" method="get" action="{escape(root)}/search">'
+        '<input type="search" name="q" aria-label="Search labels" placeholder="Search labels"'
+        f' value="{escape(text)}" maxlength="200"><button type="submit">Search</button></form>'
+    )
+
+
+def page(title: str, body: str, root: str = ".", extra: str = "") -> str:
+    """A whole HTML document; ``title`` is escaped here, ``body`` and ``extra`` (put after the
+    main content, e.g. a JSON-LD data block) must already be escaped.
 
     ``root`` is the relative way back to the site's top (see :func:`relative_root`).
     """
@@ -60,28 +165,55 @@ def page(title: str, body: str, root: str = ".") -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(title)} · govkg</title>"
         f'<link rel="stylesheet" href="{escape(root)}/style.css"></head>'
-        f"<body>{body}</body></html>\n"
+        f"<body>{_nav(root)}<main>{body}</main>{extra}</body></html>\n"
     )
 
 
-def term_html(term: Term | None, settings: ServerSettings, root: str = ".") -> str:
+def _href(iri: str, settings: ServerSettings, root: str) -> str | None:
+    """Where an IRI links to: our page for a data IRI, the IRI itself for http(s), else nowhere."""
+    return doc_href(settings, iri, root) or (
+        iri if iri.lower().startswith(("http://", "https://")) else None
+    )
+
+
+def iri_html(
+    iri: str, label: str | None, settings: ServerSettings, root: str = ".", brief: bool = False
+) -> str:
+    """An IRI as a link (when it may be one) showing its label, with the compact IRI beside it
+    unless ``brief`` (or showing the compact IRI alone when there is no label)."""
+    short = compact(iri)
+    text = escape(label or short)
+    href = _href(iri, settings, root)
+    main = f'<a href="{escape(href)}">{text}</a>' if href else f'<span class="iri">{text}</span>'
+    return main + (f' <span class="iri">{escape(short)}</span>' if label and not brief else "")
+
+
+def term_html(
+    term: Term | None,
+    settings: ServerSettings,
+    root: str = ".",
+    label: str | None = None,
+    brief: bool = False,
+) -> str:
     """One term as HTML: our data IRIs link to their page, other http(s) IRIs outward; escaped."""
     if term is None:
         return ""
     if isinstance(term, ox.NamedNode):
-        href = doc_href(settings, term.value, root) or _external(term.value)
-        return f'<a href="{escape(href)}">{escape(compact(term.value))}</a>'
+        return iri_html(term.value, label, settings, root, brief)
     if isinstance(term, ox.BlankNode):
         return escape(f"_:{term.value}")
     if isinstance(term, ox.Literal):
-        suffix = f" <small>@{escape(term.language)}</small>" if term.language else ""
-        return escape(term.value) + suffix
+        return _literal_html(term)
     return escape(str(term))
 
 
-def _external(iri: str) -> str:
-    """An outside IRI as a link target: only http(s) links are live, anything else goes nowhere."""
-    return iri if iri.lower().startswith(("http://", "https://")) else "#"
+def _literal_html(term: ox.Literal) -> str:
+    if term.language:
+        return f"{escape(term.value)} <small>@{escape(term.language)}</small>"
+    datatype = term.datatype.value
+    if datatype in (XSD_STRING, RDF_LANG_STRING):
+        return escape(term.value)
+    return f"{escape(term.value)} <small>{escape(compact(datatype))}</small>"
 
 
 def label_of(description: Description) -> str:
@@ -93,55 +225,275 @@ def label_of(description: Description) -> str:
     return compact(description.iri)
 
 
-def resource_page(
-    description: Description, settings: ServerSettings, doc_name: str, root: str = "."
-) -> str:
-    """The HTML page of a resource: label, types, properties, incoming links and formats."""
+# --- a resource's page --------------------------------------------------------------------------
+
+
+def resource_page(view: ResourceView, settings: ServerSettings, doc_name: str, root: str) -> str:
+    """The HTML page of a resource: label, types, properties and incoming links (both paged and
+    grouped by property), its stances and their sources, other formats and its JSON-LD."""
+    description = view.description
     label = label_of(description)
-    types = [o for p, o in description.outgoing if p.value == RDF_TYPE]
+    title = label if view.pages == 1 else f"{label} (page {view.page} of {view.pages})"
     parts = [
         f"<h1>{escape(label)}</h1>",
         f'<p class="iri">{escape(description.iri)}</p>',
-        "<p>Types: " + ", ".join(term_html(t, settings, root) for t in types) + "</p>"
-        if types
-        else "",
-        "<h2>Properties</h2>",
-        _table(
-            ("property", "value"),
-            [
-                (term_html(p, settings, root), term_html(o, settings, root))
-                for p, o in description.outgoing
-            ],
-        ),
-        "<h2>Incoming links</h2>",
-        _table(
-            ("resource", "property"),
-            [
-                (term_html(s, settings, root), term_html(p, settings, root))
-                for s, p in description.incoming
-            ],
-        ),
+        _types(view, settings, root),
+        _pager(view, doc_name),
+        _stances_section(view, settings, root),
+        _sources_section(view, settings, root) if view.is_stance else "",
+        _links_section("Properties", view.outgoing, view, settings, root),
+        _links_section("Incoming links", view.incoming, view, settings, root),
+        _pager(view, doc_name),
         _formats(doc_name),
     ]
-    return page(label, "\n".join(parts), root)
+    return page(title, "\n".join(p for p in parts if p), root, json_ld_block(description))
 
 
-def _table(header: tuple[str, str], rows: list[tuple[str, str]]) -> str:
-    if not rows:
+def _types(view: ResourceView, settings: ServerSettings, root: str) -> str:
+    if not view.types:
+        return ""
+    tags = "".join(
+        f'<span class="tag">{iri_html(t.value, label, settings, root)}</span>'
+        for t, label in view.types
+    )
+    return f'<p class="types">{tags}</p>'
+
+
+def _pager(view: ResourceView, doc_name: str) -> str:
+    """Page N of M with previous and next links, relative to the page (``./NAME.page-N.html``,
+    a path rather than a ``?page=`` so that a static copy of the site has every page)."""
+    if view.pages == 1:
+        return ""
+
+    def link(number: int, text: str, rel: str = "") -> str:
+        href = escape(f"./{doc_name}.html" if number == 1 else f"./{doc_name}.page-{number}.html")
+        return f'<a{f" rel={rel}" if rel else ""} href="{href}">{escape(text)}</a>'
+
+    parts = [f"<span>Page {view.page} of {view.pages}</span>"]
+    if view.page > 1:
+        parts += [link(1, "first"), link(view.page - 1, "« previous", "prev")]
+    if view.page < view.pages:
+        parts += [link(view.page + 1, "next »", "next"), link(view.pages, "last")]
+    return f'<nav class="pager" aria-label="pages">{" ".join(parts)}</nav>'
+
+
+def _range(view: ResourceView, shown: int, total: int) -> str:
+    """``101-200 of 250``, ``12``, or where the rows are when this page has none (HTML)."""
+    if total <= PAGE_SIZE:
+        return f"{total}" if view.page == 1 else f"{total}, all on page 1"
+    if shown == 0:
+        return f"{total}, on pages 1&ndash;{-(-total // PAGE_SIZE)}"
+    first = (view.page - 1) * PAGE_SIZE + 1
+    return f"{first}&ndash;{first + shown - 1} of {total}"
+
+
+def _links_section(
+    heading: str, links: LinkPage, view: ResourceView, settings: ServerSettings, root: str
+) -> str:
+    """A paged list of links, one table row per property, its values listed in the row."""
+    count = _range(view, len(links.rows), links.total)
+    head = f'<h2>{escape(heading)} <span class="count">({count})</span></h2>'
+    if not links.rows:
+        return head + ("<p>None.</p>" if links.total == 0 else "")
+    rows = "".join(
+        _property_row(list(group), links.per_property, settings, root)
+        for _prop, group in groupby(links.rows, key=lambda link: link.prop)
+    )
+    return f'{head}<div class="table-wrap"><table class="stack"><tbody>{rows}</tbody></table></div>'
+
+
+def _property_row(
+    items: list[Link], per_property: dict[str, int], settings: ServerSettings, root: str
+) -> str:
+    """One property (with its label, and its count when it goes on over other pages) and the
+    values or resources it links on this page."""
+    prop = items[0].prop
+    total = per_property.get(prop.value, len(items))
+    more = f' <span class="count">({total} in all)</span>' if total > len(items) else ""
+    values = "".join(f"<li>{term_html(i.term, settings, root, i.label)}</li>" for i in items)
+    prop_html = iri_html(prop.value, items[0].prop_label, settings, root)
+    return (
+        f'<tr><th scope="row">{prop_html}{more}</th><td><ul class="values">{values}</ul></td></tr>'
+    )
+
+
+def _stances_section(view: ResourceView, settings: ServerSettings, root: str) -> str:
+    stances = view.stances
+    if stances is None or stances.total == 0:
+        return ""
+    other = "Instrument" if stances.role == "actor" else "Actor"
+    count = _range(view, len(stances.rows), stances.total)
+    head = f'<h2>Stances and their sources <span class="count">({count})</span></h2>'
+    rows = [_stance_row(row, view.sources, settings, root) for row in stances.rows]
+    return head + table((other, "Stance", "Date", "Sources"), rows, ("", "nowrap", "nowrap"))
+
+
+def _stance_row(
+    row: StanceRow, sources: dict[str, Source], settings: ServerSettings, root: str
+) -> list[str]:
+    stance_text = escape(row.kind or "stance")
+    stance_href = _href(getattr(row.stance, "value", ""), settings, root)
+    stance = f'<a href="{escape(stance_href)}">{stance_text}</a>' if stance_href else stance_text
+    cited = _source_list(row.sources, sources, settings, root)
+    if row.primary:
+        cited += "<small>Primary documents:</small>" + _source_list(
+            row.primary, sources, settings, root
+        )
+    other = term_html(row.other, settings, root, row.other_label, brief=True)
+    return [other, stance, escape(row.date or ""), cited]
+
+
+def _source_list(
+    iris: Sequence[str], sources: dict[str, Source], settings: ServerSettings, root: str
+) -> str:
+    if not iris:
+        return ""
+    items = "".join(f"<li>{_source_html(sources.get(i), i, settings, root)}</li>" for i in iris)
+    return f'<ul class="sources">{items}</ul>'
+
+
+def _source_html(source: Source | None, iri: str, settings: ServerSettings, root: str) -> str:
+    """A source: its title (else label) linked to its page, publisher and date, its URL linked."""
+    if source is None:
+        return iri_html(iri, None, settings, root)
+    text = source.title or source.label
+    href = _href(iri, settings, root)
+    name = escape(text or compact(iri))
+    html = f'<a href="{escape(href)}">{name}</a>' if href else name
+    meta = ", ".join(escape(v) for v in (source.publisher, source.date) if v)
+    if meta:
+        html += f' <span class="meta">({meta})</span>'
+    if source.url:
+        html += f'<br><span class="url">{_url_html(source.url)}</span>'
+    return html
+
+
+def _url_html(url: str) -> str:
+    """A source's URL, shown in full and linked when it is http(s)."""
+    live = url.lower().startswith(("http://", "https://"))
+    return f'<a href="{escape(url)}">{escape(url)}</a>' if live else escape(url)
+
+
+def _sources_section(view: ResourceView, settings: ServerSettings, root: str) -> str:
+    """On a stance's page: every source behind it."""
+    head = "<h2>Sources behind this stance</h2>"
+    if not view.sources:
+        return head + "<p>None recorded.</p>"
+    iris = sorted(view.sources)
+    return head + _source_list(iris, view.sources, settings, root)
+
+
+def json_ld_block(description: Description) -> str:
+    """The resource's own triples as a JSON-LD data block (not run: the CSP allows no inline
+    script anyway).  ``<``, ``>`` and ``&`` are written as JSON escapes, so no literal can close
+    the element or open a comment."""
+    text = description.own_graph().serialize(format="json-ld")
+    safe = text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+    return f'<script type="application/ld+json">{safe}</script>'
+
+
+def table(
+    headers: Sequence[str], rows: Iterable[Sequence[str]], classes: Sequence[str] = ()
+) -> str:
+    """A table whose rows stack on narrow screens, each column with its CSS class (``num``,
+    ``nowrap`` or none); cells must already be escaped."""
+    css = [f' class="{escape(c)}"' if c else "" for c in classes]
+    css += [""] * (len(headers) - len(css))
+    head = "".join(
+        f'<th scope="col"{c}>{escape(h)}</th>' for h, c in zip(headers, css, strict=True)
+    )
+    body = "".join(
+        "<tr>"
+        + "".join(
+            f'<td data-label="{escape(h)}"{c}>{cell}</td>'
+            for h, c, cell in zip(headers, css, row, strict=True)
+        )
+        + "</tr>"
+        for row in rows
+    )
+    if not body:
         return "<p>None.</p>"
-    head = "".join(f"<th>{escape(h)}</th>" for h in header)
-    body = "".join(f"<tr><td>{a}</td><td>{b}</td></tr>" for a, b in rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    return (
+        f'<div class="table-wrap"><table class="stack"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{body}</tbody></table></div>"
+    )
 
 
 def _formats(doc_name: str) -> str:
     """Links to the other formats, relative to the page (``doc_name`` is its last path segment)."""
     links = ", ".join(
-        f'<a href="{escape(doc_name)}.{ext}">{escape(media)}</a>'
+        f'<a href="./{escape(doc_name)}.{ext}">{escape(media)}</a>'
         for ext, media in DOC_FORMATS.items()
         if ext != "html"
     )
-    return f"<p>Also as: {links}</p>"
+    return f'<p class="formats">Also as: {links}</p>'
+
+
+# --- index, search and home pages ---------------------------------------------------------------
+
+
+def index_page(
+    index: Index, rows: list[dict[str, Term | None]], settings: ServerSettings, root: str
+) -> str:
+    """An index page: the kind's title, how many there are, and one table row each."""
+    body = (
+        f'<h1>{escape(index.title)}</h1><p class="lead">{escape(index.intro)}</p>'
+        f"<p>{len(rows)} {escape(index.title.lower())}.</p>"
+        + table(
+            [c.header for c in index.columns],
+            ([_cell(c, row, settings, root) for c in index.columns] for row in rows),
+            [c.css for c in index.columns],
+        )
+    )
+    return page(index.title, body, root)
+
+
+def _cell(column: Column, row: dict[str, Term | None], settings: ServerSettings, root: str) -> str:
+    value = row.get(column.var)
+    text = getattr(value, "value", None)
+    if column.link is None:
+        return escape(text or "")
+    target = row.get(column.link)
+    if not isinstance(target, ox.NamedNode):
+        return escape(text or "")
+    return term_html(target, settings, root, text, brief=True)
+
+
+def search_page(
+    text: str, matches: list[Match], more: bool, settings: ServerSettings, root: str
+) -> str:
+    """The search results: each matching resource, linked, with its types."""
+    parts = [f"<h1>Search</h1>{search_form(root, text)}"]
+    if text:
+        found = f"{len(matches)}{'+' if more else ''} match{'es' if len(matches) != 1 else ''}"
+        parts.append(f"<p>{found} for <q>{escape(text)}</q> in labels.</p>")
+        rows = ([iri_html(m.iri, m.label, settings, root), escape(m.types)] for m in matches)
+        parts.append(table(("Resource", "Type"), rows))
+        if more:
+            parts.append(f"<p>Only the first {len(matches)} are shown: search for more words.</p>")
+    else:
+        parts.append("<p>Search the labels of states, instruments, events, people, themes…</p>")
+    return page(f"Search: {text}" if text else "Search", "".join(parts), root)
+
+
+def home_page(root: str = ".") -> str:
+    """The home page: what the graph is and where to start (the search box is in the nav bar)."""
+    indexes = "".join(
+        f'<li><a href="{escape(index_href(index, root))}">{escape(index.title)}</a>: '
+        f"{escape(index.intro)}</li>"
+        for index in INDEXES
+    )
+    body = (
+        '<h1>govkg</h1><p class="lead">An open knowledge graph of international AI governance: '
+        "who signed what, who declined, what officials said and when. Every fact carries its "
+        "source.</p>"
+        f'<h2>Browse</h2><ul class="home">{indexes}</ul>'
+        '<h2>Start here</h2><ul class="home">'
+        f'<li><a href="{escape(root)}/doc/state/USA.html">A state: the United States</a></li>'
+        f'<li><a href="{escape(root)}/sparql">The SPARQL endpoint</a> (SPARQL 1.1 Protocol)'
+        "</li></ul>"
+    )
+    return page("govkg", body, root)
 
 
 def not_found_page(path: str, iri: str, root: str = ".") -> str:

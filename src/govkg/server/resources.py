@@ -1,4 +1,10 @@
-"""Describing one resource: its outgoing triples and the triples that point at it."""
+"""The query side of the pages: one resource (its triples, paged links, stances and sources),
+the lists of states, instruments, events, people and themes, and the search over labels.
+
+Every query binds its input (the resource, the search text) through the store's ``bindings``,
+never by pasting it into the SPARQL text; only page sizes and offsets, which are integers computed
+here, are written into the text.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +13,71 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 from rdflib import Graph
 
-from govkg.rdf import graph_from_quads
+from govkg.namespaces import GK
+from govkg.rdf import graph_from_quads, serialize
+from govkg.server.negotiation import DOC_FORMATS
 from govkg.store import Store, Term
 
-_OUTGOING = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?p ?o"
-_INCOMING = "SELECT ?o ?s ?p WHERE { ?s ?p ?o } ORDER BY ?p ?s"
+#: Rows a page shows of each list (properties, incoming links, stances).
+PAGE_SIZE = 100
+#: Most matches a search shows.
+SEARCH_LIMIT = 50
+
+_OUTGOING = "SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?p ?o"
+_INCOMING = "SELECT DISTINCT ?o ?s ?p WHERE { ?s ?p ?o } ORDER BY ?p ?s"
+_OUT_COUNTS = "SELECT ?s ?p (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?s ?p"
+_IN_COUNTS = "SELECT ?o ?p (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?o ?p"
+_LABEL = "rdfs:label|skos:prefLabel|foaf:name"
+_OUT_PAGE = """SELECT ?s ?p ?o (SAMPLE(?pl) AS ?plabel) (SAMPLE(?ol) AS ?olabel) WHERE {{
+  ?s ?p ?o OPTIONAL {{ ?p rdfs:label ?pl }} OPTIONAL {{ ?o {label} ?ol }}
+}} GROUP BY ?s ?p ?o ORDER BY ?p ?o LIMIT {limit} OFFSET {offset}"""
+_IN_PAGE = """SELECT ?o ?p ?s (SAMPLE(?pl) AS ?plabel) (SAMPLE(?sl) AS ?slabel) WHERE {{
+  ?s ?p ?o OPTIONAL {{ ?p rdfs:label ?pl }} OPTIONAL {{ ?s {label} ?sl }}
+}} GROUP BY ?o ?p ?s ORDER BY ?p LCASE(STR(?slabel)) ?s LIMIT {limit} OFFSET {offset}"""
+_TYPES = """SELECT ?s ?t (SAMPLE(?l) AS ?label) WHERE { ?s a ?t OPTIONAL { ?t rdfs:label ?l } }
+GROUP BY ?s ?t ORDER BY ?t"""
+
+#: The stance's predicate pointing at the page's resource, and the one pointing at the other end.
+STANCE_ROLES: dict[str, tuple[str, str]] = {"actor": ("actor", "instrument"),
+                                             "instrument": ("instrument", "actor")}  # fmt: skip
+_STANCE_COUNT = """SELECT ?focus (COUNT(DISTINCT ?stance) AS ?n) WHERE {{
+  ?stance a gk:Stance ; gk:{focus} ?focus }} GROUP BY ?focus"""
+_STANCES = """SELECT ?focus ?stance (SAMPLE(?o) AS ?other) (SAMPLE(?ol) AS ?otherLabel)
+  (SAMPLE(?kl) AS ?kind) (SAMPLE(?d) AS ?date)
+  (GROUP_CONCAT(DISTINCT STR(?src); separator=" ") AS ?sources)
+  (GROUP_CONCAT(DISTINCT STR(?prim); separator=" ") AS ?primary) WHERE {{
+  ?stance a gk:Stance ; gk:{focus} ?focus .
+  OPTIONAL {{ ?stance gk:{other} ?o OPTIONAL {{ ?o rdfs:label ?ol }} }}
+  OPTIONAL {{ ?stance gk:stanceKind/skos:prefLabel ?kl }}
+  OPTIONAL {{ ?stance dcterms:date|gk:asOf ?d }}
+  OPTIONAL {{ ?stance prov:wasDerivedFrom ?src FILTER(isIRI(?src)) }}
+  OPTIONAL {{ ?stance gk:primarySource ?prim FILTER(isIRI(?prim)) }}
+}} GROUP BY ?focus ?stance ORDER BY LCASE(STR(?otherLabel)) ?stance LIMIT {limit} OFFSET {offset}"""
+_CITES = "prov:wasDerivedFrom|gk:primarySource"
+_SOURCE_PATTERNS = {
+    "stance": f"?focus {_CITES} ?src .",
+    **{
+        role: f"?stance a gk:Stance ; gk:{focus} ?focus ; {_CITES} ?src ."
+        for role, (focus, _other) in STANCE_ROLES.items()
+    },
+}
+_SOURCES = """SELECT ?focus ?src (SAMPLE(?l) AS ?label) (SAMPLE(?t) AS ?title) (SAMPLE(?u) AS ?url)
+  (SAMPLE(?pub) AS ?publisher) (SAMPLE(?d) AS ?date) WHERE {{
+  {pattern} FILTER(isIRI(?src))
+  OPTIONAL {{ ?src rdfs:label ?l }} OPTIONAL {{ ?src dcterms:title ?t }}
+  OPTIONAL {{ ?src schema:url ?u }} OPTIONAL {{ ?src dcterms:publisher ?pub }}
+  OPTIONAL {{ ?src dcterms:date ?d }}
+}} GROUP BY ?focus ?src ORDER BY ?src"""
+
+_SEARCH = """SELECT ?q ?base ?s (SAMPLE(?l) AS ?label) (GROUP_CONCAT(DISTINCT ?tn; separator=", ")
+  AS ?types) WHERE {{
+  ?s {label} ?l .
+  FILTER(isIRI(?s) && STRSTARTS(STR(?s), STR(?base)) && CONTAINS(LCASE(STR(?l)), LCASE(STR(?q))))
+  OPTIONAL {{ ?s a ?t OPTIONAL {{ ?t rdfs:label ?tl }}
+             BIND(COALESCE(STR(?tl), REPLACE(STR(?t), "^.*[#/]", "")) AS ?tn) }}
+}} GROUP BY ?q ?base ?s
+ORDER BY (!STRSTARTS(LCASE(STR(?label)), LCASE(STR(?q)))) STRLEN(STR(?label)) LCASE(STR(?label))
+  ?s LIMIT {limit}"""
 
 
 @dataclass
@@ -31,17 +97,21 @@ class Description:
         out = [ox.Triple(node, p, o) for p, o in self.outgoing]
         return out + [ox.Triple(s, p, node) for s, p in self.incoming]  # type: ignore[arg-type]
 
-    def graph(self) -> Graph:
-        """The description as an rdflib graph, for the serializers."""
-        return graph_from_quads(self.triples())
+    def serialize(self, ext: str) -> bytes:
+        """The description as an RDF document in the format of ``ext`` (``ttl``, ``nt`` …)."""
+        return serialize(self.triples(), DOC_FORMATS[ext])
+
+    def own_graph(self) -> Graph:
+        """Only the resource's own triples (it as subject): what a page embeds as JSON-LD."""
+        node = ox.NamedNode(self.iri)
+        return graph_from_quads(ox.Triple(node, p, o) for p, o in self.outgoing)
 
 
 def describe(store: Store, iri: str) -> Description:
     """The description of ``iri``: every triple with it as subject or as object."""
     description = Description(iri)
-    try:
-        node = ox.NamedNode(iri)
-    except ValueError:  # not a valid IRI: nothing in the graph can have it
+    node = _node(iri)
+    if node is None:  # not a valid IRI: nothing in the graph can have it
         return description
     for _s, p, o in store.query(_OUTGOING, {"s": node}).rows:
         if isinstance(p, ox.NamedNode) and o is not None:
@@ -50,3 +120,339 @@ def describe(store: Store, iri: str) -> Description:
         if isinstance(p, ox.NamedNode) and s is not None:
             description.incoming.append((s, p))
     return description
+
+
+def _node(iri: str) -> ox.NamedNode | None:
+    try:
+        return ox.NamedNode(iri)
+    except ValueError:
+        return None
+
+
+def _text(term: Term | None) -> str | None:
+    """A literal's lexical form or an IRI's text; None when unbound."""
+    return None if term is None else str(getattr(term, "value", term))
+
+
+def _int(term: Term | None) -> int:
+    text = _text(term)
+    return int(text) if text and text.isdigit() else 0
+
+
+# --- one resource, paged ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Link:
+    """One row of a paged list: a property, the term at the link's other end, their labels."""
+
+    prop: ox.NamedNode
+    prop_label: str | None
+    term: Term
+    label: str | None
+
+
+@dataclass
+class LinkPage:
+    """One page of a resource's properties or incoming links, and how many there are in all."""
+
+    rows: list[Link]
+    total: int
+    per_property: dict[str, int]
+
+
+@dataclass(frozen=True)
+class StanceRow:
+    """A stance on an actor's or an instrument's page: the other end, kind, date and sources."""
+
+    stance: Term
+    other: Term | None
+    other_label: str | None
+    kind: str | None
+    date: str | None
+    sources: tuple[str, ...]
+    primary: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Source:
+    """What the page shows of a source: its label, title, publisher, date and URL."""
+
+    iri: str
+    label: str | None
+    title: str | None
+    url: str | None
+    publisher: str | None
+    date: str | None
+
+
+@dataclass
+class StancePage:
+    """One page of the stances an actor took or an instrument received."""
+
+    role: str
+    rows: list[StanceRow]
+    total: int
+
+
+@dataclass
+class ResourceView:
+    """Everything a resource's HTML page shows, for one page number."""
+
+    description: Description
+    types: list[tuple[ox.NamedNode, str | None]]
+    outgoing: LinkPage
+    incoming: LinkPage
+    stances: StancePage | None
+    sources: dict[str, Source]
+    page: int
+    pages: int
+
+    @property
+    def is_stance(self) -> bool:
+        return any(t.value == str(GK.Stance) for t, _label in self.types)
+
+
+def view(store: Store, description: Description, page: int = 1) -> ResourceView:
+    """The page ``page`` (clamped to those there are) of a resource's HTML view."""
+    node = ox.NamedNode(description.iri)
+    out_counts = _counts(store, _OUT_COUNTS, "s", node)
+    in_counts = _counts(store, _IN_COUNTS, "o", node)
+    role = next((r for r, (focus, _o) in STANCE_ROLES.items() if str(GK[focus]) in in_counts), None)
+    stance_total = _stance_count(store, role, node) if role else 0
+    biggest = max(sum(out_counts.values()), sum(in_counts.values()), stance_total)
+    pages = max(1, -(-biggest // PAGE_SIZE))
+    page = min(max(1, page), pages)
+    offset = (page - 1) * PAGE_SIZE
+    result = ResourceView(
+        description=description,
+        types=_types(store, node),
+        outgoing=_link_page(store, _OUT_PAGE, "s", node, offset, out_counts),
+        incoming=_link_page(store, _IN_PAGE, "o", node, offset, in_counts),
+        stances=_stances(store, role, node, offset, stance_total)
+        if role and stance_total
+        else None,
+        sources={},
+        page=page,
+        pages=pages,
+    )
+    source_role = "stance" if result.is_stance else role
+    if source_role:
+        result.sources = _sources(store, source_role, node)
+    return result
+
+
+def _types(store: Store, node: ox.NamedNode) -> list[tuple[ox.NamedNode, str | None]]:
+    rows = store.query(_TYPES, {"s": node}).rows
+    return [(t, _text(label)) for _s, t, label in rows if isinstance(t, ox.NamedNode)]
+
+
+def _counts(store: Store, query: str, var: str, node: ox.NamedNode) -> dict[str, int]:
+    rows = store.query(query, {var: node}).rows
+    return {p.value: _int(n) for _x, p, n in rows if isinstance(p, ox.NamedNode)}
+
+
+def _link_page(
+    store: Store, query: str, var: str, node: ox.NamedNode, offset: int, counts: dict[str, int]
+) -> LinkPage:
+    text = query.format(label=_LABEL, limit=PAGE_SIZE, offset=offset)
+    rows = [
+        Link(p, _text(p_label), term, _text(label))
+        for _x, p, term, p_label, label in store.query(text, {var: node}).rows
+        if isinstance(p, ox.NamedNode) and term is not None
+    ]
+    return LinkPage(rows, sum(counts.values()), counts)
+
+
+def _stance_count(store: Store, role: str, node: ox.NamedNode) -> int:
+    focus, _other = STANCE_ROLES[role]
+    rows = store.query(_STANCE_COUNT.format(focus=focus), {"focus": node}).rows
+    return _int(rows[0][1]) if rows else 0
+
+
+def _stances(store: Store, role: str, node: ox.NamedNode, offset: int, total: int) -> StancePage:
+    focus, other = STANCE_ROLES[role]
+    text = _STANCES.format(focus=focus, other=other, limit=PAGE_SIZE, offset=offset)
+    rows = [
+        StanceRow(
+            stance,
+            other_term,
+            _text(other_label),
+            _text(kind),
+            _text(date),
+            tuple(sorted((_text(sources) or "").split())),
+            tuple(sorted((_text(primary) or "").split())),
+        )
+        for _f, stance, other_term, other_label, kind, date, sources, primary in store.query(
+            text, {"focus": node}
+        ).rows
+        if stance is not None
+    ]
+    return StancePage(role, rows, total)
+
+
+def _sources(store: Store, role: str, node: ox.NamedNode) -> dict[str, Source]:
+    text = _SOURCES.format(pattern=_SOURCE_PATTERNS[role])
+    found: dict[str, Source] = {}
+    for _f, src, label, title, url, publisher, date in store.query(text, {"focus": node}).rows:
+        if isinstance(src, ox.NamedNode):
+            values = (_text(label), _text(title), _text(url), _text(publisher), _text(date))
+            found[src.value] = Source(src.value, *values)
+    return found
+
+
+# --- searching labels ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Match:
+    """A resource whose label contains the search text."""
+
+    iri: str
+    label: str
+    types: str
+
+
+def search(
+    store: Store, text: str, base: str, limit: int = SEARCH_LIMIT
+) -> tuple[list[Match], bool]:
+    """Resources under ``base`` whose label contains ``text`` (any case): labels starting with it
+    first, shorter labels first; at most ``limit``, and whether there were more.  ``text`` is
+    bound as a literal."""
+    bindings: dict[str, Term] = {"q": ox.Literal(text), "base": ox.Literal(base)}
+    rows = store.query(_SEARCH.format(label=_LABEL, limit=limit + 1), bindings).rows
+    matches = [
+        Match(s.value, _text(label) or s.value, _text(types) or "")
+        for _q, _b, s, label, types in rows
+        if isinstance(s, ox.NamedNode)
+    ]
+    return matches[:limit], len(matches) > limit
+
+
+# --- index pages --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of an index page: a variable, linked when ``link`` names an IRI variable, and
+    its CSS class (``num``: right-aligned figures, ``nowrap``: never wrapped)."""
+
+    header: str
+    var: str
+    link: str | None = None
+    css: str = ""
+
+
+@dataclass(frozen=True)
+class Index:
+    """A list of one kind of resource, served at ``/{name}.html`` (and ``/{name}``)."""
+
+    name: str
+    title: str
+    intro: str
+    query: str
+    columns: tuple[Column, ...]
+
+
+_NAME = Column("Name", "label", link="item")
+INDEXES: tuple[Index, ...] = (
+    Index(
+        "states",
+        "States",
+        "Every state in the reference list, with its ISO 3166-1 code, its region and the number "
+        "of stances recorded for it.",
+        """SELECT ?item (SAMPLE(?l) AS ?label) (SAMPLE(?c) AS ?iso3) (SAMPLE(?r) AS ?region)
+          (COUNT(DISTINCT ?stance) AS ?stances) WHERE {
+          ?item a gk:State OPTIONAL { ?item rdfs:label ?l } OPTIONAL { ?item gk:iso3 ?c }
+          OPTIONAL { ?item gk:region ?r } OPTIONAL { ?stance a gk:Stance ; gk:actor ?item }
+        } GROUP BY ?item ORDER BY LCASE(STR(?label)) ?item""",
+        (
+            _NAME,
+            Column("ISO code", "iso3"),
+            Column("Region", "region"),
+            Column("Stances", "stances", css="num"),
+        ),
+    ),
+    Index(
+        "instruments",
+        "Instruments",
+        "Declarations, statements, resolutions, conventions and agreements, by date: how many "
+        "actors signed, endorsed or voted for each, and how many stances are recorded in all.",
+        """SELECT ?item (SAMPLE(?l) AS ?label) (SAMPLE(?d) AS ?date)
+          (GROUP_CONCAT(DISTINCT ?tl; separator=", ") AS ?type)
+          (COUNT(DISTINCT ?yes) AS ?infavour) (COUNT(DISTINCT ?stance) AS ?stances) WHERE {
+          ?item a gk:Instrument OPTIONAL { ?item rdfs:label ?l }
+          OPTIONAL { ?item dcterms:date|gk:adoptedAt/schema:startDate ?d }
+          OPTIONAL { ?item a ?t . ?t rdfs:subClassOf gk:Instrument ; rdfs:label ?tl }
+          OPTIONAL { ?stance a gk:Stance ; gk:instrument ?item ; gk:stanceKind ?k
+            BIND(IF(?k IN (stancekind:signed, stancekind:endorsed, stancekind:voted-yes),
+                    ?stance, ?none) AS ?yes) }
+        } GROUP BY ?item ORDER BY (!BOUND(?date)) STR(?date) LCASE(STR(?label)) ?item""",
+        (
+            _NAME,
+            Column("Date", "date", css="nowrap"),
+            Column("Type", "type"),
+            Column("In favour", "infavour", css="num"),
+            Column("Stances", "stances", css="num"),
+        ),
+    ),
+    Index(
+        "events",
+        "Events",
+        "Summits, sessions and bilateral meetings, by date, with where they took place.",
+        """SELECT ?item (SAMPLE(?l) AS ?label) (SAMPLE(?d) AS ?date)
+          (GROUP_CONCAT(DISTINCT ?tn; separator=", ") AS ?type)
+          (SAMPLE(?p) AS ?place) (SAMPLE(?pl) AS ?placeLabel) WHERE {
+          ?item a ?t . ?t rdfs:subClassOf* schema:Event .
+          OPTIONAL { ?t rdfs:label ?tl } BIND(COALESCE(STR(?tl), REPLACE(STR(?t), "^.*[#/]", ""))
+            AS ?tn)
+          OPTIONAL { ?item rdfs:label ?l } OPTIONAL { ?item schema:startDate ?d }
+          OPTIONAL { ?item schema:location ?p OPTIONAL { ?p rdfs:label ?pl } }
+        } GROUP BY ?item ORDER BY (!BOUND(?date)) STR(?date) LCASE(STR(?label)) ?item""",
+        (
+            _NAME,
+            Column("Date", "date", css="nowrap"),
+            Column("Type", "type"),
+            Column("Place", "placeLabel", link="place"),
+        ),
+    ),
+    Index(
+        "people",
+        "People",
+        "The people the sources quote or name, with the posts they held and the number of "
+        "statements recorded.",
+        """SELECT ?item (SAMPLE(?l) AS ?label)
+          (GROUP_CONCAT(DISTINCT ?rl; separator="; ") AS ?roles)
+          (COUNT(DISTINCT ?quote) AS ?statements) WHERE {
+          ?item a foaf:Person OPTIONAL { ?item rdfs:label|foaf:name ?l }
+          OPTIONAL { ?role org:member ?item
+            OPTIONAL { ?role org:role/rdfs:label ?postl }
+            OPTIONAL { ?role org:organization/rdfs:label ?orgl }
+            BIND(COALESCE(?postl, ?orgl) AS ?rl) }
+          OPTIONAL { ?quote gk:speaker ?item }
+        } GROUP BY ?item ORDER BY LCASE(STR(?label)) ?item""",
+        (_NAME, Column("Posts", "roles"), Column("Statements", "statements", css="num")),
+    ),
+    Index(
+        "themes",
+        "Themes",
+        "The themes instruments commit to and dialogues discuss, with the broader theme and the "
+        "number of instruments with a principle on each.",
+        """SELECT ?item (SAMPLE(?l) AS ?label) (SAMPLE(?b) AS ?broader)
+          (SAMPLE(?bl) AS ?broaderLabel) (COUNT(DISTINCT ?instrument) AS ?instruments) WHERE {
+          ?item skos:inScheme scheme:theme OPTIONAL { ?item skos:prefLabel ?l }
+          OPTIONAL { ?item skos:broader ?b OPTIONAL { ?b skos:prefLabel ?bl } }
+          OPTIONAL { ?instrument gk:hasPrinciple/gk:theme ?item }
+        } GROUP BY ?item ORDER BY LCASE(STR(?label)) ?item""",
+        (
+            _NAME,
+            Column("Broader theme", "broaderLabel", link="broader"),
+            Column("Instruments", "instruments", css="num"),
+        ),
+    ),
+)
+
+
+def list_index(store: Store, index: Index) -> list[dict[str, Term | None]]:
+    """The rows of an index page, one per resource, sorted."""
+    return store.query(index.query).dicts()

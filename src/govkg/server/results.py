@@ -16,7 +16,7 @@ from xml.sax.saxutils import quoteattr
 
 import pyoxigraph as ox
 
-from govkg.rdf import graph_from_quads
+from govkg.rdf import OX_FORMATS, serialize
 from govkg.server.http import ProtocolError
 from govkg.server.negotiation import choose
 from govkg.store import QueryResult, Term
@@ -153,13 +153,8 @@ WRITERS: dict[str, Callable[[QueryResult], str]] = {
     "text/tab-separated-values": to_tsv,
 }
 
-#: Media type → rdflib serializer, for CONSTRUCT and DESCRIBE answers.
-GRAPH_TYPES = {
-    "text/turtle": "turtle",
-    "application/n-triples": "nt",
-    "application/ld+json": "json-ld",
-    "application/rdf+xml": "xml",
-}
+#: The formats of CONSTRUCT and DESCRIBE answers.
+GRAPH_TYPES = tuple(OX_FORMATS)
 TRUNCATED = "X-Govkg-Truncated"
 
 
@@ -194,11 +189,8 @@ def render(result: QueryResult, accept: str | None, max_rows: int) -> Answer:
     if size > max_rows:
         result.rows, result.triples = result.rows[:max_rows], result.triples[:max_rows]
         headers[TRUNCATED] = "true"
-    if graph:
-        text = graph_from_quads(result.triples).serialize(format=GRAPH_TYPES[media])
-    else:
-        text = WRITERS[media](result)
-    return Answer(200, _charset(media), text.encode("utf-8"), headers)
+    body = serialize(result.triples, media) if graph else WRITERS[media](result).encode()
+    return Answer(200, _charset(media), body, headers)
 
 
 def _charset(media: str) -> str:

@@ -36,6 +36,8 @@ from govkg.store import OxigraphStore, Store
 
 #: How long a new query process may take to open the store.
 START_TIMEOUT = 60.0
+#: How long a query may wait for a free query process before the server says it is busy.
+QUEUE_TIMEOUT = 30.0
 
 
 def timed_out(seconds: float) -> Answer:
@@ -79,6 +81,11 @@ class ThreadRunner(Runner):
             return timed_out(timeout)
 
 
+def _settle_none(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
+
+
 def _settle(future: asyncio.Future[Answer], answer: Answer) -> None:
     if not future.done():
         future.set_result(answer)
@@ -118,12 +125,23 @@ def _start_worker(path: Path) -> _Worker:
     return worker
 
 
-def _exchange(worker: _Worker, job: Job, timeout: float) -> Answer | None:
-    """Send the job and wait for its answer; None when the time runs out first."""
-    worker.jobs.send(job)
-    if not worker.conn.poll(timeout):
+async def _exchange(worker: _Worker, job: Job, timeout: float) -> Answer | None:
+    """Send the job and wait for its answer; None when the time runs out first.
+
+    The wait holds no thread: the event loop watches the pipe.
+    """
+    loop = asyncio.get_running_loop()
+    readable: asyncio.Future[None] = loop.create_future()
+    descriptor = worker.conn.fileno()
+    loop.add_reader(descriptor, _settle_none, readable)
+    try:
+        worker.jobs.send(job)
+        await asyncio.wait_for(readable, timeout)
+    except TimeoutError:
         return None
-    answer = worker.conn.recv()
+    finally:
+        loop.remove_reader(descriptor)
+    answer = worker.conn.recv()  # already arriving; a capped answer reads in milliseconds
     assert isinstance(answer, Answer)
     return answer
 
@@ -148,15 +166,14 @@ class ProcessRunner(Runner):
             self._add_started()
 
     async def run(self, job: Job, timeout: float) -> Answer:
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        worker = await self._acquire(deadline)
+        """The answer; a query waits for a free process (up to ``QUEUE_TIMEOUT``), then may run
+        for ``timeout`` seconds."""
+        worker = await self._acquire(asyncio.get_running_loop().time() + QUEUE_TIMEOUT)
         if worker is None:
-            return timed_out(timeout)
+            return Answer.error(503, "the server is busy: every query process is in use")
         self._top_up()
-        remaining = max(0.0, deadline - loop.time())
         try:
-            answer = await run_in_threadpool(_exchange, worker, job, remaining)
+            answer = await _exchange(worker, job, timeout)
         except (EOFError, OSError):
             self._discard(worker)
             return Answer.error(500, "the query process ended unexpectedly")

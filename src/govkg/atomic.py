@@ -1,0 +1,72 @@
+"""Replacing files all at once: every file is written to a temporary file in its folder, and only
+when all are written are they renamed into place.
+
+An error while writing (a missing folder, a full disk) removes the temporary files and leaves every
+target as it was.  A process killed while writing leaves the targets as they were too (perhaps a
+hidden ``.NAME.XXXXXXXX`` temporary file beside them, which nothing reads); only a kill between
+two renames, a moment of microseconds, could leave some files new and the others old.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from govkg.errors import GovkgError
+
+
+def write_atomically(
+    files: Sequence[tuple[Path, bytes]],
+    error: type[GovkgError] = GovkgError,
+    make_folders: bool = False,
+) -> list[Path]:
+    """Write every ``(path, data)`` (creating missing folders if ``make_folders``); returns the
+    paths.
+
+    New files get the permissions a plain write would give them (0666 less the umask).  On a
+    failure nothing is replaced and ``error`` is raised, naming the file.
+    """
+    for path, _data in files:
+        if path.is_dir():
+            raise error(f"cannot write {path}: it is a folder; nothing was written")
+    staged: list[tuple[Path, str]] = []
+    mode = 0o666 & ~_umask()
+    current = Path()
+    try:
+        for current, data in files:
+            if make_folders:
+                current.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(prefix=f".{current.name}.", dir=current.parent)
+            staged.append((current, temporary))
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+            os.chmod(temporary, mode)
+    except OSError as problem:
+        _remove(temporary for _path, temporary in staged)
+        reason = problem.strerror or str(problem)
+        raise error(f"cannot write {current}: {reason}; nothing was written") from None
+    for done, (path, temporary) in enumerate(staged):
+        try:
+            os.replace(temporary, path)
+        except OSError as problem:
+            _remove(temporary for _path, temporary in staged[done:])
+            raise error(
+                f"cannot replace {path}: {problem.strerror}; {done} of {len(staged)} file(s) "
+                "were written"
+            ) from None
+    return [path for path, _t in staged]
+
+
+def _remove(paths: Iterable[str]) -> None:
+    for path in paths:
+        Path(path).unlink(missing_ok=True)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

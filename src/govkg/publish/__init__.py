@@ -1,0 +1,2 @@
+"""Publishing the graph: dataset metadata (VoID, DCAT), dumps, ontology documentation and a
+static copy of the linked-data site (``govkg publish``)."""

@@ -1,0 +1,355 @@
+"""The query catalogue on the web: ``/queries`` lists it, ``/queries/NAME`` runs one query.
+
+Each query of ``queries/`` (read by :mod:`govkg.queries`) answers as an HTML table, SPARQL JSON or
+CSV: ``/queries/NAME.html``, ``.json`` and ``.csv`` name the format (so a static copy of the site
+has one file per format), and ``/queries/NAME`` picks one by the Accept header (HTML for browsers
+and for ``*/*``).  Parameters come from the query string, are checked against the type the query's
+header declares (:meth:`govkg.queries.Query.bindings`, as ``govkg query -p`` does) and are bound
+as RDF terms by the store, never pasted into the query text.  ``/queries.json`` is the catalogue
+itself, each query with a ready-to-run text for the query page's editor.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import partial
+from html import escape
+from urllib.parse import quote, urlencode
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from govkg.errors import ParameterError, QueryError
+from govkg.project import Project, find_project
+from govkg.queries import Query, catalogue
+from govkg.server import pages
+from govkg.server.context import Context
+from govkg.server.http import error_response, html_response, site_root
+from govkg.server.negotiation import choose
+from govkg.server.results import TRUNCATED, to_csv, to_json
+from govkg.server.settings import ServerSettings
+from govkg.store import INERT, QueryResult, Store, Term
+
+#: Extension → media type of a canned query's answer; the first is the default.
+FORMATS: dict[str, str] = {
+    "html": "text/html",
+    "json": "application/sparql-results+json",
+    "csv": "text/csv",
+}
+#: What the Accept header may ask for at ``/queries/NAME`` (``application/json`` is JSON too).
+_OFFERED = {**{m: e for e, m in FORMATS.items()}, "application/json": "json"}
+#: Characters left as they are in a query's name in a link (``checks/unsourced-facts``).
+_NAME_SAFE = "/-_."
+#: The opening of the query's WHERE block, past comments, strings and IRIs (which are skipped).
+_WHERE = re.compile(rf"(?:{INERT.pattern})|(?P<where>(?<![\w:?$])WHERE\s*\{{)", re.IGNORECASE)
+
+
+def project_of(context: Context) -> Project:
+    """The project whose catalogue is served: the context's when it has one, else the project
+    :func:`govkg.project.find_project` finds (``$GOVKG_ROOT``, the working folder, the checkout)."""
+    project = getattr(context, "project", None)
+    return project if isinstance(project, Project) else find_project()
+
+
+def query_path(name: str, ext: str = "html") -> str:
+    """The path of a canned query's answer in one format, from the site's top (no leading /)."""
+    return f"queries/{quote(name, safe=_NAME_SAFE)}.{ext}"
+
+
+def query_href(root: str, name: str, ext: str = "html", params: str = "") -> str:
+    """The relative link to a canned query's answer in one format (``params`` already encoded)."""
+    return f"{root}/{query_path(name, ext)}" + (f"?{params}" if params else "")
+
+
+def catalogue_paths(project: Project) -> tuple[str, ...]:
+    """Every page of the catalogue, for a static copy of the site: the listing and each query's
+    answer with its default parameters in every format."""
+    each = ["/" + query_path(q.name, ext) for q in catalogue(project) for ext in FORMATS]
+    return ("/queries.html", "/queries.json", *each)
+
+
+def example_text(query: Query) -> str:
+    """The query, ready to run anywhere: its parameters' defaults in a ``VALUES`` clause at the
+    top of its ``WHERE`` block.
+
+    There the values are joined before any FILTER, BIND or EXISTS of the block sees the
+    variables, so the query gives the rows it gives with the parameters bound (a trailing VALUES
+    would be joined after them).  A required parameter is left out, and a comment says so.
+    """
+    if not query.parameters:
+        return query.text
+    where = next((m for m in _WHERE.finditer(query.text) if m.group("where")), None)
+    if where is None:
+        return query.text
+    notes = "".join(
+        f"#   ?{p.name} ({p.type}"
+        + (")" if p.default is not None else ", required: add it to the VALUES line)")
+        + f": {p.description}\n"
+        for p in query.parameters
+    )
+    bound = [p for p in query.parameters if p.default is not None]
+    variables = " ".join(f"?{p.name}" for p in bound)
+    terms = " ".join(str(p.bind(p.default)) for p in bound if p.default is not None)
+    values = f"\n  VALUES ({variables}) {{ ({terms}) }}  # the parameters" if bound else ""
+    head = "# Parameters, bound by the VALUES line at the top of WHERE (edit it to change them):\n"
+    text, end = query.text, where.end()
+    return head + notes + text[:end] + values + text[end:]
+
+
+@dataclass(frozen=True)
+class Capped:
+    """A canned query's answer, cut to the server's row cap, and whether it was cut."""
+
+    result: QueryResult
+    truncated: bool
+
+
+def _as_table(result: QueryResult) -> QueryResult:
+    """A CONSTRUCT or DESCRIBE answer as a table of subject, predicate and object."""
+    if result.kind != "graph":
+        return result
+    rows: list[tuple[Term | None, ...]] = [
+        (t.subject, t.predicate, t.object) for t in result.triples
+    ]
+    return QueryResult("select", ["subject", "predicate", "object"], rows)
+
+
+def capped(result: QueryResult, max_rows: int) -> Capped:
+    """The answer with at most ``max_rows`` rows, saying whether it had more."""
+    table = _as_table(result)
+    if len(table.rows) <= max_rows:
+        return Capped(table, False)
+    return Capped(QueryResult(table.kind, table.variables, table.rows[:max_rows]), True)
+
+
+def given_params(request: Request) -> dict[str, str]:
+    """The query string as parameter values; a parameter given twice is refused."""
+    given: dict[str, str] = {}
+    for name, value in request.query_params.multi_items():
+        if name in given:
+            raise ParameterError(f"parameter {name!r} is given more than once")
+        given[name] = value
+    return given
+
+
+def _wants_html(request: Request) -> bool:
+    accept = request.headers.get("accept")
+    return bool(accept) and choose(accept, ["text/plain", "text/html"]) == "text/html"
+
+
+class Catalogue:
+    """The handlers of ``/queries``, sharing the store, the settings and the catalogue."""
+
+    def __init__(self, store: Store, settings: ServerSettings, queries: list[Query]) -> None:
+        self.store = store
+        self.settings = settings
+        self.queries = {q.name: q for q in queries}
+
+    async def listing(self, request: Request) -> Response:
+        """``/queries`` and ``/queries.html``: every query with its parameters and formats."""
+        root = site_root(request)
+        body = "<h1>Queries</h1>" + listing_table(list(self.queries.values()), root)
+        return html_response(pages.page("Queries", body, root))
+
+    async def listing_json(self, request: Request) -> Response:
+        """``/queries.json``: the catalogue, each query with a text ready for the editor."""
+        entries = [catalogue_entry(q) for q in self.queries.values()]
+        return Response(json.dumps({"queries": entries}), media_type="application/json")
+
+    async def answer(self, request: Request) -> Response:
+        """``/queries/NAME[.html|.json|.csv]``: the query's answer in the format asked for."""
+        name, ext = _split_format(request.path_params["name"])
+        query = self.queries.get(name)
+        if query is None:
+            return self.not_found(request, name)
+        headers = {} if ext else {"Vary": "Accept"}
+        ext = ext or _OFFERED.get(choose(request.headers.get("accept"), list(_OFFERED)) or "")
+        if ext is None:
+            formats = ", ".join(FORMATS.values())
+            return PlainTextResponse(f"acceptable formats: {formats}\n", 406, headers)
+        try:
+            given = given_params(request)
+            bindings = query.bindings(given)
+            result = await self.run(query, bindings)
+        except ParameterError as error:
+            return error_response(request, 400, str(error))
+        except QueryError as error:
+            return error_response(request, 500, f"{query.name}: {error}")
+        answer = capped(result, self.settings.max_rows)
+        if answer.truncated:
+            headers[TRUNCATED] = "true"
+        return self.render(request, query, given, answer, ext, headers)
+
+    def render(
+        self,
+        request: Request,
+        query: Query,
+        given: dict[str, str],
+        answer: Capped,
+        ext: str,
+        headers: dict[str, str],
+    ) -> Response:
+        """The answer as SPARQL JSON, CSV or the query's HTML page."""
+        if ext == "json":
+            return Response(to_json(answer.result), media_type=FORMATS["json"], headers=headers)
+        if ext == "csv":
+            text = to_csv(answer.result)
+            return Response(text, media_type="text/csv; charset=utf-8", headers=headers)
+        root = site_root(request)
+        body = query_body(query, given, answer, self.settings, root)
+        return html_response(pages.page(query.title, body, root), 200, headers)
+
+    async def run(self, query: Query, bindings: dict[str, Term]) -> QueryResult:
+        """Run the query in a thread, reading one row past the cap to tell a cut answer."""
+        limit = self.settings.max_rows
+        return await run_in_threadpool(partial(self.store.query, query.text, bindings, limit=limit))
+
+    def not_found(self, request: Request, name: str) -> Response:
+        """404: the page lists the catalogue (plain text names it for other clients)."""
+        message = f"no query named {name!r}"
+        if not _wants_html(request):
+            names = ", ".join(self.queries)
+            return PlainTextResponse(f"{message}; the catalogue has: {names}\n", 404)
+        root = site_root(request)
+        body = (
+            f"<h1>Not found</h1><p>The catalogue has {escape(message)}. It has these:</p>"
+            + listing_table(list(self.queries.values()), root)
+        )
+        return html_response(pages.page("Not found", body, root), 404)
+
+
+def _split_format(name: str) -> tuple[str, str | None]:
+    """``signatories.json`` → (``signatories``, ``json``); no known extension → (name, None)."""
+    stem, dot, ext = name.rpartition(".")
+    return (stem, ext) if dot and ext in FORMATS else (name, None)
+
+
+def catalogue_entry(query: Query) -> dict[str, object]:
+    """One query in ``/queries.json``: header, links (from the site's top) and editor text."""
+    return {
+        "name": query.name,
+        "kind": query.kind,
+        "title": query.title,
+        "description": query.description,
+        "parameters": [
+            {"name": p.name, "type": p.type, "default": p.default, "description": p.description}
+            for p in query.parameters
+        ],
+        **{ext: query_path(query.name, ext) for ext in FORMATS},
+        "query": example_text(query),
+    }
+
+
+def _parameters_html(query: Query) -> str:
+    if not query.parameters:
+        return "none"
+    items = "".join(
+        f"<li><code>{escape(p.name)}</code> ({escape(p.type)}"
+        + (f", default <code>{escape(p.default)}</code>" if p.default is not None else ", required")
+        + f"): {escape(p.description)}</li>"
+        for p in query.parameters
+    )
+    return f"<ul>{items}</ul>"
+
+
+def _format_links(root: str, name: str, params: str = "") -> str:
+    return ", ".join(
+        f'<a href="{escape(query_href(root, name, ext, params))}">{ext.upper()}</a>'
+        for ext in FORMATS
+    )
+
+
+def _listing_row(query: Query, root: str) -> str:
+    check = " <small>(a check: must return no rows)</small>" if query.kind == "check" else ""
+    return (
+        f'<tr><td><a href="{escape(query_href(root, query.name))}">{escape(query.name)}</a>'
+        f"{check}</td><td><strong>{escape(query.title)}</strong><br>"
+        f"{escape(query.description)}</td><td>{_parameters_html(query)}</td>"
+        f"<td>{_format_links(root, query.name)}</td></tr>"
+    )
+
+
+def listing_table(queries: list[Query], root: str) -> str:
+    """The catalogue as an HTML table: name, title and description, parameters, formats."""
+    rows = "".join(_listing_row(q, root) for q in queries)
+    head = "<tr><th>query</th><th>what it answers</th><th>parameters</th><th>formats</th></tr>"
+    table = f"<table><thead>{head}</thead><tbody>{rows}</tbody></table>"
+    editor = f'<a href="{escape(root)}/query.html">query editor</a>'
+    return f'<div class="table-wrap">{table}</div><p>Or write your own in the {editor}.</p>'
+
+
+def _form(query: Query, given: dict[str, str], root: str) -> str:
+    """A GET form for the query's parameters, filled with the values in force."""
+    if not query.parameters:
+        return ""
+    fields = "".join(
+        f'<p><label>{escape(p.name)} ({escape(p.type)}) <input name="{escape(p.name)}" '
+        f'value="{escape(given.get(p.name, p.default or ""))}" size="40"></label> '
+        f"<small>{escape(p.description)}</small></p>"
+        for p in query.parameters
+    )
+    action = escape(query_href(root, query.name))
+    return f'<form method="get" action="{action}">{fields}<p><button>Run</button></p></form>'
+
+
+def results_table(result: QueryResult, settings: ServerSettings, root: str) -> str:
+    """The rows as an HTML table, every value escaped and our IRIs linked to their pages."""
+    if result.kind == "ask":
+        return f"<p>Answer: <strong>{'yes' if result.boolean else 'no'}</strong></p>"
+    if not result.rows:
+        return "<p>No rows.</p>"
+    head = "".join(f"<th>{escape(v)}</th>" for v in result.variables)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{pages.term_html(t, settings, root)}</td>" for t in row) + "</tr>"
+        for row in result.rows
+    )
+    table = f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    return f'<div class="table-wrap">{table}</div>'
+
+
+def _count(answer: Capped) -> str:
+    if answer.result.kind == "ask":
+        return ""
+    shown = len(answer.result.rows)
+    if answer.truncated:
+        return (
+            f"<p><strong>Truncated:</strong> only the first {shown} rows are shown; the answer "
+            f"has more (this server returns at most {shown} rows).</p>"
+        )
+    return f"<p>{shown} row{'' if shown == 1 else 's'}.</p>"
+
+
+def query_body(
+    query: Query, given: dict[str, str], answer: Capped, settings: ServerSettings, root: str
+) -> str:
+    """The page of a canned query: header, parameter form, answer and the query text."""
+    params = urlencode(given)
+    editor = f"{root}/query.html#example={quote(query.name, safe=_NAME_SAFE)}"
+    return "".join(
+        [
+            f'<p><a href="{escape(root)}/queries.html">All queries</a></p>',
+            f"<h1>{escape(query.title)}</h1><p>{escape(query.description)}</p>",
+            _form(query, given, root),
+            _count(answer),
+            f"<p>Also as: {_format_links(root, query.name, params)}; "
+            f'<a href="{escape(editor)}">edit in the query editor</a></p>',
+            results_table(answer.result, settings, root),
+            "<h2>The query</h2><p>Parameters are bound to the variables of the same name.</p>",
+            f"<pre>{escape(query.text)}</pre>",
+        ]
+    )
+
+
+def routes(context: Context) -> list[BaseRoute]:
+    """``/queries``, ``/queries.html``, ``/queries.json`` and ``/queries/NAME[.EXT]``."""
+    handlers = Catalogue(context.store, context.settings, catalogue(project_of(context)))
+    return [
+        Route("/queries", handlers.listing, methods=["GET", "HEAD"]),
+        Route("/queries.html", handlers.listing, methods=["GET", "HEAD"]),
+        Route("/queries.json", handlers.listing_json, methods=["GET", "HEAD"]),
+        Route("/queries/{name:path}", handlers.answer, methods=["GET", "HEAD"]),
+    ]

@@ -1,0 +1,33 @@
+"""Load on a real ``govkg serve`` process: many concurrent clients, with and without runaway
+queries in flight, and not one error.  The short form of ``bench/load.py`` (which sends 2,000)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+sys.path.insert(0, str(BENCH))
+
+from load import served  # noqa: E402
+from loadgen import MIX, run_load  # noqa: E402
+
+REQUESTS = 350
+CLIENTS = 50
+
+
+@pytest.fixture(scope="module")
+def base() -> Iterator[str]:
+    with served(timeout=2.0) as url:
+        yield url
+
+
+@pytest.mark.parametrize("runaways", [0, 2])
+def test_many_clients_get_no_errors(base: str, runaways: int) -> None:
+    result = run_load(base, REQUESTS, CLIENTS, runaways)
+    print(f"\n{runaways} runaway queries in flight: {result.summary()}")
+    assert result.errors == []
+    assert len(result.latencies) == REQUESTS >= len(MIX)  # every kind of request, many times
