@@ -22,9 +22,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import uvicorn
+from click.testing import CliRunner
 from PIL import Image
 from starlette.applications import Starlette
 
+from govkg.cli import cli
 from govkg.load import open_project
 from govkg.namespaces import DATA_BASE
 from govkg.server import ServerSettings, create_app
@@ -161,3 +163,35 @@ def test_rendered_dom(base_url: str, store: Store, tmp_path: Path, name: str) ->
     assert len(links) >= 10
     assert any("doc/" in link for link in links)
     assert 'class="site"' in dom and 'action="' in dom
+
+
+# --- the published static site, served by a plain static file server --------------------------
+
+
+@pytest.fixture(scope="module")
+def static_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A slice of the project published with ``govkg publish``, served by http.server."""
+    from test_publish import _static, copy_slice  # the publishing tests' slice and server
+
+    root = copy_slice(tmp_path_factory.mktemp("browser-slice"))
+    site = tmp_path_factory.mktemp("browser-site") / "site"
+    args = ["--root", str(root), "publish", str(site), "--base-url", "https://example.org/kg/"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    with _static(site) as client:
+        yield str(client.base_url).rstrip("/")
+
+
+@pytest.mark.parametrize("path", ["/index.html", "/doc/state/USA.html", "/states.html"])
+def test_published_pages_render(static_url: str, tmp_path: Path, path: str) -> None:
+    width, height = SIZES["laptop"]
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    shot = SHOTS / f"published-{path.strip('/').replace('/', '-')}.png"
+    shot.unlink(missing_ok=True)
+    _run(tmp_path / "profile", f"--window-size={width},{height}", f"--screenshot={shot}",
+         static_url + path)  # fmt: skip
+    assert _png_size(shot) == (width, height)
+    assert _ink(shot) > 0.02, f"{shot} is nearly blank"
+    dom = _run(tmp_path / "profile2", "--dump-dom", static_url + path).stdout
+    assert re.search(r"<h1>.+?</h1>", dom, re.DOTALL), dom[:2000]
+    assert 'href="' in dom and "style.css" in dom

@@ -385,9 +385,8 @@ def test_shapes_resolve(client: httpx.Client) -> None:
 # --- the static site ----------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def slice_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("slice")
+def copy_slice(root: Path) -> Path:
+    """A copy of :data:`SLICE` of the project in ``root``."""
     for part in SLICE:
         source, target = ROOT / part, root / part
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -396,6 +395,11 @@ def slice_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
         else:
             shutil.copy(source, target)
     return root
+
+
+@pytest.fixture(scope="module")
+def slice_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return copy_slice(tmp_path_factory.mktemp("slice"))
 
 
 @pytest.fixture(scope="module")

@@ -375,3 +375,22 @@ def test_row_cap_cannot_be_raised_by_the_client(http: httpx.Client) -> None:
     small = http.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 7"})
     assert len(small.json()["results"]["bindings"]) == 7
     assert "x-govkg-truncated" not in small.headers
+
+
+def test_unbounded_property_path_is_stopped(http: httpx.Client) -> None:
+    """A path over every predicate, from every node, repeated without bound: stopped in time."""
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?a (!<urn:x:none>)* ?b . ?b (!<urn:x:none>)* ?c }"
+    started = time.monotonic()
+    response = http.get("/sparql", params={"query": query, "timeout": "1"})
+    assert response.status_code == 503
+    assert time.monotonic() - started < 2.5
+    assert http.get("/sparql", params={"query": "ASK {}"}).status_code == 200
+
+
+def test_fifty_megabyte_body_is_refused_before_it_is_read(http: httpx.Client) -> None:
+    body = b"query=" + b"x" * (50 * 1024 * 1024)
+    started = time.monotonic()
+    response = http.post("/sparql", content=body, headers=FORM)
+    assert response.status_code == 413
+    assert "request body over" in response.text
+    assert time.monotonic() - started < 5

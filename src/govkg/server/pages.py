@@ -490,8 +490,19 @@ def home_page(root: str = ".") -> str:
         f'<h2>Browse</h2><ul class="home">{indexes}</ul>'
         '<h2>Start here</h2><ul class="home">'
         f'<li><a href="{escape(root)}/doc/state/USA.html">A state: the United States</a></li>'
+        f'<li><a href="{escape(root)}/queries.html">The query catalogue</a>: questions the '
+        "graph answers, as tables, JSON or CSV</li>"
         f'<li><a href="{escape(root)}/sparql">The SPARQL endpoint</a> (SPARQL 1.1 Protocol)'
         "</li></ul>"
+        '<h2>Data</h2><ul class="home">'
+        f'<li><a href="{escape(root)}/void.ttl">The dataset description</a> (VoID and DCAT)</li>'
+        f'<li>Dumps: <a href="{escape(root)}/dumps/govkg.ttl">Turtle</a>, '
+        f'<a href="{escape(root)}/dumps/govkg.nt">N-Triples</a>, '
+        f'<a href="{escape(root)}/dumps/govkg.jsonld">JSON-LD</a>, '
+        f'<a href="{escape(root)}/dumps/govkg.nq.gz">N-Quads (gzip, one graph per file)</a>, '
+        "each with a <code>.sha256</code></li>"
+        f'<li><a href="{escape(root)}/ontology.html">The ontology</a> and its '
+        f'<a href="{escape(root)}/shapes.ttl">SHACL shapes</a></li></ul>'
     )
     return page("govkg", body, root)
 
