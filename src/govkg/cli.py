@@ -522,6 +522,34 @@ def serve(
     sys.exit(0 if status < 400 else EXIT_PROBLEMS)
 
 
+STANCE_LIST_HELP = """Write an instrument's imported stance list as CSV, to edit and import again.
+
+\b
+The columns are those `govkg import stances` reads (with date_type); importing
+the list unchanged gives the same graph file byte for byte. Without --out the
+CSV goes to stdout; with it, the file is replaced atomically.
+
+\b
+Example:
+    govkg stance-list reaim_2026_pathways_to_action --out reaim_2026_pathways_to_action.csv
+"""
+
+
+@cli.command("stance-list", help=STANCE_LIST_HELP)
+@click.argument("instrument_id")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="The CSV file.")
+@click.pass_obj
+def stance_list(settings: Settings, instrument_id: str, out: Path | None) -> None:
+    from govkg.stance_list import stance_rows, to_csv, write_stance_list
+
+    _project, store = open_project(settings.root, settings.store)
+    if out is None:
+        click.echo(to_csv(stance_rows(store, instrument_id)), nl=False)
+        return
+    count = write_stance_list(store, instrument_id, out)
+    click.echo(f"wrote {count} row(s) to {out}", err=True)
+
+
 PUBLISH_HELP = """Write the linked-data site to OUTDIR as static files, for any web host.
 
 \b
