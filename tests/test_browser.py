@@ -9,22 +9,17 @@ built, which must have the page's heading and its links.  Chromium comes from De
 from __future__ import annotations
 
 import re
-import socket
 import struct
 import subprocess
-import threading
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from html import unescape
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-import uvicorn
 from click.testing import CliRunner
 from PIL import Image
-from starlette.applications import Starlette
+from servers import serve_url as _serve
 
 from govkg.cli import cli
 from govkg.load import open_project
@@ -57,30 +52,6 @@ FLAGS = [
     "--disable-sync",
     "--hide-scrollbars",
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextmanager
-def _serve(app: Starlette) -> Iterator[str]:
-    port = _free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
 
 
 def _require_chromium() -> None:

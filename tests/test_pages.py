@@ -5,11 +5,7 @@ sources, embedded JSON-LD), the search, the index pages, escaping, and relative 
 from __future__ import annotations
 
 import json
-import socket
-import threading
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
@@ -18,10 +14,9 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 import pyoxigraph as ox
 import pytest
-import uvicorn
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SDO
-from starlette.applications import Starlette
+from servers import serve as _serve
 
 from govkg.load import open_project
 from govkg.namespaces import DATA_BASE, GK
@@ -38,31 +33,6 @@ MANY = DATA_BASE + "series/many"
 XSS = DATA_BASE + "state/XSS"
 EVIL = "javascript:alert(1)"
 RDFS_LABEL = str(RDFS.label)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextmanager
-def _serve(app: Starlette) -> Iterator[httpx.Client]:
-    port = _free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.02)
-    try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", follow_redirects=False) as client:
-            yield client
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
 
 
 class Parsed(HTMLParser):

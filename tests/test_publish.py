@@ -25,12 +25,12 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 import pyoxigraph as ox
 import pytest
-import uvicorn
 from click.testing import CliRunner
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, OWL, RDF, SH, VOID
-from starlette.applications import Starlette
+from servers import free_port as _free_port
+from servers import serve as _serve
 
 from govkg.cli import cli
 from govkg.load import open_project, parse_files
@@ -221,31 +221,6 @@ def test_metadata_formats_say_the_same(shipped: Store, dumps: Dumps, void: Graph
 
 
 # --- the routes, over real HTTP -----------------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextmanager
-def _serve(app: Starlette) -> Iterator[httpx.Client]:
-    port = _free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.02)
-    try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", follow_redirects=False) as client:
-            yield client
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
 
 
 def _vary(response: httpx.Response) -> list[str]:

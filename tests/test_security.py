@@ -16,7 +16,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from test_server import _serve
+from servers import serve as _serve
 
 from govkg.load import open_project
 from govkg.server import ServerSettings, create_app

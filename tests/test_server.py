@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pyoxigraph as ox
 import pytest
-import uvicorn
 from click.testing import CliRunner
 from rdflib import Graph, Literal, URIRef
-from starlette.applications import Starlette
+from servers import serve as _serve
 
 from govkg.cli import cli
 from govkg.load import open_project
@@ -28,31 +25,6 @@ ROOT = Path(__file__).resolve().parents[1]
 USA = "https://w3id.org/govkg/id/state/USA"
 GK = "https://w3id.org/govkg/ontology#"
 COUNT_STATES = "SELECT (COUNT(?s) AS ?n) WHERE { ?s a gk:State }"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextmanager
-def _serve(app: Starlette) -> Iterator[httpx.Client]:
-    port = _free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.02)
-    try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", follow_redirects=False) as client:
-            yield client
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
 
 
 @pytest.fixture(scope="module")

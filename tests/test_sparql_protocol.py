@@ -22,8 +22,8 @@ import httpx
 import pytest
 from rdflib import Graph, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
+from servers import serve as _serve
 from SPARQLWrapper import CSV, JSON, TSV, XML, SPARQLWrapper
-from test_server import _serve
 
 from govkg.load import open_project
 from govkg.server import ServerSettings, create_app

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from servers import free_port as _free_port
 
 from govkg.errors import StoreError
 from govkg.load import open_project, source_hash, stored_hash
@@ -25,12 +26,6 @@ from govkg.remote import RemoteStore
 from govkg.store import Dataset, OxigraphStore, Store
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _oxigraph() -> str:
