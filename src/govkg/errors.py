@@ -76,3 +76,7 @@ class ImportRefused(GovkgError):
 
 class PublishError(GovkgError):
     """The site could not be built or written; OUTDIR is left as it was."""
+
+
+class UnsupportedShape(GovkgError):
+    """A shape uses SHACL that the SPARQL validation engine cannot evaluate; nothing was checked."""

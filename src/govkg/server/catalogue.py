@@ -24,7 +24,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from govkg.errors import ParameterError, QueryError
-from govkg.project import Project, find_project
+from govkg.project import Project
 from govkg.queries import Query, catalogue
 from govkg.server import pages
 from govkg.server.context import Context
@@ -46,13 +46,6 @@ _OFFERED = {**{m: e for e, m in FORMATS.items()}, "application/json": "json"}
 _NAME_SAFE = "/-_."
 #: The opening of the query's WHERE block, past comments, strings and IRIs (which are skipped).
 _WHERE = re.compile(rf"(?:{INERT.pattern})|(?P<where>(?<![\w:?$])WHERE\s*\{{)", re.IGNORECASE)
-
-
-def project_of(context: Context) -> Project:
-    """The project whose catalogue is served: the context's when it has one, else the project
-    :func:`govkg.project.find_project` finds (``$GOVKG_ROOT``, the working folder, the checkout)."""
-    project = getattr(context, "project", None)
-    return project if isinstance(project, Project) else find_project()
 
 
 def query_path(name: str, ext: str = "html") -> str:
@@ -346,7 +339,7 @@ def query_body(
 
 def routes(context: Context) -> list[BaseRoute]:
     """``/queries``, ``/queries.html``, ``/queries.json`` and ``/queries/NAME[.EXT]``."""
-    handlers = Catalogue(context.store, context.settings, catalogue(project_of(context)))
+    handlers = Catalogue(context.store, context.settings, catalogue(context.served_project()))
     return [
         Route("/queries", handlers.listing, methods=["GET", "HEAD"]),
         Route("/queries.html", handlers.listing, methods=["GET", "HEAD"]),

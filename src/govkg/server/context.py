@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from govkg.project import Project
+from govkg.project import Project, find_project
 from govkg.server.runner import Runner, make_runner
 from govkg.server.settings import ServerSettings
 from govkg.store import Store
@@ -22,6 +22,10 @@ class Context:
     settings: ServerSettings
     project: Project | None = None
     runner: Runner = field(init=False)
+
+    def served_project(self) -> Project:
+        """The project served: the one given, else the one :func:`find_project` finds."""
+        return self.project if self.project is not None else find_project()
 
     def __post_init__(self) -> None:
         workers = self.settings.query_workers

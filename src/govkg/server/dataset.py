@@ -16,7 +16,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from govkg.errors import GovkgError
-from govkg.project import Project, find_project
+from govkg.project import Project
 from govkg.publish.dumps import DUMPS_DIR
 from govkg.publish.metadata import METADATA_FORMATS, VOID_PATH, Site
 from govkg.server import pages
@@ -68,11 +68,8 @@ def live_site(settings: ServerSettings) -> Site:
 
 def _project_of(context: Context) -> Project | None:
     """The project the app serves (for the shapes, which are not in the store), if any."""
-    project = getattr(context, "project", None)
-    if isinstance(project, Project):
-        return project
     try:
-        return find_project()
+        return context.served_project()
     except GovkgError:
         return None
 

@@ -19,7 +19,7 @@ from starlette.routing import BaseRoute, Route
 
 from govkg.queries import Query, catalogue
 from govkg.server import pages
-from govkg.server.catalogue import example_text, project_of, query_href
+from govkg.server.catalogue import example_text, query_href
 from govkg.server.context import Context
 from govkg.server.http import html_response, site_root
 from govkg.server.negotiation import choose
@@ -138,7 +138,7 @@ class QueryPage:
 
 def query_page(context: Context) -> QueryPage:
     """The query page of the context's catalogue (``/sparql`` may show it to browsers too)."""
-    return QueryPage(catalogue(project_of(context)))
+    return QueryPage(catalogue(context.served_project()))
 
 
 def routes(context: Context) -> list[BaseRoute]:
