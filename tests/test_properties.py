@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from govkg.load import open_project
 from govkg.server import ServerSettings, create_app
 from govkg.server.negotiation import DOC_FORMATS, choose, parse_accept
-from govkg.store import OxigraphStore, Store
+from govkg.store import OxigraphStore, Store, planner_hint
 from govkg.substitute import substitute
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -111,3 +111,22 @@ def test_a_substituted_literal_stays_one_literal(small: OxigraphStore, value: st
 def test_a_substituted_iri_stays_one_iri(small: OxigraphStore, tail: str) -> None:
     term = ox.NamedNode("http://example.org/" + tail)
     assert small.query(substitute(ECHO, {"x": term})).rows == [(term,)]
+
+
+# --- the planner hint (a VALUES row of each bound term) changes no answer ----------------------
+
+LOOKUP = "SELECT ?x ?s WHERE { ?s ?p ?x }"
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(hostile_text)
+def test_planner_hint_keeps_a_bound_value_one_value(small: OxigraphStore, value: str) -> None:
+    term = ox.Literal(value)
+    hinted = planner_hint(LOOKUP, {"x": term})
+    assert hinted.count("VALUES") == 1
+    ox.Store().query(hinted)  # still one well-formed query, whatever the value holds
+    rows = small.query(LOOKUP, {"x": term}).rows
+    stored = {str(i) for i in range(5)}  # the small store's values
+    assert [row[0] for row in rows] == ([term] if value in stored else [])

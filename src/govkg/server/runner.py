@@ -159,6 +159,8 @@ class ProcessRunner(Runner):
         self._count = 0
         self._lock = threading.Lock()
         self._closed = False
+        #: Requests waiting for a free process, woken as soon as one is released.
+        self._waiting: list[tuple[asyncio.AbstractEventLoop, asyncio.Future[None]]] = []
         atexit.register(self.close)
 
     def start(self) -> None:
@@ -196,8 +198,20 @@ class ProcessRunner(Runner):
                 except StoreError:
                     self._unreserve()
                     raise
-            await asyncio.sleep(0.02)
+            await self._wait_for_release(loop, min(0.02, max(0.0, deadline - loop.time())))
         return None
+
+    async def _wait_for_release(self, loop: asyncio.AbstractEventLoop, seconds: float) -> None:
+        """Sleep until a process is released (or ``seconds`` pass: a safety net)."""
+        released: asyncio.Future[None] = loop.create_future()
+        entry = (loop, released)
+        with self._lock:
+            self._waiting.append(entry)
+        try:
+            await asyncio.wait((released,), timeout=seconds)
+        finally:
+            with self._lock, contextlib.suppress(ValueError):
+                self._waiting.remove(entry)
 
     def _reserve_if_below(self, limit: int) -> bool:
         with self._lock:
@@ -239,6 +253,11 @@ class ProcessRunner(Runner):
         with self._lock:
             if not self._closed:
                 self._idle.append(worker)
+                waiter = self._waiting.pop(0) if self._waiting else None
+                if waiter is not None:
+                    loop, released = waiter
+                    with contextlib.suppress(RuntimeError):  # a closed loop: nobody waits
+                        loop.call_soon_threadsafe(_settle_none, released)
                 return
         worker.stop()
 
