@@ -21,7 +21,7 @@ from govkg.output import FORMATS, format_rows, format_triples
 from govkg.project import ROOT_ENV, find_project
 from govkg.queries import catalogue, find_query, run_query
 from govkg.stats import graph_stats
-from govkg.validate import validate_store
+from govkg.validate import AUTO_THRESHOLD, ENGINES, validate_store
 
 STORE_ENV = "GOVKG_STORE"
 
@@ -113,8 +113,16 @@ def cli(ctx: click.Context, root: str | None, store: str | None) -> None:
 
 @cli.command()
 @output_option(("text", "json", "turtle"), default="text")
+@click.option(
+    "--engine",
+    type=click.Choice(ENGINES),
+    default="auto",
+    show_default=True,
+    help="pyshacl, sparql (the shapes as SPARQL queries on the store: the same results, fast on "
+    f"large graphs) or auto (sparql from {AUTO_THRESHOLD:,} triples up).",
+)
 @click.pass_obj
-def validate(settings: Settings, fmt: str) -> None:
+def validate(settings: Settings, fmt: str, engine: str) -> None:
     """Validate the ontology and graph against the SHACL shapes.
 
     Prints each problem with its graph file, resource, property and message; exits 0 when the
@@ -125,7 +133,7 @@ def validate(settings: Settings, fmt: str) -> None:
         govkg validate --format json
     """
     project, store = open_project(settings.root, settings.store)
-    report = validate_store(store, project)
+    report = validate_store(store, project, engine)
     text = {"text": report.to_text, "json": report.to_json, "turtle": report.to_turtle}[fmt]()
     click.echo(text.rstrip("\n"))
     sys.exit(0 if report.conforms else EXIT_PROBLEMS)
