@@ -98,7 +98,7 @@ def measure(project: Project, actors: int, instruments: int, args: argparse.Name
         "triples": sparql.triples,
         "violations": len(sparql.violations),
         "warnings": len(sparql.warnings),
-        "faults_found": faults_found(sparql),
+        "faults_found": None if args.plain else faults_found(sparql),
     }
     if sparql.triples <= args.pyshacl_max:
         start = time.perf_counter()
@@ -117,7 +117,7 @@ def report(row: dict) -> None:
     print(
         f"{row['actors']:>4}x{row['instruments']:<5} {row['triples']:>10,} {row['load_s']:>8.1f} "
         f"{row['sparql_s']:>9.1f} {pyshacl:>9} {same:>6} {row['violations']:>6} "
-        f"{row['warnings']:>5} {'yes' if row['faults_found'] else 'NO':>7} "
+        f"{row['warnings']:>5} { {True: 'yes', False: 'NO'}.get(row['faults_found'], '-'):>7} "
         f"{row['peak_mb']:>8,.0f}"
     )
     for slow in row.get("slowest", []):

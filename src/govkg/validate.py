@@ -218,8 +218,8 @@ def files_by_subject(store: Store) -> dict[str, tuple[str, ...]]:
 ENGINES = ("auto", "pyshacl", "sparql")
 #: From this many quads up, ``auto`` validates with the SPARQL engine (on the embedded store).
 #: Measured (``bench/validate_bench.py``): pySHACL takes 2.6 s on the shipped 12,000 triples,
-#: 6 s at 27,000, 14 s at 69,000, 25 s at 111,000 and 53 s at 227,000; the SPARQL engine 0.3 s,
-#: 0.5, 0.8, 1.1 and 1.8 s, and 33 s at 5 million.  Below 50,000 pySHACL, the reference
+#: 6 s at 27,000, 15 s at 69,000, 26 s at 111,000 and 53 s at 227,000; the SPARQL engine 0.3,
+#: 0.5, 0.9, 0.9 and 1.8 s (and 27 s at 5 million).  Below 50,000 triples pySHACL, the reference
 #: implementation, takes at most about 10 s.
 AUTO_THRESHOLD = 50_000
 
