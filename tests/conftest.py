@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from rdflib import Graph
 
 from govkg.load import open_project
 from govkg.project import Project
 from govkg.store import Store
+from govkg.validate import project_graph
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -18,6 +20,18 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture(scope="session")
 def project() -> Project:
     return Project(ROOT)
+
+
+@pytest.fixture(scope="session")
+def shapes(project: Project) -> Graph:
+    """The shipped SHACL shapes as one rdflib graph."""
+    return project_graph(project.shapes_files(), project)
+
+
+@pytest.fixture(scope="session")
+def ontology(project: Project) -> Graph:
+    """The shipped ontology and vocabularies as one rdflib graph."""
+    return project_graph(project.ontology_files(), project)
 
 
 @pytest.fixture(scope="session")

@@ -41,7 +41,6 @@ from govkg.validate import (
     ValidationReport,
     engine_for,
     files_by_subject,
-    project_graph,
     validate_graph,
     validate_store,
     validate_store_sparql,
@@ -78,18 +77,6 @@ def _parse_each_query_once() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(processor.SPARQLProcessor, "query", query)
         yield
-
-
-@pytest.fixture(scope="module")
-def shapes() -> Graph:
-    project = Project(ROOT)
-    return project_graph(project.shapes_files(), project)
-
-
-@pytest.fixture(scope="module")
-def ontology() -> Graph:
-    project = Project(ROOT)
-    return project_graph(project.ontology_files(), project)
 
 
 @pytest.fixture(scope="module")

@@ -126,18 +126,6 @@ def _show(result: Result) -> str:
     )
 
 
-@pytest.fixture(scope="module")
-def shapes() -> Graph:
-    project = Project(ROOT)
-    return project_graph(project.shapes_files(), project)
-
-
-@pytest.fixture(scope="module")
-def ontology() -> Graph:
-    project = Project(ROOT)
-    return project_graph(project.ontology_files(), project)
-
-
 def _validate(path: Path, shapes: Graph, ontology: Graph) -> ValidationReport:
     data = graph_from_quads(parse_file(path, shown_as=path.relative_to(ROOT).as_posix()))
     return validate_graph(data, shapes, ontology)
