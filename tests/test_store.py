@@ -10,9 +10,10 @@ import pyoxigraph as ox
 import pytest
 
 from govkg.errors import QueryError
-from govkg.store import OxigraphStore, open_store, refuse_federation
+from govkg.store import OxigraphStore, open_store, planner_hint, refuse_federation
 
 EX = "http://example.org/"
+EX_A = ox.NamedNode(EX + "a")
 
 
 def _store() -> OxigraphStore:
@@ -106,3 +107,43 @@ def test_unknown_store_is_refused() -> None:
 
     with pytest.raises(StoreError, match="unknown store"):
         open_store("postgres://x")
+
+
+def test_the_planner_hint_goes_into_sub_selects_that_project_the_variable() -> None:
+    query = (
+        "SELECT ?x ?n WHERE { ?s ?p ?x "
+        "OPTIONAL { SELECT ?x (true AS ?flag) WHERE { ?x ?q ?o } } "
+        "OPTIONAL { SELECT ?n WHERE { ?x ?r ?n } } "
+        "OPTIONAL { SELECT (1 AS ?x2) ?m WHERE { ?y ?r ?m } } }"
+    )
+    hinted = planner_hint(query, {"x": EX_A})
+    values = f"VALUES ?x {{ {EX_A} }}"
+    assert hinted.count(values) == 2  # the query's WHERE and the sub-select that projects ?x
+    assert f"SELECT ?x (true AS ?flag) WHERE {{ {values}" in hinted
+    assert f"SELECT ?n WHERE {{ {values}" not in hinted  # there ?x is another variable
+    ox.Store().query(hinted)  # still a well-formed query
+
+
+@pytest.mark.parametrize("head", ["(?y AS ?x)", "(1 as  ?x)", "?xx", "?x_1"])
+def test_a_sub_select_that_only_names_the_variable_as_a_new_binding_is_not_hinted(
+    head: str,
+) -> None:
+    query = f"SELECT ?x WHERE {{ ?x ?p ?o OPTIONAL {{ SELECT {head} WHERE {{ ?y ?p ?o }} }} }}"
+    assert planner_hint(query, {"x": EX_A}).count("VALUES") == 1
+
+
+def test_hinted_sub_selects_answer_as_oxigraph_binds_them() -> None:
+    """The hint changes no answer: Oxigraph binds a projected variable inside the sub-select."""
+    store = OxigraphStore()
+    store.load(
+        [ox.Quad(ox.NamedNode(EX + s), ox.NamedNode(EX + "p"), ox.NamedNode(EX + o))
+         for s, o in [("a", "b"), ("b", "c"), ("c", "a")]]
+    )  # fmt: skip
+    query = (
+        "SELECT ?x ?y ?flag WHERE { ?x <http://example.org/p> ?y "
+        "OPTIONAL { SELECT ?x (true AS ?flag) WHERE { ?z <http://example.org/p> ?x } } }"
+    )
+    bound = {"x": ox.NamedNode(EX + "a")}
+    raw = store._store.query(query, substitutions={ox.Variable("x"): bound["x"]})
+    assert sorted(map(str, store.query(query, bound).rows)) == sorted(map(str, map(tuple, raw)))
+    assert len(store.query(query, bound).rows) == 1

@@ -41,3 +41,21 @@ def test_expressions_in_select_and_dollar_variables() -> None:
 
 def test_no_bindings_no_change() -> None:
     assert substitute("SELECT * { ?s ?p ?o }", {}) == "SELECT * { ?s ?p ?o }"
+
+
+def test_a_sub_select_drops_the_bound_variable_from_its_projection() -> None:
+    """Inside a sub-select the term stands in for the variable on both sides, so the sub-select
+    must not project it again: ``(term AS ?x)`` there and in the outer SELECT would bind ``?x``
+    twice, which is a syntax error."""
+    query = (
+        "SELECT ?x ?n WHERE { ?x ?p ?n OPTIONAL { SELECT ?x (COUNT(*) AS ?c) "
+        "WHERE { ?x ?q ?o } GROUP BY ?x } }"
+    )
+    out = substitute(query, {"x": IRI})
+    assert out == (
+        f"SELECT ({IRI} AS ?x) ?n WHERE {{ {IRI} ?p ?n OPTIONAL {{ SELECT  (COUNT(*) AS ?c) "
+        f"WHERE {{ {IRI} ?q ?o }} GROUP BY ({IRI}) }} }}"
+    )
+    store = ox.Store()
+    store.add(ox.Quad(IRI, ox.NamedNode("http://x/p"), ox.Literal("1")))
+    assert [tuple(row) for row in store.query(out)] == [(IRI, ox.Literal("1"))]

@@ -7,7 +7,8 @@ leaves the store untouched.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -17,12 +18,47 @@ from govkg.errors import LoadError, StoreError
 from govkg.namespaces import GRAPH_BASE, META_GRAPH
 from govkg.project import Project, find_project
 from govkg.remote import RemoteStore
-from govkg.store import OxigraphStore, Store, open_store
+from govkg.store import OxigraphStore, Store, TurtleFile, open_store, parse_turtle
 
 
 def graph_name(project: Project, path: Path) -> str:
     """The named graph a file is loaded into: ``GRAPH_BASE`` + its path in the project."""
     return GRAPH_BASE + project.relative(path)
+
+
+BOM = b"\xef\xbb\xbf"  # a byte-order mark, as some Windows editors write
+
+
+def read_turtle(path: Path, shown: str) -> bytes:
+    """The bytes of a Turtle file, without a byte-order mark."""
+    try:
+        return path.read_bytes().removeprefix(BOM)
+    except OSError as error:
+        raise LoadError(shown, f"cannot read: {error.strerror or error}") from None
+
+
+def turtle_input(path: Path, shown: str) -> bytes | Path:
+    """What Oxigraph should parse: the file itself (faster), or its bytes if it starts with a
+    byte-order mark."""
+    try:
+        with path.open("rb") as file:
+            start = file.read(len(BOM))
+    except OSError as error:
+        raise LoadError(shown, f"cannot read: {error.strerror or error}") from None
+    return read_turtle(path, shown) if start == BOM else path.resolve()
+
+
+@contextmanager
+def parse_errors(shown: str) -> Iterator[None]:
+    """Oxigraph's parse errors as a :class:`LoadError` naming the file, line and column."""
+    try:
+        yield
+    except SyntaxError as error:
+        raise LoadError(shown, _syntax_message(error), error.lineno, error.offset) from None
+    except (ValueError, UnicodeDecodeError) as error:
+        raise LoadError(shown, f"Turtle syntax error: {error}") from None
+    except MemoryError as error:  # Oxigraph's parser holds one term in at most 16 MiB
+        raise LoadError(shown, f"a literal or IRI is too long to parse ({error})") from None
 
 
 def parse_file(path: Path, graph: str | None = None, shown_as: str | None = None) -> list[ox.Quad]:
@@ -31,21 +67,11 @@ def parse_file(path: Path, graph: str | None = None, shown_as: str | None = None
     Raises :class:`LoadError` naming the file, line and column of a syntax error.
     """
     shown = shown_as or str(path)
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise LoadError(shown, f"cannot read: {error.strerror or error}") from None
+    data = read_turtle(path, shown)
     target = ox.NamedNode(graph) if graph else ox.DefaultGraph()
-    data = data.removeprefix(b"\xef\xbb\xbf")  # a byte-order mark, as some Windows editors write
-    try:
+    with parse_errors(shown):
         triples = ox.parse(data, format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri())
         return [ox.Quad(t.subject, t.predicate, t.object, target) for t in triples]
-    except SyntaxError as error:
-        raise LoadError(shown, _syntax_message(error), error.lineno, error.offset) from None
-    except (ValueError, UnicodeDecodeError) as error:
-        raise LoadError(shown, f"Turtle syntax error: {error}") from None
-    except MemoryError as error:  # Oxigraph's parser holds one term in at most 16 MiB
-        raise LoadError(shown, f"a literal or IRI is too long to parse ({error})") from None
 
 
 def _syntax_message(error: SyntaxError) -> str:
@@ -70,14 +96,57 @@ def parse_files(
     return quads
 
 
+def check_files(project: Project, paths: Iterable[Path]) -> None:
+    """Parse every file without keeping its triples; raise the first error as a LoadError."""
+    for path in paths:
+        shown = project.relative(path)
+        data = turtle_input(path, shown)
+        with parse_errors(shown):
+            for _triple in parse_turtle(data, path.resolve().as_uri()):
+                pass
+
+
+def _load_files(
+    project: Project, store: Store, paths: Iterable[Path], progress: Callable[[str], None] | None
+) -> None:
+    """Load the files by the store's own loader; a parse error names the file being read."""
+    reading = ""
+
+    def files() -> Iterator[TurtleFile]:
+        nonlocal reading
+        for path in paths:
+            reading = project.relative(path)
+            if progress is not None:
+                progress(reading)
+            data = turtle_input(path, reading)
+            yield TurtleFile(data, graph_name(project, path), path.resolve().as_uri())
+
+    try:
+        store.load_turtle(files())
+    except (SyntaxError, ValueError, UnicodeDecodeError, MemoryError):
+        with parse_errors(reading):
+            raise
+
+
 def load_project(
     project: Project, store: Store, progress: Callable[[str], None] | None = None
 ) -> Store:
-    """Parse the ontology, vocabularies and graph of a project and load them into ``store``.
+    """Load the ontology, vocabularies and graph of a project into ``store``, each file in its
+    own named graph, by the store's own loader.
 
-    Every file is parsed before anything is loaded.
+    A file that does not parse leaves the store as it was: an empty in-memory store is cleared
+    again; any other store is only written once every file has parsed.
     """
-    store.load(parse_files(project, project.data_files(), progress))
+    files = project.data_files()
+    if isinstance(store, OxigraphStore) and store.is_fresh_memory:
+        try:
+            _load_files(project, store, files, progress)
+        except LoadError:
+            store.clear()
+            raise
+    else:
+        check_files(project, files)
+        _load_files(project, store, files, progress)
     return store
 
 
@@ -101,20 +170,19 @@ def build(
     project: Project,
     store: Store,
     progress: Callable[[str], None] | None = None,
-    quads: list[ox.Quad] | None = None,
+    checked: bool = False,
 ) -> str:
-    """Empty a persistent store and load the project into it (or its ``quads``, already parsed),
-    stamped with its source hash.
+    """Empty a persistent store and load the project into it, stamped with its source hash.
 
-    Every file is parsed before the store is emptied: a file that does not parse leaves the store
-    as it was.
+    Every file is parsed before the store is emptied (unless the caller has just ``checked``
+    them): a file that does not parse leaves the store as it was.
     """
     if not isinstance(store, OxigraphStore | RemoteStore):
         raise StoreError("only a persistent store can be built")
-    if quads is None:
-        quads = parse_files(project, project.data_files(), progress)
+    if not checked:
+        check_files(project, project.data_files())
     store.clear()
-    store.load(quads)
+    _load_files(project, store, project.data_files(), progress)
     stamp = source_hash(project)
     meta = ox.NamedNode(META_GRAPH)
     store.load([ox.Quad(meta, ox.NamedNode(str(DCTERMS.identifier)), ox.Literal(stamp), meta)])
@@ -155,9 +223,9 @@ def rebuild(
     """Build the persistent store ``store_spec`` from the project: (hash, files, quads)."""
     _persistent(store_spec)
     project = find_project(root)
-    quads = parse_files(project, project.data_files(), progress)  # before the store is touched
+    check_files(project, project.data_files())  # before the store is touched
     store = open_store(store_spec)
-    stamp = build(project, store, quads=quads)
+    stamp = build(project, store, progress, checked=True)
     return stamp, len(project.data_files()), len(store)
 
 
