@@ -1,116 +1,218 @@
-"""govkg's scale benchmark: load, a lookup query, an aggregate query and align (all pairs) on
-synthetic graphs of growing size, on embedded Oxigraph and, side by side where it finishes in
-reasonable time, plain rdflib (in-memory Graph, its SPARQL engine).  Medians of several runs;
-a table on stdout and JSON with --json FILE.  Peak memory is the process's maximum RSS.
+"""govkg's scale benchmark, end to end, in one command: every step the issue names, at every
+size, each step's own script run as a child process, then one summary table (stdout) and one JSON
+document (--json) with every step's full results.
 
-    .venv/bin/python bench/run.py [--sizes 20x100,200x1000,200x5000] [--runs 3] [--json out.json]
+Steps (each also runs alone; ``--help`` on the script tells its options):
+
+- ``load``     ``load_bench.py``      the project into the embedded store (memory, disk) and rdflib
+- ``validate`` ``validate_bench.py``  SHACL validation (SPARQL engine; pySHACL up to 100 k triples)
+- ``queries``  ``queries_bench.py``   every catalogue query, defaults and synthetic values; rdflib
+- ``align``    ``align_bench.py``     the stance matrix and all pairs; rdflib's matrix query
+- ``export``   ``export_bench.py``    the stances view as GEXF
+- ``serve``    ``serve_bench.py``     ``/sparql`` lookup and a resource page under concurrent
+  clients, against Oxigraph's own server (``oxigraph serve``) on the same data
+
+Sizes are actors x instruments of the synthetic graph added to the shipped one (``0x0``: the
+shipped graph alone); stores and projects are built once per size in /tmp/govkg-bench.
+
+    .venv/bin/python bench/run.py [--sizes 0x0,20x100,100x1000,200x5000] [--runs 3]
+        [--steps load,validate,queries,align,export,serve] [--json FILE]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import resource
-import statistics
+import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-import pyoxigraph as ox
-from rdflib import Graph
-from synthetic import ntriples
+from benchkit import machine, machine_line
 
-from govkg.align import load_matrix, measure
-from govkg.store import OxigraphStore
-
-LOOKUP = """SELECT ?actor ?kind WHERE { ?s <https://w3id.org/govkg/ontology#instrument>
-  <https://w3id.org/govkg/id/instrument/i3> ; <https://w3id.org/govkg/ontology#actor> ?actor ;
-  <https://w3id.org/govkg/ontology#stanceKind> ?kind }"""
-AGGREGATE = """SELECT ?kind (COUNT(*) AS ?n) WHERE {
-  ?s <https://w3id.org/govkg/ontology#stanceKind> ?kind } GROUP BY ?kind"""
-RDFLIB_LIMIT = 400_000  # triples: beyond this rdflib takes minutes per step
+HERE = Path(__file__).resolve().parent
+STEPS = ("load", "validate", "queries", "align", "export", "serve")
 
 
-def median(step: Callable[[], object], runs: int) -> float:
-    times = []
-    for _ in range(runs):
+def step_command(step: str, sizes: str, runs: int, out: Path) -> list[str]:
+    """The child command of a step, writing its JSON to ``out``."""
+    common = ["--json", str(out)]
+    synthetic = ",".join(s for s in sizes.split(",") if s != "0x0") or "20x100"
+    by_step = {
+        "load": ["load_bench.py", "--sizes", synthetic, "--runs", str(runs)],
+        "validate": ["validate_bench.py", "--sizes", synthetic],
+        "queries": ["queries_bench.py", "--sizes", synthetic, "--runs", str(runs),
+                    "--backends", "memory", "--rdflib-limit", "100000", "--rdflib-timeout", "15"],
+        "align": ["align_bench.py", "--sizes", synthetic, "--runs", str(runs)],
+        "export": ["export_bench.py", "--sizes", synthetic, "--runs", "1",
+                   "--views", "stances", "--formats", "gexf"],
+        "serve": ["serve_bench.py", "--sizes", sizes, "--kinds", "lookup,page", "--rounds", "2",
+                  "--seconds", "10"],
+    }  # fmt: skip
+    script, *options = by_step[step]
+    return [sys.executable, str(HERE / script), *options, *common]
+
+
+def run_step(step: str, sizes: str, runs: int) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="govkg-bench-") as scratch:
+        out = Path(scratch) / f"{step}.json"
         start = time.perf_counter()
-        step()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        done = subprocess.run(step_command(step, sizes, runs, out), cwd=HERE, check=False)
+        seconds = time.perf_counter() - start
+        results = json.loads(out.read_text()) if out.exists() else None
+    return {"exit": done.returncode, "seconds": seconds, "results": results}
 
 
-def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+# ------------------------------------------------------------------------------ the summary table
 
 
-def oxigraph_steps(data: bytes, runs: int) -> dict[str, float]:
-    store = OxigraphStore()
-    start = time.perf_counter()
-    store.load(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
-    load = time.perf_counter() - start
-    matrix = load_matrix(store)
+def _sizes_of(results: Any) -> list[dict[str, Any]]:
+    if isinstance(results, list):
+        return results
+    if isinstance(results, dict):
+        return results.get("sizes") or results.get("graphs") or []
+    return []
+
+
+def _label(row: dict[str, Any]) -> str:
+    return f"{row['actors']}x{row['instruments']}" if row.get("actors") else "0x0"
+
+
+def load_lines(row: dict[str, Any]) -> dict[str, str]:
+    memory, disk, rdflib = row["memory"], row["disk"], row.get("rdflib")
+    ratio = f", {memory['triples_per_s'] / rdflib['triples_per_s']:.0f}x rdflib" if rdflib else ""
     return {
-        "triples": len(store),
-        "load_s": load,
-        "load_triples_per_s": len(store) / load,
-        "lookup_s": median(lambda: store.query(LOOKUP), runs),
-        "aggregate_s": median(lambda: store.query(AGGREGATE), runs),
-        "matrix_s": median(lambda: load_matrix(store), runs),
-        "align_pairs_s": median(lambda: measure(matrix, "missing"), runs),
+        "triples": f"{memory['triples']:,}",
+        "load, memory (triples/s, peak)":
+            f"{memory['triples_per_s']:,.0f}/s, {memory['peak_mb']:,.0f} MB{ratio}",
+        "load, disk (govkg load)": f"{disk['seconds']:.1f} s, {disk['peak_mb']:,.0f} MB",
+    }  # fmt: skip
+
+
+def validate_lines(row: dict[str, Any]) -> dict[str, str]:
+    text = f"{row['sparql_s']:.1f} s, {row['violations']} violations"
+    if "pyshacl_s" in row:
+        same = "same" if row.get("same_report") else "DIFFERENT"
+        text += f" (pySHACL {row['pyshacl_s']:.1f} s, {same})"
+    return {"validate": text}
+
+
+def queries_lines(row: dict[str, Any]) -> dict[str, str]:
+    timings = row["backends"]["memory"]["queries"]
+    slow = sorted((t["median_s"], name) for name, t in timings.items() if t["median_s"] >= 1.0)
+    fast = [t["median_s"] for t in timings.values() if t["median_s"] < 1.0]
+    lines = {
+        "queries under 1 s (slowest of them)":
+            f"{len(fast)} of {len(timings)} ({max(fast, default=0):.3f} s)",
+        "queries over 1 s": ", ".join(f"{n} {s:.1f} s" for s, n in slow) or "none",
+    }  # fmt: skip
+    rdflib = (row.get("rdflib") or {}).get("queries")
+    if rdflib:
+        ratios = [
+            rdflib[name]["median_s"] / max(timings[name]["median_s"], 1e-4)
+            for name in timings
+            if name in rdflib and rdflib[name].get("median_s") is not None
+        ]
+        timeouts = sum(1 for name in rdflib if rdflib[name].get("median_s") is None)
+        if ratios:
+            lines["queries on rdflib"] = (
+                f"{min(ratios):.0f}-{max(ratios):.0f}x slower, {timeouts} timed out"
+            )
+    return lines
+
+
+def align_lines(row: dict[str, Any]) -> dict[str, str]:
+    ours = row["oxigraph"]
+    text = (
+        f"{ours['command_s']:.2f} s ({ours['pairs']:,} pairs; pairs alone {ours['pairs_s']:.3f} s)"
+    )
+    if "rdflib" in row:
+        text += f"; rdflib matrix query {row['rdflib']['matrix_query_s']:.1f} s"
+    return {"align, all pairs": text}
+
+
+def export_lines(row: dict[str, Any]) -> dict[str, str]:
+    view = row["views"]["stances"]
+    gexf = view["formats"]["gexf"]
+    peak = max(view["build_peak_mb"], gexf["render_peak_mb"], gexf["write_peak_mb"])
+    return {
+        "export stances GEXF": f"{gexf['total_s']:.1f} s, {gexf['bytes'] / 1e6:,.0f} MB file, "
+        f"{view['edges']:,} edges, peak {peak:,.0f} MB"
     }
 
 
-def rdflib_steps(data: bytes, runs: int) -> dict[str, float]:
-    graph = Graph()
-    start = time.perf_counter()
-    graph.parse(data=data, format="nt")
-    load = time.perf_counter() - start
-    return {
-        "load_s": load,
-        "load_triples_per_s": len(graph) / load,
-        "lookup_s": median(lambda: list(graph.query(LOOKUP)), runs),
-        "aggregate_s": median(lambda: list(graph.query(AGGREGATE)), runs),
-    }
+def serve_lines(row: dict[str, Any]) -> dict[str, str]:
+    lines = {}
+    for kind, servers in row["summary"].items():
+        ours, theirs = servers["govkg"], servers.get("oxigraph")
+        text = f"{ours['rps']:.0f} req/s, p99 {ours['p99_ms']:.0f} ms"
+        if theirs:
+            text += (
+                f"; oxigraph serve {theirs['rps']:.0f} req/s ({theirs['rps'] / ours['rps']:.2f}x)"
+            )
+        lines[f"serve {kind}"] = text
+    return lines
+
+
+SUMMARIES: dict[str, Callable[[dict[str, Any]], dict[str, str]]] = {
+    "load": load_lines,
+    "validate": validate_lines,
+    "queries": queries_lines,
+    "align": align_lines,
+    "export": export_lines,
+    "serve": serve_lines,
+}
+
+
+def summary(steps: dict[str, dict[str, Any]]) -> dict[str, dict[str, str]]:
+    """{size: {line: text}} from every step's results."""
+    table: dict[str, dict[str, str]] = {}
+    for step, outcome in steps.items():
+        for row in _sizes_of(outcome["results"]):
+            try:
+                lines = SUMMARIES[step](row)
+            except (KeyError, TypeError, AttributeError, ZeroDivisionError) as error:
+                lines = {step: f"no result ({error!r})"}
+            table.setdefault(_label(row), {}).update(lines)
+        if outcome["exit"] != 0:
+            table.setdefault("errors", {})[step] = f"exit {outcome['exit']}"
+    return table
+
+
+def print_summary(table: dict[str, dict[str, str]], steps: dict[str, dict[str, Any]]) -> None:
+    print("\n" + "=" * 100 + "\ngovkg scale benchmark: summary\n")
+    for size, lines in table.items():
+        print(f"{size}:")
+        for name, text in lines.items():
+            print(f"  {name:<38}{text}")
+    print("\nstep times: " + ", ".join(f"{s} {o['seconds']:.0f} s" for s, o in steps.items()))
+    print(machine_line())
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="20x100,200x1000,200x5000")
+    parser.add_argument("--sizes", default="0x0,20x100,100x1000,200x5000")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--steps", default=",".join(STEPS))
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
-    results = []
-    for size in args.sizes.split(","):
-        actors, instruments = (int(n) for n in size.split("x"))
-        data = ntriples(actors, instruments)
-        row: dict[str, object] = {"actors": actors, "instruments": instruments}
-        row["oxigraph"] = oxigraph_steps(data, args.runs)
-        if row["oxigraph"]["triples"] <= RDFLIB_LIMIT:  # type: ignore[index]
-            row["rdflib"] = rdflib_steps(data, args.runs)
-        row["peak_mb"] = peak_mb()
-        results.append(row)
-        report(row)
+    start = time.perf_counter()
+    report: dict[str, Any] = {"sizes": args.sizes, "machine_before": machine(), "steps": {}}
+    for step in args.steps.split(","):
+        print(f"\n### {step}", flush=True)
+        report["steps"][step] = run_step(step, args.sizes, args.runs)
+    report["seconds"] = time.perf_counter() - start
+    report["machine_after"] = machine()
+    report["summary"] = summary(report["steps"])
+    print_summary(report["summary"], report["steps"])
+    print(f"end to end: {report['seconds'] / 60:.1f} min")
     if args.json:
-        args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
-
-
-def report(row: dict) -> None:
-    ox_steps, rl = row["oxigraph"], row.get("rdflib")
-    print(f"\n{row['actors']} actors x {row['instruments']} instruments: "
-          f"{ox_steps['triples']:,} triples, peak {row['peak_mb']:.0f} MB")  # fmt: skip
-    print(f"  {'step':<22}{'oxigraph':>12}{'rdflib':>12}{'oxigraph faster':>17}")
-    for key in ("load_triples_per_s", "lookup_s", "aggregate_s", "matrix_s", "align_pairs_s"):
-        other = rl.get(key) if rl else None
-        ours = ox_steps[key]
-        if other is None:
-            ratio = ""
-        elif key.endswith("per_s"):
-            ratio = f"{ours / other:.1f}x"
-        else:
-            ratio = f"{other / ours:.1f}x" if ours else "-"
-        shown = f"{other:,.3f}" if other is not None else "-"
-        print(f"  {key:<22}{ours:>12,.3f}{shown:>12}{ratio:>17}")
+        args.json.write_text(json.dumps(report, indent=2), encoding="utf-8")
+    failed = [step for step, outcome in report["steps"].items() if outcome["exit"] != 0]
+    sys.exit(1 if failed else 0)
 
 
 if __name__ == "__main__":

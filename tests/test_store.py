@@ -147,3 +147,15 @@ def test_hinted_sub_selects_answer_as_oxigraph_binds_them() -> None:
     raw = store._store.query(query, substitutions={ox.Variable("x"): bound["x"]})
     assert sorted(map(str, store.query(query, bound).rows)) == sorted(map(str, map(tuple, raw)))
     assert len(store.query(query, bound).rows) == 1
+
+
+def test_a_where_clause_that_is_one_sub_select_is_left_as_it_is() -> None:
+    """``WHERE { SELECT … }`` may hold nothing else: the hint goes into the sub-select only."""
+    query = (
+        "SELECT ?x ?n WHERE { SELECT ?x (COUNT(*) AS ?n) WHERE { "
+        "SELECT DISTINCT ?x ?o WHERE { ?x ?p ?o } } GROUP BY ?x }"
+    )
+    hinted = planner_hint(query, {"x": EX_A})
+    assert hinted.count("VALUES") == 1
+    assert f"SELECT DISTINCT ?x ?o WHERE {{ VALUES ?x {{ {EX_A} }}" in hinted
+    ox.Store().query(hinted)  # still a well-formed query

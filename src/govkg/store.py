@@ -195,7 +195,7 @@ def planner_hint(sparql: str, bindings: Mapping[str, Term]) -> str:
     for sub in _SUB_SELECT.finditer(masked, where.end()):
         inserts.append((sub.end(), [name for name in terms if _projects(sub["head"], name)]))
     for offset, names in reversed(inserts):
-        if names:
+        if names and not _OPENS_WITH_SELECT.match(masked, offset):  # `{ SELECT … }` stays alone
             hints = " ".join(f"VALUES ?{name} {{ {terms[name]} }}" for name in names)
             sparql = f"{sparql[:offset]} {hints}\n{sparql[offset:]}"
     return sparql
@@ -204,6 +204,9 @@ def planner_hint(sparql: str, bindings: Mapping[str, Term]) -> str:
 _SUB_SELECT = re.compile(
     r"(?<![\w:?$])SELECT(?![\w:])(?P<head>[^{}]*?)(?<![\w:?$])WHERE\s*\{", re.IGNORECASE
 )
+
+
+_OPENS_WITH_SELECT = re.compile(r"\s*SELECT(?![\w:])", re.IGNORECASE)
 
 
 def _uses(text: str, name: str) -> bool:
