@@ -372,3 +372,23 @@ def test_mounted_below_a_root_path(shipped: Store) -> None:
     page = asyncio.run(fetch("/kg/doc/state/USA", "text/html"))
     assert 'href="../../doc/stance/' in page.text  # relative, so /kg/doc/stance/... in a browser
     assert 'href="../../style.css"' in page.text
+
+
+def test_a_resource_known_only_as_an_object_exists_in_every_form() -> None:
+    """An HTML page or a redirect reads one incoming triple, not all: enough to tell that a
+    resource named only as an object exists; its RDF document still lists every incoming triple."""
+    store = OxigraphStore()
+    target = ox.NamedNode("https://w3id.org/govkg/id/theme/only-object")
+    pointing = ox.NamedNode("https://w3id.org/govkg/ontology#theme")
+    store.load(
+        [ox.Quad(ox.NamedNode(f"https://w3id.org/govkg/id/principle/p{n}"), pointing, target)
+         for n in range(3)]
+    )  # fmt: skip
+    with _serve(create_app(store, ServerSettings())) as http:
+        assert http.get("/id/theme/only-object").status_code == 303
+        assert http.get("/doc/theme/only-object").status_code == 200
+        document = http.get("/doc/theme/only-object.nt").text
+        assert http.get("/id/theme/missing").status_code == 404
+    assert sorted(line.split()[0] for line in document.splitlines()) == [
+        f"<https://w3id.org/govkg/id/principle/p{n}>" for n in range(3)
+    ]

@@ -61,8 +61,9 @@ class LinkedData:
         self.settings = context.settings
         self.query_page = querypage.query_page(context)
 
-    async def describe(self, path: str) -> Description:
-        return await run_in_threadpool(describe, self.store, self.settings.iri(path))
+    async def describe(self, path: str, incoming: bool = True) -> Description:
+        iri = self.settings.iri(path)
+        return await run_in_threadpool(describe, self.store, iri, incoming)
 
     def not_found(self, request: Request, path: str) -> Response:
         page = pages.not_found_page(request.url.path, self.settings.iri(path), site_root(request))
@@ -71,7 +72,7 @@ class LinkedData:
     async def resource(self, request: Request) -> Response:
         """``/id/{path}``: 303 See Other to the document in the format the client accepts."""
         path = request.path_params["path"]
-        if not (await self.describe(path)).exists:
+        if not (await self.describe(path, incoming=False)).exists:
             return self.not_found(request, path)
         media = choose(request.headers.get("accept"), list(DOC_FORMATS.values()))
         if media is None:
@@ -88,7 +89,7 @@ class LinkedData:
         """``/doc/{path}`` (HTML), ``/doc/{path}.page-N.html`` (HTML, page N) and
         ``/doc/{path}.{ext}`` (RDF): the resource's description."""
         path, ext, number = split_doc_path(request.path_params["path"])
-        description = await self.describe(path)
+        description = await self.describe(path, incoming=ext != "html")
         if not description.exists:
             return self.not_found(request, path)
         doc = self.doc_url(request, path)

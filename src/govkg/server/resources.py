@@ -25,6 +25,7 @@ SEARCH_LIMIT = 50
 
 _OUTGOING = "SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?p ?o"
 _INCOMING = "SELECT DISTINCT ?o ?s ?p WHERE { ?s ?p ?o } ORDER BY ?p ?s"
+_ANY_INCOMING = "SELECT ?o ?s ?p WHERE { ?s ?p ?o } LIMIT 1"
 _OUT_COUNTS = "SELECT ?s ?p (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?s ?p"
 _IN_COUNTS = "SELECT ?o ?p (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?o ?p"
 _LABEL = "rdfs:label|skos:prefLabel|foaf:name"
@@ -107,8 +108,12 @@ class Description:
         return graph_from_quads(ox.Triple(node, p, o) for p, o in self.outgoing)
 
 
-def describe(store: Store, iri: str) -> Description:
-    """The description of ``iri``: every triple with it as subject or as object."""
+def describe(store: Store, iri: str, incoming: bool = True) -> Description:
+    """The description of ``iri``: every triple with it as subject or as object.
+
+    With ``incoming=False`` (an HTML page, which pages its incoming links itself, or a redirect)
+    at most one incoming triple is read: enough to tell that the resource exists.
+    """
     description = Description(iri)
     node = _node(iri)
     if node is None:  # not a valid IRI: nothing in the graph can have it
@@ -116,7 +121,7 @@ def describe(store: Store, iri: str) -> Description:
     for _s, p, o in store.query(_OUTGOING, {"s": node}).rows:
         if isinstance(p, ox.NamedNode) and o is not None:
             description.outgoing.append((p, o))
-    for _o, s, p in store.query(_INCOMING, {"o": node}).rows:
+    for _o, s, p in store.query(_INCOMING if incoming else _ANY_INCOMING, {"o": node}).rows:
         if isinstance(p, ox.NamedNode) and s is not None:
             description.incoming.append((s, p))
     return description
