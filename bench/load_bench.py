@@ -5,8 +5,8 @@ baseline where it finishes in reasonable time.
 
 Each size is a project folder: the shipped ontology and graph plus the synthetic graph written
 as one Turtle file (``graph/synthetic.ttl``), built once in ``/tmp/govkg-bench``.  Every run is a
-fresh child process, so its peak memory (maximum RSS) is the load's own.  Median of --runs runs;
-a table on stdout, JSON with --json.
+fresh child process, so its peak memory (its own ``VmHWM``) is the load's alone.  Median of
+--runs runs; a table on stdout, JSON with --json.
 
     .venv/bin/python bench/load_bench.py [--sizes 20x100,100x1000,200x5000] [--runs 3]
         [--rdflib-limit 450000] [--json FILE]
@@ -43,7 +43,7 @@ PREFIXES = {
 
 # One load in a child process: prints "triples seconds peak_mb".
 CHILD = """
-import resource, sys, time
+import sys, time
 mode, root, target = sys.argv[1], sys.argv[2], sys.argv[3]
 start = time.perf_counter()
 if mode == "rdflib":
@@ -62,7 +62,10 @@ else:
     else:
         triples = rebuild(root, target)[2]
 seconds = time.perf_counter() - start
-print(triples, seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+# VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the parent across fork and exec
+with open("/proc/self/status", encoding="ascii") as status:
+    peak = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:")) / 1024
+print(triples, seconds, peak)
 """
 
 

@@ -15,6 +15,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from servers import free_port as _free_port
 
@@ -93,6 +94,21 @@ def test_disk_store_is_built_once_and_reused(project_copy: Path, tmp_path: Path)
     _project, again = open_project(project_copy, str(folder))
     assert len(again) == size
     assert time.perf_counter() - started < 60  # reopened, not a failure mode; speed is benchmarked
+
+
+def test_commands_open_a_disk_store_read_only_and_share_it(
+    project_copy: Path, tmp_path: Path
+) -> None:
+    """Every command only reads the store, so it opens the folder read-only: a server, its
+    query processes and other commands share it (a writable opening takes the folder's lock,
+    and its compactions delete files that readers still use)."""
+    folder = str(tmp_path / "store")
+    _project, first = open_project(project_copy, folder)  # builds it, then reopens read-only
+    _project, second = open_project(project_copy, folder)  # a second command, same time
+    assert len(first) == len(second) > 0
+    with pytest.raises((OSError, RuntimeError)):  # "only possible on read-write instances"
+        first._store.add(ox.Quad(ox.NamedNode("http://x/s"), ox.NamedNode("http://x/p"),
+                                 ox.Literal("o")))  # fmt: skip
 
 
 def test_disk_store_is_rebuilt_when_the_graph_changes(project_copy: Path, tmp_path: Path) -> None:

@@ -18,7 +18,14 @@ from govkg.errors import LoadError, StoreError
 from govkg.namespaces import GRAPH_BASE, META_GRAPH
 from govkg.project import Project, find_project
 from govkg.remote import RemoteStore
-from govkg.store import OxigraphStore, Store, TurtleFile, open_store, parse_turtle
+from govkg.store import (
+    OxigraphStore,
+    Store,
+    TurtleFile,
+    folder_of,
+    open_store,
+    parse_turtle,
+)
 
 
 def graph_name(project: Project, path: Path) -> str:
@@ -199,8 +206,11 @@ def open_project(
     does not match is an error asking for ``govkg load``.
     """
     project = find_project(root)
+    folder = folder_of(store_spec)
+    if folder is not None:
+        return project, _fresh_folder(project, folder)
     store = open_store(store_spec)
-    if isinstance(store, OxigraphStore) and store.path is None:
+    if isinstance(store, OxigraphStore):  # in memory
         return project, load_project(project, store)
     if stored_hash(store) != source_hash(project):
         if isinstance(store, RemoteStore):
@@ -210,6 +220,27 @@ def open_project(
             )
         build(project, store)
     return project, store
+
+
+def _fresh_folder(project: Project, path: Path) -> OxigraphStore:
+    """The on-disk store, opened read-only, after a rebuild if it is stale.
+
+    Commands only read the store, so they open it read-only: then any number of them, and a
+    server's query processes, can share the folder.  A writable opening could compact the
+    store and delete files that readers opened before it still use (a server at 4 M triples
+    answered "No such file" to every query while a writer reorganised its files).
+    """
+    try:
+        store = OxigraphStore.read_only(path)
+        if stored_hash(store) == source_hash(project):
+            return store
+        del store
+    except StoreError:
+        pass  # no store there yet
+    writable = OxigraphStore(path)
+    build(project, writable)
+    del writable  # closes it: the read-only opening sees the finished store
+    return OxigraphStore.read_only(path)
 
 
 def _persistent(store_spec: str | None) -> None:

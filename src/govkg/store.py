@@ -331,6 +331,13 @@ def to_result(answer: object, limit: int | None = None) -> QueryResult:
     raise StoreError(f"unexpected query answer of type {type(answer).__name__}")
 
 
+def folder_of(spec: str | None) -> Path | None:
+    """The folder a ``--store`` value names, or None (memory, or a remote server)."""
+    if spec in (None, "", "memory") or "://" in spec:
+        return None
+    return Path(spec)
+
+
 def open_store(spec: str | None = None) -> Store:
     """The store a ``--store`` value names.
 
