@@ -32,9 +32,13 @@ _LABEL = "rdfs:label|skos:prefLabel|foaf:name"
 _OUT_PAGE = """SELECT ?s ?p ?o (SAMPLE(?pl) AS ?plabel) (SAMPLE(?ol) AS ?olabel) WHERE {{
   ?s ?p ?o OPTIONAL {{ ?p rdfs:label ?pl }} OPTIONAL {{ ?o {label} ?ol }}
 }} GROUP BY ?s ?p ?o ORDER BY ?p ?o LIMIT {limit} OFFSET {offset}"""
+# Each list picks its page in a sub-select (ordering only what the order needs), then describes
+# those rows: an actor with 4,000 stances describes 100 of them, not all (4 M triples, on disk:
+# the page 1.1 s -> see bench/serve_bench.py).  Incoming links are in property and IRI order.
 _IN_PAGE = """SELECT ?o ?p ?s (SAMPLE(?pl) AS ?plabel) (SAMPLE(?sl) AS ?slabel) WHERE {{
-  ?s ?p ?o OPTIONAL {{ ?p rdfs:label ?pl }} OPTIONAL {{ ?s {label} ?sl }}
-}} GROUP BY ?o ?p ?s ORDER BY ?p LCASE(STR(?slabel)) ?s LIMIT {limit} OFFSET {offset}"""
+  {{ SELECT DISTINCT ?o ?p ?s WHERE {{ ?s ?p ?o }} ORDER BY ?p ?s LIMIT {limit} OFFSET {offset} }}
+  OPTIONAL {{ ?p rdfs:label ?pl }} OPTIONAL {{ ?s {label} ?sl }}
+}} GROUP BY ?o ?p ?s ORDER BY ?p ?s"""
 _TYPES = """SELECT ?s ?t (SAMPLE(?l) AS ?label) WHERE { ?s a ?t OPTIONAL { ?t rdfs:label ?l } }
 GROUP BY ?s ?t ORDER BY ?t"""
 
@@ -43,17 +47,20 @@ STANCE_ROLES: dict[str, tuple[str, str]] = {"actor": ("actor", "instrument"),
                                              "instrument": ("instrument", "actor")}  # fmt: skip
 _STANCE_COUNT = """SELECT ?focus (COUNT(DISTINCT ?stance) AS ?n) WHERE {{
   ?stance a gk:Stance ; gk:{focus} ?focus }} GROUP BY ?focus"""
-_STANCES = """SELECT ?focus ?stance (SAMPLE(?o) AS ?other) (SAMPLE(?ol) AS ?otherLabel)
+_STANCES = """SELECT ?focus ?stance ?other ?otherLabel
   (SAMPLE(?kl) AS ?kind) (SAMPLE(?d) AS ?date)
   (GROUP_CONCAT(DISTINCT STR(?src); separator=" ") AS ?sources)
   (GROUP_CONCAT(DISTINCT STR(?prim); separator=" ") AS ?primary) WHERE {{
-  ?stance a gk:Stance ; gk:{focus} ?focus .
-  OPTIONAL {{ ?stance gk:{other} ?o OPTIONAL {{ ?o rdfs:label ?ol }} }}
+  {{ SELECT ?focus ?stance (SAMPLE(?o) AS ?other) (SAMPLE(?ol) AS ?otherLabel) WHERE {{
+       ?stance a gk:Stance ; gk:{focus} ?focus .
+       OPTIONAL {{ ?stance gk:{other} ?o OPTIONAL {{ ?o rdfs:label ?ol }} }}
+     }} GROUP BY ?focus ?stance ORDER BY LCASE(STR(?otherLabel)) ?stance
+     LIMIT {limit} OFFSET {offset} }}
   OPTIONAL {{ ?stance gk:stanceKind/skos:prefLabel ?kl }}
   OPTIONAL {{ ?stance dcterms:date|gk:asOf ?d }}
   OPTIONAL {{ ?stance prov:wasDerivedFrom ?src FILTER(isIRI(?src)) }}
   OPTIONAL {{ ?stance gk:primarySource ?prim FILTER(isIRI(?prim)) }}
-}} GROUP BY ?focus ?stance ORDER BY LCASE(STR(?otherLabel)) ?stance LIMIT {limit} OFFSET {offset}"""
+}} GROUP BY ?focus ?stance ?other ?otherLabel ORDER BY LCASE(STR(?otherLabel)) ?stance"""
 _CITES = "prov:wasDerivedFrom|gk:primarySource"
 _SOURCE_PATTERNS = {
     "stance": f"?focus {_CITES} ?src .",
@@ -64,7 +71,7 @@ _SOURCE_PATTERNS = {
 }
 _SOURCES = """SELECT ?focus ?src (SAMPLE(?l) AS ?label) (SAMPLE(?t) AS ?title) (SAMPLE(?u) AS ?url)
   (SAMPLE(?pub) AS ?publisher) (SAMPLE(?d) AS ?date) WHERE {{
-  {pattern} FILTER(isIRI(?src))
+  {{ SELECT DISTINCT ?focus ?src WHERE {{ {pattern} FILTER(isIRI(?src)) }} }}
   OPTIONAL {{ ?src rdfs:label ?l }} OPTIONAL {{ ?src dcterms:title ?t }}
   OPTIONAL {{ ?src schema:url ?u }} OPTIONAL {{ ?src dcterms:publisher ?pub }}
   OPTIONAL {{ ?src dcterms:date ?d }}
