@@ -179,7 +179,15 @@ def summary(steps: dict[str, dict[str, Any]]) -> dict[str, dict[str, str]]:
             table.setdefault(_label(row), {}).update(lines)
         if outcome["exit"] != 0:
             table.setdefault("errors", {})[step] = f"exit {outcome['exit']}"
-    return table
+    return dict(sorted(table.items(), key=lambda item: _size_key(item[0])))
+
+
+def _size_key(label: str) -> tuple[int, int]:
+    """Sizes smallest first (``0x0``, ``20x100`` …), anything else (``errors``) last."""
+    actors, _x, instruments = label.partition("x")
+    if not (actors.isdigit() and instruments.isdigit()):
+        return (1, 0)
+    return (0, int(actors) * int(instruments))
 
 
 def print_summary(table: dict[str, dict[str, str]], steps: dict[str, dict[str, Any]]) -> None:
