@@ -13,14 +13,12 @@ table on stdout, JSON with --json.
 
 from __future__ import annotations
 
-import argparse
 import json
 import time
-from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from benchkit import DEFAULT_SIZES, machine, machine_line, sizes, timed
+from benchkit import machine, machine_line, size_parser, sizes, timed
 from rdflib import Graph
 from synthetic import ntriples
 
@@ -57,12 +55,7 @@ def rdflib_matrix(data: bytes, runs: int) -> dict[str, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default=DEFAULT_SIZES)
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--rdflib-limit", type=int, default=450_000, help="triples")
-    parser.add_argument("--json", type=Path)
-    args = parser.parse_args()
+    args = size_parser(__doc__).parse_args()
     print(machine_line())
     rows = []
     for actors, instruments in sizes(args.sizes):

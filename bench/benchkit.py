@@ -11,6 +11,7 @@ benchmark-only shortcut; never do this to a store anyone relies on.
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import inspect
 import os
@@ -35,6 +36,18 @@ ROOT = Path(__file__).resolve().parents[1]
 STORES = Path(os.environ.get("GOVKG_BENCH_STORES", "/tmp/govkg-bench"))
 SYNTHETIC_GRAPH = GRAPH_BASE + "synthetic.nt"
 DEFAULT_SIZES = "20x100,100x1000,200x5000"
+
+
+def size_parser(doc: str, rdflib_limit: int | None = 450_000) -> argparse.ArgumentParser:
+    """The options every per-size benchmark takes: --sizes, --runs, --json (and --rdflib-limit,
+    the most triples the rdflib baseline is run on)."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--sizes", default=DEFAULT_SIZES)
+    parser.add_argument("--runs", type=int, default=3)
+    if rdflib_limit is not None:
+        parser.add_argument("--rdflib-limit", type=int, default=rdflib_limit, help="triples")
+    parser.add_argument("--json", type=Path)
+    return parser
 
 
 def sizes(text: str) -> list[tuple[int, int]]:

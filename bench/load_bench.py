@@ -14,7 +14,6 @@ fresh child process, so its peak memory (its own ``VmHWM``) is the load's alone.
 
 from __future__ import annotations
 
-import argparse
 import json
 import shutil
 import statistics
@@ -25,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from benchkit import DEFAULT_SIZES, ROOT, STORES, machine, machine_line, sizes, store_folder
+from benchkit import ROOT, STORES, machine, machine_line, size_parser, sizes, store_folder
 from synthetic import ntriples
 
 from govkg.project import find_project
@@ -124,12 +123,7 @@ def measure(mode: str, root: Path, runs: int) -> dict[str, Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default=DEFAULT_SIZES)
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--rdflib-limit", type=int, default=450_000, help="triples")
-    parser.add_argument("--json", type=Path)
-    args = parser.parse_args()
+    args = size_parser(__doc__).parse_args()
     STORES.mkdir(parents=True, exist_ok=True)
     print(machine_line())
     rows = []
