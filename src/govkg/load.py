@@ -1,7 +1,8 @@
-"""Parse the project's Turtle files, each into its own named graph, with file:line errors.
+"""Load the project's Turtle files, each into its own named graph, with file:line errors.
 
-Every file is parsed completely before anything reaches the store, so a syntax error anywhere
-leaves the store untouched.
+The store's own loader parses and inserts (Oxigraph's, without a Python object per triple). A
+syntax error anywhere leaves the store as it was: a fresh in-memory store is emptied again, and
+any other store is written only after every file has parsed.
 """
 
 from __future__ import annotations
