@@ -31,3 +31,30 @@ def test_many_clients_get_no_errors(base: str, runaways: int) -> None:
     print(f"\n{runaways} runaway queries in flight: {result.summary()}")
     assert result.errors == []
     assert len(result.latencies) == REQUESTS >= len(MIX)  # every kind of request, many times
+
+
+def test_a_query_process_whose_server_went_away_exits_quietly(tmp_path: Path) -> None:
+    """A query process the server no longer listens to (stopped, or given up on while it was
+    starting) ends without a traceback on the terminal."""
+    import subprocess
+
+    import pyoxigraph as ox
+
+    from govkg.store import OxigraphStore
+
+    store = OxigraphStore(tmp_path / "db")
+    store.load([ox.Quad(ox.NamedNode("http://x/s"), ox.NamedNode("http://x/p"), ox.Literal("o"))])
+    del store
+    process = subprocess.Popen(
+        [sys.executable, "-m", "govkg.server.worker", str(tmp_path / "db")],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout and process.stdin and process.stderr
+    process.stdout.close()  # the server is gone before the process could say it is ready
+    process.stdin.close()
+    process.wait(timeout=60)
+    err = process.stderr.read()
+    assert b"Traceback" not in err, err.decode()
+    assert process.returncode == 0
