@@ -59,3 +59,16 @@ def test_a_sub_select_drops_the_bound_variable_from_its_projection() -> None:
     store = ox.Store()
     store.add(ox.Quad(IRI, ox.NamedNode("http://x/p"), ox.Literal("1")))
     assert [tuple(row) for row in store.query(out)] == [(IRI, ox.Literal("1"))]
+
+
+def test_a_sub_select_that_projected_only_the_bound_variable_keeps_its_rows() -> None:
+    """Dropping the variable would leave ``SELECT WHERE`` (a syntax error): the sub-select then
+    projects a constant, which keeps its rows and joins on nothing."""
+    query = "SELECT ?x ?n WHERE { ?x ?p ?n { SELECT DISTINCT ?x WHERE { ?x ?q ?o } } }"
+    out = substitute(query, {"x": IRI})
+    assert "SELECT DISTINCT  (1 AS ?govkg_bound) WHERE" in out
+    store = ox.Store()
+    store.add(ox.Quad(IRI, ox.NamedNode("http://x/p"), ox.Literal("1")))
+    assert [tuple(row) for row in store.query(out)] == [(IRI, ox.Literal("1"))]
+    other = ox.NamedNode("http://x/other")
+    assert list(store.query(substitute(query, {"x": other}))) == []  # the sub-select still filters

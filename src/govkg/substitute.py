@@ -5,7 +5,8 @@ server takes only text, so each occurrence of a bound variable is replaced by th
 N-Triples syntax (escaped, so a value can never become query syntax): in the query's SELECT
 clause ``?x`` becomes ``(term AS ?x)``, in a sub-select's it is dropped (the term stands inside
 and outside the sub-select, so nothing joins on it; ``(term AS ?x)`` there would bind ``?x``
-twice), in GROUP BY ``(term)``, elsewhere the term itself.  Comments, strings and IRIs are left
+twice; one left with nothing to project projects ``(1 AS ?govkg_bound)``), in GROUP BY
+``(term)``, elsewhere the term itself.  Comments, strings and IRIs are left
 untouched.
 """
 
@@ -34,18 +35,27 @@ def substitute(sparql: str, bindings: Mapping[str, Term]) -> str:
     out: list[str] = []
     mode, depth, braces, last = "", 0, 0, 0
     previous_word = ""
+    projected = True  # whether the SELECT clause being read still projects something
     for match in _TOKEN.finditer(sparql):
-        out.append(sparql[last : match.start()])
+        gap = sparql[last : match.start()]
+        out.append(gap)
         last = match.end()
         text, kind = match.group(), match.lastgroup
+        if mode == "select" and gap.strip():
+            projected = True  # `*`, or anything else the tokens do not name
+        upper = text.upper() if kind == "word" else ""
+        ends_select = kind == "brace" or (upper in _CLAUSE_END and upper != "VALUES")
+        if mode == "select" and ends_select and not projected:
+            out.append(EMPTY_PROJECTION)  # `SELECT WHERE` would be a syntax error
         if kind == "word":
-            upper = text.upper()
             if upper == "SELECT":
-                mode, depth = "select", 0
+                mode, depth, projected = "select", 0, False
             elif upper == "BY" and previous_word == "GROUP":
                 mode, depth = "group", 0
             elif upper in _CLAUSE_END:
                 mode = ""
+            elif mode == "select" and upper not in ("DISTINCT", "REDUCED"):
+                projected = True
             previous_word = upper
         elif kind == "brace":
             mode = ""
@@ -56,9 +66,16 @@ def substitute(sparql: str, bindings: Mapping[str, Term]) -> str:
             depth -= 1
         elif kind == "var" and text[1:] in terms and previous_word != "AS":
             text = _replacement(terms[text[1:]], text, mode, depth, nested=braces > 0)
+        if mode == "select" and kind != "word" and text:
+            projected = True
         out.append(text)
     out.append(sparql[last:])
     return "".join(out)
+
+
+#: What a sub-select projects when the bound variable was all it projected: a constant, so that
+#: it keeps its rows (and joins on nothing).
+EMPTY_PROJECTION = "(1 AS ?govkg_bound) "
 
 
 def _replacement(term: str, variable: str, mode: str, depth: int, nested: bool) -> str:
