@@ -438,3 +438,18 @@ def test_triples_are_counted_once_whatever_graphs_hold_them(store: Store) -> Non
     several.load([ox.Quad(*triples[0]), ox.Quad(c, c, c)])  # type: ignore[misc]  default graph
     assert count_triples(several) == 4
     assert count_triples(OxigraphStore()) == 0
+
+
+def test_min_inclusive_fails_a_value_that_cannot_be_compared() -> None:
+    """rdflib cannot order a dateTime without a time zone against one with (TypeError): pySHACL
+    then counts the value as failing sh:minInclusive, and so does the SPARQL engine."""
+    from rdflib import Literal
+    from rdflib.namespace import XSD
+
+    from govkg.shacl_sparql.checks import min_inclusive_holds
+
+    naive = ox.Literal("2021-01-01T00:00:00", datatype=ox.NamedNode(str(XSD.dateTime)))
+    zoned_minimum = Literal("2020-01-01T00:00:00Z", datatype=XSD.dateTime)
+    naive_minimum = Literal("2020-01-01T00:00:00", datatype=XSD.dateTime)
+    assert min_inclusive_holds(naive, naive_minimum)  # comparable: 2021 is after 2020
+    assert not min_inclusive_holds(naive, zoned_minimum)  # incomparable: fails, never raises

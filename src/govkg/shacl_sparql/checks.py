@@ -295,6 +295,8 @@ def min_inclusive_holds(value: OxTerm, minimum: Literal) -> bool:
     try:
         return bool(compare_literal(node, minimum) >= 0)
     except (TypeError, NotImplementedError):
+        # rdflib's answer for literals of incomparable types (a date against an integer, say);
+        # pySHACL counts the value as failing the constraint, and so does this engine
         return False
 
 
