@@ -154,14 +154,8 @@ def govkg_server(folder: Path, workers: int, pythonpath: str | None) -> Iterator
     env = dict(os.environ)
     if pythonpath:
         env["PYTHONPATH"] = pythonpath + os.pathsep + env.get("PYTHONPATH", "")
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait(process, base + "/sparql?query=ASK%7B%7D", "govkg serve")
-        yield Server("govkg", base, "/sparql", process)
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    with _running(command, port, "govkg", "/sparql", env) as server:
+        yield server
 
 
 @contextlib.contextmanager
@@ -177,11 +171,20 @@ def oxigraph_server(folder: Path) -> Iterator[Server]:
         "--bind",
         f"127.0.0.1:{port}",
     ]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    with _running(command, port, "oxigraph", "/query") as server:
+        yield server
+
+
+@contextlib.contextmanager
+def _running(
+    command: list[str], port: int, name: str, endpoint: str, env: dict[str, str] | None = None
+) -> Iterator[Server]:
+    """A server process, once its endpoint answers ASK {}, stopped on leaving."""
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait(process, base + "/query?query=ASK%7B%7D", "oxigraph serve")
-        yield Server("oxigraph", base, "/query", process)
+        _wait(process, base + endpoint + "?query=ASK%7B%7D", f"{name} serve")
+        yield Server(name, base, endpoint, process)
     finally:
         process.terminate()
         process.wait(timeout=30)
