@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import statistics
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 from itertools import combinations
@@ -18,6 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 from govkg.cli import cli
+from govkg.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 CODES = {"signed": 1, "endorsed": 1, "voted_yes": 1, "abstained": 2, "declined": 3, "voted_no": 3}
@@ -58,6 +60,15 @@ def reference(a: str, b: str) -> dict[str, float | int | None]:
     }
 
 
+def _common(a: str, b: str) -> int:
+    return len(set(TABLE[a]) & set(TABLE[b]))
+
+
+def _max_common(actor: str) -> int:
+    """The most instruments ``actor`` has a code for in common with any other actor."""
+    return max((_common(actor, b) for b in TABLE if b != actor), default=0)
+
+
 def run(runner: CliRunner, *args: str):
     return runner.invoke(cli, ["--root", str(ROOT), "align", *args])
 
@@ -71,18 +82,19 @@ def _close(got: object, want: float | int | None) -> bool:
 def test_us_china_pair_matches_the_csvs(runner: CliRunner) -> None:
     result = run(runner, "--actors", "USA,CHN", "--format", "json")
     assert result.exit_code == 0, result.output
-    (row,) = json.loads(result.output)
+    (row,) = json.loads(result.stdout)
     want = reference(row["actor_a"], row["actor_b"])
     assert {row["actor_a"], row["actor_b"]} == {"USA", "CHN"}
     for name, value in want.items():
         assert _close(row[name], value), (name, row[name], value)
-    assert row["n"] == 9
+    # China took part in the Seoul Ministerial Statement and did not sign: missing, not a refusal
+    assert row["n"] == 8
 
 
 def test_us_china_instrument_table(runner: CliRunner) -> None:
     result = run(runner, "--pair", "USA", "CHN", "--format", "csv")
     assert result.exit_code == 0, result.output
-    rows = {r["instrument"]: r for r in csv.DictReader(io.StringIO(result.output))}
+    rows = {r["instrument"]: r for r in csv.DictReader(io.StringIO(result.stdout))}
     assert rows["paris-statement-2025"]["USA"] == "no"
     assert rows["paris-statement-2025"]["CHN"] == "yes"
     assert rows["unga-res-78-241"]["CHN"] == "abstain"
@@ -93,7 +105,7 @@ def test_us_china_instrument_table(runner: CliRunner) -> None:
 def test_all_pairs_match_the_csvs(runner: CliRunner) -> None:
     result = run(runner, "--format", "csv", "--min-n", "0")
     assert result.exit_code == 0
-    rows = list(csv.DictReader(io.StringIO(result.output)))
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
     actors = {r["actor_a"] for r in rows} | {r["actor_b"] for r in rows}
     assert len(rows) == len(list(combinations(actors, 2)))
     checked = 0
@@ -112,25 +124,25 @@ def test_all_pairs_match_the_csvs(runner: CliRunner) -> None:
 
 def test_pair_by_year(runner: CliRunner) -> None:
     result = run(runner, "--pair", "USA", "CHN", "--by-year", "--format", "json")
-    rows = json.loads(result.output)
+    rows = json.loads(result.stdout)
     assert [r["period"] for r in rows] == ["2023", "2024", "2025", "2026"]
-    assert sum(r["n"] for r in rows) == 9
+    assert sum(r["n"] for r in rows) == 8
     assert rows[2]["agreement"] == 0.0  # 2025: Paris, where the US declined and China signed
     assert rows[3]["agreement"] == 1.0  # 2026: both declined REAIM, both signed New Delhi
 
 
 def test_undefined_values_are_empty_with_a_reason(runner: CliRunner) -> None:
     result = run(runner, "--actors", "AUS,CAN", "--format", "json")
-    (row,) = json.loads(result.output)
+    (row,) = json.loads(result.stdout)
     assert row["agreement"] == 1.0
     assert row["kappa"] is None
     assert "no variance" in row["note"]
 
 
 def test_absent_as_no_adds_the_complete_lists(runner: CliRunner) -> None:
-    missing = json.loads(run(runner, "--actors", "USA,CHN", "--format", "json").output)[0]
+    missing = json.loads(run(runner, "--actors", "USA,CHN", "--format", "json").stdout)[0]
     absent_no = json.loads(
-        run(runner, "--actors", "USA,CHN", "--absent", "no", "--format", "json").output
+        run(runner, "--actors", "USA,CHN", "--absent", "no", "--format", "json").stdout
     )[0]
     assert absent_no["n"] > missing["n"]
 
@@ -154,7 +166,7 @@ def test_absent_as_no_adds_the_complete_lists(runner: CliRunner) -> None:
 def test_filters(runner: CliRunner, args: list[str], instruments: set[str]) -> None:
     result = run(runner, "--pair", "USA", "CHN", "--format", "csv", *args)
     assert result.exit_code == 0, result.output
-    assert {r["instrument"] for r in csv.DictReader(io.StringIO(result.output))} == instruments
+    assert {r["instrument"] for r in csv.DictReader(io.StringIO(result.stdout))} == instruments
 
 
 def test_blocs_are_reproducible(runner: CliRunner) -> None:
@@ -162,9 +174,12 @@ def test_blocs_are_reproducible(runner: CliRunner) -> None:
     second = run(runner, "--blocs", "--format", "json")
     assert first.exit_code == 0
     assert first.output == second.output
-    blocs = json.loads(first.output)
+    blocs = json.loads(first.stdout)
     members = [m for b in blocs for m in b["members"].split()]
-    assert len(members) == len(set(members)) >= 190
+    # Since the default --min-n 3, blocs hold only the actors with three instruments in common
+    # with someone (was: every actor, >= 190, most resting on the two UN votes alone).
+    assert len(members) == len(set(members))
+    assert set(members) == {a for a in TABLE if _max_common(a) >= 3}
     assert blocs[0]["size"] >= blocs[-1]["size"]
 
 
@@ -184,11 +199,11 @@ def test_plots_are_written(runner: CliRunner, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--pair", "USA", "XYZ"], "Error: unknown actor 'XYZ'"),
-        (["--actors", "USA,ZZZ"], "Error: unknown actor 'ZZZ'"),
-        (["--series", "no-such-series"], "Error: no instrument matches the filters"),
+        (["--pair", "USA", "XYZ"], "Error: actor XYZ: no actor with stances has this ISO code"),
+        (["--actors", "USA,ZZZ"], "Error: actor ZZZ: no actor with stances has this ISO code"),
+        (["--series", "no-such-series"], "Error: --series: no series no-such-series among"),
         (["--from", "2030"], "Error: no instrument matches the filters"),
-        (["--instruments", "nope"], "Error: unknown instrument 'nope'"),
+        (["--instruments", "nope"], "Error: --instruments: no instrument nope among"),
         (["--plot", "out.jpg"], "Error: --plot out.jpg: the file must end in .png or .svg"),
         (["--weight", "paris-statement-2025=-1"], "Error: --weight"),
         (["--by-year", "--window", "2"], "Error: give --by-year or --window, not both"),
@@ -206,7 +221,7 @@ def test_bad_arguments_exit_2_with_one_line(
 def test_weights_add_the_weighted_s(runner: CliRunner) -> None:
     result = run(runner, "--actors", "USA,CHN", "--weight", "paris-statement-2025=0",
                  "--format", "json")  # fmt: skip
-    (row,) = json.loads(result.output)
+    (row,) = json.loads(result.stdout)
     # With Paris (the US declined, China signed: distance 2) weighted 0, the weighted S rises.
     assert row["s_weighted"] > row["s"]
 
@@ -231,3 +246,205 @@ def test_matrix_keeps_instruments_whose_type_is_unknown() -> None:
     matrix = load_matrix(store)
     assert [i.slug for i in matrix.instruments] == ["x"]
     assert matrix.codes.tolist() == [[1]]
+
+
+def _one_stance_store(kind: str, complete: bool = False) -> Store:
+    """Two actors on one instrument: AAA signed, BBB has a stance of ``kind``."""
+    import pyoxigraph as ox
+
+    from govkg.store import OxigraphStore
+
+    gk, data = "https://w3id.org/govkg/ontology#", "https://w3id.org/govkg/id/"
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    store = OxigraphStore()
+    instrument = ox.NamedNode(data + "instrument/x")
+    if complete:
+        store.load([ox.Quad(instrument, ox.NamedNode(gk + "listComplete"), ox.Literal(True))])
+    for actor, stance_kind in (("AAA", "signed"), ("BBB", kind)):
+        stance = ox.NamedNode(f"{data}stance/x--{actor}")
+        store.load([ox.Quad(stance, rdf_type, ox.NamedNode(gk + "Stance"))])
+        store.load(
+            ox.Quad(stance, ox.NamedNode(gk + p), ox.NamedNode(data + o))
+            for p, o in (("actor", f"state/{actor}"), ("instrument", "instrument/x"),
+                         ("stanceKind", f"stance-kind/{stance_kind}"))
+        )  # fmt: skip
+    return store
+
+
+@pytest.mark.parametrize("complete", [False, True])
+def test_took_part_did_not_sign_is_coded_as_an_absence_not_a_refusal(complete: bool) -> None:
+    """Took part, did not sign is missing by default and 3 only with absent="no", on a complete
+    list or not; "declined" is 3 either way."""
+    from govkg.align import load_matrix
+
+    matrix = load_matrix(_one_stance_store("did-not-sign", complete))
+    assert matrix.coded("missing").tolist() == [[1], [0]]
+    assert matrix.coded("no").tolist() == [[1], [3]]
+    declined = load_matrix(_one_stance_store("declined", complete))
+    assert declined.coded("missing").tolist() == [[1], [3]]
+
+
+def test_china_on_the_seoul_ministerial_statement_is_no_refusal(runner: CliRunner) -> None:
+    """The shipped record: China took part and did not sign; the pair table leaves it empty
+    unless --absent no."""
+    for absent, want in (("missing", ""), ("no", "no")):
+        result = run(runner, "--pair", "USA", "CHN", "--absent", absent, "--format", "csv")
+        assert result.exit_code == 0, result.output
+        rows = {r["instrument"]: r for r in csv.DictReader(io.StringIO(result.stdout))}
+        assert rows["seoul-ministerial-statement-2024"]["CHN"] == want
+
+
+# --- evidence: n, notes on kappa and pi, --min-n, the pictures (issue 13, item 5) ---------------
+
+
+def _svg_texts(path: Path) -> list[str]:
+    """The text elements of an SVG written by govkg (text kept as text)."""
+    root = ET.parse(path).getroot()
+    return ["".join(t.itertext()) for t in root.iter() if t.tag.endswith("text")]
+
+
+def test_pair_by_year_shows_n_per_period_and_flags_those_under_min_n(runner: CliRunner) -> None:
+    result = run(runner, "--pair", "USA", "CHN", "--by-year", "--format", "json")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert [(r["period"], r["n"]) for r in rows] == [("2023", 3), ("2024", 2), ("2025", 1),
+                                                     ("2026", 2)]  # fmt: skip
+    assert rows[0]["note"] == (
+        "USA said yes on all 3 instruments in common: one side never varies, so kappa is 0, "
+        "pi at most 0"
+    )
+    assert rows[2]["note"] == (
+        "n = 1 is fewer than --min-n 3; USA said no and CHN said yes on the one instrument in "
+        "common: neither varies, so kappa is 0, pi -1"
+    )
+    assert rows[3]["note"] == "n = 2 is fewer than --min-n 3"
+    assert "2026: n = 2 is fewer than --min-n 3\n" in result.stderr
+
+
+def test_kappa_zero_says_why_in_note_and_footer(runner: CliRunner) -> None:
+    """UK and France: France said yes on every instrument the two share, so kappa is 0."""
+    why = ("FRA said yes on all 12 instruments in common: one side never varies, so kappa is 0, "
+           "pi at most 0")  # fmt: skip
+    result = run(runner, "--actors", "GBR,FRA", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    (row,) = csv.DictReader(io.StringIO(result.stdout))  # stdout is the CSV alone
+    assert (row["n"], row["kappa"], row["note"]) == ("12", "0.0", why)
+    footer = result.stderr.splitlines()
+    assert footer[:2] == [
+        "n: the number of instruments both actors have a code for.",
+        "kappa 0, pi at most 0 on 1 pair: one actor gave the same answer on every instrument "
+        "in common (see note).",
+    ]
+    assert footer[2].startswith("coverage: ")  # then what the lists are worth (test_coverage)
+    table = run(runner, "--pair", "GBR", "FRA")
+    assert f"note           {why}\n" in table.stdout
+    assert why in table.stderr.splitlines()
+
+
+@pytest.mark.parametrize(
+    ("codes", "note"),
+    [
+        ([[1, 1, 1], [1, 3, 1]], "AAA said yes on all 3 instruments in common: one side never "
+                                 "varies, so kappa is 0, pi at most 0"),
+        ([[2, 2, 2, 0], [2, 2, 2, 1]], "kappa and pi undefined (no variance): AAA and BBB both "
+                                       "abstained on all 3 instruments in common"),
+        ([[1, 0, 0], [3, 0, 0]], "n = 1 is fewer than --min-n 3; AAA said yes and BBB said no on "
+                                 "the one instrument in common: neither varies, so kappa is 0, "
+                                 "pi -1"),
+        ([[1, 3, 2], [1, 3, 3]], ""),
+        ([[1, 0], [0, 1]], "n = 0 is fewer than --min-n 3; no instruments in common"),
+    ],
+)  # fmt: skip
+def test_pair_notes(codes: list[list[int]], note: str) -> None:
+    import numpy as np
+
+    from govkg.align import StanceMatrix, measure, pair_row
+
+    array = np.array(codes, dtype=np.int8)
+    matrix = StanceMatrix(actors=("a", "b"), codes_of=("AAA", "BBB"), labels=("A", "B"),
+                          instruments=(), codes=array, absent=array < 0)  # fmt: skip
+    assert pair_row(matrix, measure(matrix, "missing"), 0, 1, min_n=3)["note"] == note
+
+
+def test_all_pairs_leave_out_pairs_under_three_instruments_by_default(runner: CliRunner) -> None:
+    every = run(runner, "--format", "csv", "--min-n", "0")
+    result = run(runner, "--format", "csv")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    pairs = {frozenset((r["actor_a"], r["actor_b"])) for r in rows}
+    assert min(int(r["n"]) for r in rows) == 3
+    assert pairs == {frozenset((a, b)) for a, b in combinations(TABLE, 2) if _common(a, b) >= 3}
+    total = len(every.stdout.splitlines()) - 1
+    assert (f"{total - len(rows)} of {total} pairs rest on fewer than 3 instruments (--min-n) "
+            "and are left out.") in result.stderr.splitlines()  # fmt: skip
+
+
+def test_pair_under_min_n_is_shown_with_a_note(runner: CliRunner) -> None:
+    a, b = next((a, b) for a, b in combinations(sorted(TABLE), 2) if _common(a, b) == 2)
+    result = run(runner, "--pair", a, b)
+    assert result.exit_code == 0, result.output
+    assert "n              2\n" in result.stdout
+    assert "n = 2 is fewer than --min-n 3" in result.stderr.splitlines()
+
+
+def test_blocs_table_shows_n_within_each_bloc(runner: CliRunner) -> None:
+    result = run(runner, "--blocs", "--format", "json")
+    blocs = json.loads(result.stdout)
+    for bloc in blocs:
+        members = bloc["members"].split()
+        inner = [_common(a, b) for a, b in combinations(members, 2)]
+        if inner:
+            want = (min(inner), statistics.median(inner), max(inner))
+            assert (bloc["n_min"], bloc["n_median"], bloc["n_max"]) == want, bloc["bloc"]
+
+
+def test_heatmap_leaves_out_actors_under_min_n(store: Store, tmp_path: Path) -> None:
+    """What the heatmap receives: only actors with >= 3 instruments in common with someone;
+    the SVG labels every one of them, and its caption explains grey cells and who is left out."""
+    from govkg.align.command import AlignRequest, run_align, write_plot
+
+    under = sorted(a for a in TABLE if 1 <= _max_common(a) < 3)
+    report = run_align(store, AlignRequest(show_blocs=True))
+    shown = report.matrix.codes_of
+    assert under and not set(under) & set(shown)
+    assert set(under) <= set(report.left_out)
+    assert set(shown) == {a for a in TABLE if _max_common(a) >= 3}
+    assert report.heat is not None and report.heat.shape == (len(shown), len(shown))
+    assert report.heat_n is not None
+    assert sorted(i for g in report.groups for i in g) == list(range(len(shown)))
+    assert under[0] in run_align(store, AlignRequest(show_blocs=True, min_n=1)).matrix.codes_of
+    svg = tmp_path / "heat.svg"
+    write_plot(report, svg)
+    texts = _svg_texts(svg)
+    assert set(shown) <= set(texts)
+    assert under[0] not in texts  # no tick label; named only inside the caption
+    caption = " ".join(texts)
+    assert "Grey cell: the pair has fewer than 3 instruments in" in caption
+    assert (f"Left out, with fewer than 3 instruments in common with every other actor: "
+            f"{len(report.left_out)} actors, {' '.join(report.left_out)}.") in caption  # fmt: skip
+    assert "bloc 1" in texts
+
+
+def test_line_chart_labels_each_period_with_its_n(runner: CliRunner, tmp_path: Path) -> None:
+    svg = tmp_path / "line.svg"
+    result = run(runner, "--pair", "USA", "CHN", "--by-year", "--plot", str(svg))
+    assert result.exit_code == 0, result.output
+    texts = _svg_texts(svg)
+    assert [t for t in texts if t.startswith("n = ") and len(t) < 8] == [
+        "n = 3", "n = 2", "n = 1", "n = 2"]  # fmt: skip
+    assert "n < 3 (--min-n)" in texts
+    assert "period under --min-n" in texts
+    assert "rest on fewer than --min-n 3 instruments" in " ".join(texts)
+
+
+def test_weight_with_by_year_is_checked_once_not_per_period(runner: CliRunner) -> None:
+    """Regression: a --weight on an instrument of one year was refused in every other year."""
+    result = run(runner, "--pair", "USA", "CHN", "--by-year", "--weight",
+                 "paris-statement-2025=2", "--format", "csv")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [row["period"] for row in rows] == ["2023", "2024", "2025", "2026"]
+    assert all(row["s_weighted"] != "" or row["n"] == "0" for row in rows)
+    unknown = run(runner, "--pair", "USA", "CHN", "--by-year", "--weight", "nosuch=2")
+    assert unknown.exit_code == 2
+    assert unknown.output.startswith("Error: --weight: no instrument nosuch")

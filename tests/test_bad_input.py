@@ -310,13 +310,14 @@ def _kill(command: list[str], when: Callable[[], bool], at_most: float) -> None:
 
 
 def _changed_reference_data(root: Path) -> None:
-    """Edit every list in data/ (its last column: a note or a source) so that an import rewrites
-    the generated files."""
+    """Edit every list in data/ (its free-text column: a note, else the last one) so that an
+    import rewrites the generated files."""
     for path in sorted((root / "data").rglob("*.csv")):
         with path.open(encoding="utf-8", newline="") as handle:
             rows = list(csv.reader(handle))
+        column = rows[0].index("note") if "note" in rows[0] else -1
         for row in rows[1:]:
-            row[-1] += " (checked)"
+            row[column] += " (checked)"
         with path.open("w", encoding="utf-8", newline="") as handle:
             csv.writer(handle, lineterminator="\n").writerows(rows)
 

@@ -82,16 +82,18 @@ def test_query_formats(runner: CliRunner, fmt: str) -> None:
         ]
         assert "state:CHN" in result.output
     elif fmt == "csv":
-        rows = list(csv.DictReader(io.StringIO(result.output)))
+        rows = list(csv.DictReader(io.StringIO(result.stdout)))
         assert {r["actor"] for r in rows} == {
             "https://w3id.org/govkg/id/state/CHN",
             "https://w3id.org/govkg/id/state/USA",
         }
     elif fmt == "json":
-        assert {r["actor"].rsplit("/", 1)[1] for r in json.loads(result.output)} == {"CHN", "USA"}
-    else:
+        rows = json.loads(result.output)["rows"]
+        assert {r["actor"].rsplit("/", 1)[1] for r in rows} == {"CHN", "USA"}
+    else:  # the rows, then one line with the answer's coverage
         lines = result.output.splitlines()
-        assert len(lines) == 2 and all(json.loads(line)["instrument"] for line in lines)
+        assert len(lines) == 3 and all(json.loads(line)["instrument"] for line in lines[:2])
+        assert json.loads(lines[2])["govkg:coverage"]["verdict"] == "complete-as-of"
 
 
 def test_query_param_binds(runner: CliRunner) -> None:
@@ -104,7 +106,7 @@ def test_query_param_binds(runner: CliRunner) -> None:
         "--format",
         "csv",
     )
-    actors = {row["actor"].rsplit("/", 1)[1] for row in csv.DictReader(io.StringIO(result.output))}
+    actors = {row["actor"].rsplit("/", 1)[1] for row in csv.DictReader(io.StringIO(result.stdout))}
     assert actors == {"USA", "GBR"}
 
 
@@ -115,7 +117,7 @@ def test_query_from_a_file(runner: CliRunner, tmp_path: Path) -> None:
     )
     result = run(runner, "query", str(path), "--format", "json")
     assert result.exit_code == 0
-    assert json.loads(result.output)[0]["n"] >= 10
+    assert json.loads(result.output)["rows"][0]["n"] >= 10
 
 
 def test_check_query_exits_0_when_clean(runner: CliRunner) -> None:

@@ -45,21 +45,42 @@ def csv_stances(instrument_id: str) -> dict[str, dict[str, str]]:
     return found
 
 
+REAIM_2026_NAMED = ("CAN", "DEU", "FRA", "GBR", "NLD", "KOR", "UKR")
+
+
 def test_stances_on_reaim_2026(project: Project, store: Store) -> None:
     rows = answer(project, store, "stances-on-instrument")
-    got = {local(r["actor"]): (r["kind"], r["date"], set(r["sources"].split())) for r in rows}
+    got = {(local(r["actor"]), r["kind"]): (r["date"], set(r["sources"].split())) for r in rows}
     listed = csv_stances("reaim_2026_pathways_to_action")
-    assert set(got) == set(listed)
-    assert {a: k for a, (k, _d, _s) in got.items()} == {
-        a: row["stance"] for a, row in listed.items()
+    # a row per stance: the list's kind for every listed actor, and the articles' "signed" for the
+    # seven they name (the list says "endorsed")
+    assert set(got) == {(a, row["stance"]) for a, row in listed.items()} | {
+        (a, "signed") for a in REAIM_2026_NAMED
     }
     # The seven signatories the articles name, and the two refusals, carry the articles as sources
     # and the date of the summit, not the list's as-of date.
-    for actor in ("CAN", "DEU", "FRA", "GBR", "NLD", "KOR", "UKR", "USA", "CHN"):
-        _kind, date, sources = got[actor]
+    refusals = [("USA", "declined"), ("CHN", "declined")]
+    for actor, kind in [(a, "signed") for a in REAIM_2026_NAMED] + refusals:
+        date, sources = got[(actor, kind)]
         assert {REUTERS_000, MONROE_001} <= sources, actor
         assert date == "2026-02-05", actor
-    assert got["ALB"][1] == ""  # on the rolling list as of 17 Jul 2026: no act date
+    # on the rolling list as of 17 Jul 2026: the list's date, said to be one (no act date)
+    kinds = {(local(r["actor"]), r["kind"]): (r["date"], r["dateKind"]) for r in rows}
+    assert kinds[("ALB", "endorsed")] == ("2026-07-17", "as_of")
+    assert {kinds[(a, "signed")] for a in REAIM_2026_NAMED} == {("2026-02-05", "act")}
+
+
+def test_article_and_list_verbs_stay_apart(project: Project, store: Store) -> None:
+    """The articles say Canada signed the REAIM 2026 declaration; the list says it endorsed it.
+    `signatories` shows both claims, each with its kind and its own sources."""
+    rows = answer(project, store, "signatories",
+                  instrument="instrument:reaim-2026-pathways-to-action")  # fmt: skip
+    canada = {r["kind"]: set(r["sources"].split()) for r in rows if local(r["actor"]) == "CAN"}
+    listed = csv_stances("reaim_2026_pathways_to_action")["CAN"]
+    assert canada == {
+        "endorsed": {str(source_iri(listed["source_url"]))},
+        "signed": {REUTERS_000, MONROE_001},
+    }
 
 
 @pytest.mark.parametrize(
@@ -100,11 +121,45 @@ def test_paris_signatories_cite_the_articles_that_name_them(project: Project, st
         ("reaim-2026-pathways-to-action", {"USA", "CHN"}),
         ("paris-statement-2025", {"USA", "GBR"}),
         ("reaim-2023-call-to-action", set()),  # "excluding China" is not a refusal on record
+        # China took part and did not sign: no source says it refused
+        ("seoul-ministerial-statement-2024", set()),
     ],
 )
 def test_decliners(project: Project, store: Store, instrument: str, expected: set[str]) -> None:
     rows = answer(project, store, "decliners", instrument=f"instrument:{instrument}")
     assert {local(r["actor"]) for r in rows} == expected
+
+
+def test_signed_paris_as_of_the_summit_counts_only_acts_dated_by_then(
+    project: Project, store: Store
+) -> None:
+    paris = "instrument:paris-statement-2025"
+    rows = answer(project, store, "signed-as-of", instrument=paris, date="2025-02-11")
+    # The list read on 2026-10-01 (58 of its 63 rows) does not date anyone's signature: only the
+    # acts dated on the day count, those of the articles (Brussels Times, HCA Mag, TechCrunch).
+    on_the_day = {"AUC", "AUS", "CAN", "CHN", "EU", "IND", "JPN", "VAT"}
+    assert {local(r["actor"]): (r["dateKind"], r["basis"]) for r in rows} == {
+        actor: ("act", "signed 2025-02-11") for actor in on_the_day
+    }
+    # the day before the list's date, the listed ones are still not known to have signed
+    assert len(answer(project, store, "signed-as-of", instrument=paris, date="2026-09-30")) == 8
+    read = answer(project, store, "signed-as-of", instrument=paris, date="2026-10-01")
+    listed = [r for r in read if r["dateKind"] == "as_of"]
+    assert len(read) == 66 and len(listed) == 58
+    assert {r["basis"] for r in listed} == {"listed by 2026-10-01"}
+    assert {local(r["actor"]) for r in read} - {local(r["actor"]) for r in listed} == on_the_day
+
+
+def test_signed_reaim_2026_as_of_counts_the_rolling_list_from_its_date(
+    project: Project, store: Store
+) -> None:
+    reaim = "instrument:reaim-2026-pathways-to-action"
+    before = answer(project, store, "signed-as-of", instrument=reaim, date="2026-07-16")
+    assert {r["dateKind"] for r in before} == {"act"}
+    assert {local(r["actor"]) for r in before} == set(REAIM_2026_NAMED)
+    read = answer(project, store, "signed-as-of", instrument=reaim, date="2026-07-17")
+    listed = [r for r in read if r["dateKind"] == "as_of"]
+    assert len(listed) == 38 and {r["basis"] for r in listed} == {"listed by 2026-07-17"}
 
 
 def test_signed_paris_declined_reaim_2026_and_the_reverse(project: Project, store: Store) -> None:

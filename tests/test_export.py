@@ -134,7 +134,8 @@ def test_stances_usa_declined_the_paris_statement(
     views: dict[str, tuple[ViewGraph, bytes]],
 ) -> None:
     read = nx.read_gexf(io.BytesIO(views["stances"][1]))
-    edge = read.edges[USA, PARIS]
+    # a multigraph: an actor has two stances where an article and a list use different verbs
+    edge = read.edges[USA, PARIS, USA_PARIS]
     assert edge["id"] == USA_PARIS
     assert (edge["kind"], edge["label"], edge["date"], edge["as_of"]) == (
         "declined",
@@ -288,7 +289,12 @@ def test_graphml_reads_back_with_the_same_counts_and_attributes(
     assert read.number_of_edges() == view.graph.number_of_edges()
     if name == "stances":
         assert (read.nodes[USA]["iso3"], read.nodes[USA]["region"]) == ("USA", "Americas")
-        edge = read.edges[USA, PARIS]
+        can, reaim = f"{ID}state/CAN", f"{ID}instrument/reaim-2026-pathways-to-action"
+        assert sorted(e["kind"] for e in read.get_edge_data(can, reaim).values()) == [
+            "endorsed",
+            "signed",
+        ]  # the list's word and the articles', two edges
+        edge = read.edges[USA, PARIS, USA_PARIS]
         assert (edge["kind"], edge["start"], edge["color"]) == (
             "declined",
             "2025-02-11",
@@ -325,6 +331,38 @@ def test_csv_tables_have_gephis_columns(runner: CliRunner, tmp_path: Path) -> No
         "2025-02-11",
     )
     assert len(nodes) > 200 and len(edges) > 800
+
+
+#: Three stances, one of each kind of date: (edge id, source, target) → (date, date_kind, as_of).
+DATE_KINDS = {
+    (USA_PARIS, USA, PARIS): ("2025-02-11", "act", False),
+    (f"{ID}stance/reaim-2026-pathways-to-action--ALB", f"{ID}state/ALB",
+     f"{ID}instrument/reaim-2026-pathways-to-action"): ("2026-07-17", "as_of", True),
+    (f"{ID}stance/coe-cets-225--BIH", f"{ID}state/BIH",
+     f"{ID}instrument/coe-cets-225"): ("", "unknown", False),
+}  # fmt: skip
+
+
+def test_stance_edges_state_their_date_kind(
+    views: dict[str, tuple[ViewGraph, bytes]], runner: CliRunner, tmp_path: Path
+) -> None:
+    view, document = views["stances"]
+    assert view.edge_attributes["date_kind"] == "string"
+    gexf = nx.read_gexf(io.BytesIO(document))
+    graphml = nx.read_graphml(io.BytesIO(to_graphml(view)))
+    result = runner.invoke(
+        cli, ["--root", str(ROOT), "export", "csv", "--view", "stances", "--out", str(tmp_path)]
+    )
+    assert result.exit_code == 0, result.output
+    with (tmp_path / "stances-edges.csv").open(encoding="utf-8", newline="") as handle:
+        table = {row["Id"]: row for row in csv.DictReader(handle)}
+    for (edge_id, source, target), (date, kind, as_of) in DATE_KINDS.items():
+        for read in (gexf, graphml):
+            edge = read.edges[source, target, edge_id]
+            assert (edge["date_kind"], edge.get("date", ""), edge["as_of"]) == (kind, date, as_of)
+        assert (table[edge_id]["date_kind"], table[edge_id]["date"]) == (kind, date)
+    kinds = {data["date_kind"] for _s, _t, data in gexf.edges(data=True)}
+    assert kinds == {"act", "as_of", "unknown"}
 
 
 # --- the command -------------------------------------------------------------------------------
@@ -386,8 +424,8 @@ def test_layout_spring_gives_every_node_a_position(runner: CliRunner) -> None:
     [
         (["--view", "bogus"], "Error: unknown view 'bogus': choose stances, alignment, dialogues"),
         (["--view", "stances", "--from", "2030"], "Error: no instrument matches the filters"),
-        (["--view", "stances", "--instruments", "nope"], "Error: unknown instrument 'nope'"),
-        (["--view", "stances", "--series", "nope"], "Error: unknown series 'nope'"),
+        (["--view", "stances", "--instruments", "nope"], "Error: --instruments: no instrument"),
+        (["--view", "stances", "--series", "nope"], "Error: --series: no series nope in the graph"),
         (["--view", "alignment", "--threshold", "2"], "Error: no pair of actors has agreement"),
         (["--view", "full", "--series", "reaim"], "Error: --instruments, --series, --from"),
     ],

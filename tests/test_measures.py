@@ -313,3 +313,40 @@ def test_bad_input_raises(
 def test_pair_measures_rejects_unequal_lengths() -> None:
     with pytest.raises(ValueError, match="same length"):
         pair_measures((1, 2, 3), (1, 2))
+
+
+def test_steady_names_the_one_answer_an_actor_gave_on_a_pair() -> None:
+    """steady[a, b]: the code a gave on every instrument in common with b, 0 if it varied or
+    there is none; where one side is steady, every kappa is 0 and every pi at most 0."""
+    codes = np.array([[1, 1, 1, 0], [1, 3, 1, 2], [0, 0, 2, 2], [0, 0, 0, 0]])
+    result = all_pairs(codes)
+    assert result.steady.tolist() == [
+        [1, 1, 1, 0],  # actor 0 said yes on all it shares with 1 (1, 1, 1) and with 2 (1)
+        [0, 0, 0, 0],  # actor 1 varied: (1, 3, 1) against 0, (1, 2) against 2
+        [2, 2, 2, 0],  # actor 2 abstained on everything it shares with anyone
+        [0, 0, 0, 0],  # nothing in common with anyone
+    ]
+    assert not result.steady.flags.writeable
+    for name in ("kappa", "kappa_squared", "kappa_linear"):
+        assert result.values[name][0, 1] == 0.0, name
+    for name in ("pi", "pi_squared"):
+        assert result.values[name][0, 1] <= 0.0, name
+
+
+def test_one_side_that_never_varies_gives_kappa_0_and_pi_at_most_0() -> None:
+    """What the align note claims, on every vector of up to 5 codes against a constant one."""
+    from itertools import product
+
+    for n in range(1, 6):
+        for x in product(CATEGORIES, repeat=n):
+            for code in CATEGORIES:
+                result = all_pairs(np.array([list(x), [code] * n]))
+                assert result.steady[1, 0] == code
+                for name in CHANCE_CORRECTED:
+                    value = result.values[name][0, 1]
+                    if np.isnan(value):  # both constant with the same code: no variance
+                        assert set(x) == {code}, (x, code, name)
+                    elif name.startswith("kappa"):
+                        assert abs(value) < 1e-12, (x, code, name, value)
+                    else:
+                        assert value < 1e-12, (x, code, name, value)

@@ -5,6 +5,7 @@ sources, embedded JSON-LD), the search, the index pages, escaping, and relative 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from html import escape
 from html.parser import HTMLParser
@@ -253,6 +254,60 @@ def test_instrument_page_lists_its_stances(client: httpx.Client) -> None:
     assert "declined" in text
 
 
+_DATE = re.compile(
+    r'<td data-label="Date"[^>]*><abbr class="date ([a-z-]+)" title="([^"]+)">([^<]*)</abbr>'
+)
+_ROW = re.compile(r"<tr>.*?</tr>", re.S)
+
+
+def _stance_dates(text: str, linked: str) -> list[tuple[str, str, str]]:
+    """The (css class, explanation, shown text) of the date of every stance row linking to a
+    resource (``state/ALB``, ``instrument/reaim-2026-pathways-to-action``)."""
+    return [
+        date.groups()
+        for row in _ROW.findall(text)
+        if f"/doc/{linked}.html" in row and (date := _DATE.search(row))
+    ]
+
+
+def test_reaim_2026_page_shows_the_as_of_dates_as_listings(client: httpx.Client) -> None:
+    text = client.get("/doc/instrument/reaim-2026-pathways-to-action").text
+    shown = [d for row in _ROW.findall(text) if (d := _DATE.search(row))]
+    listed = [d.groups() for d in shown if d.group(1) == "date-as-of"]
+    assert len(listed) == 38
+    assert {text for _css, _title, text in listed} == {"listed by 2026-07-17"}
+    assert all("as-of date" in title and "may be earlier" in title for _css, title, _t in listed)
+    # the rolling list's date is never shown as a plain (act) date
+    assert not [d for d in shown if d.group(3) == "2026-07-17"]
+    assert _stance_dates(text, "state/ALB") == [
+        ("date-as-of", "An as-of date: a list named this actor by then; the act may be earlier.",
+         "listed by 2026-07-17")
+    ]  # fmt: skip
+    # Canada signed on the day, as the articles say: the date of the act
+    assert ("date-act", "The date of the act.", "2026-02-05") in _stance_dates(text, "state/CAN")
+
+
+def test_state_pages_show_each_kind_of_date(client: httpx.Client) -> None:
+    albania = client.get("/doc/state/ALB").text
+    assert _stance_dates(albania, "instrument/reaim-2026-pathways-to-action")[0][2] == (
+        "listed by 2026-07-17"
+    )
+    austria = client.get("/doc/state/AUT").text
+    assert _stance_dates(austria, "instrument/paris-statement-2025")[0][2] == "listed by 2026-10-01"
+    assert _stance_dates(albania, "instrument/unga-res-79-62")[0][:3:2] == (
+        "date-act",
+        "2024-12-02",
+    )
+    bosnia = client.get("/doc/state/BIH").text
+    assert _stance_dates(bosnia, "instrument/coe-cets-225") == [
+        ("date-unknown", "The record has no date for this stance.", "date unknown")
+    ]
+    malaysia = client.get("/doc/state/MYS").text
+    assert _stance_dates(malaysia, "instrument/hiroshima-ai-process-friends-group") == [
+        ("date-act", "The date of the act; only the year is known.", "2025 (year)")
+    ]
+
+
 # --- JSON-LD ------------------------------------------------------------------------------------
 
 
@@ -422,3 +477,43 @@ def test_relative_links_resolve_on_paged_and_fixture_pages(small: httpx.Client) 
     for path in ["/doc/source/hub?page=2", "/doc/state/XSS", "/doc/stance/x--XSS"]:
         for url in _local_links(small, base + path):
             assert small.get(url).status_code == 200, (path, url)
+
+
+# --- readable labels and stance kinds (issue 13) -------------------------------------------------
+
+
+def test_china_page_shows_seoul_as_took_part_not_declined(client: httpx.Client) -> None:
+    text = client.get("/doc/state/CHN").text
+    row = next(r for r in text.split("<tr>") if "seoul-ministerial-statement-2024--CHN" in r)
+    assert ">took part, did not sign</a>" in row
+    assert "declined" not in row
+
+
+def test_catalogue_cells_show_text_without_language_tags(client: httpx.Client) -> None:
+    text = client.get("/queries/p5-matrix.html").text
+    assert "@en" not in text
+    assert '<td><span lang="en">signed</span></td>' in text
+
+
+def test_literals_keep_only_date_datatypes() -> None:
+    from govkg.server.pages import term_html
+
+    settings = ServerSettings()
+    tagged = term_html(ox.Literal("signed", language="en"), settings)
+    assert tagged == '<span lang="en">signed</span>'
+    number = ox.Literal("35", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
+    assert term_html(number, settings) == "35"
+    year = ox.Literal("2025", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#gYear"))
+    assert term_html(year, settings) == "2025 <small>xsd:gYear</small>"
+
+
+def test_a_source_without_title_or_label_shows_its_host() -> None:
+    from govkg.server.pages import _source_html
+    from govkg.server.resources import Source
+
+    bare = Source(DATA_BASE + "source/x", None, None, "https://www.example.org/a/b", None, None)
+    html = _source_html(bare, bare.iri, ServerSettings(), ".")
+    assert html.startswith('<a href="./doc/source/x.html">example.org</a>')
+    titled = Source(bare.iri, "label", "A title", None, "TechCrunch", "2025-02-11")
+    html = _source_html(titled, titled.iri, ServerSettings(), ".")
+    assert html.endswith('A title</a> <span class="meta">— TechCrunch, 2025-02-11</span>')

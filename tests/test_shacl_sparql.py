@@ -140,7 +140,8 @@ def test_shipped_graph_gives_the_identical_report(project: Project, store: Store
     sparql = validate_store(store, project, engine="sparql")
     assert sparql.to_text() == pyshacl.to_text()
     assert sparql.to_json() == pyshacl.to_json()
-    assert sparql.conforms and len(sparql.warnings) == 1 and not sparql.violations
+    # no warning: the Bletchley count (29 as of 1 Nov 2023) is held against the 29 dated by then
+    assert sparql.conforms and not sparql.warnings and not sparql.violations
     assert "sh:ValidationReport" in sparql.to_turtle()
 
 

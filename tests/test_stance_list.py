@@ -76,7 +76,11 @@ def test_cli_writes_the_list_to_stdout_and_to_a_file(tmp_path: Path) -> None:
 def test_unknown_instrument_is_one_line_and_exit_2() -> None:
     result = CliRunner().invoke(cli, ["--root", str(ROOT), "stance-list", "no_such_thing"])
     assert result.exit_code == 2
-    assert result.stderr.strip() == "Error: no imported stances for instrument 'no_such_thing'"
+    assert result.stderr.strip() == (
+        "Error: no imported stance list for instrument no_such_thing; expected an instrument with"
+        " an imported list, such as instrument:biden-xi-lima-nuclear-ai-2024"
+        " (or its id biden_xi_lima_nuclear_ai_2024)"
+    )
 
 
 # --- random stance tables --------------------------------------------------------------------

@@ -150,6 +150,23 @@ def test_remote_store_answers_like_memory(
     assert _answers(store, project) == memory_answers
 
 
+def test_remote_store_gives_every_answer_the_same_coverage(
+    server: str, project: Project, store: Store
+) -> None:
+    """Coverage is read by its own queries (VALUES over the answer's instruments and events):
+    a SPARQL server gives each catalogue answer the same coverage as the embedded store."""
+    from govkg.load import build
+    from govkg.queries import result_coverage
+
+    remote = RemoteStore.from_spec(server)
+    build(project, remote)
+    _project, there = open_project(ROOT, server)
+    for query in catalogue(project):
+        here_rows, there_rows = run_query(store, query), run_query(there, query)
+        here = result_coverage(store, query, {}, here_rows).as_json()
+        assert result_coverage(there, query, {}, there_rows).as_json() == here, query.name
+
+
 def test_remote_validation_matches_memory(server: str, project: Project, store: Store) -> None:
     from govkg.load import build
     from govkg.validate import validate_store
@@ -200,7 +217,7 @@ def test_cli_load_then_query_on_disk(project_copy: Path, tmp_path: Path) -> None
     assert loaded.output.splitlines()[-1].startswith("loaded ")
     answer = runner.invoke(cli, [*base, "query", "decliners", "--format", "csv"])
     assert answer.exit_code == 0
-    assert {line.split(",")[1].rsplit("/", 1)[1] for line in answer.output.splitlines()[1:]} == {
+    assert {line.split(",")[1].rsplit("/", 1)[1] for line in answer.stdout.splitlines()[1:]} == {
         "USA",
         "CHN",
     }

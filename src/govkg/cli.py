@@ -17,9 +17,9 @@ from govkg import __version__
 from govkg.errors import EXIT_ERROR, EXIT_PROBLEMS, GovkgError, ParameterError, one_line
 from govkg.importer import run_import
 from govkg.load import file_count, open_project, rebuild
-from govkg.output import FORMATS, format_rows, format_triples
+from govkg.output import FORMATS, format_answer, format_rows, format_triples
 from govkg.project import ROOT_ENV, find_project
-from govkg.queries import catalogue, find_query, run_query
+from govkg.queries import catalogue, find_query, result_coverage, run_query
 from govkg.stats import graph_stats
 from govkg.validate import AUTO_THRESHOLD, ENGINES, validate_store
 
@@ -190,19 +190,27 @@ def query(settings: Settings, name_or_file: str, params: tuple[str, ...], fmt: s
     Parameters are bound as RDF terms, never pasted into the query. A query in
     queries/checks/ exits 1 when it returns rows.
 
+    Every answer says how complete the lists it rests on are: a notice on stderr after a table
+    or CSV; a "coverage" member in json; a last line {"govkg:coverage": ...} in ndjson.
+
     \b
     Example:
         govkg query stances-on-instrument -p instrument=instrument:paris-statement-2025
     """
     project, store = open_project(settings.root, settings.store)
     chosen = find_query(project, name_or_file)
-    result = run_query(store, chosen, _parse_params(params))
+    given = _parse_params(params)
+    result = run_query(store, chosen, given)
     if result.kind == "ask":
         click.echo("true" if result.boolean else "false")
     elif result.kind == "graph":
         click.echo(format_triples(result.triples).rstrip("\n"))
     else:
-        click.echo(format_rows(result.variables, result.rows, fmt), nl=False)
+        coverage = result_coverage(store, chosen, given, result)
+        click.echo(format_answer(result.variables, result.rows, fmt, coverage.as_json()), nl=False)
+        if fmt in ("table", "csv"):
+            for line in coverage.notice():
+                click.echo(line, err=True)
     if chosen.kind == "check" and result.rows:
         sys.exit(EXIT_PROBLEMS)
 
@@ -354,14 +362,34 @@ Coding: 1 = yes (signed, endorsed, voted yes), 2 = abstain (abstained),
 3 = no (declined on record, voted no). Did not vote, participated and no
 record are missing and drop the instrument from that pair. On an instrument
 whose list is complete, an actor with no record did not sign: --absent
-missing (default) leaves it out, --absent no codes it 3.
+missing (default) leaves it out, --absent no codes it 3. Took part, did
+not sign is not a refusal: coded as that absence, on any list.
 
 \b
 Measures over the n instruments both actors have a code for:
 agreement 1 - sum|x-y|/(2n); s (Signorino-Ritter S, d_max = 2) and
 s_squared; pi (Scott) and kappa (Cohen), nominal; kappa_squared and
 kappa_linear (weighted kappa); pi_squared; jaccard of the sets each signed.
-An undefined value is empty, with the reason in the note column.
+Every row shows its n (per period with --by-year/--window; n_min,
+n_median and n_max over a bloc's pairs with --blocs).
+
+\b
+The note column says why a value is empty (undefined) or a kappa is 0:
+when one actor gave the same answer on every instrument in common (France
+always said yes), every kappa is 0 and every pi at most 0 whatever the
+other did; when both gave one and the same answer, they are undefined (no
+variance). After the table, footer lines on stderr (in every format, so
+stdout stays one clean table) explain n, these notes and what --min-n
+left out.
+
+\b
+--min-n (default 3): all pairs, periods and blocs leave out pairs with
+fewer instruments in common; blocs and the heatmap leave out actors with
+fewer in common with everyone. On the shipped graph 43% of pairs rest on
+exactly two instruments, nearly all of them the two UN resolutions almost
+every state voted for: 3 keeps them from driving the result. --pair shows
+any n and says in the note when n is under --min-n; its --plot marks each
+period's n and greys out periods under --min-n.
 
 \b
 Example:
@@ -372,8 +400,9 @@ Example:
 @cli.command(help=ALIGN_HELP)
 @click.option("--pair", nargs=2, metavar="A B", help="One pair: measures and instrument table.")
 @click.option("--actors", help="Restrict to these actors (comma-separated ISO codes or IRIs).")
-@click.option("--min-n", type=click.IntRange(0), default=1, show_default=True,
-              help="Leave out pairs with fewer instruments in common.")  # fmt: skip
+@click.option("--min-n", type=click.IntRange(0), default=3, show_default=True,
+              help="Leave out pairs (in blocs, actors) with fewer instruments "
+                   "in common.")  # fmt: skip
 @click.option("--instruments", help="Only these instruments (comma-separated ids).")
 @click.option("--series", help="Only instruments adopted at summits of this series (id).")
 @click.option("--type", "types", help="Only instruments of this type (declaration, resolution...).")
@@ -411,6 +440,8 @@ def align(settings: Settings, fmt: str, plot_path: Path | None, **options: Any) 
         if number:
             click.echo()
         click.echo(format_rows(table.columns, table.rows, fmt), nl=False)
+    for line in report.footer:  # on stderr: stdout stays one table in every format
+        click.echo(line, err=True)
     if plot_path is not None:
         write_plot(report, plot_path)
         click.echo(f"wrote {plot_path}", err=True)
@@ -535,11 +566,12 @@ STANCE_LIST_HELP = """Write an instrument's imported stance list as CSV, to edit
 \b
 The columns are those `govkg import stances` reads (with date_type); importing
 the list unchanged gives the same graph file byte for byte. Without --out the
-CSV goes to stdout; with it, the file is replaced atomically.
+CSV goes to stdout; with it, the file is replaced atomically. The instrument is
+named as elsewhere (instrument:ID or its IRI) or by the importer's instrument_id.
 
 \b
 Example:
-    govkg stance-list reaim_2026_pathways_to_action --out reaim_2026_pathways_to_action.csv
+    govkg stance-list instrument:reaim-2026-pathways-to-action --out reaim-2026.csv
 """
 
 

@@ -22,6 +22,7 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SDO, XSD
 
 from govkg.atomic import write_atomically
 from govkg.errors import CsvError, ImportRefused
+from govkg.labels import short_title, source_label, stance_label
 from govkg.load import parse_files
 from govkg.namespaces import GK, PREFIXES, WD, compact, data_namespace
 from govkg.project import Project
@@ -44,6 +45,7 @@ STANCE_KINDS = {
     "signed": "signed",
     "endorsed": "endorsed",
     "declined": "declined",
+    "did_not_sign": "did-not-sign",
     "voted_yes": "voted-yes",
     "voted_no": "voted-no",
     "abstained": "abstained",
@@ -76,10 +78,14 @@ class Plan:
 
 @dataclass(frozen=True)
 class Actors:
-    """The actors rows may name: ISO alpha-3 codes of states and ids of organisations."""
+    """The actors rows may name: ISO alpha-3 codes of states and ids of organisations; with the
+    names the graph gives them and the instruments' short titles (slug → ``dcterms:alternative``),
+    for the stances' labels."""
 
     states: frozenset[str]
     organisations: frozenset[str]
+    names: dict[str, str] = field(default_factory=dict)
+    short_titles: dict[str, str] = field(default_factory=dict)
 
 
 # --- dates -------------------------------------------------------------------------------------
@@ -140,9 +146,8 @@ def source_iri(url: str) -> URIRef:
 def add_web_source(graph: Graph, url: str) -> URIRef:
     """Describe a web page as a gk:Document and return its IRI."""
     iri = source_iri(url)
-    host = urlsplit(url).hostname or url
     graph.add((iri, RDF.type, GK.Document))
-    graph.add((iri, RDFS.label, Literal(f"Web page at {host}", lang="en")))
+    graph.add((iri, RDFS.label, Literal(source_label(url), lang="en")))
     graph.add((iri, SDO.url, URIRef(url)))
     return iri
 
@@ -298,7 +303,7 @@ def stance_graphs(rows: Sequence[Row], actors: Actors, shown: str) -> dict[str, 
             raise CsvError(shown, f"instrument_title differs from row {title_row}",
                            row.number, "instrument_title")  # fmt: skip
         graph = graphs.setdefault(instrument_id, new_graph())
-        add_stance(graph, row, actor, code, shown)
+        add_stance(graph, row, actor, code, shown, actors)
     for instrument_id, graph in graphs.items():
         add_instrument(graph, instrument_id, titles[instrument_id][0])
     return graphs
@@ -315,14 +320,21 @@ def add_instrument(graph: Graph, instrument_id: str, title: str) -> None:
         graph.add((instrument, PROV.wasDerivedFrom, URIRef(source)))
 
 
-def add_stance(graph: Graph, row: Row, actor: URIRef, code: str, shown: str) -> None:
-    """One row as a stance node with its kind, date (or as-of date), note and sources."""
+def add_stance(
+    graph: Graph, row: Row, actor: URIRef, code: str, shown: str, known: Actors | None = None
+) -> None:
+    """One row as a stance node with its kind, date (or as-of date), note and sources; labelled
+    with the actor's name and the instrument's short title (see govkg.labels)."""
     slug = instrument_slug(row["instrument_id"])
     stance = STANCE[f"{slug}--{code}"]
     kind = STANCE_KINDS[row["stance"]]
+    names = known or Actors(frozenset(), frozenset())
     graph.add((stance, RDF.type, GK.Stance))
-    label = f"{row['actor_name'] or code} {kind.replace('-', ' ')} {row['instrument_id']}"
+    title = names.short_titles.get(slug) or short_title(row["instrument_title"])
+    label = stance_label(names.names.get(code) or row["actor_name"] or code, kind, title)
     graph.add((stance, RDFS.label, Literal(label, lang="en")))
+    if row["actor_name"]:
+        graph.add((stance, GK.actorNameInSource, Literal(row["actor_name"])))
     graph.add((stance, GK.actor, actor))
     graph.add((stance, GK.instrument, INSTRUMENT[slug]))
     graph.add((stance, GK.stanceKind, STANCE_KIND[kind]))
@@ -355,9 +367,13 @@ def turtle(graph: Graph, header: str) -> str:
 def known_actors(project: Project, plan: Plan) -> Actors:
     """States and organisations in the graph as it will be after the planned files are written."""
     graph = merged_graph(project, plan)
+    codes = [*graph.subject_objects(GK.iso3), *graph.subject_objects(GK.orgId)]
+    titles = [(str(s), str(t)) for s, t in graph.subject_objects(DCTERMS.alternative)]
     return Actors(
         states=frozenset(str(o) for o in graph.objects(None, GK.iso3)),
         organisations=frozenset(str(o) for o in graph.objects(None, GK.orgId)),
+        names={str(c): str(n) for s, c in codes if (n := graph.value(s, RDFS.label)) is not None},
+        short_titles={s.removeprefix(str(INSTRUMENT)): t for s, t in titles if s in INSTRUMENT},
     )
 
 

@@ -89,6 +89,30 @@ def format_rows(variables: Sequence[str], rows: Sequence[Sequence[Value]], fmt: 
     raise ValueError(f"unknown format {fmt!r}")
 
 
+#: The key of the last ndjson line, which carries an answer's coverage: never a SPARQL variable
+#: name (a colon cannot be in one), so no row can be mistaken for it.
+NDJSON_COVERAGE_KEY = "govkg:coverage"
+
+
+def format_answer(
+    variables: Sequence[str],
+    rows: Sequence[Sequence[Value]],
+    fmt: str,
+    coverage: dict[str, object],
+) -> str:
+    """A query's answer with its coverage: in ``json`` an object with ``variables``, ``rows``
+    and ``coverage``; in ``ndjson`` the rows, then one line ``{"govkg:coverage": …}``; in
+    ``table`` and ``csv`` the rows alone (the caller prints the notice on stderr)."""
+    if fmt == "json":
+        objects = [{k: json_value(v) for k, v in zip(variables, row, strict=True)} for row in rows]
+        answer = {"variables": list(variables), "rows": objects, "coverage": coverage}
+        return json.dumps(answer, indent=2, ensure_ascii=False) + "\n"
+    text = format_rows(variables, rows, fmt)
+    if fmt == "ndjson":
+        text += json.dumps({NDJSON_COVERAGE_KEY: coverage}, ensure_ascii=False) + "\n"
+    return text
+
+
 def _table(headers: Sequence[str], cells: list[list[str]]) -> str:
     widths = [len(h) for h in headers]
     for row in cells:

@@ -23,9 +23,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from govkg.coverage import MODES, Coverage, answer_coverage
 from govkg.errors import LoadError, ParameterError, QueryError
 from govkg.namespaces import expand
 from govkg.project import Project
+from govkg.resolve import check_known
 from govkg.store import QueryResult, Store, Term
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -89,6 +91,7 @@ class Query:
     description: str
     parameters: tuple[Parameter, ...]
     text: str
+    coverage: str = "lists"
 
     @property
     def kind(self) -> str:
@@ -168,7 +171,16 @@ def read_query(path: Path, name: str, shown: str | None = None) -> Query:
         description=" ".join(header.get("description", [])),
         parameters=params,
         text=text,
+        coverage=_coverage_mode(header.get("coverage", ["lists"]), shown),
     )
+
+
+def _coverage_mode(values: list[str], shown: str) -> str:
+    """The ``# coverage:`` header's mode (see :mod:`govkg.coverage`)."""
+    mode = " ".join(values).strip()
+    if mode not in MODES:
+        raise LoadError(shown, f"coverage {mode!r}: expected one of {', '.join(MODES)}")
+    return mode
 
 
 def catalogue(project: Project) -> list[Query]:
@@ -193,10 +205,30 @@ def find_query(project: Project, name_or_file: str) -> Query:
     raise QueryError(f"no query named {name_or_file!r}; the catalogue has: {names}")
 
 
+def check_given(store: Store, query: Query, given: Mapping[str, str]) -> None:
+    """Refuse an ``iri`` parameter given a resource the graph does not describe, with the
+    closest known ids (:func:`govkg.resolve.check_known`: one query for all of them)."""
+    declared = {p.name: p for p in query.parameters if p.type == "iri"}
+    named = {name: value for name, value in given.items() if name in declared}
+    check_known(store, named, {name: declared[name].default for name in named})
+
+
 def run_query(store: Store, query: Query, params: Mapping[str, str] | None = None) -> QueryResult:
-    """Run a query with its parameters bound."""
+    """Run a query with its parameters bound; an ``iri`` given that names nothing in the graph is
+    a :class:`ParameterError`."""
     bindings = query.bindings(params or {})
+    check_given(store, query, params or {})
     try:
         return store.query(query.text, bindings)
     except QueryError as error:
         raise QueryError(f"{query.name}: {error}") from None
+
+
+def result_coverage(
+    store: Store, query: Query, params: Mapping[str, str] | None, result: QueryResult
+) -> Coverage:
+    """What the lists behind a query's answer are worth: its bound parameters and every term of
+    its rows name the instruments, events and series it rests on."""
+    bound = query.bindings(params or {}).values()
+    terms = [term for row in result.rows for term in row]
+    return answer_coverage(store, query.coverage, [*bound, *terms])

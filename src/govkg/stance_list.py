@@ -3,8 +3,8 @@
 The inverse of the importer: it reads the instrument's own graph file (the one the importer
 writes, ``graph/instruments/SLUG.ttl``) and gives one row per stance in the importer's columns,
 so a curator can edit the list in a spreadsheet and import it again.  Importing the rows gives the
-same file byte for byte: the actor's name comes back from the stance's label, the kind of date as
-an explicit ``date_type``.
+same file byte for byte: the actor's name as the source printed it comes back from
+``gk:actorNameInSource``, the kind of date as an explicit ``date_type``.
 """
 
 from __future__ import annotations
@@ -19,15 +19,17 @@ import pyoxigraph as ox
 from govkg.atomic import write_atomically
 from govkg.errors import ExportError, QueryError
 from govkg.importer import STANCE_COLUMNS, STANCE_KINDS, instrument_slug
-from govkg.namespaces import DATA_BASE, GRAPH_BASE
+from govkg.namespaces import DATA_BASE, GRAPH_BASE, compact, expand
+from govkg.resolve import Candidate, closest, kind_of, unknown_iris, unknown_message
 from govkg.store import Dataset, Store
 
 COLUMNS = (*STANCE_COLUMNS, "date_type")
 _KIND_TOKENS = {slug: token for token, slug in STANCE_KINDS.items()}
-_STANCES = """SELECT ?id ?title ?label ?actor ?kind ?date ?asof ?url ?note WHERE {
+_STANCES = """SELECT ?id ?title ?name ?actor ?kind ?date ?asof ?url ?note WHERE {
   ?instrument dcterms:identifier ?id ; dcterms:title ?title .
   ?stance a gk:Stance ; gk:instrument ?instrument ; gk:actor ?actor ; gk:stanceKind ?kind ;
-    rdfs:label ?label ; prov:wasDerivedFrom ?source .
+    prov:wasDerivedFrom ?source .
+  OPTIONAL { ?stance gk:actorNameInSource ?name }
   ?source schema:url ?url .
   OPTIONAL { ?stance dcterms:date ?date }
   OPTIONAL { ?stance gk:asOf ?asof }
@@ -40,14 +42,47 @@ def instrument_graph(instrument_id: str) -> str:
     return f"{GRAPH_BASE}graph/instruments/{instrument_slug(instrument_id)}.ttl"
 
 
-def stance_rows(store: Store, instrument_id: str) -> list[dict[str, str]]:
-    """The instrument's stances as rows of the importer's columns, ordered by actor."""
+def imported_id(store: Store, given: str) -> str:
+    """The importer's id of an instrument named by that id (``paris_statement_2025``), its
+    prefixed name (``instrument:paris-statement-2025``) or its IRI; an instrument without an
+    imported list is an error that suggests the closest ones that have one."""
+    imported = {_value(iri): _value(ident) for iri, ident in store.query(_IMPORTED).rows}
+    iri = expand(given) if ":" in given else ""
+    if iri in imported:
+        return imported[iri]
+    if given in imported.values():
+        return given
+    raise QueryError(_no_list(store, given, iri, imported))
+
+
+def _no_list(store: Store, given: str, iri: str, imported: dict[str, str]) -> str:
+    """Why there is no list for ``given``, and the imported lists closest to it."""
+    names = [Candidate(compact(i), (ident,)) for i, ident in sorted(imported.items())]
+    if iri and kind_of(iri) == "instrument" and not unknown_iris(store, [iri]):
+        problem = f"instrument {compact(iri)} has no imported stance list"
+    else:
+        problem = f"no imported stance list for instrument {given}"
+    expected = "no stance list is imported yet"
+    if names:
+        first = names[0]
+        expected = (f"expected an instrument with an imported list, such as {first.name} "
+                    f"(or its id {first.labels[0]})")  # fmt: skip
+    return unknown_message(problem, closest(compact(iri) if iri else given, names), expected)
+
+
+def stance_rows(store: Store, instrument: str) -> list[dict[str, str]]:
+    """The instrument's stances as rows of the importer's columns, ordered by actor; the
+    instrument is named as :func:`imported_id` takes it."""
+    instrument_id = imported_id(store, instrument)
     dataset = Dataset((instrument_graph(instrument_id),))
     answer = store.query(_STANCES, {"id": ox.Literal(instrument_id)}, dataset=dataset)
     rows = [_row(instrument_id, solution) for solution in answer.dicts()]
     if not rows:
         raise QueryError(f"no imported stances for instrument {instrument_id!r}")
     return rows
+
+
+_IMPORTED = "SELECT ?instrument ?id WHERE { ?instrument a gk:Instrument ; dcterms:identifier ?id }"
 
 
 def _value(term: object) -> str:
@@ -58,13 +93,12 @@ def _row(instrument_id: str, found: Mapping[str, object]) -> dict[str, str]:
     actor = _value(found["actor"]).removeprefix(DATA_BASE)
     kind, _, code = actor.partition("/")
     stance_kind = _value(found["kind"]).rsplit("/", 1)[-1]
-    words = f" {stance_kind.replace('-', ' ')} {instrument_id}"
     as_of = found["asof"] is not None
     return {
         "instrument_id": instrument_id,
         "instrument_title": _value(found["title"]),
         "date": _value(found["asof"] if as_of else found["date"]),
-        "actor_name": _value(found["label"]).removesuffix(words),
+        "actor_name": _value(found.get("name")),
         "actor_iso3": code if kind == "state" else "",
         "actor_org": code if kind == "org" else "",
         "stance": _KIND_TOKENS[stance_kind],
@@ -83,8 +117,8 @@ def to_csv(rows: list[dict[str, str]]) -> str:
     return out.getvalue()
 
 
-def write_stance_list(store: Store, instrument_id: str, path: Path) -> int:
+def write_stance_list(store: Store, instrument: str, path: Path) -> int:
     """Write the instrument's stance list to ``path`` (atomically); the number of rows."""
-    rows = stance_rows(store, instrument_id)
+    rows = stance_rows(store, instrument)
     write_atomically([(path, to_csv(rows).encode("utf-8"))], ExportError)
     return len(rows)

@@ -14,7 +14,8 @@ From Python (notebooks)::
 
 Coding: 1 = yes (signed, endorsed, voted yes), 2 = abstain, 3 = no (declined on record, voted no);
 did not vote, participated and no record are missing.  On an instrument whose list is complete an
-actor with no record did not sign: missing by default, or 3 with ``absent="no"``.
+actor with no record did not sign: missing by default, or 3 with ``absent="no"``; "took part, did
+not sign" is coded as that absence, on any list, never as a refusal.
 """
 
 from govkg.align.analysis import (

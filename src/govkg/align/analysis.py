@@ -11,9 +11,10 @@ import networkx as nx
 import numpy as np
 
 from govkg.align.matrix import Instrument, StanceMatrix
-from govkg.align.measures import MEASURES, PairwiseResult, all_pairs
+from govkg.align.measures import MEASURES, NO_COMMON, PairwiseResult, all_pairs
 from govkg.errors import GovkgError
-from govkg.namespaces import expand
+from govkg.namespaces import compact, expand
+from govkg.resolve import Candidate, closest, expected_id, unknown_message
 
 #: The measures shown in tables, in order (``s_weighted`` only when weights are given).
 SHOWN = tuple(m for m in MEASURES if m not in ("n", "s_weighted"))
@@ -69,12 +70,40 @@ def _keep(instrument: Instrument, filters: Filters) -> bool:
                                      > filters.date_to))  # fmt: skip
 
 
+def _check_names(option: str, kind: str, names: Sequence[str], known: dict[str, Candidate],
+                 among: str) -> None:  # fmt: skip
+    """Refuse a name that is none of ``known`` (IRI or type → candidate), with the closest."""
+    for name in names:
+        key = name.lower().replace("-", "") if kind == "type" else _iri(name, kind)
+        if key in known:
+            continue
+        shown = sorted(c.name for c in known.values())
+        expected = (f"expected one of: {', '.join(shown)}" if kind == "type"
+                    else expected_id(kind, shown[0] if shown else None))  # fmt: skip
+        wanted = name if kind == "type" else compact(key)
+        problem = f"{option}: no {kind} {name} among the {among}"
+        raise GovkgError(unknown_message(problem, closest(wanted, known.values()), expected))
+
+
+def _check_filters(matrix: StanceMatrix, filters: Filters) -> None:
+    """Every instrument, series, theme and type a filter names is one the matrix knows."""
+    ins = matrix.instruments
+    found = {i.iri: Candidate(compact(i.iri), (i.label,)) for i in ins}
+    _check_names("--instruments", "instrument", filters.instruments, found,
+                 "instruments with stances")  # fmt: skip
+    series = {v: Candidate(compact(v)) for i in ins for v in i.series}
+    _check_names("--series", "series", filters.series, series,
+                 "series of instruments with stances")  # fmt: skip
+    themes = {v: Candidate(compact(v)) for i in ins for v in i.themes}
+    _check_names("--theme", "theme", filters.themes, themes, "themes of instruments with stances")
+    types = {t: Candidate(t) for i in ins for t in i.types}
+    _check_names("--type", "type", filters.types, types, "types of instruments with stances")
+
+
 def apply_filters(matrix: StanceMatrix, filters: Filters) -> StanceMatrix:
-    """The matrix over the instruments the filters keep; an empty result is an error."""
-    unknown = [i for i in filters.instruments
-               if _iri(i, "instrument") not in {x.iri for x in matrix.instruments}]  # fmt: skip
-    if unknown:
-        raise GovkgError(f"unknown instrument {unknown[0]!r}")
+    """The matrix over the instruments the filters keep; an unknown instrument, series, theme or
+    type (with the closest known ones) and an empty result are errors."""
+    _check_filters(matrix, filters)
     keep = np.array([_keep(i, filters) for i in matrix.instruments], dtype=bool)
     if not keep.any():
         raise GovkgError("no instrument matches the filters")
@@ -82,7 +111,8 @@ def apply_filters(matrix: StanceMatrix, filters: Filters) -> StanceMatrix:
 
 
 def select_actors(matrix: StanceMatrix, names: Sequence[str]) -> StanceMatrix:
-    """The matrix restricted to the named actors (ISO codes, organisation ids or IRIs)."""
+    """The matrix restricted to the named actors (ISO codes, organisation ids, prefixed names or
+    IRIs); an unknown one is an error that suggests the closest actors."""
     return matrix.rows([matrix.actor_index(n) for n in names]) if names else matrix
 
 
@@ -103,14 +133,18 @@ def periods(matrix: StanceMatrix, window: int) -> list[tuple[str, StanceMatrix]]
     return found
 
 
-def weights_for(matrix: StanceMatrix, given: dict[str, float]) -> np.ndarray | None:
-    """Instrument weights (default 1) from ``{instrument: weight}``; None when none is given."""
+def weights_for(
+    matrix: StanceMatrix, given: dict[str, float], check: bool = True
+) -> np.ndarray | None:
+    """Instrument weights (default 1) from ``{instrument: weight}``; None when none is given.
+    With ``check``, an instrument not in the matrix is an error (a period's part of the matrix
+    is not checked: the whole analysis was)."""
     if not given:
         return None
     by_iri = {_iri(k, "instrument"): v for k, v in given.items()}
-    unknown = set(by_iri) - {i.iri for i in matrix.instruments}
-    if unknown:
-        raise GovkgError(f"--weight names an instrument not in the analysis: {sorted(unknown)[0]}")
+    if check:
+        found = {i.iri: Candidate(compact(i.iri), (i.label,)) for i in matrix.instruments}
+        _check_names("--weight", "instrument", list(given), found, "instruments of the analysis")
     return np.array([by_iri.get(i.iri, 1.0) for i in matrix.instruments], dtype=float)
 
 
@@ -123,32 +157,87 @@ def _number(value: float) -> float | None:
     return None if np.isnan(value) else round(float(value), 4) + 0.0  # no "-0.0"
 
 
+VERBS = {1: "said yes", 2: "abstained", 3: "said no"}
+CHANCE = ("pi", "kappa", "kappa_squared", "kappa_linear", "pi_squared")
+
+
+def _on(n: int) -> str:
+    counted = {1: "the one instrument", 2: "both instruments"}.get(n, f"all {n} instruments")
+    return f"on {counted} in common"
+
+
+def _steady_note(names: tuple[str, str], codes: tuple[int, int], n: int) -> str:
+    """Why kappa/pi is 0, negative or undefined when one side (or both) never varies."""
+    (a, b), (x, y) = names, codes
+    if x and y and x == y:
+        return f"kappa and pi undefined (no variance): {a} and {b} both {VERBS[x]} {_on(n)}"
+    if x and y:
+        return f"{a} {VERBS[x]} and {b} {VERBS[y]} {_on(n)}: neither varies, so kappa is 0, pi -1"
+    who, code = (a, x) if x else (b, y)
+    return f"{who} {VERBS[code]} {_on(n)}: one side never varies, so kappa is 0, pi at most 0"
+
+
+def pair_notes(matrix: StanceMatrix, result: PairwiseResult, a: int, b: int,
+               names: Sequence[str] = SHOWN, min_n: int = 0) -> list[str]:  # fmt: skip
+    """Why a pair's measures are undefined, 0 or not to be trusted, one sentence each."""
+    n = int(result.values["n"][a, b])
+    notes = [f"n = {n} is fewer than --min-n {min_n}"] if n < min_n else []
+    steady = (int(result.steady[a, b]), int(result.steady[b, a])) if n else (0, 0)
+    if any(steady) and any(m in names for m in CHANCE):
+        notes.append(_steady_note((matrix.codes_of[a], matrix.codes_of[b]), steady, n))
+    for name in names:
+        reason = str(result.reasons[name][a, b])
+        if not reason or (name in CHANCE and any(steady)):
+            continue
+        text = reason if reason == NO_COMMON else f"{name} undefined: {reason}"
+        if text not in notes:
+            notes.append(text)
+    return notes
+
+
 def pair_row(matrix: StanceMatrix, result: PairwiseResult, a: int, b: int,
-             weighted: bool = False) -> dict[str, object]:  # fmt: skip
-    """One pair's measures as a row: actors, n, each measure (None if undefined), and why not."""
+             weighted: bool = False, min_n: int = 0) -> dict[str, object]:  # fmt: skip
+    """One pair's measures as a row: actors, n, each measure (None if undefined), and why.
+
+    ``note`` says why a measure is undefined or a chance-corrected one is 0 (a side that never
+    varies), and, with ``min_n``, when the pair rests on fewer instruments than that."""
     names = (*SHOWN, "s_weighted") if weighted else SHOWN
     row: dict[str, object] = {
         "actor_a": matrix.codes_of[a],
         "actor_b": matrix.codes_of[b],
         "n": int(result.values["n"][a, b]),
     }
-    notes = []
     for name in names:
         row[name] = _number(result.values[name][a, b])
-        reason = str(result.reasons[name][a, b])
-        if reason and f"{reason}" not in notes:
-            notes.append(reason)
-    row["note"] = "; ".join(notes)
+    row["note"] = "; ".join(pair_notes(matrix, result, a, b, names, min_n))
     return row
 
 
 def all_pair_rows(matrix: StanceMatrix, result: PairwiseResult, min_n: int = 1,
                   weighted: bool = False) -> list[dict[str, object]]:  # fmt: skip
     """Rows for every unordered pair with at least ``min_n`` instruments in common."""
-    upper_a, upper_b = np.triu_indices(len(matrix.actors), k=1)
-    keep = result.values["n"][upper_a, upper_b] >= min_n
+    upper_a, upper_b = kept_pairs(result, min_n)
     return [pair_row(matrix, result, int(a), int(b), weighted)
-            for a, b in zip(upper_a[keep], upper_b[keep], strict=True)]  # fmt: skip
+            for a, b in zip(upper_a, upper_b, strict=True)]  # fmt: skip
+
+
+def kept_pairs(result: PairwiseResult, min_n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The unordered pairs (a < b) with at least ``min_n`` instruments in common."""
+    upper_a, upper_b = np.triu_indices(result.values["n"].shape[0], k=1)
+    keep = result.values["n"][upper_a, upper_b] >= min_n
+    return upper_a[keep], upper_b[keep]
+
+
+def steady_counts(result: PairwiseResult, min_n: int) -> dict[str, int]:
+    """How many kept pairs have one side (``one``), both with one answer (``same``), or both
+    with different single answers (``different``) that never vary."""
+    a, b = kept_pairs(result, min_n)
+    x, y = result.steady[a, b], result.steady[b, a]
+    return {
+        "one": int(((x > 0) != (y > 0)).sum()),
+        "same": int(((x > 0) & (x == y)).sum()),
+        "different": int(((x > 0) & (y > 0) & (x != y)).sum()),
+    }
 
 
 def pair_instruments(matrix: StanceMatrix, a: int, b: int, absent: str) -> list[dict[str, object]]:
@@ -176,3 +265,30 @@ def blocs(matrix: StanceMatrix, result: PairwiseResult, measure_name: str = "agr
     communities = nx.community.louvain_communities(graph, weight="weight", seed=seed)
     ordered = [sorted(c, key=lambda i: matrix.codes_of[i]) for c in communities]
     return sorted(ordered, key=lambda c: (-len(c), matrix.codes_of[c[0]]))
+
+
+def linked_actors(result: PairwiseResult, min_n: int) -> list[int]:
+    """The actors with at least ``min_n`` instruments in common with some other actor."""
+    counts = np.array(result.values["n"], copy=True)
+    np.fill_diagonal(counts, 0)
+    return [int(i) for i in np.flatnonzero((counts >= max(min_n, 1)).any(axis=1))]
+
+
+def bloc_rows(matrix: StanceMatrix, counts: np.ndarray,
+              groups: Sequence[Sequence[int]]) -> list[dict[str, object]]:  # fmt: skip
+    """One row a bloc: its size, the range and median of n (``counts``, the instruments in
+    common) over the pairs inside it, and its members."""
+    rows: list[dict[str, object]] = []
+    for number, group in enumerate(groups, start=1):
+        inner = counts[np.ix_(group, group)][np.triu_indices(len(group), k=1)]
+        low, middle, high = (np.min(inner), np.median(inner), np.max(inner)) if inner.size else (
+            np.nan, np.nan, np.nan)  # fmt: skip
+        rows.append({
+            "bloc": number,
+            "size": len(group),
+            "n_min": None if np.isnan(low) else int(low),
+            "n_median": _number(middle),
+            "n_max": None if np.isnan(high) else int(high),
+            "members": " ".join(matrix.codes_of[i] for i in group),
+        })  # fmt: skip
+    return rows

@@ -3,7 +3,8 @@
 Coding (ordinal): 1 = yes (signed, endorsed, voted yes), 2 = abstain (abstained), 3 = no (declined
 on record, voted no). "Did not vote", "participated" and no record are missing (0). For an
 instrument whose list is complete, an actor with no record on it did not sign: ``absent="missing"``
-(the default) keeps that missing, ``absent="no"`` codes it 3.
+(the default) keeps that missing, ``absent="no"`` codes it 3. "Took part, did not sign" is not a
+refusal: it is coded as such an absence, on any list (missing, or 3 with ``absent="no"``).
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from govkg.errors import GovkgError
-from govkg.namespaces import DATA_BASE, expand
+from govkg.namespaces import DATA_BASE, compact, expand
+from govkg.resolve import Candidate, closest, unknown_message
 from govkg.store import Store
 
 KIND_CODES = {
@@ -24,6 +26,8 @@ KIND_CODES = {
     "declined": 3,
     "voted-no": 3,
 }
+#: Kinds coded as an absence from a complete list, never as a refusal on record.
+ABSENT_KINDS = ("did-not-sign",)
 ABSENT_CHOICES = ("missing", "no")
 
 STANCES = """
@@ -121,15 +125,19 @@ class StanceMatrix:
         )
 
     def actor_index(self, name: str) -> int:
-        """The row of an actor named by ISO code, organisation id, IRI or prefixed name."""
+        """The row of an actor named by ISO code, organisation id, IRI or prefixed name; an
+        unknown one is an error that suggests the closest actors (by code and by name)."""
         if name in self.codes_of:
             return self.codes_of.index(name)
         iri = expand(name)
         if iri in self.actors:
             return self.actors.index(iri)
-        raise GovkgError(
-            f"unknown actor {name!r}: give an ISO code (USA), an organisation id or an IRI"
-        )
+        known = {code: label for code, label in zip(self.codes_of, self.labels, strict=True)}
+        found = closest(compact(iri), [Candidate(c, (lbl,)) for c, lbl in known.items()])
+        problem = f"actor {name}: no actor with stances has this ISO code, id or IRI"
+        expected = "give an ISO code (USA), an organisation id (EU) or an IRI (state:USA)"
+        shown = [f"{code} ({known[code]})" if known[code] != code else code for code in found]
+        raise GovkgError(unknown_message(problem, shown, expected))
 
 
 def _value(term: object) -> str:
@@ -179,15 +187,18 @@ def load_matrix(store: Store) -> StanceMatrix:
     a_index = {a: k for k, a in enumerate(actors)}
     i_index = {ins.iri: k for k, ins in enumerate(instruments)}
     kind_codes = {f"{DATA_BASE}stance-kind/{kind}": code for kind, code in KIND_CODES.items()}
+    absent_kinds = {f"{DATA_BASE}stance-kind/{kind}" for kind in ABSENT_KINDS}
     codes = np.zeros((len(actors), len(instruments)), dtype=np.int8)
     recorded = np.zeros(codes.shape, dtype=bool)
+    took_part = np.zeros(codes.shape, dtype=bool)  # took part, did not sign: an absence
     for actor, instrument, kind in stances:
         a, i = a_index[actor.value], i_index[instrument.value]  # type: ignore[union-attr]
         recorded[a, i] = True
-        codes[a, i] = kind_codes.get(kind.value, 0)  # type: ignore[union-attr]
+        took_part[a, i] |= kind.value in absent_kinds  # type: ignore[union-attr]
+        codes[a, i] = max(codes[a, i], kind_codes.get(kind.value, 0))  # type: ignore[union-attr]
     complete = np.array([ins.complete for ins in instruments], dtype=bool)
     votable = (codes > 0).any(axis=0)  # a list of participants only is not a list of signatories
-    absent = ~recorded & (complete & votable)[np.newaxis, :]
+    absent = (~recorded & (complete & votable)[np.newaxis, :]) | (took_part & (codes == 0))
     return StanceMatrix(
         actors=tuple(actors),
         codes_of=tuple(names.get(a, ("", ""))[1] or a.rsplit("/", 1)[-1] for a in actors),

@@ -9,13 +9,15 @@ and a single matrix product gives the joint category counts ``C[c, d, a, b]`` (i
 actor a has code c and actor b has code d) for every pair at once. All measures are functions
 of these counts (and, for ``s_weighted``, of the weighted counts).
 
-Undefined values are NaN in the arrays, with the reason in a parallel string array.
+Undefined values are NaN in the arrays, with the reason in a parallel string array. ``steady``
+says which actor gave one and the same answer on every instrument of a pair: then every kappa is
+0 (or undefined when both did) and every pi at most 0, whatever the other actor did.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -61,10 +63,13 @@ class PairwiseResult:
 
     ``values[m]`` is an (A, A) float64 array (NaN where undefined; ``n`` holds the counts as
     floats); ``reasons[m]`` is an (A, A) string array, ``""`` where the value is defined.
+    ``steady[a, b]`` is the code (1, 2 or 3) actor a gave on every instrument it has in common
+    with b, 0 if its answers varied or there is none (not symmetric).
     """
 
     values: dict[str, np.ndarray]
     reasons: dict[str, np.ndarray]
+    steady: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.int8))
 
     def pair(self, a: int, b: int) -> dict[str, tuple[float | None, str]]:
         """Each measure for actors a and b: (value, "") or (None, reason)."""
@@ -100,7 +105,7 @@ def all_pairs(
                 n.shape, [(no_common, NO_COMMON), (expected == 0, NO_VARIANCE)]
             )
         values["jaccard"], reasons["jaccard"] = _jaccard(counts)
-    return _finalise(values, reasons)
+    return _finalise(values, reasons, _steady(counts))
 
 
 def pair_measures(
@@ -250,6 +255,16 @@ def _jaccard(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return both / union, _reasons(both.shape, [(union == 0, NO_SIGNATURES)])
 
 
+def _steady(counts: np.ndarray) -> np.ndarray:
+    """S[a, b] = the one code a gave on all instruments in common with b, else 0."""
+    marginal = counts.sum(axis=1)  # (3, A, A): instruments in common where a has code c
+    single = (marginal > 0).sum(axis=0) == 1
+    code = np.array(CATEGORIES, dtype=np.int8)[marginal.argmax(axis=0)]
+    steady = np.where(single, code, np.int8(0)).astype(np.int8)
+    steady.flags.writeable = False
+    return steady
+
+
 # --- assembly ---------------------------------------------------------------------------------
 
 
@@ -261,7 +276,9 @@ def _reasons(shape: tuple[int, ...], rules: list[tuple[np.ndarray, str]]) -> np.
     return out
 
 
-def _finalise(values: dict[str, np.ndarray], reasons: dict[str, np.ndarray]) -> PairwiseResult:
+def _finalise(
+    values: dict[str, np.ndarray], reasons: dict[str, np.ndarray], steady: np.ndarray
+) -> PairwiseResult:
     """NaN exactly where a reason is given; exactly symmetric, in MEASURES order, read-only.
 
     Floating-point sums for (a, b) and (b, a) may be taken in different orders, so the lower
@@ -275,5 +292,7 @@ def _finalise(values: dict[str, np.ndarray], reasons: dict[str, np.ndarray]) -> 
         values[name].flags.writeable = False
         reasons[name].flags.writeable = False
     return PairwiseResult(
-        values={m: values[m] for m in MEASURES}, reasons={m: reasons[m] for m in MEASURES}
+        values={m: values[m] for m in MEASURES},
+        reasons={m: reasons[m] for m in MEASURES},
+        steady=steady,
     )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from govkg.atomic import write_atomically
+from govkg.coverage import Coverage
 from govkg.errors import ExportError
 from govkg.export.describe import Catalogue
 from govkg.export.full import full_view
@@ -40,12 +41,30 @@ class ExportResult:
 
 def build_view(store: Store, request: ExportRequest) -> ViewGraph:
     """The view the request names, with its spells (and positions when a layout is asked)."""
-    view = BUILDERS[request.view](store, request, Catalogue.load(store))
-    view.description = request.describe()
+    catalogue = Catalogue.load(store)
+    view = BUILDERS[request.view](store, request, catalogue)
+    coverage = view_coverage(view, catalogue)
+    view.graph_attributes = {"coverage": coverage.verdict, "coverage_note": coverage_note(coverage)}
+    view.description = f"{request.describe()} Coverage: {coverage_note(coverage)}"
     assign_spells(view)
     if request.layout == "spring":
         spring_layout(view)
     return view
+
+
+def view_coverage(view: ViewGraph, catalogue: Catalogue) -> Coverage:
+    """The coverage of the instrument lists a view shows (its instrument nodes)."""
+    found = [catalogue.coverage[node] for node, _data in view.nodes() if node in catalogue.coverage]
+    return Coverage("lists", tuple(found), about="view")
+
+
+def coverage_note(coverage: Coverage) -> str:
+    """The coverage in one line: the verdict, then each list that is not complete."""
+    lines = coverage.notice()
+    if not lines:
+        return "the view shows no instrument."
+    details = "; ".join(line.strip() for line in lines[1:])
+    return f"{lines[0].removeprefix('coverage: ')}. {details}."
 
 
 def render(view: ViewGraph, request: ExportRequest) -> list[bytes]:

@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from govkg.coverage import ListCoverage, headline, instrument_coverage
 from govkg.namespaces import DCTERMS, GK, OWL, RDFS, SKOS, WD, compact
 from govkg.store import Store
 
@@ -27,6 +28,10 @@ INSTRUMENT_ATTRIBUTES = {
     "date": "string",
     "legally_binding": "boolean",
     "list_complete": "boolean",
+    "list_coverage": "string",
+    "list_complete_as_of": "string",
+    "list_named": "integer",
+    "list_reported": "string",
 }
 _ACTOR_PROPERTIES = {
     "iso3": GK.iso3,
@@ -56,6 +61,9 @@ SELECT ?r ?p ?o WHERE {
   ?r ?p ?o . FILTER(isIRI(?r))
 }
 """
+INSTRUMENTS = """SELECT DISTINCT ?i WHERE {
+  ?i a ?t . ?t rdfs:subClassOf* gk:Instrument . FILTER(isIRI(?i))
+}"""
 SERIES = "SELECT ?i ?s WHERE { ?i gk:adoptedAt/gk:inSeries ?s }"
 EVENT_DATES = "SELECT ?i ?d WHERE { ?i gk:adoptedAt/schema:startDate ?d }"
 
@@ -81,6 +89,7 @@ class Catalogue:
     properties: dict[str, dict[str, list[str]]]
     series: dict[str, list[str]]
     event_dates: dict[str, list[str]]
+    coverage: dict[str, ListCoverage]
 
     @classmethod
     def load(cls, store: Store) -> Catalogue:
@@ -91,6 +100,7 @@ class Catalogue:
             properties=_properties(store),
             series=_grouped_lists(store, SERIES, local_name),
             event_dates=_grouped_lists(store, EVENT_DATES, str),
+            coverage=_coverage(store),
         )
 
     def label(self, iri: str) -> str:
@@ -119,6 +129,7 @@ class Catalogue:
             "date": self.instrument_date(iri),
             "legally_binding": _booleans(self.values(iri, GK.legallyBinding)),
             "list_complete": _booleans(self.values(iri, GK.listComplete)),
+            **coverage_attributes(self.coverage.get(iri)),
         }
 
     def instrument_date(self, iri: str) -> str:
@@ -163,3 +174,23 @@ def _properties(store: Store) -> dict[str, dict[str, list[str]]]:
 
 def _booleans(values: list[str]) -> list[bool]:
     return [v in ("true", "1") for v in values]
+
+
+def _coverage(store: Store) -> dict[str, ListCoverage]:
+    """How complete each instrument's list is (see :mod:`govkg.coverage`)."""
+    iris = sorted(_text(row[0]) for row in store.query(INSTRUMENTS).rows)
+    return {item.iri: item for item in instrument_coverage(store, iris)}
+
+
+def coverage_attributes(item: ListCoverage | None) -> dict[str, object]:
+    """An instrument node's coverage attributes: ``list_coverage`` (complete, complete-as-of,
+    partial or unknown), the date a list is complete as of, how many actors it names, and the
+    count it is measured against (``61``, ``about 60``, ``85 (as of 2026-02-05)``)."""
+    if item is None:
+        return {}
+    return {
+        "list_coverage": item.status,
+        "list_complete_as_of": item.complete_as_of or "",
+        "list_named": item.named,
+        "list_reported": headline(item.reported).text() if item.reported else "",
+    }

@@ -6,7 +6,8 @@ from __future__ import annotations
 from govkg.align import Filters, apply_filters, load_matrix
 from govkg.align.analysis import check_date as _check_date
 from govkg.errors import ExportError
-from govkg.namespaces import data_namespace, expand
+from govkg.namespaces import compact, data_namespace, expand
+from govkg.resolve import Candidate, closest, expected_id, unknown_message
 from govkg.store import Store
 
 SERIES = "SELECT ?s WHERE { ?s a gk:SummitSeries }"
@@ -23,8 +24,8 @@ def has_filters(filters: Filters) -> bool:
 
 
 def kept_instruments(store: Store, filters: Filters) -> set[str] | None:
-    """The instruments the filters keep (None: no filter); unknown names and an empty result
-    are errors."""
+    """The instruments the filters keep (None: no filter); unknown names (with the closest known
+    ones) and an empty result are errors."""
     if not has_filters(filters):
         return None
     _check_series(store, filters.series)
@@ -45,10 +46,14 @@ def in_range(day: str, filters: Filters) -> bool:
 
 
 def _check_series(store: Store, names: tuple[str, ...]) -> None:
-    known = {str(getattr(row[0], "value", "")) for row in store.query(SERIES).rows}
+    """Every series named is a summit series of the graph; else the closest ones are suggested."""
+    known = sorted({compact(str(getattr(row[0], "value", ""))) for row in store.query(SERIES).rows})
     for name in names:
-        if _series_iri(name) not in known:
-            raise ExportError(f"unknown series {name!r}")
+        if compact(_series_iri(name)) not in known:
+            problem = f"--series: no series {name} in the graph"
+            found = closest(compact(_series_iri(name)), [Candidate(k) for k in known])
+            expected = expected_id("series", known[0] if known else None)
+            raise ExportError(unknown_message(problem, found, expected))
 
 
 def _series_iri(name: str) -> str:

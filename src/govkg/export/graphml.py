@@ -33,6 +33,7 @@ def flat_attributes(data: dict[str, Any], types: dict[str, str]) -> dict[str, An
 def to_networkx(view: ViewGraph) -> nx.MultiGraph:
     """A plain networkx multigraph of the view, every value a string, number or boolean."""
     graph: nx.MultiGraph = nx.MultiDiGraph() if view.directed else nx.MultiGraph()
+    graph.graph.update(view.graph_attributes)
     node_types, edge_types = view.declared_types("node"), view.declared_types("edge")
     for node_id, data in view.nodes():
         graph.add_node(

@@ -39,6 +39,9 @@ class ViewGraph:
     node_attributes: dict[str, str]
     edge_attributes: dict[str, str]
     description: str = ""
+    #: Attributes of the whole graph (GraphML graph data; GEXF has none, so its description
+    #: repeats them): the coverage of the lists the view rests on.
+    graph_attributes: dict[str, str] = field(default_factory=dict)
     graph: nx.MultiGraph = field(init=False)
     _edge_ids: set[str] = field(init=False, default_factory=set)
 

@@ -40,6 +40,7 @@ PALETTE: dict[str, str] = {
     "voted-yes": "#1b7837",
     "abstained": "#ffbf00",
     "declined": "#d62728",
+    "did-not-sign": "#fdd0a2",
     "voted-no": "#8b0000",
     "did-not-vote": "#c7c7c7",
     "participated": "#9edae5",

@@ -9,6 +9,7 @@ from itertools import combinations
 import numpy as np
 
 from govkg.align import apply_filters, load_matrix, measure
+from govkg.dates import date_kind
 from govkg.errors import ExportError
 from govkg.export.describe import ACTOR_ATTRIBUTES, INSTRUMENT_ATTRIBUTES, Catalogue, local_name
 from govkg.export.filters import in_range, kept_instruments
@@ -51,7 +52,14 @@ SELECT ?link ?rank (MIN(STR(?d)) AS ?date) WHERE {
 TOPICS = "SELECT DISTINCT ?link ?t WHERE { ?link gk:topic|gk:theme|gk:hasPrinciple/gk:theme ?t }"
 
 STANCE_NODE_ATTRIBUTES = {"side": "string", **ACTOR_ATTRIBUTES, **INSTRUMENT_ATTRIBUTES}
-STANCE_EDGE_ATTRIBUTES = {"kind": "string", "date": "string", "as_of": "boolean"}
+#: ``date_kind``: ``act`` (dcterms:date), ``as_of`` (gk:asOf: listed by that date) or ``unknown``;
+#: ``as_of`` is true for an as-of date (kept for readers of earlier exports).
+STANCE_EDGE_ATTRIBUTES = {
+    "kind": "string",
+    "date": "string",
+    "date_kind": "string",
+    "as_of": "boolean",
+}
 ALIGNMENT_EDGE_ATTRIBUTES = {"n": "integer", **{m: "double" for m in MEASURES}}
 DIALOGUE_EDGE_ATTRIBUTES = {
     "kind": "string",
@@ -94,6 +102,7 @@ def stances_view(store: Store, request: ExportRequest, catalogue: Catalogue) -> 
             attrs={
                 "kind": catalogue.label(kind),
                 "date": day or as_of,
+                "date_kind": date_kind(day, as_of),
                 "as_of": bool(as_of and not day),
             },
             colour=colour_for([local_name(kind)]),

@@ -15,8 +15,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from govkg.coverage import page_coverage
 from govkg.server import pages
 from govkg.server.context import Context
+from govkg.server.coverage_html import coverage_html
 from govkg.server.http import html_response, site_root
 from govkg.server.resources import INDEXES, Description, Index, Match, list_index, search, view
 from govkg.server.settings import ServerSettings
@@ -51,7 +53,10 @@ async def resource_html(
     root = site_root(request)
 
     def render() -> str:
-        return pages.resource_page(view(store, description, number), settings, doc_name, root)
+        coverage = page_coverage(store, description.iri)
+        notice = coverage_html(coverage, settings, root) if coverage else ""
+        shown = view(store, description, number)
+        return pages.resource_page(shown, settings, doc_name, root, notice)
 
     return await run_in_threadpool(render)
 

@@ -23,11 +23,13 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from govkg.coverage import Coverage
 from govkg.errors import ParameterError, QueryError
 from govkg.project import Project
-from govkg.queries import Query, catalogue
+from govkg.queries import Query, catalogue, check_given, result_coverage
 from govkg.server import pages
 from govkg.server.context import Context
+from govkg.server.coverage_html import COVERAGE_HEADER, coverage_html
 from govkg.server.http import error_response, html_response, site_root
 from govkg.server.negotiation import choose
 from govkg.server.results import TRUNCATED, to_csv, to_json
@@ -111,6 +113,14 @@ def _as_table(result: QueryResult) -> QueryResult:
     return QueryResult("select", ["subject", "predicate", "object"], rows)
 
 
+@dataclass(frozen=True)
+class Covered:
+    """An answer and what the lists behind it are worth."""
+
+    answer: Capped
+    coverage: Coverage
+
+
 def capped(result: QueryResult, max_rows: int) -> Capped:
     """The answer with at most ``max_rows`` rows, saying whether it had more."""
     table = _as_table(result)
@@ -167,6 +177,7 @@ class Catalogue:
         try:
             given = given_params(request)
             bindings = query.bindings(given)
+            await run_in_threadpool(check_given, self.store, query, given)  # unknown IRIs: 400
             result = await self.run(query, bindings)
         except ParameterError as error:
             return error_response(request, 400, str(error))
@@ -175,25 +186,33 @@ class Catalogue:
         answer = capped(result, self.settings.max_rows)
         if answer.truncated:
             headers[TRUNCATED] = "true"
-        return self.render(request, query, given, answer, ext, headers)
+        coverage = await run_in_threadpool(
+            partial(result_coverage, self.store, query, given, answer.result)
+        )
+        if result.kind == "select":
+            headers[COVERAGE_HEADER] = coverage.header()
+        return self.render(request, query, given, Covered(answer, coverage), ext, headers)
 
     def render(
         self,
         request: Request,
         query: Query,
         given: dict[str, str],
-        answer: Capped,
+        covered: Covered,
         ext: str,
         headers: dict[str, str],
     ) -> Response:
-        """The answer as SPARQL JSON, CSV or the query's HTML page."""
+        """The answer as SPARQL JSON (with a ``coverage`` member), CSV (coverage in the
+        ``X-Govkg-Coverage`` header) or the query's HTML page (a coverage notice)."""
+        answer = covered.answer
         if ext == "json":
-            return Response(to_json(answer.result), media_type=FORMATS["json"], headers=headers)
+            text = to_json(answer.result, {"coverage": covered.coverage.as_json()})
+            return Response(text, media_type=FORMATS["json"], headers=headers)
         if ext == "csv":
             text = to_csv(answer.result)
             return Response(text, media_type="text/csv; charset=utf-8", headers=headers)
         root = site_root(request)
-        body = query_body(query, given, answer, self.settings, root)
+        body = query_body(query, given, covered, self.settings, root)
         return html_response(pages.page(query.title, body, root), 200, headers)
 
     async def run(self, query: Query, bindings: dict[str, Term]) -> QueryResult:
@@ -317,9 +336,10 @@ def _count(answer: Capped) -> str:
 
 
 def query_body(
-    query: Query, given: dict[str, str], answer: Capped, settings: ServerSettings, root: str
+    query: Query, given: dict[str, str], covered: Covered, settings: ServerSettings, root: str
 ) -> str:
-    """The page of a canned query: header, parameter form, answer and the query text."""
+    """The page of a canned query: header, parameter form, coverage, answer and the query text."""
+    answer = covered.answer
     params = urlencode(given)
     editor = f"{root}/query.html#example={quote(query.name, safe=_NAME_SAFE)}"
     return "".join(
@@ -328,6 +348,7 @@ def query_body(
             f"<h1>{escape(query.title)}</h1><p>{escape(query.description)}</p>",
             _form(query, given, root),
             _count(answer),
+            coverage_html(covered.coverage, settings, root),
             f"<p>Also as: {_format_links(root, query.name, params)}; "
             f'<a href="{escape(editor)}">edit in the query editor</a></p>',
             results_table(answer.result, settings, root),

@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from html import escape
 from itertools import groupby
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import pyoxigraph as ox
 
-from govkg.namespaces import compact
+from govkg.dates import shown_date
+from govkg.namespaces import compact, expand
 from govkg.server.negotiation import DOC_FORMATS
 from govkg.server.resources import (
     INDEXES,
@@ -38,6 +39,8 @@ LABELS = (
     "http://www.w3.org/2004/02/skos/core#prefLabel",
 )
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+#: Datatypes whose name a page shows beside the value: the kinds of date.
+DATE_TYPES = frozenset(expand(f"xsd:{n}") for n in ("date", "dateTime", "gYear", "gYearMonth"))
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 CSP = "default-src 'self'"
 #: Characters left as they are in the path part of a local link.
@@ -93,6 +96,15 @@ padding:.4rem .6rem;background:var(--soft);border-radius:4px}
 .sources{margin:0;padding-left:1.1rem}
 .sources li{margin-bottom:.3rem}
 .url{font-size:.85em;overflow-wrap:anywhere}
+abbr.date{text-decoration:underline dotted;cursor:help}
+.date-as-of{font-style:italic}
+.date-unknown{color:var(--muted)}
+.coverage{margin:.6rem 0 1rem;padding:.5rem .8rem;border-left:4px solid #8a96a8;
+background:var(--soft);border-radius:0 4px 4px 0}
+.coverage ul{margin:.2rem 0 0;padding-left:1.1rem}
+.coverage.partial{border-color:#b7791f;background:#fdf6e7}
+.coverage.unknowable{border-color:#c0392b;background:#fcefed}
+.coverage.asof{border-color:#2f6fb3}
 ul.home{padding-left:1.1rem}
 ul.home li{margin:.3rem 0}
 @media (max-width:40rem){
@@ -208,10 +220,12 @@ def term_html(
 
 
 def _literal_html(term: ox.Literal) -> str:
+    """A literal's text; its language as a ``lang`` attribute, never as "@en" in the text; its
+    datatype only for dates, where it says how precise the date is (xsd:gYear: a year)."""
     if term.language:
-        return f"{escape(term.value)} <small>@{escape(term.language)}</small>"
+        return f'<span lang="{escape(term.language)}">{escape(term.value)}</span>'
     datatype = term.datatype.value
-    if datatype in (XSD_STRING, RDF_LANG_STRING):
+    if datatype not in DATE_TYPES:
         return escape(term.value)
     return f"{escape(term.value)} <small>{escape(compact(datatype))}</small>"
 
@@ -228,9 +242,12 @@ def label_of(description: Description) -> str:
 # --- a resource's page --------------------------------------------------------------------------
 
 
-def resource_page(view: ResourceView, settings: ServerSettings, doc_name: str, root: str) -> str:
-    """The HTML page of a resource: label, types, properties and incoming links (both paged and
-    grouped by property), its stances and their sources, other formats and its JSON-LD."""
+def resource_page(
+    view: ResourceView, settings: ServerSettings, doc_name: str, root: str, notice: str = ""
+) -> str:
+    """The HTML page of a resource: label, types, a notice (what the lists it shows are worth),
+    properties and incoming links (both paged and grouped by property), its stances and their
+    sources, other formats and its JSON-LD."""
     description = view.description
     label = label_of(description)
     title = label if view.pages == 1 else f"{label} (page {view.page} of {view.pages})"
@@ -238,6 +255,7 @@ def resource_page(view: ResourceView, settings: ServerSettings, doc_name: str, r
         f"<h1>{escape(label)}</h1>",
         f'<p class="iri">{escape(description.iri)}</p>',
         _types(view, settings, root),
+        notice,
         _pager(view, doc_name),
         _stances_section(view, settings, root),
         _sources_section(view, settings, root) if view.is_stance else "",
@@ -340,7 +358,15 @@ def _stance_row(
             row.primary, sources, settings, root
         )
     other = term_html(row.other, settings, root, row.other_label, brief=True)
-    return [other, stance, escape(row.date or ""), cited]
+    return [other, stance, _stance_date(row), cited]
+
+
+def _stance_date(row: StanceRow) -> str:
+    """The stance's date in words that say what it is ("listed by 2026-07-17" for an as-of date,
+    "2025-02 (month)", "date unknown"), its meaning in the ``title`` of an ``abbr``."""
+    shown = shown_date(row.date, row.as_of)
+    css = f"date date-{shown.kind.replace('_', '-')}"
+    return f'<abbr class="{css}" title="{escape(shown.explanation)}">{escape(shown.text)}</abbr>'
 
 
 def _source_list(
@@ -353,16 +379,18 @@ def _source_list(
 
 
 def _source_html(source: Source | None, iri: str, settings: ServerSettings, root: str) -> str:
-    """A source: its title (else label) linked to its page, publisher and date, its URL linked."""
+    """A source: its title (else its label, else its URL's host) linked to its page, then
+    "— publisher, date" where the record knows them, its URL linked."""
     if source is None:
         return iri_html(iri, None, settings, root)
-    text = source.title or source.label
+    host = (urlsplit(source.url).hostname or "").removeprefix("www.") if source.url else ""
+    text = source.title or source.label or host
     href = _href(iri, settings, root)
     name = escape(text or compact(iri))
     html = f'<a href="{escape(href)}">{name}</a>' if href else name
     meta = ", ".join(escape(v) for v in (source.publisher, source.date) if v)
     if meta:
-        html += f' <span class="meta">({meta})</span>'
+        html += f' <span class="meta">— {meta}</span>'
     if source.url:
         html += f'<br><span class="url">{_url_html(source.url)}</span>'
     return html

@@ -48,7 +48,7 @@ STANCE_ROLES: dict[str, tuple[str, str]] = {"actor": ("actor", "instrument"),
 _STANCE_COUNT = """SELECT ?focus (COUNT(DISTINCT ?stance) AS ?n) WHERE {{
   ?stance a gk:Stance ; gk:{focus} ?focus }} GROUP BY ?focus"""
 _STANCES = """SELECT ?focus ?stance ?other ?otherLabel
-  (SAMPLE(?kl) AS ?kind) (SAMPLE(?d) AS ?date)
+  (SAMPLE(?kl) AS ?kind) (SAMPLE(?d) AS ?date) (SAMPLE(?a) AS ?asOf)
   (GROUP_CONCAT(DISTINCT STR(?src); separator=" ") AS ?sources)
   (GROUP_CONCAT(DISTINCT STR(?prim); separator=" ") AS ?primary) WHERE {{
   {{ SELECT ?focus ?stance (SAMPLE(?o) AS ?other) (SAMPLE(?ol) AS ?otherLabel) WHERE {{
@@ -57,7 +57,8 @@ _STANCES = """SELECT ?focus ?stance ?other ?otherLabel
      }} GROUP BY ?focus ?stance ORDER BY LCASE(STR(?otherLabel)) ?stance
      LIMIT {limit} OFFSET {offset} }}
   OPTIONAL {{ ?stance gk:stanceKind/skos:prefLabel ?kl }}
-  OPTIONAL {{ ?stance dcterms:date|gk:asOf ?d }}
+  OPTIONAL {{ ?stance dcterms:date ?d }}
+  OPTIONAL {{ ?stance gk:asOf ?a }}
   OPTIONAL {{ ?stance prov:wasDerivedFrom ?src FILTER(isIRI(?src)) }}
   OPTIONAL {{ ?stance gk:primarySource ?prim FILTER(isIRI(?prim)) }}
 }} GROUP BY ?focus ?stance ?other ?otherLabel ORDER BY LCASE(STR(?otherLabel)) ?stance"""
@@ -175,7 +176,8 @@ class LinkPage:
 
 @dataclass(frozen=True)
 class StanceRow:
-    """A stance on an actor's or an instrument's page: the other end, kind, date and sources."""
+    """A stance on an actor's or an instrument's page: the other end, kind, date and sources.
+    ``date`` is the act's date (``dcterms:date``), ``as_of`` a list's date (``gk:asOf``)."""
 
     stance: Term
     other: Term | None
@@ -184,6 +186,7 @@ class StanceRow:
     date: str | None
     sources: tuple[str, ...]
     primary: tuple[str, ...]
+    as_of: str | None = None
 
 
 @dataclass(frozen=True)
@@ -294,8 +297,9 @@ def _stances(store: Store, role: str, node: ox.NamedNode, offset: int, total: in
             _text(date),
             tuple(sorted((_text(sources) or "").split())),
             tuple(sorted((_text(primary) or "").split())),
+            _text(as_of),
         )
-        for _f, stance, other_term, other_label, kind, date, sources, primary in store.query(
+        for _f, stance, other_term, other_label, kind, date, as_of, sources, primary in store.query(
             text, {"focus": node}
         ).rows
         if stance is not None
@@ -396,9 +400,9 @@ INDEXES: tuple[Index, ...] = (
           ?item a gk:Instrument OPTIONAL { ?item rdfs:label ?l }
           OPTIONAL { ?item dcterms:date|gk:adoptedAt/schema:startDate ?d }
           OPTIONAL { ?item a ?t . ?t rdfs:subClassOf gk:Instrument ; rdfs:label ?tl }
-          OPTIONAL { ?stance a gk:Stance ; gk:instrument ?item ; gk:stanceKind ?k
+          OPTIONAL { ?stance a gk:Stance ; gk:instrument ?item ; gk:stanceKind ?k ; gk:actor ?a
             BIND(IF(?k IN (stancekind:signed, stancekind:endorsed, stancekind:voted-yes),
-                    ?stance, ?none) AS ?yes) }
+                    ?a, ?none) AS ?yes) }
         } GROUP BY ?item ORDER BY (!BOUND(?date)) STR(?date) LCASE(STR(?label)) ?item""",
         (
             _NAME,

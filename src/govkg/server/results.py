@@ -58,9 +58,11 @@ def _json_term(term: Term) -> dict[str, object]:
     }
 
 
-def to_json(result: QueryResult) -> str:
+def to_json(result: QueryResult, extra: dict[str, object] | None = None) -> str:
+    """SPARQL 1.1 JSON results; ``extra`` members (a canned answer's ``coverage``) go beside
+    ``head`` and ``results``, where SPARQL clients do not look."""
     if result.kind == "ask":
-        return json.dumps({"head": {}, "boolean": bool(result.boolean)})
+        return json.dumps({"head": {}, "boolean": bool(result.boolean), **(extra or {})})
     bindings = [
         {
             name: _json_term(value)
@@ -69,7 +71,8 @@ def to_json(result: QueryResult) -> str:
         }
         for row in result.rows
     ]
-    return json.dumps({"head": {"vars": result.variables}, "results": {"bindings": bindings}})
+    answer = {"head": {"vars": result.variables}, "results": {"bindings": bindings}}
+    return json.dumps({**answer, **(extra or {})})
 
 
 def _xml_term(term: Term) -> str:
