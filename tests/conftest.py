@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from click.testing import CliRunner
 from rdflib import Graph
@@ -46,6 +48,21 @@ def project_copy(tmp_path: Path) -> Path:
     for folder in ("ontology", "graph", "queries"):
         shutil.copytree(ROOT / folder, tmp_path / folder)
     return tmp_path
+
+
+@pytest.fixture(scope="session")
+def shipped_client(store: Store) -> Iterator[httpx.Client]:
+    """The app over the shipped graph, served on a loopback port (real HTTP)."""
+    from servers import serve
+
+    from govkg.project import ROOT_ENV
+    from govkg.server import ServerSettings, create_app
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(ROOT_ENV, str(ROOT))
+        app = create_app(store, ServerSettings())
+    with serve(app) as http:
+        yield http
 
 
 @pytest.fixture

@@ -6,22 +6,19 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 from click.testing import CliRunner
 from rdflib.query import Result
-from servers import serve as _serve
 
 from govkg.cli import cli
 from govkg.coverage import ReportedCount, headline, page_coverage
 from govkg.errors import LoadError
 from govkg.output import NDJSON_COVERAGE_KEY
-from govkg.project import ROOT_ENV, Project
+from govkg.project import Project
 from govkg.queries import catalogue, find_query, read_query, result_coverage, run_query
-from govkg.server import ServerSettings, create_app
 from govkg.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -212,20 +209,11 @@ def test_pages_say_what_their_lists_are_worth(store: Store) -> None:
 # --- the server ---------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def client(store: Store) -> Iterator[httpx.Client]:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(ROOT_ENV, str(ROOT))
-        app = create_app(store, ServerSettings())
-    with _serve(app) as http:
-        yield http
-
-
 REAIM_2024_QUERY = "/queries/signatories.{}?instrument=instrument:reaim-2024-blueprint-for-action"
 
 
-def test_server_html_answer_has_the_notice(client: httpx.Client) -> None:
-    answer = client.get("/queries/attended-not-signed.html")
+def test_server_html_answer_has_the_notice(shipped_client: httpx.Client) -> None:
+    answer = shipped_client.get("/queries/attended-not-signed.html")
     assert answer.status_code == 200
     assert '<div class="coverage unknowable" role="note">' in answer.text
     assert "Cannot be known from the record." in answer.text
@@ -236,9 +224,9 @@ def test_server_html_answer_has_the_notice(client: httpx.Client) -> None:
 
 
 def test_server_json_answer_carries_coverage_and_still_parses_as_sparql_json(
-    client: httpx.Client,
+    shipped_client: httpx.Client,
 ) -> None:
-    answer = client.get(REAIM_2024_QUERY.format("json"))
+    answer = shipped_client.get(REAIM_2024_QUERY.format("json"))
     assert answer.status_code == 200
     body = answer.json()
     assert body["coverage"]["verdict"] == "incomplete"
@@ -247,8 +235,8 @@ def test_server_json_answer_carries_coverage_and_still_parses_as_sparql_json(
     assert len(list(parsed)) == 6
 
 
-def test_server_csv_answer_has_the_coverage_header(client: httpx.Client) -> None:
-    answer = client.get(REAIM_2024_QUERY.format("csv"))
+def test_server_csv_answer_has_the_coverage_header(shipped_client: httpx.Client) -> None:
+    answer = shipped_client.get(REAIM_2024_QUERY.format("csv"))
     assert answer.headers["x-govkg-coverage"] == (
         "incomplete; not complete: instrument:reaim-2024-blueprint-for-action"
     )
@@ -271,15 +259,17 @@ def test_server_csv_answer_has_the_coverage_header(client: httpx.Client) -> None
         ("/doc/instrument/unga-res-79-62.html", "complete list (193 actors named)"),
     ],
 )
-def test_resource_pages_show_coverage(client: httpx.Client, path: str, expected: str) -> None:
-    answer = client.get(path)
+def test_resource_pages_show_coverage(
+    shipped_client: httpx.Client, path: str, expected: str
+) -> None:
+    answer = shipped_client.get(path)
     assert answer.status_code == 200
     notice = answer.text.split('<div class="coverage', 1)[1].split("</div>", 1)[0]
     assert expected in notice
 
 
-def test_a_page_about_no_list_has_no_notice(client: httpx.Client) -> None:
-    answer = client.get("/doc/theme/human-control.html")
+def test_a_page_about_no_list_has_no_notice(shipped_client: httpx.Client) -> None:
+    answer = shipped_client.get("/doc/theme/human-control.html")
     assert answer.status_code == 200
     assert 'class="coverage' not in answer.text
 

@@ -17,14 +17,11 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 from servers import free_port
-from servers import serve as _serve
 
 from govkg.cli import cli
 from govkg.errors import ParameterError
-from govkg.project import ROOT_ENV
 from govkg.remote import RemoteStore
 from govkg.resolve import Candidate, candidates, check_known, closest, suggest, unknown_iris
-from govkg.server import ServerSettings, create_app
 from govkg.store import OxigraphStore, Store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -225,18 +222,9 @@ def test_query_refuses_an_unknown_instrument_on_disk_and_remote_stores(
 # --- the server's /queries/NAME?x= ------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def client(store: Store) -> Iterator[httpx.Client]:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(ROOT_ENV, str(ROOT))
-        app = create_app(store, ServerSettings())
-    with _serve(app) as http:
-        yield http
-
-
 @pytest.mark.parametrize("ext", ["csv", "json", "html"])
-def test_server_answers_400_with_the_suggestion(client: httpx.Client, ext: str) -> None:
-    response = client.get(f"/queries/signatories.{ext}?instrument=instrument:nosuch")
+def test_server_answers_400_with_the_suggestion(shipped_client: httpx.Client, ext: str) -> None:
+    response = shipped_client.get(f"/queries/signatories.{ext}?instrument=instrument:nosuch")
     assert response.status_code == 400
     if ext == "html":
         assert "instrument:reaim-2026-pathways-to-action" in response.text
@@ -244,14 +232,18 @@ def test_server_answers_400_with_the_suggestion(client: httpx.Client, ext: str) 
         assert response.text == NO_SUCH + "\n"
 
 
-def test_server_suggests_the_closest(client: httpx.Client) -> None:
-    response = client.get("/queries/signatories.csv", params={"instrument": "instrument:paris"})
+def test_server_suggests_the_closest(shipped_client: httpx.Client) -> None:
+    response = shipped_client.get(
+        "/queries/signatories.csv", params={"instrument": "instrument:paris"}
+    )
     assert response.status_code == 400
     assert response.text == (
         "parameter instrument: no instrument instrument:paris in the graph; "
         "did you mean instrument:paris-climate-agreement or instrument:paris-statement-2025?\n"
     )
-    known = client.get("/queries/signatories.csv?instrument=instrument:paris-statement-2025")
+    known = shipped_client.get(
+        "/queries/signatories.csv?instrument=instrument:paris-statement-2025"
+    )
     assert known.status_code == 200
 
 
