@@ -113,10 +113,11 @@ def measure(project: Project, actors: int, instruments: int, args: argparse.Name
 
 def report(row: dict) -> None:
     pyshacl = f"{row['pyshacl_s']:.1f} s" if "pyshacl_s" in row else "-"
+    ratio = f"{row['pyshacl_s'] / row['sparql_s']:.0f}x" if "pyshacl_s" in row else "-"
     same = {True: "yes", False: "NO"}.get(row.get("same_report"), "-")  # type: ignore[call-overload]
     print(
         f"{row['actors']:>4}x{row['instruments']:<5} {row['triples']:>10,} {row['load_s']:>8.1f} "
-        f"{row['sparql_s']:>9.1f} {pyshacl:>9} {same:>6} {row['violations']:>6} "
+        f"{row['sparql_s']:>9.1f} {pyshacl:>9} {ratio:>6} {same:>6} {row['violations']:>6} "
         f"{row['warnings']:>5} { {True: 'yes', False: 'NO'}.get(row['faults_found'], '-'):>7} "
         f"{row['peak_mb']:>8,.0f}"
     )
@@ -141,7 +142,7 @@ def main() -> None:
     args = parser.parse_args()
     project = find_project(ROOT)
     print(
-        f"{'size':<10} {'triples':>10} {'load s':>8} {'sparql s':>9} {'pyshacl':>9} "
+        f"{'size':<10} {'triples':>10} {'load s':>8} {'sparql s':>9} {'pyshacl':>9} {'ratio':>6} "
         f"{'same':>6} {'viol.':>6} {'warn.':>5} {'faults':>7} {'peak MB':>8}"
     )
     rows = []

@@ -441,7 +441,7 @@ def plan_stances(project: Project, paths: Sequence[Path], plan: Plan) -> None:
 def check_plan(project: Project, plan: Plan) -> None:
     """Refuse the import if the graph with the planned files would not validate."""
     report = validate_graph(merged_graph(project, plan), project=project)
-    if not report.conforms:
+    if not report.passes:
         first = "; ".join(
             " ".join(filter(None, (compact(r.focus), compact(r.path or "")))) + f": {r.message}"
             for r in report.violations[:3]

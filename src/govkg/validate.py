@@ -12,18 +12,20 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from urllib.parse import quote, unquote
 
 import pyoxigraph as ox
 from pyshacl import validate as shacl_validate
-from rdflib import Graph, URIRef
+from pyshacl.errors import ReportableRuntimeError
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
-from govkg.errors import GovkgError
-from govkg.load import parse_files
+from govkg.errors import GovkgError, UnsupportedShape
+from govkg.load import parse_file, parse_files
 from govkg.namespaces import GRAPH_BASE, SH, compact
 from govkg.project import Project, find_project
 from govkg.rdf import graph_from_quads, to_rdflib
@@ -60,7 +62,8 @@ class Result:
 
 @dataclass
 class ValidationReport:
-    """What validation found.  ``conforms`` is False only when a result is a violation."""
+    """What validation found.  ``conforms`` is SHACL's: False whenever there is a result, a
+    warning included; ``passes`` is False only when a result is a violation (the exit code)."""
 
     results: list[Result]
     triples: int
@@ -78,10 +81,18 @@ class ValidationReport:
 
     @property
     def conforms(self) -> bool:
+        return not self.results
+
+    @property
+    def passes(self) -> bool:
         return not self.violations
 
     def summary(self) -> str:
-        verdict = "Conforms" if self.conforms else "Does not conform"
+        verdict = (
+            "Conforms" if self.conforms
+            else "Does not conform (warnings only)" if self.passes
+            else "Does not conform"
+        )  # fmt: skip
         return (
             f"{verdict}: {self.triples} triples, {len(self.violations)} violation(s), "
             f"{len(self.warnings)} warning(s)"
@@ -94,6 +105,7 @@ class ValidationReport:
     def to_json(self) -> str:
         body = {
             "conforms": self.conforms,
+            "passes": self.passes,
             "triples": self.triples,
             "violations": len(self.violations),
             "warnings": len(self.warnings),
@@ -101,10 +113,14 @@ class ValidationReport:
         }
         return json.dumps(body, indent=2, ensure_ascii=False)
 
-    def to_turtle(self) -> str:
+    def report_graph(self) -> Graph:
+        """The SHACL validation report as RDF (``sh:ValidationReport`` with its results)."""
         if self.graph_builder is not None:
             self.results_graph, self.graph_builder = self.graph_builder(), None
-        return self.results_graph.serialize(format="turtle")
+        return self.results_graph
+
+    def to_turtle(self) -> str:
+        return self.report_graph().serialize(format="turtle")
 
 
 def _text_line(result: Result) -> str:
@@ -146,16 +162,37 @@ def validate_graph(
         )
     if len(shapes) == 0:
         raise GovkgError("no SHACL shapes found: expected ontology/shapes.ttl")
-    _conforms, results_graph, _text = shacl_validate(
-        data,
-        shacl_graph=shapes,
-        ont_graph=ontology,
-        inference="none",
-        advanced=True,
-        allow_warnings=True,
-    )
+    try:
+        _conforms, results_graph, _text = shacl_validate(
+            data,
+            shacl_graph=shapes,
+            ont_graph=ontology if len(ontology) else None,
+            inference="none",
+            advanced=True,
+            allow_warnings=True,
+        )
+    except ReportableRuntimeError as error:  # pySHACL's word for shapes it cannot use
+        raise UnsupportedShape(f"pySHACL refused the shapes: {_one_line(error)}") from None
+    except Exception as error:  # pySHACL has no other contract: never a traceback for the user
+        raise GovkgError(f"pySHACL failed ({type(error).__name__}): {_one_line(error)}") from None
+    if not isinstance(results_graph, Graph):  # pySHACL's ValidationFailure: a shape it refuses
+        reason = getattr(results_graph, "message", None) or str(results_graph)
+        raise UnsupportedShape(f"pySHACL refused the shapes: {_one_line(Exception(reason))}")
     results = sorted(_results(results_graph, files_of or {}), key=_order)
+    _state_conformance(results_graph, not results)
     return ValidationReport(results=results, triples=len(data), results_graph=results_graph)
+
+
+def _one_line(error: Exception) -> str:
+    text = " ".join(str(getattr(error, "message", None) or error).split())
+    return text if len(text) <= 300 else text[:297] + "..."
+
+
+def _state_conformance(graph: Graph, conforms: bool) -> None:
+    """SHACL's sh:conforms: false whenever there is a result (pySHACL, told to allow warnings,
+    says true when every result is a warning)."""
+    for report in graph.subjects(RDF.type, SH.ValidationReport):
+        graph.set((report, SH.conforms, Literal(conforms)))
 
 
 def _order(result: Result) -> tuple[object, ...]:
@@ -211,7 +248,7 @@ def files_by_subject(store: Store) -> dict[str, tuple[str, ...]]:
     files: dict[str, set[str]] = defaultdict(set)
     for quad in store.quads():
         if isinstance(quad.graph_name, ox.NamedNode) and isinstance(quad.subject, ox.NamedNode):
-            files[quad.subject.value].add(quad.graph_name.value.removeprefix(GRAPH_BASE))
+            files[quad.subject.value].add(unquote(quad.graph_name.value.removeprefix(GRAPH_BASE)))
     return {subject: tuple(sorted(names)) for subject, names in files.items()}
 
 
@@ -253,6 +290,28 @@ def validate_store(store: Store, project: Project, engine: str = "auto") -> Vali
     data = graph_from_quads(store.quads())
     ontology = project_graph(project.ontology_files(), project)
     return validate_graph(data, shapes, ontology, project, files_by_subject(store))
+
+
+def validate_files(
+    data: Sequence[Path], shapes: Sequence[Path] | None = None, engine: str = "sparql"
+) -> ValidationReport:
+    """Validate Turtle files against the shapes in other files (or in the data files themselves,
+    when ``shapes`` is None), outside any project: each data file is its own named graph of an
+    in-memory store, the shapes an rdflib Graph, both parsed with the file's URL as base IRI."""
+    if engine not in ENGINES:
+        raise GovkgError(f"unknown validation engine {engine!r}: use {', '.join(ENGINES)}")
+    quads: list[ox.Quad] = []
+    for path in data:
+        quads += parse_file(path, GRAPH_BASE + quote(str(path)), str(path))
+    shapes_graph = graph_from_quads(
+        [q for path in (data if shapes is None else shapes) for q in parse_file(path, None)]
+    )
+    store = OxigraphStore()
+    store.load(quads)
+    if engine_for(store, engine) == "sparql":
+        return validate_store_sparql(store, shapes_graph)
+    files = files_by_subject(store)
+    return validate_graph(graph_from_quads(quads), shapes_graph, Graph(), files_of=files)
 
 
 def validate_store_sparql(

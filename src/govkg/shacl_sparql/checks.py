@@ -24,7 +24,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 from rdflib.term import Node
 
-from govkg.errors import GovkgError, UnsupportedShape
+from govkg.errors import UnsupportedShape
 from govkg.namespaces import SH
 from govkg.rdf import to_rdflib
 from govkg.shacl_sparql.paths import iri
@@ -143,8 +143,11 @@ def _leaf(test: ValueTest, v: str) -> Leaf:
         return _datatype(argument, v)
     if parameter == SH.pattern:
         return _pattern(argument, test.flags, v)
-    if parameter == SH.minInclusive:
-        return _min_inclusive(argument, v)
+    if parameter in _RANGES:
+        return _range(parameter, argument, v)
+    if parameter in (SH.minLength, SH.maxLength):
+        operator = ">=" if parameter == SH.minLength else "<="
+        return Leaf(f"(!isBlank({v}) && STRLEN(STR({v})) {operator} {int(argument)})")
     raise UnsupportedShape(f"no SPARQL test for {parameter}")  # pragma: no cover
 
 
@@ -276,40 +279,58 @@ _NUMERIC = {XSD.integer, XSD.decimal, XSD.float, XSD.double, XSD.nonNegativeInte
             XSD.positiveInteger, XSD.int, XSD.long}  # fmt: skip
 
 
-def _min_inclusive(minimum: Node, v: str) -> Leaf:
-    if not isinstance(minimum, Literal):
-        raise UnsupportedShape(f"sh:minInclusive {minimum} is not a literal")
+#: Each range parameter: the SPARQL operator and whether the comparison rdflib gives
+#: (-1, 0 or 1) holds.
+_RANGES: dict[Node, tuple[str, Callable[[int], bool]]] = {
+    SH.minInclusive: (">=", lambda c: c >= 0), SH.minExclusive: (">", lambda c: c > 0),
+    SH.maxInclusive: ("<=", lambda c: c <= 0), SH.maxExclusive: ("<", lambda c: c < 0),
+}  # fmt: skip
+
+
+def _range(parameter: Node, bound: Node, v: str) -> Leaf:
+    if not isinstance(bound, Literal):
+        raise UnsupportedShape(f"{parameter} {bound} is not a literal")
+    operator, holds = _RANGES[parameter]
     fast = (
-        f"(isNumeric({v}) && {v} >= {term(minimum)})" if minimum.datatype in _NUMERIC else "false"
+        f"(isNumeric({v}) && {v} {operator} {term(bound)})"
+        if bound.datatype in _NUMERIC
+        else "false"
     )
-    return Leaf(fast, lambda value: min_inclusive_holds(value, minimum))
+    return Leaf(fast, lambda value: range_holds(value, bound, holds))
+
+
+def range_holds(value: OxTerm, bound: Literal, holds: Callable[[int], bool]) -> bool:
+    """pySHACL's range tests (sh:min/maxIn/Exclusive) on one value: the value compared with the
+    bound by rdflib; a value of another kind (a string against a number) fails."""
+    node = to_rdflib(value)
+    if not isinstance(node, Literal):
+        return False
+    if isinstance(node.value, str) != isinstance(bound.value, str):
+        return False
+    try:
+        return bool(holds(compare_literal(node, bound)))
+    except (TypeError, NotImplementedError):
+        # rdflib's answer for literals of incomparable types (a date against an integer, say);
+        # the value fails the constraint
+        return False
 
 
 def min_inclusive_holds(value: OxTerm, minimum: Literal) -> bool:
     """pySHACL's sh:minInclusive test (MinInclusiveConstraintComponent)."""
-    node = to_rdflib(value)
-    if not isinstance(node, Literal):
-        return False
-    if isinstance(node.value, str) != isinstance(minimum.value, str):
-        return False
-    try:
-        return bool(compare_literal(node, minimum) >= 0)
-    except (TypeError, NotImplementedError):
-        # rdflib's answer for literals of incomparable types (a date against an integer, say);
-        # pySHACL counts the value as failing the constraint, and so does this engine
-        return False
+    return range_holds(value, minimum, _RANGES[SH.minInclusive][1])
 
 
-def less_or_equal_holds(value: OxTerm, other: OxTerm) -> bool:
-    """pySHACL's sh:lessThanOrEquals test on one pair of values."""
+def less_or_equal_holds(value: OxTerm, other: OxTerm, strict: bool = False) -> bool:
+    """pySHACL's sh:lessThanOrEquals (or, ``strict``, sh:lessThan) test on one pair of values;
+    a blank node is not comparable, so the pair fails."""
     left, right = to_rdflib(value), to_rdflib(other)
     if isinstance(left, BNode) or isinstance(right, BNode):
-        raise GovkgError("Cannot use sh:lessThanOrEquals to compare a blank node")
+        return False
     (left_text, a), (right_text, b) = _comparable(left), _comparable(right)
     if left_text != right_text:
         return False
     try:
-        return bool(a <= b)
+        return bool(a < b if strict else a <= b)
     except TypeError:
         return False
 

@@ -10,22 +10,27 @@ returns them (else the focus node as the value), one result per distinct row, th
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from urllib.parse import unquote
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
+from govkg.errors import UnsupportedShape
 from govkg.namespaces import GRAPH_BASE, PREFIXES, SH
-from govkg.rdf import to_rdflib
+from govkg.rdf import to_oxigraph, to_rdflib
 from govkg.shacl_sparql.checks import OxTerm
-from govkg.shacl_sparql.paths import Path, iri
-from govkg.shacl_sparql.prebinding import projected_variables
-from govkg.shacl_sparql.queries import CompiledShape, Found, compile_shape
-from govkg.shacl_sparql.shapes import SparqlConstraint, read_shapes
-from govkg.store import Store
+from govkg.shacl_sparql.components import ComponentUse
+from govkg.shacl_sparql.nested import shape_findings
+from govkg.shacl_sparql.paths import Path, iri, path_triples
+from govkg.shacl_sparql.prebinding import nested_use, projected_variables, substitute
+from govkg.shacl_sparql.queries import CompiledShape, Found, compile_shape, pairs_query
+from govkg.shacl_sparql.shapes import Shape, SparqlConstraint, read_shapes
+from govkg.store import QueryResult, Store
 
 #: Focus IRIs looked up per query when finding the files that describe them; above FILES_SCAN
 #: of them, one pass over the store is quicker.
@@ -43,59 +48,155 @@ class CompiledShapes:
 
 def compile_shapes(shapes: Graph) -> CompiledShapes:
     """Compile every targeted shape; raises :class:`UnsupportedShape` for anything this engine
-    cannot evaluate exactly as pySHACL does."""
-    compiled = []
-    for shape in read_shapes(shapes):
-        unit = compile_shape(shape)
-        for constraint in shape.sparql:
-            projected_variables(constraint.query, shape.name)  # refuses what cannot be pre-bound
-            unit.sparql.append(constraint)
-        compiled.append(unit)
-    return CompiledShapes(compiled, shapes)
+    cannot evaluate exactly as SHACL defines it."""
+    return CompiledShapes([compile_shape(shape) for shape in read_shapes(shapes)], shapes)
 
 
 def run(store: Store, compiled: CompiledShapes) -> list[Found]:
     """Every result of validating the store."""
+    runner = _Runner(store)
     found: list[Found] = []
     for unit in compiled.shapes:
-        if unit.sparql:  # their focus nodes, one by one
-            focus = [row[0] for row in store.query(f"{unit.prologue}SELECT DISTINCT ?this "
-                                                   f"WHERE {{ {unit.focus} }}").rows]  # fmt: skip
-            if not focus:
-                continue
-        elif not store.query(f"{unit.prologue}ASK {{ {unit.focus} }}").boolean:
-            continue
+        found += runner.results(unit)
+    return found
+
+
+class _Runner:
+    """Runs compiled shapes on one store; a shape nested in another (sh:node …) is validated
+    once per focus pattern."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.failing_cache: dict[tuple[int, str], set[OxTerm]] = {}
+
+    def results(self, unit: CompiledShape, depth: int = 0) -> list[Found]:
+        """Every result of the unit, its nested property shapes' included: a value node that
+        several focus nodes share is validated once per focus node, as SHACL validates each
+        focus node, so its results repeat."""
+        own, inner = self._run(unit, depth)
+        for owner, found in inner:
+            if found:
+                shared = Counter(value for _focus, value in self._pairs(unit, owner))
+                own += [f for f in found for _ in range(shared.get(f.focus, 1))]
+        return own
+
+    def _pairs(self, unit: CompiledShape, owner: Shape) -> list[tuple[OxTerm, OxTerm]]:
+        return [(f, v) for f, v in self.store.query(pairs_query(unit, owner)).rows  # type: ignore[misc]
+                if v is not None]  # fmt: skip
+
+    def _run(
+        self, unit: CompiledShape, depth: int
+    ) -> tuple[list[Found], list[tuple[Shape, list[Found]]]]:
+        """The unit's own results (their focus nodes are the unit's), and those of each nested
+        property shape (on the values of the property shape that owns it)."""
+        if not self.store.query(f"{unit.prologue}ASK {{ {unit.focus} }}").boolean:
+            return [], []
+        found: list[Found] = []
         for query in unit.queries:
-            found.extend(query.findings(store.query(query.text)))
-        if unit.sparql:
-            found.extend(_sparql_findings(store, unit, focus))  # type: ignore[arg-type]
-    return found
+            found.extend(query.findings(self.store.query(query.text)))
+        for owner, test in unit.checks:
+            found += shape_findings(self.store, unit, owner, test, self.failing, depth)
+        if unit.sparql or unit.components:
+            select = f"{unit.prologue}SELECT DISTINCT ?this WHERE {{ {unit.focus} }}"
+            focus = [row[0] for row in self.store.query(select).rows]
+            for owner, constraint in unit.sparql:
+                found += _sparql_findings(self.store, owner, constraint, focus)  # type: ignore[arg-type]
+            for owner, use in unit.components:
+                found += self._component_findings(unit, owner, use, focus)  # type: ignore[arg-type]
+        inner = [(owner, self.results(child, depth + 1)) for owner, child in unit.children]
+        return found, inner
+
+    def _component_findings(
+        self, unit: CompiledShape, owner: Shape, use: ComponentUse, focus: list[OxTerm]
+    ) -> list[Found]:
+        """A SPARQL-based constraint component: ASK per value node, SELECT per focus node."""
+        parameters = {name: to_oxigraph(value) for name, value in use.parameters}
+        constraint = SparqlConstraint(None, use.query, use.messages)  # type: ignore[arg-type]
+        if not use.ask:
+            return _sparql_findings(self.store, owner, constraint, focus, parameters,
+                                    use.component)  # fmt: skip
+        pairs = [(f, f) for f in focus] if owner.path is None else self._pairs(unit, owner)
+        found = []
+        for this, value in pairs:
+            bound = {**parameters, "this": this, "value": value}
+            if not _prebound(self.store, owner, use.query, bound).boolean:
+                messages = _messages(constraint, owner, {**bound})
+                found.append(Found(this, use.component, owner.node, owner.severity,
+                                   str(messages[0]) if messages else "", owner.path, value,
+                                   messages=messages))  # fmt: skip
+        return found
+
+    def failing(self, shape: Shape | None, focus: str, prologue: str, depth: int) -> set[OxTerm]:
+        """The nodes of ``focus`` that do not conform to ``shape`` (none, when deactivated)."""
+        if shape is None:
+            return set()
+        key = (id(shape), focus)
+        if key not in self.failing_cache:
+            unit = compile_shape(shape, focus, prologue, depth)
+            own, inner = self._run(unit, depth)
+            nodes = {f.focus for f in own}
+            for owner, found in inner:
+                nodes |= self._owners_of(unit, owner, {f.focus for f in found})
+            self.failing_cache[key] = nodes
+        return self.failing_cache[key]
+
+    def _owners_of(self, unit: CompiledShape, owner: Shape, values: set[OxTerm]) -> set[OxTerm]:
+        """The focus nodes of the unit that have one of ``values`` as a value of ``owner``."""
+        if not values:
+            return set()
+        return {focus for focus, value in self._pairs(unit, owner) if value in values}
 
 
-def _sparql_findings(store: Store, unit: CompiledShape, nodes: list[OxTerm]) -> list[Found]:
-    """Each SPARQL constraint run once per focus node, ``$this`` pre-bound to it (as pySHACL
-    does; a constraint is meant to have a SPARQL target that selects few nodes)."""
+def _sparql_findings(
+    store: Store,
+    owner: Shape,
+    constraint: SparqlConstraint,
+    nodes: list[OxTerm],
+    parameters: Mapping[str, OxTerm] | None = None,
+    component: URIRef = SH.SPARQLConstraintComponent,
+) -> list[Found]:
+    """The constraint run once per focus node, ``$this`` (and a component's parameters)
+    pre-bound as SHACL defines pre-binding (see :mod:`govkg.shacl_sparql.prebinding`)."""
     found = []
-    for constraint in unit.sparql:
-        for focus in nodes:
-            result = store.query(constraint.query, {"this": focus})  # type: ignore[dict-item]
-            seen: set[object] = set()
-            for row in result.rows:
-                bound = {n: v for n, v in zip(result.variables, row, strict=True) if v is not None}
-                finding = _sparql_finding(unit, constraint, focus, bound, seen)  # type: ignore[arg-type]
-                if finding is not None:
-                    found.append(finding)
+    for focus in nodes:
+        result = _prebound(store, owner, constraint.query, {**(parameters or {}), "this": focus})
+        seen: set[object] = set()
+        for row in result.rows:
+            bound = {n: v for n, v in zip(result.variables, row, strict=True) if v is not None}
+            item = _sparql_finding(owner, constraint, focus, bound, seen, parameters or {})
+            if item is not None:
+                found.append(replace(item, component=component))
     return found
+
+
+def _prebound(store: Store, owner: Shape, query: str, bound: dict[str, OxTerm]) -> QueryResult:
+    """The query with each variable of ``bound`` pre-bound: written into the text (an IRI or
+    a literal), or for a blank node by the store's substitution where that is exact."""
+    written = {n: str(v) for n, v in bound.items() if not isinstance(v, ox.BlankNode)}  # N-Triples
+    blank = {n: v for n, v in bound.items() if isinstance(v, ox.BlankNode)}
+    text = substitute(query, written)
+    if not blank:
+        return store.query(text)
+    projected = projected_variables(text) if text.lstrip().upper().find("ASK") != 0 else []
+    for name in blank:
+        if nested_use(text, name) or (projected and name not in projected):
+            raise UnsupportedShape(
+                f"{owner.name}: ${name} is a blank node, which cannot be written into the SPARQL "
+                "query, and it is used below the query's top group (or not returned), where the "
+                "store's pre-binding does not reach"
+            )
+    return store.query(text, blank)
 
 
 def _sparql_finding(
-    unit: CompiledShape,
+    owner: Shape,
     constraint: SparqlConstraint,
     focus: OxTerm,
     bound: dict[str, OxTerm],
     seen: set[object],
+    parameters: Mapping[str, OxTerm],
 ) -> Found | None:
-    """One row as pySHACL reports it, or None for a row it drops as a duplicate."""
+    """One row as a result, or None for a row that repeats one (as pySHACL drops it)."""
     this = bound.pop("this", focus)
     path = value = None
     if bound.pop("failure", None) is not None:
@@ -109,18 +210,29 @@ def _sparql_finding(
     if key in seen:
         return None
     seen.add(key)
-    shape = unit.shape
-    templates = [*constraint.messages, *(m for m in shape.messages if m not in constraint.messages)]
+    messages = _messages(constraint, owner, {**parameters, **variables})
+    result_path = _result_path(path) or owner.path
+    value = value if value is not None else this
     return Found(
         focus=this,
         component=SH.SPARQLConstraintComponent,
-        shape=shape.node,
-        severity=shape.severity,
-        message=format_message(str(templates[0]), variables) if templates else "",
-        path=_result_path(path),
-        value=value if value is not None else this,
+        shape=owner.node,
+        severity=owner.severity,
+        message=str(messages[0]) if messages else "",
+        path=result_path,
+        value=value,
         constraint=constraint.node,
+        messages=messages,
     )
+
+
+def _messages(
+    constraint: SparqlConstraint, owner: Shape, variables: dict[str, OxTerm]
+) -> tuple[Literal, ...]:
+    """The constraint's messages (else the shape's), each in its language, with ``{?var}`` and
+    ``{$var}`` replaced."""
+    templates = constraint.messages or owner.messages
+    return tuple(Literal(format_message(str(t), variables), lang=t.language) for t in templates)
 
 
 def _result_path(term: OxTerm | None) -> Path | None:
@@ -165,7 +277,9 @@ def _files(rows: Iterable[tuple[OxTerm | None, ...]]) -> dict[str, tuple[str, ..
     files: dict[str, set[str]] = {}
     for subject, graph in rows:
         if isinstance(subject, ox.NamedNode) and isinstance(graph, ox.NamedNode):
-            files.setdefault(subject.value, set()).add(graph.value.removeprefix(GRAPH_BASE))
+            files.setdefault(subject.value, set()).add(
+                unquote(graph.value.removeprefix(GRAPH_BASE))
+            )
     return {subject: tuple(sorted(found)) for subject, found in files.items()}
 
 
@@ -213,9 +327,12 @@ def results_graph(found: list[Found], conforms: bool, shapes: Graph) -> Graph:
         graph.add((node, SH.resultSeverity, item.severity))
         graph.add((node, SH.sourceConstraintComponent, item.component))
         graph.add((node, SH.sourceShape, _copied(shapes, item.shape, graph)))
-        graph.add((node, SH.resultMessage, Literal(item.message)))
+        for message in item.messages or (Literal(item.message),):
+            graph.add((node, SH.resultMessage, message))
         if item.path is not None:
-            graph.add((node, SH.resultPath, _copied(shapes, item.path.node, graph)))
+            for triple in path_triples(shapes, item.path.node):
+                graph.add(triple)
+            graph.add((node, SH.resultPath, item.path.node))
         if item.value is not None:
             graph.add((node, SH.value, to_rdflib(item.value)))
         if item.constraint is not None:

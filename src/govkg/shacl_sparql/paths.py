@@ -68,6 +68,26 @@ def _sparql(shapes: Graph, node: Node, shape: str) -> str:
     raise UnsupportedShape(f"{shape}: sh:path is a blank node that is not a SHACL path")
 
 
+def path_triples(shapes: Graph, node: Node) -> list[tuple[Node, Node, Node]]:
+    """The triples of the path ``node`` as it was read: a node that also carries other path
+    statements (an ill-formed path) gives only the one its SPARQL form came from."""
+    if not isinstance(node, BNode):
+        return []
+    if shapes.value(node, RDF.first) is not None:
+        found: list[tuple[Node, Node, Node]] = []
+        cell: Node | None = node
+        while cell is not None and cell != RDF.nil:
+            item, rest = shapes.value(cell, RDF.first), shapes.value(cell, RDF.rest)
+            found += [(cell, RDF.first, item), (cell, RDF.rest, rest), *path_triples(shapes, item)]  # type: ignore[list-item,arg-type]
+            cell = rest
+        return found
+    for predicate in (SH.inversePath, SH.alternativePath, *_UNARY):  # as _sparql reads them
+        inner = shapes.value(node, predicate)
+        if inner is not None:
+            return [(node, predicate, inner), *path_triples(shapes, inner)]
+    return []
+
+
 _IRI_IN_PATH = re.compile(r"<([^<>]*)>")
 
 

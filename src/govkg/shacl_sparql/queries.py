@@ -8,13 +8,12 @@ values SPARQL cannot judge alone (see :mod:`govkg.shacl_sparql.checks`).
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import URIRef
+from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from govkg.errors import UnsupportedShape
@@ -24,7 +23,6 @@ from govkg.shacl_sparql.checks import (
     Leaf,
     OxTerm,
     Tree,
-    conjunction_tree,
     leaves,
     less_or_equal_holds,
     sparql_of,
@@ -32,8 +30,9 @@ from govkg.shacl_sparql.checks import (
     test_tree,
     verdict,
 )
+from govkg.shacl_sparql.components import ComponentUse
 from govkg.shacl_sparql.paths import Path, iri
-from govkg.shacl_sparql.shapes import SetTest, Shape, SparqlConstraint, ValueTest
+from govkg.shacl_sparql.shapes import SetTest, Shape, ShapeTest, SparqlConstraint, ValueTest
 from govkg.store import QueryResult
 
 Row = dict[str, OxTerm | None]
@@ -51,6 +50,8 @@ class Found:
     path: Path | None = None
     value: OxTerm | None = None
     constraint: Node | None = None  # the sh:sparql constraint a SPARQL result comes from
+    #: Every sh:message of the shape (one per language), for the report; ``message`` is the first.
+    messages: tuple[Literal, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -63,13 +64,19 @@ class Query:
 
 @dataclass
 class CompiledShape:
-    """A targeted shape: the pattern selecting its focus nodes and its queries."""
+    """A shape with the pattern selecting its focus nodes (``?this``): its queries, the shape
+    tests and SPARQL constraints of it and of its property shapes (each with the shape that owns
+    it), and the units of property shapes nested in property shapes (their focus nodes are the
+    values of the property shape above them)."""
 
     shape: Shape
     prologue: str
     focus: str
     queries: list[Query] = field(default_factory=list)
-    sparql: list[SparqlConstraint] = field(default_factory=list)
+    sparql: list[tuple[Shape, SparqlConstraint]] = field(default_factory=list)
+    checks: list[tuple[Shape, ShapeTest]] = field(default_factory=list)
+    components: list[tuple[Shape, ComponentUse]] = field(default_factory=list)
+    children: list[tuple[Shape, CompiledShape]] = field(default_factory=list)
 
 
 def focus_pattern(shape: Shape) -> tuple[str, str]:
@@ -101,12 +108,18 @@ def _target(kind: str, node: Any, number: int) -> str:
     return f"?target{number} {term(node)} ?this ."
 
 
-def compile_shape(shape: Shape) -> CompiledShape:
-    """Every query of a targeted shape (its own constraints and its property shapes')."""
-    focus, prologue = focus_pattern(shape)
-    compiled = CompiledShape(shape, prologue, focus)
+def compile_shape(
+    shape: Shape, focus: str | None = None, prologue: str | None = None, depth: int = 0
+) -> CompiledShape:
+    """Every query of a shape (its own constraints and its property shapes'), its focus nodes
+    selected by its targets, or by ``focus`` (a pattern binding ``?this``) when it is validated
+    on other nodes (a shape nested in another)."""
+    if focus is None:
+        focus, prologue = focus_pattern(shape)
+    compiled = CompiledShape(shape, prologue or "", focus)
     presence: list[tuple[Shape, SetTest, str]] = []
-    for owner in (shape, *shape.properties):
+    owners = (shape,) if shape.path is not None else (shape, *shape.properties)
+    for owner in owners:
         for test in owner.tests:
             compiled.queries.append(_value_query(compiled, owner, test))
         for set_test in owner.set_tests:
@@ -116,9 +129,56 @@ def compile_shape(shape: Shape) -> CompiledShape:
                 presence.append((owner, set_test, broken))
             elif query is not None:
                 compiled.queries.append(query)
+        if owner.closed is not None:
+            compiled.queries.append(_closed_query(compiled, owner))
+        compiled.sparql += [(owner, c) for c in owner.sparql]
+        compiled.checks += [(owner, t) for t in owner.shape_tests]
+        compiled.components += [(owner, c) for c in owner.components]
+        if owner.path is not None and owner.properties:
+            inner = value_focus(owner, focus, depth)
+            compiled.children += [
+                (owner, compile_shape(p, inner, prologue, depth + 1)) for p in owner.properties
+            ]
     if presence:
         compiled.queries.append(_presence_query(compiled, presence))
     return compiled
+
+
+def value_focus(owner: Shape, focus: str, depth: int) -> str:
+    """A pattern binding ``?this`` to each value node of ``owner`` for the focus nodes of
+    ``focus``: the focus nodes of the shapes those values are validated against."""
+    if owner.path is None:
+        return focus
+    up = f"?govkg_up{depth}"
+    return (f"{{ SELECT DISTINCT ?this WHERE {{ {{ SELECT (?this AS {up}) WHERE {{ {focus} }} }} "
+            f"{up} {owner.path.sparql} ?this }} }}")  # fmt: skip
+
+
+def pairs_query(compiled: CompiledShape, owner: Shape) -> str:
+    """The focus nodes and their value nodes for ``owner``."""
+    values = f"OPTIONAL {{ {_values(owner)} }}" if owner.path else _values(owner)
+    return (f"{compiled.prologue}SELECT DISTINCT ?this ?value WHERE {{ {compiled.focus} "
+            f"{values} }}")  # fmt: skip
+
+
+def _closed_query(compiled: CompiledShape, owner: Shape) -> Query:
+    """sh:closed: every triple of a value node whose predicate is not allowed."""
+    allowed = ", ".join(iri(str(p)) for p in owner.closed or ())
+    condition = f"FILTER (?predicate NOT IN ({allowed}))" if allowed else ""
+    triples = f"{_values(owner)} ?value ?predicate ?object {condition}"
+    text = (f"{compiled.prologue}SELECT DISTINCT ?this ?predicate ?object WHERE {{ "
+            f"{compiled.focus} {triples} }}")  # fmt: skip
+
+    def findings(result: QueryResult) -> list[Found]:
+        found = []
+        for row in result.dicts():
+            predicate = row["predicate"]
+            path = Path(URIRef(predicate.value), iri(predicate.value), predicate.value)  # type: ignore[union-attr]
+            item = finding(owner, SH.ClosedConstraintComponent, row["this"], row["object"])  # type: ignore[arg-type]
+            found.append(replace(item, path=path))
+        return found
+
+    return Query(text, findings)
 
 
 def _presence(owner: Shape, test: SetTest, number: int) -> str:
@@ -153,15 +213,17 @@ def _presence_query(compiled: CompiledShape, tests: list[tuple[Shape, SetTest, s
             seen.add((focus, broken))
             for number in str(getattr(broken, "value", "")).split():
                 owner, test, _condition = tests[int(number)]
-                found.append(_finding(owner, test.component, focus))  # type: ignore[arg-type]
+                found.append(finding(owner, test.component, focus))  # type: ignore[arg-type]
         return found
 
     return Query(text, findings)
 
 
-def _finding(owner: Shape, component: URIRef, focus: OxTerm, value: OxTerm | None = None) -> Found:
+def finding(owner: Shape, component: URIRef, focus: OxTerm, value: OxTerm | None = None) -> Found:
+    """A result of ``owner``'s constraint with ``component``."""
     message = str(owner.messages[0]) if owner.messages else _generic(component, owner)
-    return Found(focus, component, owner.node, owner.severity, message, owner.path, value)
+    return Found(focus, component, owner.node, owner.severity, message, owner.path, value,
+                 messages=owner.messages)  # fmt: skip
 
 
 def _generic(component: URIRef, owner: Shape) -> str:
@@ -206,7 +268,7 @@ def _value_query(compiled: CompiledShape, owner: Shape, test: ValueTest) -> Quer
         found = []
         for row in result.dicts():
             if not _holds(tree, parts, variables, row):
-                found.append(_finding(owner, test.component, row["this"], row["value"]))  # type: ignore[arg-type]
+                found.append(finding(owner, test.component, row["this"], row["value"]))  # type: ignore[arg-type]
         return found
 
     return Query(text, findings)
@@ -241,9 +303,26 @@ def _set_query(compiled: CompiledShape, owner: Shape, test: SetTest) -> Query | 
         body = (f"SELECT DISTINCT ?this ?lang WHERE {{ {focus} ?this {path} ?a . ?this {path} ?b "
                 f"FILTER ({same_tag}) BIND (LCASE(LANG(?a)) AS ?lang) }}")  # fmt: skip
         return _focus_query(head + body, owner, test)
-    if parameter == SH.qualifiedValueShape:
-        return _qualified(compiled, owner, test)
+    if parameter == SH.hasValue:
+        return _has_value(compiled, owner, test)
     return _pair_query(compiled, owner, test)
+
+
+def _has_value(compiled: CompiledShape, owner: Shape, test: SetTest) -> Query:
+    """sh:hasValue: a focus node without the value (a node shape: a focus node that is not it)."""
+    value = term(test.argument)
+    if owner.path is None:
+        body = (f"SELECT DISTINCT ?this WHERE {{ {compiled.focus} "
+                f"FILTER (!sameTerm(?this, {value})) }}")  # fmt: skip
+    else:
+        body = (f"SELECT DISTINCT ?this WHERE {{ {compiled.focus} "
+                f"FILTER NOT EXISTS {{ ?this {owner.path.sparql} {value} }} }}")  # fmt: skip
+
+    def findings(result: QueryResult) -> list[Found]:
+        return [finding(owner, test.component, row["this"], row.get("value"))  # type: ignore[arg-type]
+                for row in result.dicts()]  # fmt: skip
+
+    return Query(compiled.prologue + body, findings)
 
 
 def _max_count(focus: str, path: str, maximum: int) -> str:
@@ -260,63 +339,39 @@ def _focus_query(text: str, owner: Shape, test: SetTest) -> Query:
     """A query returning the focus nodes that break a constraint (a result with no value)."""
 
     def findings(result: QueryResult) -> list[Found]:
-        return [_finding(owner, test.component, row[0]) for row in result.rows]  # type: ignore[arg-type]
+        return [finding(owner, test.component, row[0]) for row in result.rows]  # type: ignore[arg-type]
 
     return Query(text, findings)
 
 
 def _pair_query(compiled: CompiledShape, owner: Shape, test: SetTest) -> Query:
-    """sh:equals, sh:disjoint, sh:lessThanOrEquals: the path's values against a property's."""
-    path, other = owner.path.sparql, iri(str(test.argument))  # type: ignore[union-attr]
-    focus, head = compiled.focus, compiled.prologue
+    """sh:equals, sh:disjoint, sh:lessThan(OrEquals): the values (of the path, or the focus node
+    of a node shape) against a property's."""
+    other = iri(str(test.argument))
+    focus, head, values = compiled.focus, compiled.prologue, _values(owner)
     if test.parameter == SH.equals:
-        only_path = f"?this {path} ?value FILTER NOT EXISTS {{ ?this {other} ?value }}"
-        only_other = f"?this {other} ?value FILTER NOT EXISTS {{ ?this {path} ?value }}"
-        body = (f"SELECT DISTINCT ?this ?value WHERE {{ {focus} "
-                f"{{ {only_path} }} UNION {{ {only_other} }} }}")  # fmt: skip
+        only_path = f"{values} FILTER NOT EXISTS {{ ?this {other} ?value }}"
+        only_other = (f"?this {other} ?value FILTER NOT EXISTS {{ ?this {owner.path.sparql} "
+                      "?value }" if owner.path else
+                      f"?this {other} ?value FILTER (!sameTerm(?this, ?value))")  # fmt: skip
+        body = (f"SELECT DISTINCT ?this ?value WHERE {{ {{ {focus} {only_path} }} "
+                f"UNION {{ {focus} {only_other} }} }}")  # fmt: skip
     elif test.parameter == SH.disjoint:
-        both = f"?this {path} ?value . ?this {other} ?value"
+        both = f"{values} ?this {other} ?value"
         body = f"SELECT DISTINCT ?this ?value WHERE {{ {focus} {both} }}"
     else:
-        body = (f"SELECT DISTINCT ?this ?value ?other WHERE {{ {focus} ?this {path} ?value . "
+        operator = "<" if test.parameter == SH.lessThan else "<="
+        body = (f"SELECT DISTINCT ?this ?value ?other WHERE {{ {focus} {values} "
                 f"?this {other} ?other FILTER (!COALESCE(isNumeric(?value) && isNumeric(?other) "
-                "&& ?value <= ?other, false)) }")  # fmt: skip
+                f"&& ?value {operator} ?other, false)) }}")  # fmt: skip
+    strict = test.parameter == SH.lessThan
 
     def findings(result: QueryResult) -> list[Found]:
         found = []
         for row in result.dicts():
-            if "other" in row and less_or_equal_holds(row["value"], row["other"]):  # type: ignore[arg-type]
+            if "other" in row and less_or_equal_holds(row["value"], row["other"], strict):  # type: ignore[arg-type]
                 continue
-            found.append(_finding(owner, test.component, row["this"], row["value"]))  # type: ignore[arg-type]
+            found.append(finding(owner, test.component, row["this"], row["value"]))  # type: ignore[arg-type]
         return found
 
     return Query(head + body, findings)
-
-
-def _qualified(compiled: CompiledShape, owner: Shape, test: SetTest) -> Query:
-    """sh:qualifiedValueShape with sh:qualifiedMinCount / sh:qualifiedMaxCount: every value is
-    fetched and counted."""
-    member, low, high = test.argument
-    tree = conjunction_tree(member, "?value")
-    parts = list(leaves(tree))
-    patterns, names, _tests = _leaf_patterns(parts)
-    path = owner.path.sparql if owner.path else ""
-    text = (
-        f"{compiled.prologue}SELECT DISTINCT ?this ?value {' '.join(names.values())} WHERE {{ "
-        f"{compiled.focus} OPTIONAL {{ ?this {path} ?value {patterns} }} }}"
-    )
-
-    def findings(result: QueryResult) -> list[Found]:
-        conforming: dict[OxTerm, int] = defaultdict(int)
-        for row in result.dicts():
-            focus = row["this"]
-            conforming[focus] += row["value"] is not None and _holds(tree, parts, names, row)  # type: ignore[index]
-        found = []
-        for focus, number in conforming.items():
-            if high is not None and number > high:
-                found.append(_finding(owner, SH.QualifiedMaxCountConstraintComponent, focus))
-            if low is not None and number < low:
-                found.append(_finding(owner, SH.QualifiedMinCountConstraintComponent, focus))
-        return found
-
-    return Query(text, findings)
