@@ -10,12 +10,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF
+from rdflib.namespace import RDF, XSD
 
 from govkg.cli import cli
 from govkg.errors import UnsupportedShape
+from govkg.load import open_project, rebuild
 from govkg.namespaces import SH
-from govkg.validate import validate_files
+from govkg.validate import ValidationReport, validate_files, validate_store
 
 HEAD = """@prefix ex: <http://example.org/> .
 @prefix sh: <http://www.w3.org/ns/shacl#> .
@@ -134,3 +135,82 @@ def test_a_missing_data_file_is_named(tmp_path: Path, runner: CliRunner) -> None
     result = runner.invoke(cli, ["validate", "--data", str(tmp_path / "none.ttl")])
     assert result.exit_code == 2
     assert "none.ttl" in result.output and "Traceback" not in result.output
+
+
+# Literal fidelity: each engine validates the literals as the files wrote them, from every store.
+FIDELITY_SHAPES = """@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix p: <https://example.org/p#> .
+@prefix gks: <https://w3id.org/govkg/shapes#> .
+
+gks:Pos a sh:NodeShape ; sh:targetSubjectsOf p:pos ;
+    sh:property [ sh:path p:pos ; sh:datatype xsd:positiveInteger ; sh:message "pos" ] .
+gks:Byte a sh:NodeShape ; sh:targetSubjectsOf p:byte ;
+    sh:property [ sh:path p:byte ; sh:datatype xsd:byte ; sh:message "byte" ] .
+gks:Int a sh:NodeShape ; sh:targetSubjectsOf p:int ;
+    sh:property [ sh:path p:int ; sh:maxCount 1 ; sh:message "one int" ] ,
+        [ sh:path p:int ; sh:pattern "^0" ; sh:message "leading zero" ] .
+gks:Date a sh:NodeShape ; sh:targetSubjectsOf p:date ;
+    sh:property [ sh:path p:date ; sh:pattern "[+]00:00$" ; sh:message "offset" ] .
+"""
+FIDELITY_DATA = """@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix p: <https://example.org/p#> .
+@prefix thing: <https://w3id.org/govkg/id/thing/> .
+
+thing:a p:pos "5"^^xsd:positiveInteger ; p:byte "300"^^xsd:byte , "7"^^xsd:byte ;
+    p:int "01"^^xsd:integer , "1"^^xsd:integer ; p:date "2020-01-01+00:00"^^xsd:date .
+"""
+#: What SHACL says of the data as written: the store keeps "300"^^xsd:byte as an integer 300,
+#: "5"^^xsd:positiveInteger as an integer, "01" and "1" as one value, "+00:00" as "Z".
+FIDELITY_EXPECTED = [
+    ("byte", "300", str(SH.DatatypeConstraintComponent)),
+    ("leading zero", "1", str(SH.PatternConstraintComponent)),
+    ("one int", None, str(SH.MaxCountConstraintComponent)),
+]
+
+
+@pytest.fixture(scope="module")
+def fidelity_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("fidelity")
+    (root / "ontology").mkdir()
+    (root / "graph").mkdir()
+    (root / "ontology" / "shapes.ttl").write_text(FIDELITY_SHAPES, encoding="utf-8")
+    (root / "graph" / "lit.ttl").write_text(FIDELITY_DATA, encoding="utf-8")
+    return root
+
+
+def _fidelity(report: ValidationReport) -> list[tuple[str, str | None, str]]:
+    return sorted(((r.message, r.value, r.constraint) for r in report.results), key=str)
+
+
+@pytest.mark.parametrize(
+    ("kind", "engine"),
+    [("memory", "sparql"), ("memory", "pyshacl"), ("folder", "sparql"), ("folder", "pyshacl"),
+     ("remote", "pyshacl")],
+)  # fmt: skip
+def test_validation_sees_literals_as_written(
+    fidelity_project: Path,
+    oxigraph_server: str,
+    tmp_path: Path,
+    kind: str,
+    engine: str,
+) -> None:
+    spec = {"memory": None, "folder": str(tmp_path / "store"), "remote": oxigraph_server}[kind]
+    if kind == "remote":
+        rebuild(fidelity_project, oxigraph_server)
+    project, store = open_project(fidelity_project, spec)
+    report = validate_store(store, project, engine)
+    assert _fidelity(report) == sorted(FIDELITY_EXPECTED, key=str)
+    assert [r.value for r in report.results if r.message == "byte"] == ["300"]
+    graph = report.report_graph()
+    byte = Literal("300", datatype=XSD.byte, normalize=False)
+    assert list(graph.objects(None, SH.value)).count(byte) == 1
+
+
+def test_the_files_engine_sees_literals_as_written(fidelity_project: Path) -> None:
+    data = fidelity_project / "graph" / "lit.ttl"
+    shapes = fidelity_project / "ontology" / "shapes.ttl"
+    for engine in ENGINES:
+        assert _fidelity(validate_files([data], [shapes], engine)) == sorted(
+            FIDELITY_EXPECTED, key=str
+        )

@@ -158,9 +158,15 @@ def load_project(
     return store
 
 
+#: What a store holds besides the files' triples; another value rebuilds every persistent store
+#: (2: the records of literals kept in another form than written, see :mod:`govkg.written`).
+STORE_LAYOUT = b"govkg store layout 2\0"
+
+
 def source_hash(project: Project) -> str:
-    """A hash of every file that goes into the store: names and contents."""
-    digest = hashlib.sha256()
+    """A hash of every file that goes into the store (names and contents) and of the store's
+    layout: a store built another way is rebuilt, never silently different."""
+    digest = hashlib.sha256(STORE_LAYOUT)
     for path in project.data_files():
         digest.update(project.relative(path).encode() + b"\0" + path.read_bytes() + b"\0")
     return "sha256:" + digest.hexdigest()

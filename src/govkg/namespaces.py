@@ -17,6 +17,13 @@ DATA_BASE = "https://w3id.org/govkg/id/"
 GRAPH_BASE = "https://w3id.org/govkg/graph/"
 #: The named graph where a persistent store records which sources it was built from.
 META_GRAPH = GRAPH_BASE + "meta"
+#: The named graph recording each literal the store keeps in another form than a file wrote it
+#: (see :mod:`govkg.written`); not data: never published or counted.
+WRITTEN_GRAPH = GRAPH_BASE + "govkg-written-literals"
+#: The terms of those records.
+WRITTEN = "https://w3id.org/govkg/written#"
+#: An encoded literal's datatype is this + the datatype it was written with (``govkg.written``).
+WRITTEN_DATATYPE = "urn:govkg:written:"
 
 GK = Namespace(ONTOLOGY_IRI + "#")
 ID = Namespace(DATA_BASE)

@@ -3,7 +3,9 @@
 Two differences are handled here.  Oxigraph gives every plain literal the datatype xsd:string,
 which rdflib keeps apart from an untyped literal: a literal typed xsd:string becomes an untyped
 rdflib literal (the same RDF 1.1 term).  Ill-typed literals such as ``"2021-13-45"^^xsd:date`` pass
-through unchanged so that SHACL can flag them; rdflib's log of a traceback (and its warning) for
+through unchanged so that SHACL can flag them (and a literal of an exact view, which the
+validation engine sees encoded under ``urn:govkg:written:``, comes back as written, see
+:mod:`govkg.written`); rdflib's log of a traceback (and its warning) for
 each of them is silenced, since the SHACL report names them in one line each.
 """
 
@@ -18,7 +20,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
-from govkg.namespaces import PREFIXES
+from govkg.namespaces import PREFIXES, WRITTEN_DATATYPE
 
 _XSD_STRING = str(XSD.string)
 
@@ -44,7 +46,7 @@ def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Nod
     if isinstance(term, ox.Literal):
         if term.language:
             return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
+        datatype = term.datatype.value.removeprefix(WRITTEN_DATATYPE)  # an exact view's literal
         if datatype == _XSD_STRING:
             return Literal(term.value)
         if datatype == _XSD_BOOLEAN and term.value not in _BOOLEANS:

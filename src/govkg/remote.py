@@ -141,6 +141,12 @@ class RemoteStore(Store):
                 data = ox.serialize(triples[start : start + BATCH], format=ox.RdfFormat.N_TRIPLES)
                 self._send(self.endpoints.store + target, data or b"", "application/n-triples")
 
+    def load_together(self, quads: list[ox.Quad]) -> None:
+        """Add quads in one request of N-Quads to the store endpoint (Oxigraph and Fuseki take
+        a dataset there): the server names each blank node once for the whole request."""
+        data = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+        self._send(self.endpoints.store, data or b"", "application/n-quads")
+
     def quads(self) -> Iterator[ox.Quad]:
         rows = self.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }").rows
         for s, p, o, g in rows:

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from govkg.namespaces import GRAPH_BASE, META_GRAPH
+from govkg.namespaces import GRAPH_BASE, META_GRAPH, WRITTEN_GRAPH
 from govkg.store import Store
+from govkg.written import exact_view
 
 _PER_CLASS = """
 SELECT ?class (COUNT(DISTINCT ?s) AS ?instances) WHERE { ?s a ?class }
 GROUP BY ?class ORDER BY DESC(?instances) ?class
 """
 _PER_FILE = f"""
-SELECT ?g (COUNT(*) AS ?triples) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{META_GRAPH}>) }}
+SELECT ?g (COUNT(*) AS ?triples) WHERE {{ GRAPH ?g {{ ?s ?p ?o }}
+  FILTER(?g != <{META_GRAPH}> && ?g != <{WRITTEN_GRAPH}>) }}
 GROUP BY ?g ORDER BY ?g
 """
 _SOURCES = """
@@ -43,7 +45,10 @@ def _str(term: object) -> str:
 
 
 def graph_stats(store: Store) -> Stats:
-    """Count triples, triples per file, instances per class and facts per source."""
+    """Count triples, triples per file, instances per class and facts per source (the records
+    of rewritten literals are not data: not counted; literals count as written, so ``"01"`` and
+    ``"1"`` are two triples although the store made them one)."""
+    store = exact_view(store)
     per_file = store.query(_PER_FILE).rows
     per_class = store.query(_PER_CLASS).rows
     sources = store.query(_SOURCES).rows

@@ -60,14 +60,40 @@ class Store(ABC):
         """Add the triples of Turtle documents, each to its named graph, parsed as ``files``
         yields them (the caller knows which one a parse error is in).
 
-        Raises what Oxigraph's parser raises (``SyntaxError`` with the line, ``ValueError``,
-        ``MemoryError`` for a term over 16 MiB); a back-end may have added earlier triples.
+        Each literal the store keeps in another form than the file wrote it is recorded in the
+        store (:mod:`govkg.written`); a file whose records name its blank nodes is added by
+        :meth:`load_together`.  Raises what Oxigraph's parser raises (``SyntaxError`` with the
+        line, ``ValueError``, ``MemoryError`` for a term over 16 MiB); a back-end may have added
+        earlier triples.
         """
-        self.load(
-            ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(file.graph))
-            for file in files
-            for t in parse_turtle(file.data, file.base_iri)
-        )
+        from govkg import written  # which imports this module
+
+        records: list[written.Record] = []
+        linked: list[list[ox.Quad]] = []  # a file whose records name its blank nodes
+
+        def quads() -> Iterator[ox.Quad]:
+            for file in files:
+                triples = parse_turtle(file.data, file.base_iri)
+                if not written.may_rewrite(read_bytes(file.data)):
+                    graph = ox.NamedNode(file.graph)
+                    yield from (ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
+                    continue
+                found = written.file_quads(triples, file.graph)
+                new = written.records_of(found)
+                if written.links_blank_nodes(new):
+                    linked.append(found + written.record_quads(new))
+                    continue
+                records.extend(new)
+                yield from found
+            yield from written.record_quads(records)
+
+        self.load(quads())
+        for together in linked:
+            self.load_together(together)
+
+    def load_together(self, quads: list[ox.Quad]) -> None:
+        """Add quads so that a blank node in several of their graphs stays one node."""
+        self.load(quads)
 
     @abstractmethod
     def query(
@@ -110,6 +136,11 @@ class TurtleFile:
 def parser_input(data: bytes | Path) -> dict[str, bytes | str]:
     """Oxigraph's parser arguments for bytes or a file."""
     return {"path": str(data)} if isinstance(data, Path) else {"input": data}
+
+
+def read_bytes(data: bytes | Path) -> bytes:
+    """The bytes of a Turtle document given as bytes or as its file."""
+    return data.read_bytes() if isinstance(data, Path) else data
 
 
 def parse_turtle(data: bytes | Path, base_iri: str) -> Iterator[ox.Triple]:
@@ -251,18 +282,45 @@ class OxigraphStore(Store):
     def load_turtle(self, files: Iterable[TurtleFile]) -> None:
         """Oxigraph's own loaders.  In memory, each file by ``Store.load``, which parses and
         inserts without a Python object per triple (~330,000 triples/s from a file, a quarter
-        slower from bytes); on disk, one bulk load of every file's triples."""
+        slower from bytes), unless a pre-scan of its bytes finds a literal the store may keep
+        in another form (:func:`govkg.written.may_rewrite`): that file is parsed here and its
+        rewritten literals recorded.  On disk, one bulk load of every file's triples."""
         if self.path is not None:
             super().load_turtle(files)
             self._store.flush()
             return
+        from govkg import written  # which imports this module
+
+        records: list[written.Record] = []
         for file in files:
+            if written.may_rewrite(read_bytes(file.data)):  # parsed here, to record what it wrote
+                found = written.file_quads(parse_turtle(file.data, file.base_iri), file.graph)
+                records += written.records_of(found)
+                self._store.extend(found)
+                continue
             self._store.load(
                 **parser_input(file.data),  # type: ignore[arg-type]
                 format=ox.RdfFormat.TURTLE,
                 base_iri=file.base_iri,
                 to_graph=ox.NamedNode(file.graph),
             )
+        self._store.extend(written.record_quads(records))
+
+    def copy(self) -> OxigraphStore:
+        """A copy in memory, by Oxigraph's own dump and load (no Python object per quad; blank
+        nodes are renamed, the same way everywhere in the copy)."""
+        copy = OxigraphStore()
+        copy._store.load(self._store.dump(format=ox.RdfFormat.N_QUADS), ox.RdfFormat.N_QUADS)
+        return copy
+
+    def remove(self, quads: Iterable[ox.Quad]) -> None:
+        """Remove quads (those not there are ignored)."""
+        for quad in quads:
+            self._store.remove(quad)
+
+    def remove_graph(self, name: str) -> None:
+        """Remove a named graph and its quads."""
+        self._store.remove_graph(ox.NamedNode(name))
 
     @property
     def is_fresh_memory(self) -> bool:

@@ -41,6 +41,7 @@ from govkg.shacl_sparql import (
     run,
 )
 from govkg.store import OxigraphStore, Store
+from govkg.written import exact_store, exact_view, written_quads
 
 VIOLATION = str(SH.Violation)
 WARNING = str(SH.Warning)
@@ -287,7 +288,7 @@ def validate_store(store: Store, project: Project, engine: str = "auto") -> Vali
     shapes = project_graph(project.shapes_files(), project)
     if engine_for(store, engine) == "sparql":
         return validate_store_sparql(store, shapes)
-    data = graph_from_quads(store.quads())
+    data = graph_from_quads(written_quads(store))  # literals as the files wrote them
     ontology = project_graph(project.ontology_files(), project)
     return validate_graph(data, shapes, ontology, project, files_by_subject(store))
 
@@ -306,8 +307,7 @@ def validate_files(
     shapes_graph = graph_from_quads(
         [q for path in (data if shapes is None else shapes) for q in parse_file(path, None)]
     )
-    store = OxigraphStore()
-    store.load(quads)
+    store = exact_store(quads)  # every literal as written (see govkg.written)
     if engine_for(store, engine) == "sparql":
         return validate_store_sparql(store, shapes_graph)
     files = files_by_subject(store)
@@ -318,11 +318,13 @@ def validate_store_sparql(
     store: Store, shapes: Graph, compiled: CompiledShapes | None = None
 ) -> ValidationReport:
     """Validate the store with the shapes compiled into SPARQL queries, run on the store itself
-    (the store holds the ontology, as pySHACL's ont_graph would add it).  ``compiled`` reuses
-    shapes compiled once for many stores."""
+    (the store holds the ontology, as pySHACL's ont_graph would add it), or on its
+    :func:`~govkg.written.exact_view` when it keeps a literal in another form than written.
+    ``compiled`` reuses shapes compiled once for many stores."""
     if len(shapes) == 0:
         raise GovkgError("no SHACL shapes found: expected ontology/shapes.ttl")
     compiled = compiled or compile_shapes(shapes)
+    store = exact_view(store)  # the store itself, unless a literal is stored in another form
     found = run(store, compiled)
     files = files_of(store, (f.focus for f in found))
     results = sorted((_result_of(f, files) for f in found), key=_order)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from govkg.coverage import ListCoverage, headline, instrument_coverage
 from govkg.namespaces import DCTERMS, GK, OWL, RDFS, SKOS, WD, compact
 from govkg.store import Store
+from govkg.written import union_forms
 
 #: Actor attributes and their GEXF types, in column order.
 ACTOR_ATTRIBUTES = {
@@ -167,8 +168,10 @@ def _grouped_lists(
 
 def _properties(store: Store) -> dict[str, dict[str, list[str]]]:
     found: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    written = union_forms(store)  # literals as the files wrote them
     for resource, predicate, value in store.query(PROPERTIES).rows:
-        found[_text(resource)][_text(predicate)].append(_text(value))
+        for form in written.get((resource, predicate, value), (value,)):  # type: ignore[arg-type]
+            found[_text(resource)][_text(predicate)].append(_text(form))
     return {r: {p: sorted(set(v)) for p, v in props.items()} for r, props in found.items()}
 
 

@@ -26,6 +26,7 @@ from govkg.export.palette import colour_for
 from govkg.export.request import ExportRequest
 from govkg.namespaces import GRAPH_BASE, RDF, XSD, compact
 from govkg.store import Store
+from govkg.written import written_quads
 
 _INTEGERS = {
     "integer",
@@ -136,7 +137,7 @@ def _convert(values: list[Literal], kind: str) -> list[object]:
 
 def full_view(store: Store, request: ExportRequest, catalogue: Catalogue) -> ViewGraph:
     """Every IRI resource, its literals as attributes, its links to other IRIs as edges."""
-    found = _Collector(store.quads())
+    found = _Collector(written_quads(store))  # literals as the files wrote them
     literal_types = _attribute_types(found.literals)
     view = ViewGraph(
         "full", True, {"type": "string", "file": "string", **literal_types}, {"predicate": "string"}

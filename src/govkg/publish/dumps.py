@@ -1,6 +1,7 @@
 """The whole dataset as downloadable files: Turtle, N-Triples, JSON-LD and gzipped N-Quads.
 
-The store's internal meta graph is left out.  Blank nodes are canonicalised (RDFC-1.0) and
+The store's internal meta graph and its records of rewritten literals are left out; every
+literal is as the source files wrote it.  Blank nodes are canonicalised (RDFC-1.0) and
 statements sorted, so the same data always gives the same bytes, whatever the store and however
 often it was loaded; every file has a ``.sha256`` companion in ``sha256sum`` format.
 """
@@ -16,6 +17,7 @@ import pyoxigraph as ox
 
 from govkg.namespaces import META_GRAPH, PREFIXES
 from govkg.store import Store
+from govkg.written import written_quads
 
 #: The folder of the dumps on the site, and the stem of their names.
 DUMPS_DIR = "dumps"
@@ -69,9 +71,10 @@ def canonical(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
 
 
 def dataset_quads(store: Store) -> list[ox.Quad]:
-    """Every quad but the meta graph's, canonical and sorted."""
+    """Every quad as the files wrote it (:func:`govkg.written.written_quads`, without the
+    records of rewritten literals) but the meta graph's, canonical and sorted."""
     meta = ox.NamedNode(META_GRAPH)
-    return canonical(q for q in store.quads() if q.graph_name != meta)
+    return canonical(q for q in written_quads(store) if q.graph_name != meta)
 
 
 def triples_of(quads: Iterable[ox.Quad]) -> list[ox.Triple]:

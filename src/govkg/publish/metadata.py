@@ -14,9 +14,10 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, VOID, XSD
 
-from govkg.namespaces import DATA_BASE, META_GRAPH, PREFIXES, SPDX
+from govkg.namespaces import DATA_BASE, META_GRAPH, PREFIXES, SPDX, WRITTEN_GRAPH
 from govkg.publish.dumps import DUMPS_DIR, Dumps, serialize, turtle
 from govkg.store import Store
+from govkg.written import exact_view
 
 #: The site's permanent public base: w3id.org redirects it to wherever the site is hosted.
 W3ID_BASE = DATA_BASE.removesuffix("id/")
@@ -37,11 +38,12 @@ METADATA_FORMATS: dict[str, str] = {
     "nt": "application/n-triples",
 }
 _IANA = "https://www.iana.org/assignments/media-types/"
-_META = f"GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{META_GRAPH}>)"
+_NOT_DATA = f"FILTER(?g != <{META_GRAPH}> && ?g != <{WRITTEN_GRAPH}>)"
+_META = f"GRAPH ?g {{ ?s ?p ?o }} {_NOT_DATA}"
 _PROPERTIES = f"""SELECT ?p (COUNT(*) AS ?n) WHERE {{
   SELECT DISTINCT ?s ?p ?o WHERE {{ {_META} }} }} GROUP BY ?p ORDER BY ?p"""
 _CLASSES = f"""SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{
-  GRAPH ?g {{ ?s a ?c }} FILTER(?g != <{META_GRAPH}>) }} GROUP BY ?c ORDER BY ?c"""
+  GRAPH ?g {{ ?s a ?c }} {_NOT_DATA} }} GROUP BY ?c ORDER BY ?c"""
 _DISTINCT = f"""SELECT (COUNT(DISTINCT ?s) AS ?subjects) (COUNT(DISTINCT ?o) AS ?objects)
   WHERE {{ {_META} }}"""
 _ENTITIES = f"""SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {_META}
@@ -123,7 +125,9 @@ def _downloads(site: Site, dumps: Dumps) -> tuple[Download, ...]:
 
 
 def dataset_facts(store: Store, site: Site, dumps: Dumps) -> DatasetFacts:
-    """The facts about the store's dataset (its meta graph left out) as published at ``site``."""
+    """The facts about the store's dataset (its meta graph left out) as published at ``site``,
+    its literals counted as written (as the dumps hold them)."""
+    store = exact_view(store)
     properties = _counts(store, _PROPERTIES)
     classes = _counts(store, _CLASSES)
     subjects, objects = (_int(v) for v in store.query(_DISTINCT).rows[0])

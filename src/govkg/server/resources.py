@@ -17,6 +17,7 @@ from govkg.namespaces import GK
 from govkg.rdf import graph_from_quads, serialize
 from govkg.server.negotiation import DOC_FORMATS
 from govkg.store import Store, Term
+from govkg.written import written_pairs
 
 #: Rows a page shows of each list (properties, incoming links, stances).
 PAGE_SIZE = 100
@@ -129,6 +130,7 @@ def describe(store: Store, iri: str, incoming: bool = True) -> Description:
     for _s, p, o in store.query(_OUTGOING, {"s": node}).rows:
         if isinstance(p, ox.NamedNode) and o is not None:
             description.outgoing.append((p, o))
+    description.outgoing = written_pairs(store, node, description.outgoing)  # literals as written
     for _o, s, p in store.query(_INCOMING if incoming else _ANY_INCOMING, {"o": node}).rows:
         if isinstance(p, ox.NamedNode) and s is not None:
             description.incoming.append((s, p))
@@ -276,7 +278,22 @@ def _link_page(
         for _x, p, term, p_label, label in store.query(text, {var: node}).rows
         if isinstance(p, ox.NamedNode) and term is not None
     ]
+    if var == "s":  # the resource's own values: literals as written
+        rows = _as_written(store, node, rows)
     return LinkPage(rows, sum(counts.values()), counts)
+
+
+def _as_written(store: Store, node: ox.NamedNode, rows: list[Link]) -> list[Link]:
+    original = [(row.prop, row.term) for row in rows]
+    pairs = written_pairs(store, node, original)
+    if pairs is original:  # nothing recorded about it
+        return rows
+    labels = {(row.prop, row.term): row for row in rows}
+    written = []
+    for prop, term in pairs:
+        row = labels.get((prop, term)) or next(r for r in rows if r.prop == prop)
+        written.append(Link(prop, row.prop_label, term, row.label if row.term == term else None))
+    return written
 
 
 def _stance_count(store: Store, role: str, node: ox.NamedNode) -> int:

@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from itertools import count
 from typing import Any
 
@@ -25,10 +26,11 @@ from rdflib.namespace import RDF, RDFS, XSD
 from rdflib.term import Node
 
 from govkg.errors import UnsupportedShape
-from govkg.namespaces import SH
+from govkg.namespaces import SH, WRITTEN_DATATYPE
 from govkg.rdf import to_rdflib
 from govkg.shacl_sparql.paths import iri
 from govkg.shacl_sparql.shapes import Conjunction, NestedProperty, ValueTest
+from govkg.written import stored_forms
 
 OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 TYPE_OF = f"{iri(str(RDF.type))}/{iri(str(RDFS.subClassOf))}*"
@@ -157,16 +159,29 @@ def _class(node: Node) -> str:
     return iri(str(node))
 
 
-def term(node: Node) -> str:
-    """An IRI or a literal of the shapes graph, written for a SPARQL query."""
+def term(node: Node, exact: bool = True) -> str:
+    """An IRI or a literal of the shapes graph, written for a SPARQL query.  A literal that the
+    store keeps in another form than written is written ``exact``-ly as the validated store's
+    exact view holds it (encoded, see :mod:`govkg.written`), so that it is the same term;
+    otherwise (for comparisons of values) as it is."""
     if isinstance(node, URIRef):
         return iri(str(node))
     if isinstance(node, Literal):
         text = '"' + _escape(str(node)) + '"'
         if node.language:
             return f"{text}@{node.language}"
-        return f"{text}^^{iri(str(node.datatype))}" if node.datatype else text
+        if not node.datatype:
+            return text
+        if exact and _rewritten(str(node), str(node.datatype)):
+            return f"{text}^^{iri(WRITTEN_DATATYPE + str(node.datatype))}"
+        return f"{text}^^{iri(str(node.datatype))}"
     raise UnsupportedShape(f"a blank node ({node}) as a value in a shape")
+
+
+@lru_cache(maxsize=4096)
+def _rewritten(lexical: str, datatype: str) -> bool:
+    literal = ox.Literal(lexical, datatype=ox.NamedNode(datatype))
+    return bool(stored_forms([literal]))
 
 
 def _escape(text: str) -> str:
