@@ -26,9 +26,9 @@ from rdflib.term import Node
 
 from govkg.errors import GovkgError, UnsupportedShape
 from govkg.load import parse_file, parse_files
-from govkg.namespaces import GRAPH_BASE, SH, compact
+from govkg.namespaces import GRAPH_BASE, PREFIXES, SH, compact
 from govkg.project import Project, find_project
-from govkg.rdf import graph_from_quads, to_rdflib
+from govkg.rdf import graph_from_quads, to_oxigraph, to_rdflib
 from govkg.shacl_sparql import (
     CompiledShapes,
     Found,
@@ -121,7 +121,11 @@ class ValidationReport:
         return self.results_graph
 
     def to_turtle(self) -> str:
-        return self.report_graph().serialize(format="turtle")
+        """The report in Turtle, each literal as written (rdflib's serializer rewrites
+        ``"4"^^xsd:decimal`` as ``4.0`` and writes an ill-typed boolean as a bare word)."""
+        triples = [ox.Triple(*map(to_oxigraph, t)) for t in self.report_graph()]  # type: ignore[arg-type]
+        text = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+        return text.decode() if text else ""
 
 
 def _text_line(result: Result) -> str:
