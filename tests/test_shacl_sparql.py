@@ -469,16 +469,13 @@ def test_the_shipped_shapes_use_only_supported_components(compiled: CompiledShap
     assert sum(len(unit.sparql) for unit in compiled.shapes) == 9
 
 
-def test_auto_picks_pyshacl_for_small_stores_and_sparql_for_large(store: Store) -> None:
-    from govkg.validate import AUTO_THRESHOLD
+def test_auto_is_the_sparql_engine_on_the_embedded_store(store: Store) -> None:
+    from govkg.remote import RemoteStore
 
-    class Large(OxigraphStore):
-        def __len__(self) -> int:
-            return AUTO_THRESHOLD
-
-    assert engine_for(store) == "pyshacl"
-    assert engine_for(Large()) == "sparql"
-    assert engine_for(store, "sparql") == "sparql"
+    assert engine_for(store) == "sparql"
+    assert engine_for(OxigraphStore()) == "sparql"
+    assert engine_for(store, "pyshacl") == "pyshacl"
+    assert engine_for(RemoteStore.from_spec("sparql+http://127.0.0.1:9/")) == "pyshacl"
 
 
 def test_the_sparql_engine_refuses_a_remote_store() -> None:

@@ -6,13 +6,8 @@ The remote tests start Oxigraph's own server (``oxigraph serve``, from the PyPI 
 
 from __future__ import annotations
 
-import shutil
 import socket
-import subprocess
-import sys
 import time
-import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -29,35 +24,10 @@ from govkg.store import Dataset, OxigraphStore, Store
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _oxigraph() -> str:
-    found = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
-    assert Path(found).exists(), "the oxigraph server is installed with the [test] extras"
-    return found
-
-
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A real Oxigraph server on loopback; yields its --store value."""
-    port = _free_port()
-    folder = tmp_path_factory.mktemp("oxigraph-server")
-    process = subprocess.Popen(
-        [_oxigraph(), "serve", "--location", str(folder), "--bind", f"127.0.0.1:{port}",
-         "--union-default-graph"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1).close()
-            break
-        except OSError:
-            time.sleep(0.1)
-    else:
-        process.kill()
-        pytest.fail("oxigraph serve did not start within 20 s")
-    yield f"sparql+http://127.0.0.1:{port}/"
-    process.terminate()
-    process.wait(timeout=10)
+def server(oxigraph_server: str) -> str:
+    """A real Oxigraph server on loopback (conftest), as a --store value."""
+    return oxigraph_server
 
 
 def _words(term: object) -> str:

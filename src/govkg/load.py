@@ -136,6 +136,12 @@ def _load_files(
             raise
 
 
+def load_files(project: Project, store: Store, paths: Iterable[Path]) -> None:
+    """Load some of a project's files into ``store``, each in its named graph; a parse error
+    names the file."""
+    _load_files(project, store, paths, None)
+
+
 def load_project(
     project: Project, store: Store, progress: Callable[[str], None] | None = None
 ) -> Store:
