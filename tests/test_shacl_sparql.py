@@ -409,11 +409,6 @@ REFUSED = {
         "http://example.org/S is recursive (it reaches itself through http://example.org/S -> "
         "http://example.org/P)",
     ),
-    "shapes-graph": (
-        'ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:sparql [ sh:message "m" ; '
-        'sh:select "SELECT $this WHERE { GRAPH $shapesGraph { $this ?p ?o } }" ] .',
-        "$shapesGraph",
-    ),
     "minus": (
         'ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:sparql [ sh:message "m" ; '
         'sh:select "SELECT $this WHERE { $this ?p ?o MINUS { $this a ?c } }" ] .',

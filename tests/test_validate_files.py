@@ -14,9 +14,15 @@ from rdflib.namespace import RDF, XSD
 
 from govkg.cli import cli
 from govkg.errors import UnsupportedShape
-from govkg.load import open_project, rebuild
+from govkg.load import open_project, parse_file, rebuild
 from govkg.namespaces import SH
-from govkg.validate import ValidationReport, validate_files, validate_store
+from govkg.store import OxigraphStore
+from govkg.validate import (
+    ValidationReport,
+    validate_files,
+    validate_store,
+    validate_store_sparql,
+)
 
 HEAD = """@prefix ex: <http://example.org/> .
 @prefix sh: <http://www.w3.org/ns/shacl#> .
@@ -214,3 +220,30 @@ def test_the_files_engine_sees_literals_as_written(fidelity_project: Path) -> No
         assert _fidelity(validate_files([data], [shapes], engine)) == sorted(
             FIDELITY_EXPECTED, key=str
         )
+
+
+def test_shapes_graph_is_a_graph_of_its_own(tmp_path: Path) -> None:
+    """$shapesGraph names the shapes graph; the shapes are not in the data's default graph (a
+    target on a property only the shapes use finds nothing), and the store is left as it was."""
+    shapes = write(
+        tmp_path,
+        "shapes.ttl",
+        "ex:S a sh:NodeShape ; sh:targetClass ex:C ; ex:limit 3 ; sh:sparql [ sh:message "
+        '"over" ; sh:select """SELECT $this ?value WHERE { GRAPH $shapesGraph { $currentShape '
+        "<http://example.org/limit> ?l } $this <http://example.org/n> ?value "
+        'FILTER (?value > ?l) }""" ] .\n'
+        "ex:T a sh:NodeShape ; sh:targetSubjectsOf ex:limit ; sh:class ex:Nothing .",
+    )
+    data = write(tmp_path, "data.ttl", "ex:a a ex:C ; ex:n 5 . ex:b a ex:C ; ex:n 1 .")
+    report = validate_files([data], [shapes], "sparql")
+    assert [(r.focus, r.value, r.message) for r in report.results] == [
+        ("http://example.org/a", "5", "over")
+    ]
+    store = OxigraphStore()
+    store.load(parse_file(data, "https://w3id.org/govkg/graph/data.ttl"))
+    before = sorted(map(str, store.quads()))
+    shapes_graph = Graph().parse(shapes, format="turtle")
+    assert [r.focus for r in validate_store_sparql(store, shapes_graph).results] == [
+        "http://example.org/a"
+    ]
+    assert sorted(map(str, store.quads())) == before

@@ -119,7 +119,7 @@ def cli(ctx: click.Context, root: str | None, store: str | None) -> None:
     default="auto",
     show_default=True,
     help="pyshacl (pySHACL on an in-memory copy), sparql (the shapes as SPARQL queries on the "
-    "embedded store: 119 of the W3C SHACL suite's 120 tests, fast at any size) or auto (sparql "
+    "embedded store: all 120 W3C SHACL tests, fast at any size) or auto (sparql "
     "on the embedded store, pyshacl on a SPARQL server).",
 )
 @click.option(

@@ -16,6 +16,7 @@ from govkg.shacl_sparql.engine import (
     files_of,
     results_graph,
     run,
+    with_shapes_graph,
 )
 from govkg.shacl_sparql.paths import compact_path, path_text
 from govkg.shacl_sparql.queries import Found
@@ -30,4 +31,5 @@ __all__ = [
     "path_text",
     "results_graph",
     "run",
+    "with_shapes_graph",
 ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from urllib.parse import unquote
 
@@ -29,8 +29,14 @@ from govkg.shacl_sparql.nested import shape_findings
 from govkg.shacl_sparql.paths import Path, iri, path_triples
 from govkg.shacl_sparql.prebinding import nested_use, projected_variables, substitute
 from govkg.shacl_sparql.queries import CompiledShape, Found, compile_shape, pairs_query
-from govkg.shacl_sparql.shapes import Shape, SparqlConstraint, read_shapes
-from govkg.store import QueryResult, Store
+from govkg.shacl_sparql.shapes import (
+    SHAPES_GRAPH,
+    Shape,
+    SparqlConstraint,
+    read_shapes,
+    uses_shapes_graph,
+)
+from govkg.store import Dataset, OxigraphStore, QueryResult, Store
 
 #: Focus IRIs looked up per query when finding the files that describe them; above FILES_SCAN
 #: of them, one pass over the store is quicker.
@@ -44,12 +50,59 @@ class CompiledShapes:
 
     shapes: list[CompiledShape]
     graph: Graph
+    #: A query uses $shapesGraph: the store is validated :func:`with_shapes_graph`.
+    needs_shapes_graph: bool = False
 
 
 def compile_shapes(shapes: Graph) -> CompiledShapes:
     """Compile every targeted shape; raises :class:`UnsupportedShape` for anything this engine
     cannot evaluate exactly as SHACL defines it."""
-    return CompiledShapes([compile_shape(shape) for shape in read_shapes(shapes)], shapes)
+    compiled = [compile_shape(shape) for shape in read_shapes(shapes)]
+    return CompiledShapes(compiled, shapes, uses_shapes_graph(shapes))
+
+
+def with_shapes_graph(store: OxigraphStore, shapes: Graph) -> Store:
+    """A copy of the store with the shapes graph as the named graph :data:`SHAPES_GRAPH`, queried
+    with the store's graphs as default graph (so the shapes are only seen through
+    ``GRAPH $shapesGraph``)."""
+    rows = store.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }").rows
+    graphs = tuple(sorted(g.value for (g,) in rows if isinstance(g, ox.NamedNode)))
+    copy = store.copy()
+    name = ox.NamedNode(SHAPES_GRAPH)
+    copy.load(
+        ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), name)  # type: ignore[arg-type]
+        for s, p, o in shapes
+    )
+    return _Scoped(copy, Dataset(default_graphs=graphs, named_graphs=(*graphs, SHAPES_GRAPH)))
+
+
+class _Scoped(Store):
+    """A store whose queries all run over one dataset."""
+
+    def __init__(self, store: Store, dataset: Dataset) -> None:
+        self.store, self.dataset = store, dataset
+
+    def load(self, quads: Iterable[ox.Quad]) -> None:
+        self.store.load(quads)
+
+    def query(
+        self,
+        sparql: str,
+        bindings: Mapping[str, OxTerm] | None = None,
+        *,
+        dataset: Dataset | None = None,
+        limit: int | None = None,
+    ) -> QueryResult:
+        return self.store.query(sparql, bindings, dataset=dataset or self.dataset, limit=limit)
+
+    def clear(self) -> None:
+        self.store.clear()
+
+    def quads(self) -> Iterator[ox.Quad]:
+        return self.store.quads()
+
+    def __len__(self) -> int:
+        return len(self.store)
 
 
 def run(store: Store, compiled: CompiledShapes) -> list[Found]:

@@ -91,8 +91,16 @@ KNOWN_TYPES = {
 }  # fmt: skip
 #: The components of SHACL's other parameters, to name them in errors.
 OTHER_COMPONENTS = {SH.expression: "Expression", SH.js: "JS"}
-#: Variables the SPARQL engine does not pre-bind.
-_UNBOUND_VARIABLES = re.compile(r"[?$](shapesGraph)\b")
+#: The named graph that holds a copy of the shapes graph while constraints that use
+#: ``$shapesGraph`` run (:func:`govkg.shacl_sparql.engine.with_shapes_graph`).
+SHAPES_GRAPH = "urn:govkg:validation:shapes-graph"
+_SHAPES_GRAPH_VARIABLE = re.compile(r"[?$]shapesGraph\b")
+
+
+def uses_shapes_graph(shapes: Graph) -> bool:
+    """Whether a SPARQL query of the shapes graph uses ``$shapesGraph``."""
+    texts = (*shapes.objects(None, SH.select), *shapes.objects(None, SH.ask))
+    return any(_SHAPES_GRAPH_VARIABLE.search(str(text)) for text in texts)
 
 
 @dataclass(frozen=True)
@@ -521,11 +529,9 @@ def _sparql_constraints(shapes: Graph, node: Node, path: Path | None) -> Iterato
             raise UnsupportedShape(
                 f"{_name(node)}: only SPARQL SELECT constraints (sh:select) are supported"
             )
-        if _UNBOUND_VARIABLES.search(str(select)):
-            raise UnsupportedShape(f"{_name(node)}: a SPARQL constraint uses $shapesGraph, "
-                                   "which the sparql engine does not provide (it validates the "
-                                   "data graph only); use --engine pyshacl")  # fmt: skip
         query = prologue(shapes, constraint) + str(select)
+        if _SHAPES_GRAPH_VARIABLE.search(query):
+            query = substitute(query, {"shapesGraph": iri(SHAPES_GRAPH)})
         if path is not None:
             query = _PATH_VARIABLE.sub(lambda _m, p=path.sparql: p, query)  # type: ignore[misc]
         elif _PATH_VARIABLE.search(query):
