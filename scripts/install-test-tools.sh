@@ -1,12 +1,15 @@
 #!/bin/sh
 # Install the programs some tests drive for real, from Debian's packages, when they are missing:
-# chromium (with a font, so pages render text) for tests/test_browser.py, and apache2 for the
-# .htaccess rules in tests/test_publish.py.  Idempotent and quiet; needs root (or sudo) and
-# apt-get the first time only.
+# chromium (with a font, so pages render text) for tests/test_browser.py, apache2 for the
+# .htaccess rules in tests/test_publish.py, and Virtuoso 7.2 (virtuoso-t and isql-vt only: the
+# -bin package has no system service, database or debconf question; tests/virtuoso.py starts its
+# own server on a fresh folder) for tests/test_virtuoso.py.  Idempotent and quiet; needs root
+# (or sudo) and apt-get the first time only.
 set -eu
 missing=""
 [ -x /usr/bin/chromium ] || missing="$missing chromium fonts-liberation"
 [ -x /usr/sbin/apache2 ] || missing="$missing apache2"
+[ -x /usr/bin/virtuoso-t ] || missing="$missing virtuoso-opensource-7-bin"
 if [ -z "$missing" ]; then
   exit 0
 fi
@@ -23,3 +26,4 @@ $sudo apt-get update -qq >/dev/null
 # shellcheck disable=SC2086
 $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
 test -x /usr/bin/chromium && test -x /usr/sbin/apache2
+test -x /usr/bin/virtuoso-t && test -x /usr/bin/isql-vt

@@ -105,3 +105,13 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield f"sparql+http://127.0.0.1:{port}/"
     process.terminate()
     process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real Virtuoso 7.2 on loopback (tests/virtuoso.py), one per test module; yields its
+    --store value."""
+    from virtuoso import running_virtuoso
+
+    with running_virtuoso(tmp_path_factory.mktemp("virtuoso")) as spec:
+        yield spec
