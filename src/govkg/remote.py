@@ -1,10 +1,17 @@
 """A remote SPARQL 1.1 server as a govkg store.
 
-Queries go over the SPARQL 1.1 Protocol (POST, form-encoded); loading goes over the Graph Store
-Protocol (POST of N-Triples to ``?graph=IRI``), one named graph per project file; ``CLEAR ALL``
-over SPARQL Update empties it.  The server must treat the union of its named graphs as the default
-graph (Oxigraph: ``oxigraph serve --union-default-graph``; Fuseki: ``tdb2:unionDefaultGraph
-true``), as govkg's queries expect.
+Queries go over the SPARQL 1.1 Protocol (POST, form-encoded), asking for SPARQL JSON (SELECT,
+ASK) or N-Triples (CONSTRUCT, DESCRIBE) by the query's form; loading goes over the Graph Store
+Protocol (POST of N-Triples to ``?graph=IRI``), one named graph per project file.  Only govkg's
+own graphs (under :data:`~govkg.namespaces.GRAPH_BASE`) are dropped, counted and read: a server's
+own graphs (Virtuoso's ``virtrdf#``) are left alone.  The server must treat the union of its named
+graphs as the default graph (Oxigraph: ``oxigraph serve --union-default-graph``; Fuseki:
+``tdb2:unionDefaultGraph true``; Virtuoso does), as govkg's queries expect.
+
+What servers answer differently is read as the embedded store would answer: extra members of
+SPARQL JSON are ignored, Virtuoso's blank nodes (``nodeID://b10000``) and booleans (``0``/``1``)
+are mapped, and an answer the server cut at its row limit (``X-SPARQL-MaxRows``) is an error,
+never a shorter answer.
 
 ``sparql+http://host:port/`` uses Oxigraph's layout: ``query``, ``update`` and ``store`` under that
 path.  Other servers name their endpoints in the query string:
@@ -13,19 +20,23 @@ path.  Other servers name their endpoints in the query string:
 
 from __future__ import annotations
 
+import json
+import re
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from email.message import Message
 from itertools import islice
 
 import pyoxigraph as ox
 
 from govkg.errors import QueryError, StoreError
-from govkg.namespaces import sparql_prologue
+from govkg.namespaces import GRAPH_BASE, PREFIXES, XSD
 from govkg.store import (
+    INERT,
     Dataset,
     QueryResult,
     Store,
@@ -36,8 +47,43 @@ from govkg.store import (
 )
 from govkg.substitute import substitute
 
-RESULTS = "application/sparql-results+json, application/n-triples;q=0.9"
+TABLE = "application/sparql-results+json"
+GRAPH = "application/n-triples"
 BATCH = 50_000
+_FORM = re.compile(r"(?<![\w:?$])(SELECT|ASK|CONSTRUCT|DESCRIBE)(?![\w:])", re.IGNORECASE)
+_DECLARED = re.compile(r"(?<![\w:?$])PREFIX\s+([A-Za-z][\w.-]*)?\s*:", re.IGNORECASE)
+_XSD_BOOLEAN = str(XSD.boolean)
+_BLANK_LABEL = re.compile(r"[^A-Za-z0-9_]")
+#: govkg's graphs: what it loads, drops, counts and reads on a server.
+_OURS = f'FILTER (STRSTARTS(STR(?g), "{GRAPH_BASE}"))'
+
+
+def query_form(sparql: str) -> str:
+    """``select``, ``ask``, ``construct`` or ``describe``: the query's first form keyword."""
+    found = _FORM.search(INERT.sub(" ", sparql))
+    return found.group(1).lower() if found else "select"
+
+
+def prologue_for(sparql: str) -> str:
+    """``PREFIX`` lines for govkg's prefixes the query does not declare itself (RDF4J and
+    GraphDB refuse a prefix declared twice)."""
+    declared = {name or "" for name in _DECLARED.findall(INERT.sub(" ", sparql))}
+    return "".join(f"PREFIX {n}: <{iri}>\n" for n, iri in PREFIXES.items() if n not in declared)
+
+
+def portable_json(data: bytes) -> bytes:
+    """SPARQL JSON as SPARQL 1.1 defines it: only ``head``, ``results`` and ``boolean`` (a
+    server may add members: Comunica's ``metadata``), blank-node labels made valid (Virtuoso's
+    ``nodeID://b10000``) and the booleans ``0``/``1`` written as ``false``/``true``."""
+    body = json.loads(data)
+    kept = {key: body[key] for key in ("head", "results", "boolean") if key in body}
+    for binding in kept.get("results", {}).get("bindings", []):
+        for term in binding.values():
+            if term.get("type") == "bnode":
+                term["value"] = _BLANK_LABEL.sub("_", term["value"].removeprefix("nodeID://"))
+            elif term.get("datatype") == _XSD_BOOLEAN and term.get("value") in ("0", "1"):
+                term["value"] = "true" if term["value"] == "1" else "false"
+    return json.dumps(kept).encode()
 
 
 @dataclass(frozen=True)
@@ -79,13 +125,19 @@ class RemoteStore(Store):
         return cls(Endpoints.from_spec(spec), timeout)
 
     def _send(self, url: str, body: bytes, content_type: str, accept: str = "*/*") -> bytes:
+        return self._exchange(url, body, content_type, accept)[0]
+
+    def _exchange(
+        self, url: str, body: bytes, content_type: str, accept: str = "*/*"
+    ) -> tuple[bytes, Message]:
+        """The answer's body and headers."""
         request = urllib.request.Request(
             url, data=body, method="POST",
             headers={"Content-Type": content_type, "Accept": accept},
         )  # fmt: skip
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as answer:
-                return answer.read()
+                return answer.read(), answer.headers
         except urllib.error.HTTPError as error:
             detail = error.read(300).decode("utf-8", "replace").strip().splitlines()
             raise StoreError(f"{url} answered {error.code} {error.reason}"
@@ -107,28 +159,49 @@ class RemoteStore(Store):
     ) -> QueryResult:
         refuse_federation(sparql)
         dataset = dataset or from_clauses(sparql)  # the server's union default graph hides FROM
-        text = substitute(sparql_prologue() + sparql, bindings or {})
+        text = substitute(prologue_for(sparql) + sparql, bindings or {})
         body = urllib.parse.urlencode(_query_params(text, dataset), doseq=True).encode()
-        data = self._send(self.endpoints.query, body, "application/x-www-form-urlencoded",
-                          RESULTS)  # fmt: skip
+        wanted = GRAPH if query_form(sparql) in ("construct", "describe") else TABLE
+        data, headers = self._exchange(self.endpoints.query, body,
+                                       "application/x-www-form-urlencoded", wanted)  # fmt: skip
+        url = self.endpoints.query
         try:
-            if data.lstrip().startswith(b"{"):
-                answer = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
-                return to_result(answer, limit)
-            triples = ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
-            stop = None if limit is None else limit + 1
-            return QueryResult("graph", triples=list(islice(triples, stop)))
-        except (SyntaxError, ValueError) as error:
-            url = self.endpoints.query
+            if wanted == TABLE:
+                answer = ox.parse_query_results(
+                    portable_json(data), format=ox.QueryResultsFormat.JSON
+                )
+                result = to_result(answer, limit)
+            else:
+                triples = ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
+                stop = None if limit is None else limit + 1
+                result = QueryResult("graph", triples=list(islice(triples, stop)))
+        except (SyntaxError, ValueError) as error:  # JSONDecodeError is a ValueError
             raise QueryError(f"{url} sent an answer govkg cannot read: {error}") from None
+        _refuse_cut(url, headers, result, limit)
+        return result
 
     def update(self, sparql: str) -> None:
         body = urllib.parse.urlencode({"update": sparql}).encode()
         self._send(self.endpoints.update, body, "application/x-www-form-urlencoded")
 
     def clear(self) -> None:
-        """Remove every graph on the server."""
-        self.update("CLEAR ALL")
+        """Drop govkg's graphs on the server (and only those), and check that they are gone:
+        Virtuoso answers ``CLEAR ALL`` with 200 and removes nothing."""
+        graphs = self.graphs()
+        if graphs:
+            self.update(" ;\n".join(f"DROP SILENT GRAPH <{name}>" for name in graphs))
+        left = self.graphs()
+        if left:
+            raise StoreError(
+                f"{self.endpoints.update} kept {len(left)} of govkg's {len(graphs)} graphs after "
+                f"DROP GRAPH (first: {left[0]}); the server still holds the old data and nothing "
+                "new was loaded"
+            )
+
+    def graphs(self) -> list[str]:
+        """govkg's graphs on the server."""
+        rows = self.query(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {_OURS} }}").rows
+        return sorted(g.value for (g,) in rows if isinstance(g, ox.NamedNode))
 
     def load(self, quads: Iterable[ox.Quad]) -> None:
         graphs: dict[str, list[ox.Triple]] = defaultdict(list)
@@ -148,10 +221,26 @@ class RemoteStore(Store):
         self._send(self.endpoints.store, data or b"", "application/n-quads")
 
     def quads(self) -> Iterator[ox.Quad]:
-        rows = self.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }").rows
+        """The quads of govkg's graphs."""
+        rows = self.query(f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {_OURS} }}").rows
         for s, p, o, g in rows:
             yield ox.Quad(s, p, o, g)  # type: ignore[arg-type]
 
     def __len__(self) -> int:
-        rows = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }").rows
-        return int(getattr(rows[0][0], "value", 0))
+        """The number of quads in govkg's graphs."""
+        query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {_OURS} }}"
+        return int(getattr(self.query(query).rows[0][0], "value", 0))
+
+
+def _refuse_cut(url: str, headers: Message, result: QueryResult, limit: int | None) -> None:
+    """An answer the server cut at its row limit is an error: Virtuoso answers 200 with at most
+    ``ResultSetMaxRows`` rows and says so only in ``X-SPARQL-MaxRows``."""
+    cap = headers.get("X-SPARQL-MaxRows")
+    if cap is None or not cap.strip().isdigit():
+        return
+    got = len(result.rows) if result.kind == "select" else len(result.triples)
+    if got >= int(cap) and (limit is None or int(cap) <= limit):
+        raise QueryError(
+            f"{url} cut the answer at its row limit of {int(cap):,} (X-SPARQL-MaxRows): the "
+            "answer is incomplete; raise the server's limit (Virtuoso: [SPARQL] ResultSetMaxRows)"
+        )
