@@ -156,3 +156,38 @@ def test_sparql_json_is_read_as_sparql_defines_it() -> None:
     assert set(read) == {"head", "results"}
     binding = read["results"]["bindings"][0]
     assert (binding["x"]["value"], binding["b"]["value"]) == ("b10000", "true")
+
+
+def _auth_spec(spec: str, user: str, password: str) -> str:
+    """The same Virtuoso through its login endpoints (HTTP Digest), with credentials."""
+    base = spec.split("?")[0].replace("http://", f"http://{user}:{password}@")
+    return base + "?query=sparql-auth&update=sparql-auth&store=sparql-graph-crud-auth"
+
+
+def test_credentials_answer_digest_and_are_never_shown(
+    tiny: Path, virtuoso_server: str, runner: CliRunner
+) -> None:
+    """Virtuoso's -auth endpoints want HTTP Digest (dba's password is dba in a new database)."""
+    spec = _auth_spec(virtuoso_server, "dba", "dba")
+    loaded = runner.invoke(cli, ["--root", str(tiny), "--store", spec, "load"])
+    assert loaded.exit_code == 0, loaded.output
+    assert f"into {spec.replace(':dba@', ':***@')} (" in loaded.stdout
+    assert "dba@" not in loaded.output.replace("dba:***@", "")
+    found = runner.invoke(cli, ["--root", str(tiny), "--store", spec, "stats"])
+    assert found.exit_code == 0, found.output
+    wrong = _auth_spec(virtuoso_server, "dba", "s3cret-wrong")
+    refused = runner.invoke(cli, ["--root", str(tiny), "--store", wrong, "stats"])
+    assert refused.exit_code == 2
+    assert refused.output.startswith("Error: ") and len(refused.output.splitlines()) == 1
+    assert "401" in refused.output and "s3cret-wrong" not in refused.output
+
+
+def test_credentials_from_the_environment(
+    tiny: Path, virtuoso_server: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GOVKG_STORE_USER", "dba")
+    monkeypatch.setenv("GOVKG_STORE_PASSWORD", "dba")
+    spec = _auth_spec(virtuoso_server, "", "").replace("http://:@", "http://")
+    store = RemoteStore.from_spec(spec)
+    assert store.query("ASK { }").boolean is True
+    assert "dba" not in repr(store.__dict__)

@@ -20,6 +20,7 @@ from govkg.load import file_count, open_project, rebuild
 from govkg.output import FORMATS, format_answer, format_rows, format_triples
 from govkg.project import ROOT_ENV, find_project
 from govkg.queries import catalogue, find_query, result_coverage, run_query
+from govkg.remote import shown
 from govkg.stats import graph_stats
 from govkg.validate import ENGINES, validate_files, validate_store
 
@@ -194,7 +195,7 @@ def load_store(settings: Settings, store_spec: str | None) -> None:
     total = file_count(settings.root, spec)
     with click.progressbar(length=total, label="loading", file=sys.stderr) as bar:
         stamp, files, quads = rebuild(settings.root, spec, lambda _name: bar.update(1))
-    click.echo(f"loaded {quads} quads from {files} files into {spec} ({stamp[:19]})")
+    click.echo(f"loaded {quads} quads from {files} files into {shown(str(spec))} ({stamp[:19]})")
 
 
 @cli.command()

@@ -18,7 +18,7 @@ from rdflib.namespace import DCTERMS
 from govkg.errors import LoadError, StoreError
 from govkg.namespaces import GRAPH_BASE, META_GRAPH
 from govkg.project import Project, find_project
-from govkg.remote import RemoteStore
+from govkg.remote import RemoteStore, shown
 from govkg.store import (
     OxigraphStore,
     Store,
@@ -229,7 +229,7 @@ def open_project(
         if isinstance(store, RemoteStore):
             raise StoreError(
                 f"{store.endpoints.query} does not hold the current graph; "
-                f"run: govkg --store {store_spec} load"
+                f"run: govkg --store {shown(store_spec or '')} load"
             )
         build(project, store)
     return project, store

@@ -13,6 +13,12 @@ SPARQL JSON are ignored, Virtuoso's blank nodes (``nodeID://b10000``) and boolea
 are mapped, and an answer the server cut at its row limit (``X-SPARQL-MaxRows``) is an error,
 never a shorter answer.
 
+Credentials come from the store URL (``sparql+http://user:password@host/…``) or from the
+environment (``GOVKG_STORE_USER`` and ``GOVKG_STORE_PASSWORD``), answer HTTP Basic or Digest
+challenges (Virtuoso's ``-auth`` endpoints want Digest), and never appear in a message: the
+endpoints' URLs carry no credentials, and :func:`shown` writes a store URL with ``***`` for the
+password.
+
 ``sparql+http://host:port/`` uses Oxigraph's layout: ``query``, ``update`` and ``store`` under that
 path.  Other servers name their endpoints in the query string:
 ``sparql+http://host:3030/ds?query=sparql&update=update&store=data`` (Fuseki).
@@ -21,13 +27,14 @@ path.  Other servers name their endpoints in the query string:
 from __future__ import annotations
 
 import json
+import os
 import re
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.message import Message
 from itertools import islice
 
@@ -47,6 +54,7 @@ from govkg.store import (
 )
 from govkg.substitute import substitute
 
+USER_ENV, PASSWORD_ENV = "GOVKG_STORE_USER", "GOVKG_STORE_PASSWORD"
 TABLE = "application/sparql-results+json"
 GRAPH = "application/n-triples"
 BATCH = 50_000
@@ -87,6 +95,37 @@ def portable_json(data: bytes) -> bytes:
 
 
 @dataclass(frozen=True)
+class Credentials:
+    """A user and password for the server (the password is never shown)."""
+
+    user: str
+    password: str = field(repr=False)
+
+
+def split_credentials(spec: str) -> tuple[str, Credentials | None]:
+    """The store URL without its user and password, and the credentials (from the URL, else
+    from the environment)."""
+    parts = urllib.parse.urlsplit(spec)
+    bare = parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl()
+    if parts.username is not None:
+        user = urllib.parse.unquote(parts.username)
+        password = urllib.parse.unquote(parts.password or os.environ.get(PASSWORD_ENV, ""))
+        return bare, Credentials(user, password)
+    if os.environ.get(USER_ENV):
+        return bare, Credentials(os.environ[USER_ENV], os.environ.get(PASSWORD_ENV, ""))
+    return bare, None
+
+
+def shown(spec: str) -> str:
+    """A store URL as it may be shown: the password replaced by ``***``."""
+    parts = urllib.parse.urlsplit(spec)
+    if parts.password is None:
+        return spec
+    host = parts.netloc.rpartition("@")[2]
+    return parts._replace(netloc=f"{parts.username}:***@{host}").geturl()
+
+
+@dataclass(frozen=True)
 class Endpoints:
     """The three URLs of a server."""
 
@@ -96,7 +135,7 @@ class Endpoints:
 
     @classmethod
     def from_spec(cls, spec: str) -> Endpoints:
-        parts = urllib.parse.urlsplit(spec.removeprefix("sparql+"))
+        parts = urllib.parse.urlsplit(split_credentials(spec.removeprefix("sparql+"))[0])
         options = dict(urllib.parse.parse_qsl(parts.query))
         base = urllib.parse.urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/") + "/",
                                         "", ""))  # fmt: skip
@@ -116,13 +155,17 @@ def _query_params(text: str, dataset: Dataset | None) -> dict[str, list[str]]:
 class RemoteStore(Store):
     """A SPARQL 1.1 server reached over HTTP, with connect and read timeouts."""
 
-    def __init__(self, endpoints: Endpoints, timeout: float = 30.0) -> None:
+    def __init__(
+        self, endpoints: Endpoints, timeout: float = 30.0, credentials: Credentials | None = None
+    ) -> None:
         self.endpoints = endpoints
         self.timeout = timeout
+        self._opener = _opener(endpoints, credentials)
 
     @classmethod
     def from_spec(cls, spec: str, timeout: float = 30.0) -> RemoteStore:
-        return cls(Endpoints.from_spec(spec), timeout)
+        credentials = split_credentials(spec.removeprefix("sparql+"))[1]
+        return cls(Endpoints.from_spec(spec), timeout, credentials)
 
     def _send(self, url: str, body: bytes, content_type: str, accept: str = "*/*") -> bytes:
         return self._exchange(url, body, content_type, accept)[0]
@@ -136,7 +179,7 @@ class RemoteStore(Store):
             headers={"Content-Type": content_type, "Accept": accept},
         )  # fmt: skip
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as answer:
+            with self._opener.open(request, timeout=self.timeout) as answer:
                 return answer.read(), answer.headers
         except urllib.error.HTTPError as error:
             detail = error.read(300).decode("utf-8", "replace").strip().splitlines()
@@ -230,6 +273,20 @@ class RemoteStore(Store):
         """The number of quads in govkg's graphs."""
         query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {_OURS} }}"
         return int(getattr(self.query(query).rows[0][0], "value", 0))
+
+
+def _opener(endpoints: Endpoints, credentials: Credentials | None) -> urllib.request.OpenerDirector:
+    """An opener that answers Basic and Digest challenges with the credentials, for the
+    server's three endpoints only."""
+    if credentials is None:
+        return urllib.request.build_opener()
+    passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+    for url in {endpoints.query, endpoints.update, endpoints.store}:
+        passwords.add_password(None, url, credentials.user, credentials.password)  # type: ignore[arg-type]
+    return urllib.request.build_opener(
+        urllib.request.HTTPBasicAuthHandler(passwords),
+        urllib.request.HTTPDigestAuthHandler(passwords),
+    )
 
 
 def _refuse_cut(url: str, headers: Message, result: QueryResult, limit: int | None) -> None:
