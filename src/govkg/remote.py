@@ -26,9 +26,11 @@ path.  Other servers name their endpoints in the query string:
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import re
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -173,14 +175,23 @@ class RemoteStore(Store):
     def _exchange(
         self, url: str, body: bytes, content_type: str, accept: str = "*/*"
     ) -> tuple[bytes, Message]:
-        """The answer's body and headers."""
+        """The answer's body and headers, within one deadline of ``timeout`` seconds for the
+        whole exchange (a server that sends a byte now and then is given up on too)."""
         request = urllib.request.Request(
             url, data=body, method="POST",
             headers={"Content-Type": content_type, "Accept": accept},
         )  # fmt: skip
+        deadline = time.monotonic() + self.timeout
         try:
             with self._opener.open(request, timeout=self.timeout) as answer:
-                return answer.read(), answer.headers
+                return _read_by(answer, deadline), answer.headers
+        except http.client.IncompleteRead as error:
+            raise StoreError(
+                f"{url} ended its answer early ({len(error.partial):,} bytes of "
+                f"{len(error.partial) + (error.expected or 0):,}): the answer is incomplete"
+            ) from None
+        except http.client.HTTPException as error:
+            raise StoreError(f"{url} sent a broken answer ({type(error).__name__})") from None
         except urllib.error.HTTPError as error:
             detail = error.read(300).decode("utf-8", "replace").strip().splitlines()
             raise StoreError(f"{url} answered {error.code} {error.reason}"
@@ -273,6 +284,27 @@ class RemoteStore(Store):
         """The number of quads in govkg's graphs."""
         query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {_OURS} }}"
         return int(getattr(self.query(query).rows[0][0], "value", 0))
+
+
+def _read_by(answer: http.client.HTTPResponse, deadline: float) -> bytes:
+    """The whole body, read in chunks until the deadline: each read waits at most the time left;
+    a body shorter than its Content-Length is an :class:`http.client.IncompleteRead`."""
+    chunks: list[bytes] = []
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError
+        sock = getattr(getattr(getattr(answer, "fp", None), "raw", None), "_sock", None)
+        if sock is not None:
+            sock.settimeout(left)
+        chunk = answer.read1(65536) if hasattr(answer, "read1") else answer.read(65536)
+        if not chunk:
+            body = b"".join(chunks)
+            expected = answer.headers.get("Content-Length", "")
+            if expected.isdigit() and len(body) < int(expected):
+                raise http.client.IncompleteRead(body, int(expected) - len(body))
+            return body
+        chunks.append(chunk)
 
 
 def _opener(endpoints: Endpoints, credentials: Credentials | None) -> urllib.request.OpenerDirector:
