@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -74,37 +70,13 @@ def runner() -> CliRunner:
     return CliRunner()
 
 
-def oxigraph_binary() -> str:
-    found = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
-    assert Path(found).exists(), "the oxigraph server is installed with the [test] extras"
-    return found
-
-
 @pytest.fixture(scope="module")
 def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real Oxigraph server on loopback, one per test module; yields its --store value."""
-    from servers import free_port
+    from servers import running_oxigraph
 
-    port = free_port()
-    folder = tmp_path_factory.mktemp("oxigraph-server")
-    process = subprocess.Popen(
-        [oxigraph_binary(), "serve", "--location", str(folder), "--bind", f"127.0.0.1:{port}",
-         "--union-default-graph"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1).close()
-            break
-        except OSError:
-            time.sleep(0.1)
-    else:
-        process.kill()
-        pytest.fail("oxigraph serve did not start within 20 s")
-    yield f"sparql+http://127.0.0.1:{port}/"
-    process.terminate()
-    process.wait(timeout=10)
+    with running_oxigraph(tmp_path_factory.mktemp("oxigraph-server")) as (spec, _process):
+        yield spec
 
 
 @pytest.fixture(scope="module")

@@ -5,17 +5,22 @@ traceback or an answer read forever. The misbehaving peer is a real TCP server o
 from __future__ import annotations
 
 import contextlib
+import shutil
 import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
+from servers import running_oxigraph
 
 from govkg.errors import StoreError
+from govkg.load import rebuild
 from govkg.remote import RemoteStore
 
+ROOT = Path(__file__).resolve().parents[1]
 HEAD = (
     b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n"
     b"Content-Length: %d\r\nConnection: close\r\n\r\n"
@@ -92,3 +97,53 @@ def test_a_trickling_server_is_given_up_on_at_the_deadline() -> None:
         waited = time.monotonic() - started
     assert str(error.value) == f"{store.endpoints.query} did not answer within 1.5 s"
     assert waited < 3
+
+
+def test_a_server_killed_during_a_load_is_described_truthfully(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """``oxigraph serve`` is killed while ``govkg load`` reads the project's files: one Error
+    line, exit 2, naming what failed and what the server holds now (it cannot be asked)."""
+    root = tmp_path_factory.mktemp("killed")
+    shutil.copytree(ROOT / "ontology", root / "ontology")
+    shutil.copytree(ROOT / "graph" / "reference", root / "graph" / "reference")
+    with running_oxigraph(tmp_path_factory.mktemp("server")) as (spec, process):
+        rebuild(root, spec)  # a previous version on the server
+        read: list[str] = []
+
+        def progress(name: str) -> None:
+            read.append(name)
+            if len(read) == 3:
+                process.kill()
+                process.wait(timeout=10)
+
+        with pytest.raises(StoreError) as error:
+            rebuild(root, spec, progress)
+    message = str(error.value)
+    assert message.startswith("cannot reach http://127.0.0.1:")
+    assert message.endswith(
+        "; the server could not be asked what it holds now; govkg had dropped its previous "
+        "graphs first: run govkg load again once it answers"
+    )
+    assert "\n" not in message
+
+
+def test_a_load_that_fails_on_a_live_server_says_what_it_holds(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """A server that refuses one file's upload (here: a store endpoint that does not exist,
+    404) after govkg dropped its graphs: the message counts what the server now holds."""
+    root = tmp_path_factory.mktemp("refused")
+    shutil.copytree(ROOT / "ontology", root / "ontology")
+    with running_oxigraph(tmp_path_factory.mktemp("server")) as (spec, _process):
+        rebuild(root, spec)
+        broken = spec + "?store=no-such-endpoint"
+        with pytest.raises(StoreError) as error:
+            rebuild(root, broken)
+        held = len(RemoteStore.from_spec(spec))
+    assert held == 0
+    assert " answered 404 " in str(error.value)
+    assert str(error.value).endswith(
+        "; the server now holds 0 quads of govkg's graphs and no complete version (govkg had "
+        "dropped its previous graphs first): run govkg load again"
+    )

@@ -202,11 +202,36 @@ def build(
     if not checked:
         check_files(project, project.data_files())
     store.clear()
-    _load_files(project, store, project.data_files(), progress)
     stamp = source_hash(project)
     meta = ox.NamedNode(META_GRAPH)
-    store.load([ox.Quad(meta, ox.NamedNode(str(DCTERMS.identifier)), ox.Literal(stamp), meta)])
+    try:
+        _load_files(project, store, project.data_files(), progress)
+        store.load([ox.Quad(meta, ox.NamedNode(str(DCTERMS.identifier)), ox.Literal(stamp), meta)])
+    except StoreError as error:
+        if isinstance(store, RemoteStore):  # say what the server holds now
+            raise StoreError(f"{error}; {_remote_state(store)}") from None
+        raise
+    if isinstance(store, RemoteStore) and stored_hash(store) != stamp:
+        raise StoreError(
+            f"{store.endpoints.store} accepted the load but does not hold it (a read-only "
+            f"server, or one without the Graph Store Protocol?); {_remote_state(store)}"
+        )
     return stamp
+
+
+def _remote_state(store: RemoteStore) -> str:
+    """What a server holds after a load that did not complete, in words."""
+    try:
+        held = len(store)
+    except StoreError:
+        return (
+            "the server could not be asked what it holds now; govkg had dropped its previous "
+            "graphs first: run govkg load again once it answers"
+        )
+    return (
+        f"the server now holds {held:,} quads of govkg's graphs and no complete version (govkg "
+        "had dropped its previous graphs first): run govkg load again"
+    )
 
 
 def open_project(
