@@ -48,11 +48,18 @@ SELECT ?r ?p ?l WHERE {
   ?r ?p ?l . FILTER(isIRI(?r) && isLiteral(?l))
 }
 """
-#: The most specific asserted types: a type is dropped when another asserted type is below it.
+#: The most specific asserted types: a type is dropped when another asserted type is below it
+#: (OPTIONAL + !BOUND over a sub-select: Virtuoso 7.2 ignores the transitive path inside FILTER
+#: NOT EXISTS or MINUS, and listed gk:Instrument beside gk:Declaration).
 TYPES = """
 SELECT ?r ?t WHERE {
   ?r a ?t . FILTER(isIRI(?r) && isIRI(?t))
-  FILTER NOT EXISTS { ?r a ?u . ?u rdfs:subClassOf+ ?t . FILTER(?u != ?t) }
+  OPTIONAL {
+    SELECT DISTINCT ?r ?t ?below WHERE {
+      ?r a ?t , ?below . ?below rdfs:subClassOf+ ?t . FILTER(?below != ?t)
+    }
+  }
+  FILTER(!BOUND(?below))
 }
 """
 PROPERTIES = """
