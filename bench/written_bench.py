@@ -31,6 +31,7 @@ from benchkit import machine, machine_line
 from synthetic import ntriples
 
 from govkg.load import graph_name, load_project
+from govkg.namespaces import PREFIXES as ALL_PREFIXES
 from govkg.namespaces import WRITTEN_GRAPH
 from govkg.project import Project, find_project
 from govkg.store import OxigraphStore
@@ -38,14 +39,7 @@ from govkg.written import exact_view, has_records, may_rewrite, written_quads
 
 ROOT = Path(__file__).resolve().parents[1]
 FOLDER = Path("/tmp/govkg-bench-written")
-PREFIXES = {
-    "gk": "https://w3id.org/govkg/ontology#",
-    "stance": "https://w3id.org/govkg/id/stance/",
-    "state": "https://w3id.org/govkg/id/state/",
-    "instrument": "https://w3id.org/govkg/id/instrument/",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "prov": "http://www.w3.org/ns/prov#",
-}
+PREFIXES = {k: ALL_PREFIXES[k] for k in ("gk", "stance", "state", "instrument", "rdfs", "prov")}
 ODD = [
     '"0{n}"^^<http://www.w3.org/2001/XMLSchema#integer>',
     "{n}.50",

@@ -4,19 +4,12 @@ the parameter and the value, with the closest known ids."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
-import time
-import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
-from servers import free_port
 
 from govkg.cli import cli
 from govkg.errors import ParameterError
@@ -136,29 +129,9 @@ def test_lookups_on_memory_and_disk_stores(tmp_path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def remote(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A real ``oxigraph serve`` on loopback (as tests/test_stores.py starts it)."""
-    found = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
-    port = free_port()
-    folder = tmp_path_factory.mktemp("oxigraph-unknown-ids")
-    process = subprocess.Popen(
-        [found, "serve", "--location", str(folder), "--bind", f"127.0.0.1:{port}",
-         "--union-default-graph"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1).close()
-            break
-        except OSError:
-            if time.monotonic() > deadline:
-                process.kill()
-                pytest.fail("oxigraph serve did not start within 20 s")
-            time.sleep(0.1)
-    yield f"sparql+http://127.0.0.1:{port}/"
-    process.terminate()
-    process.wait(timeout=10)
+def remote(oxigraph_server: str) -> str:
+    """A real ``oxigraph serve`` on loopback (conftest)."""
+    return oxigraph_server
 
 
 def test_lookups_on_a_remote_store(remote: str) -> None:
