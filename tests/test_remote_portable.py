@@ -21,6 +21,8 @@ from govkg.namespaces import GRAPH_BASE
 from govkg.remote import RemoteStore, portable_json, prologue_for, query_form
 
 ROOT = Path(__file__).resolve().parents[1]
+XSD = "http://www.w3.org/2001/XMLSchema#"
+BOOLEAN = f"{XSD}boolean"
 GRAPH = """@prefix gk: <https://w3id.org/govkg/ontology#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 @prefix state: <https://w3id.org/govkg/id/state/> .
@@ -119,6 +121,29 @@ def test_an_answer_cut_at_the_row_limit_is_an_error(
         assert len(store.query("SELECT ?n WHERE { VALUES ?n { 1 2 3 } }").rows) == 3
 
 
+def test_an_answer_stopped_at_the_time_limit_is_an_error(virtuoso_server: str) -> None:
+    """Virtuoso's "anytime" queries (a ``timeout`` parameter, here in the endpoint's URL) answer a
+    longer query with 200 and a partial result (a count of 0 of 27,000,000 rows), saying so only
+    in a header."""
+    spec = virtuoso_server.replace("?query=sparql&", "?query=sparql%3Ftimeout%3D500&")
+    store = RemoteStore.from_spec(spec)
+    assert store.endpoints.query.endswith("/sparql?timeout=500")
+    values = " ".join(str(n) for n in range(300))
+    query = (
+        f"SELECT (COUNT(*) AS ?n) WHERE {{ VALUES ?a {{ {values} }} VALUES ?b {{ {values} }} "
+        f"VALUES ?c {{ {values} }} }}"
+    )
+    with pytest.raises(QueryError) as error:
+        store.query(query)
+    assert str(error.value) == (
+        f"{store.endpoints.query} stopped the query at its time limit and sent what it had "
+        "found so far (X-SQL-State S1TAT): the answer is incomplete; raise the server's limit "
+        "(Virtuoso: [SPARQL] MaxQueryExecutionTime) or simplify the query"
+    )
+    small = store.query("SELECT (COUNT(*) AS ?n) WHERE { VALUES ?a { 1 2 } }").rows
+    assert small[0][0] == ox.Literal("2", datatype=ox.NamedNode(f"{XSD}integer"))
+
+
 def test_prefixes_a_query_declares_are_not_declared_again() -> None:
     query = "PREFIX gk: <https://example.org/other#>\nprefix : <urn:x#>\nSELECT * { ?s gk:p :o }"
     prologue = prologue_for(query)
@@ -134,9 +159,6 @@ def test_the_query_form_decides_what_is_asked_for() -> None:
     assert query_form("# SELECT\nASK { { SELECT ?x { ?x ?p ?o } } }") == "ask"
     assert query_form("DESCRIBE <urn:x>") == "describe"
     assert query_form("select ?x { ?x ?p ?o }") == "select"
-
-
-BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 
 
 def test_sparql_json_is_read_as_sparql_defines_it() -> None:

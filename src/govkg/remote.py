@@ -322,8 +322,16 @@ def _opener(endpoints: Endpoints, credentials: Credentials | None) -> urllib.req
 
 
 def _refuse_cut(url: str, headers: Message, result: QueryResult, limit: int | None) -> None:
-    """An answer the server cut at its row limit is an error: Virtuoso answers 200 with at most
-    ``ResultSetMaxRows`` rows and says so only in ``X-SPARQL-MaxRows``."""
+    """An answer the server cut is an error: Virtuoso answers 200 with at most
+    ``ResultSetMaxRows`` rows and says so only in ``X-SPARQL-MaxRows``, and a query stopped at
+    its time limit (``MaxQueryExecutionTime``) answers 200 with what it had found so far, saying
+    so only in ``X-SQL-State: S1TAT``."""
+    if headers.get("X-SQL-State", "").strip() == "S1TAT":
+        raise QueryError(
+            f"{url} stopped the query at its time limit and sent what it had found so far "
+            "(X-SQL-State S1TAT): the answer is incomplete; raise the server's limit (Virtuoso: "
+            "[SPARQL] MaxQueryExecutionTime) or simplify the query"
+        )
     cap = headers.get("X-SPARQL-MaxRows")
     if cap is None or not cap.strip().isdigit():
         return
