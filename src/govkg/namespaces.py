@@ -104,11 +104,6 @@ PREFIXES: dict[str, str] = {
 }
 
 
-def sparql_prologue() -> str:
-    """``PREFIX`` declarations for every prefix in :data:`PREFIXES`."""
-    return "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in PREFIXES.items())
-
-
 def compact(iri: str) -> str:
     """Shorten an IRI with the longest matching prefix (``state:USA``); unchanged if none fits."""
     best = ""

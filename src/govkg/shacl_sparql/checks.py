@@ -99,11 +99,6 @@ def _conjunction(member: Conjunction, v: str, fresh: Iterator[int]) -> Tree:
     return Tree("all", parts)
 
 
-def conjunction_tree(member: Conjunction, v: str) -> Tree:
-    """The tree for a shape used as a test (a qualified value shape)."""
-    return _conjunction(member, v, count())
-
-
 def _nested(prop: NestedProperty, v: str, fresh: Iterator[int]) -> str:
     """A property shape tested on the value: an exact SPARQL expression."""
     x, y = f"?n{next(fresh)}", f"?n{next(fresh)}"

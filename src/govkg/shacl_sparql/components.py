@@ -26,8 +26,9 @@ from govkg.namespaces import SH, compact
 from govkg.shacl_sparql.paths import Path
 from govkg.shacl_sparql.prebinding import substitute
 
-#: As :data:`govkg.shacl_sparql.shapes.SHAPES_GRAPH` (which imports this module).
-SHAPES_GRAPH_IRI = "urn:govkg:validation:shapes-graph"
+#: The named graph that holds a copy of the shapes graph while queries that use
+#: ``$shapesGraph`` run (:func:`govkg.shacl_sparql.engine.with_shapes_graph`).
+SHAPES_GRAPH = "urn:govkg:validation:shapes-graph"
 
 #: The SHACL terms that declare components: not constraints themselves.
 DECLARATION_TERMS = {
@@ -128,7 +129,7 @@ def _uses_of(
     if path is not None:
         text = re.sub(r"\$PATH\b", lambda _m: path.sparql, text)
     if re.search(r"[?$]shapesGraph\b", text):
-        text = substitute(text, {"shapesGraph": f"<{SHAPES_GRAPH_IRI}>"})
+        text = substitute(text, {"shapesGraph": f"<{SHAPES_GRAPH}>"})
     messages = tuple(m for m in shapes.objects(validator, SH.message) if isinstance(m, Literal))
     choices: list[list[tuple[str, Node | None]]] = [
         [(name, v) for v in sorted(shapes.objects(node, p), key=str)] or [(name, None)]

@@ -25,6 +25,7 @@ from govkg.namespaces import SH, compact
 from govkg.shacl_sparql.components import (
     DECLARATION_TERMS,
     DECLARATION_TYPES,
+    SHAPES_GRAPH,
     ComponentUse,
     components,
     uses,
@@ -91,9 +92,6 @@ KNOWN_TYPES = {
 }  # fmt: skip
 #: The components of SHACL's other parameters, to name them in errors.
 OTHER_COMPONENTS = {SH.expression: "Expression", SH.js: "JS"}
-#: The named graph that holds a copy of the shapes graph while constraints that use
-#: ``$shapesGraph`` run (:func:`govkg.shacl_sparql.engine.with_shapes_graph`).
-SHAPES_GRAPH = "urn:govkg:validation:shapes-graph"
 _SHAPES_GRAPH_VARIABLE = re.compile(r"[?$]shapesGraph\b")
 
 
