@@ -1,0 +1,89 @@
+"""SPARQL query text as tokens, with their offsets and matching brackets.
+
+Enough of SPARQL 1.1's lexical grammar to walk a query's structure without parsing it: IRIs,
+prefixed names, variables, blank node labels, literals (with their language tag or datatype),
+numbers, words (keywords, ``a``, function names) and punctuation.  Comments are dropped; every
+token keeps its offsets in the text, so a rewrite edits the text itself and leaves the rest as it
+was written.  ``<`` starts an IRI only where an IRI can be read (no spaces up to ``>``), as
+SPARQL's own tokenizer does.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from govkg.errors import QueryError
+
+_IRI = r'<[^<>"{}|^`\\\x00-\x20]*>'
+_PN_PREFIX = r"(?:[^\W\d_](?:[\w.-]*[\w-])?)?"
+_PLX = r"(?:%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%])"
+_PN_LOCAL = rf"(?:(?:[\w:]|{_PLX})(?:(?:[\w.:-]|{_PLX})*(?:[\w:-]|{_PLX}))?)?"
+_PNAME = _PN_PREFIX + ":" + _PN_LOCAL
+_STRING = (
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+    r'|"(?:[^"\\\n\r]|\\.)*"|\'(?:[^\'\\\n\r]|\\.)*\''
+)
+_SUFFIX = rf"(?:\s*(?:@[A-Za-z]+(?:-[A-Za-z0-9]+)*|\^\^\s*(?:{_IRI}|{_PNAME})))?"
+
+_TOKEN = re.compile(
+    rf"(?P<space>\s+|#[^\n]*)"
+    rf"|(?P<string>(?:{_STRING}){_SUFFIX})"
+    rf"|(?P<iri>{_IRI})"
+    r"|(?P<var>[?$]\w+)"
+    r"|(?P<bnode>_:\w(?:[\w.-]*\w)?)"
+    r"|(?P<number>\d+\.\d*[eE][+-]?\d+|\.\d+(?:[eE][+-]?\d+)?|\d+\.\d+(?:[eE][+-]?\d+)?"
+    r"|\d+[eE][+-]?\d+|\d+)"
+    rf"|(?P<pname>{_PNAME})"
+    r"|(?P<word>[^\W\d]\w*)"
+    r"|(?P<punct>\^\^|&&|\|\||!=|<=|>=|<<|>>|\{\||\|\}|.)",
+    re.DOTALL,
+)
+
+_PAIRS = {"{": "}", "(": ")", "[": "]"}
+
+
+@dataclass(frozen=True)
+class Token:
+    """One token: its kind (``iri``, ``pname``, ``var``, ``bnode``, ``string``, ``number``,
+    ``word`` or ``punct``), its text and where it stands in the query."""
+
+    kind: str
+    text: str
+    start: int
+    end: int
+
+    @property
+    def word(self) -> str:
+        """The token in upper case if it is a word (a keyword), else ``""``."""
+        return self.text.upper() if self.kind == "word" else ""
+
+
+def tokenize(sparql: str) -> list[Token]:
+    """The query's tokens, comments and white space left out."""
+    tokens = []
+    for match in _TOKEN.finditer(sparql):
+        kind = match.lastgroup or "punct"
+        if kind != "space":
+            tokens.append(Token(kind, match.group(), match.start(), match.end()))
+    return tokens
+
+
+def brackets(tokens: list[Token]) -> dict[int, int]:
+    """For each opening ``{``, ``(`` or ``[``, the index of the token that closes it (and the
+    other way round); unbalanced brackets are a :class:`QueryError`."""
+    match: dict[int, int] = {}
+    stack: list[int] = []
+    for index, token in enumerate(tokens):
+        if token.kind != "punct":
+            continue
+        if token.text in _PAIRS:
+            stack.append(index)
+        elif token.text in _PAIRS.values():
+            if not stack or _PAIRS[tokens[stack[-1]].text] != token.text:
+                raise QueryError(f"SPARQL syntax error: unbalanced {token.text!r}")
+            opening = stack.pop()
+            match[opening], match[index] = index, opening
+    if stack:
+        raise QueryError(f"SPARQL syntax error: {tokens[stack[-1]].text!r} is never closed")
+    return match
