@@ -409,5 +409,10 @@ def open_store(spec: str | None = None) -> Store:
 
         return RemoteStore.from_spec(spec)
     if "://" in spec:
-        raise StoreError(f"unknown store {spec!r}: use memory, a folder, or sparql+http://...")
+        from govkg.remote import shown  # the password, if any, never shown
+
+        hint = f"; did you mean 'sparql+{shown(spec)}'?" if spec.startswith("http") else ""
+        raise StoreError(
+            f"unknown store {shown(spec)!r}: use memory, a folder, or sparql+http://...{hint}"
+        )
     return OxigraphStore(spec)
