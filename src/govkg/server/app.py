@@ -7,6 +7,7 @@ never from the request's Host header.  No traceback ever reaches a client.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -20,6 +21,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from govkg.errors import StoreError
 from govkg.project import Project
 from govkg.server import browse, catalogue, dataset, pages, querypage
 from govkg.server.context import Context
@@ -131,8 +133,13 @@ class LinkedData:
         return html_response(pages.home_page(site_root(request)))
 
 
+_LOG = logging.getLogger("govkg.server")
+
+
 def to_response(request: Request, answer: Answer) -> Response:
     """An answer from the query runner as an HTTP response (errors as plain text or HTML)."""
+    if answer.status >= 500:
+        _LOG.error("%s %s: %d: %s", request.method, request.url.path, answer.status, answer.message)
     if answer.status >= 400:
         return error_response(request, answer.status, answer.message)
     return Response(answer.body, answer.status, answer.headers, media_type=answer.media_type)
@@ -140,6 +147,13 @@ def to_response(request: Request, answer: Answer) -> Response:
 
 async def _server_error(request: Request, exc: Exception) -> Response:
     return error_response(request, 500, f"internal error ({type(exc).__name__})")
+
+
+async def _store_error(request: Request, exc: Exception) -> Response:
+    """The store could not be read (a remote server down, slow or failing): 503 with the reason,
+    logged as one line (the message names the server's URL, never a password)."""
+    _LOG.error("%s %s: 503: %s", request.method, request.url.path, exc)
+    return error_response(request, 503, f"the store could not be read: {exc}")
 
 
 def create_app(
@@ -160,7 +174,7 @@ def create_app(
     return Starlette(
         routes=_routes(context),
         middleware=[_CORS],
-        exception_handlers={Exception: _server_error},
+        exception_handlers={StoreError: _store_error, Exception: _server_error},
         lifespan=lifespan,
     )
 

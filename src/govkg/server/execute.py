@@ -11,7 +11,7 @@ import signal
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
-from govkg.errors import GovkgError, QueryError
+from govkg.errors import GovkgError, QueryError, StoreError
 from govkg.server.http import ProtocolError
 from govkg.server.results import Answer, render
 from govkg.store import Dataset, OxigraphStore, Store
@@ -36,6 +36,8 @@ def execute(store: Store, job: Job) -> Answer:
         return Answer.error(error.status, error.message)
     except QueryError as error:
         return Answer.error(400, str(error))
+    except StoreError as error:  # a remote server down, slow or failing: try again later
+        return Answer.error(503, str(error).splitlines()[0])
     except GovkgError as error:
         return Answer.error(500, str(error).splitlines()[0])
     except Exception as error:
