@@ -11,12 +11,14 @@ Steps (each also runs alone; ``--help`` on the script tells its options):
 - ``export``   ``export_bench.py``    the stances view as GEXF
 - ``serve``    ``serve_bench.py``     ``/sparql`` lookup and a resource page under concurrent
   clients, against Oxigraph's own server (``oxigraph serve``) on the same data
+- ``remote``   ``remote_bench.py``    every catalogue query on ``oxigraph serve`` and Virtuoso
+  beside the embedded store (sizes up to 100 x 1,000 only: Virtuoso's upload is slow)
 
 Sizes are actors x instruments of the synthetic graph added to the shipped one (``0x0``: the
 shipped graph alone); stores and projects are built once per size in /tmp/govkg-bench.
 
     .venv/bin/python bench/run.py [--sizes 0x0,20x100,100x1000,200x5000] [--runs 3]
-        [--steps load,validate,queries,align,export,serve] [--json FILE]
+        [--steps load,validate,queries,align,export,serve,remote] [--json FILE]
 """
 
 from __future__ import annotations
@@ -34,7 +36,9 @@ from typing import Any
 from benchkit import machine, machine_line
 
 HERE = Path(__file__).resolve().parent
-STEPS = ("load", "validate", "queries", "align", "export", "serve")
+STEPS = ("load", "validate", "queries", "align", "export", "serve", "remote")
+#: The most cells (actors x instruments) the remote step is run at.
+REMOTE_CELLS = 100_000
 
 
 def step_command(step: str, sizes: str, runs: int, out: Path) -> list[str]:
@@ -51,9 +55,16 @@ def step_command(step: str, sizes: str, runs: int, out: Path) -> list[str]:
                    "--views", "stances", "--formats", "gexf"],
         "serve": ["serve_bench.py", "--sizes", sizes, "--kinds", "lookup,page", "--rounds", "2",
                   "--seconds", "10"],
+        "remote": ["remote_bench.py", "--sizes", remote_sizes(sizes), "--runs", str(runs)],
     }  # fmt: skip
     script, *options = by_step[step]
     return [sys.executable, str(HERE / script), *options, *common]
+
+
+def remote_sizes(sizes: str) -> str:
+    """The sizes the remote step runs at: those of at most ``REMOTE_CELLS`` cells."""
+    small = [s for s in sizes.split(",") if _size_key(s)[1] <= REMOTE_CELLS]
+    return ",".join(small) or "0x0"
 
 
 def run_step(step: str, sizes: str, runs: int) -> dict[str, Any]:
@@ -157,6 +168,20 @@ def serve_lines(row: dict[str, Any]) -> dict[str, str]:
     return lines
 
 
+def remote_lines(row: dict[str, Any]) -> dict[str, str]:
+    lines = {}
+    for store, result in row["stores"].items():
+        s = result["summary"]
+        lines[f"catalogue on {store}"] = (
+            f"load {result['load_s']:.1f} s; queries total {s['total_s']:.2f} s, slowest "
+            f"{s['slowest']} {s['slowest_s']:.3f} s"
+            + (f", errors {s['errors']}" if s["errors"] else "")
+        )
+    if row["mismatches"]:
+        lines["catalogue rows DIFFER"] = ", ".join(row["mismatches"])
+    return lines
+
+
 SUMMARIES: dict[str, Callable[[dict[str, Any]], dict[str, str]]] = {
     "load": load_lines,
     "validate": validate_lines,
@@ -164,6 +189,7 @@ SUMMARIES: dict[str, Callable[[dict[str, Any]], dict[str, str]]] = {
     "align": align_lines,
     "export": export_lines,
     "serve": serve_lines,
+    "remote": remote_lines,
 }
 
 

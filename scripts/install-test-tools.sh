@@ -3,27 +3,39 @@
 # chromium (with a font, so pages render text) for tests/test_browser.py, apache2 for the
 # .htaccess rules in tests/test_publish.py, and Virtuoso 7.2 (virtuoso-t and isql-vt only: the
 # -bin package has no system service, database or debconf question; tests/virtuoso.py starts its
-# own server on a fresh folder) for tests/test_virtuoso.py.  Idempotent and quiet; needs root
-# (or sudo) and apt-get the first time only.
+# own server on a fresh folder) for tests/test_virtuoso.py; and, from npm, Comunica's SPARQL
+# endpoint (pinned) in $GOVKG_TEST_TOOLS/comunica (default /opt/govkg-test-tools) for
+# tests/test_read_only_servers.py.  Idempotent and quiet; needs root (or sudo) and apt-get the
+# first time only.
 set -eu
+# Comunica 5 needs Node 22 (its undici 8 fails on Node 20, Debian 12's and this image's Node)
+COMUNICA_VERSION=4.5.0
+tools="${GOVKG_TEST_TOOLS:-/opt/govkg-test-tools}"
+comunica="$tools/comunica/node_modules/.bin/comunica-sparql-file-http"
 missing=""
 [ -x /usr/bin/chromium ] || missing="$missing chromium fonts-liberation"
 [ -x /usr/sbin/apache2 ] || missing="$missing apache2"
 [ -x /usr/bin/virtuoso-t ] || missing="$missing virtuoso-opensource-7-bin"
-if [ -z "$missing" ]; then
-  exit 0
+command -v npm >/dev/null 2>&1 || missing="$missing nodejs npm"
+if [ -n "$missing" ]; then
+  if ! command -v apt-get >/dev/null 2>&1; then
+    echo "install-test-tools: missing:$missing, and apt-get is not available; install them" >&2
+    exit 1
+  fi
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    sudo="sudo"
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq >/dev/null
+  # shellcheck disable=SC2086
+  $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
 fi
-if ! command -v apt-get >/dev/null 2>&1; then
-  echo "install-test-tools: missing:$missing, and apt-get is not available; install them" >&2
-  exit 1
-fi
-sudo=""
-if [ "$(id -u)" -ne 0 ]; then
-  sudo="sudo"
-fi
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq >/dev/null
-# shellcheck disable=SC2086
-$sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
 test -x /usr/bin/chromium && test -x /usr/sbin/apache2
 test -x /usr/bin/virtuoso-t && test -x /usr/bin/isql-vt
+if [ ! -x "$comunica" ]; then
+  mkdir -p "$tools/comunica"
+  npm install --prefix "$tools/comunica" --no-audit --no-fund --omit=dev --loglevel=error \
+    "@comunica/query-sparql-file@$COMUNICA_VERSION" >/dev/null
+fi
+test -x "$comunica"

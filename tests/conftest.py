@@ -87,3 +87,39 @@ def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
     with running_virtuoso(tmp_path_factory.mktemp("virtuoso")) as spec:
         yield spec
+
+
+@pytest.fixture(scope="session")
+def shipped_nquads(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped project as ``govkg load`` builds it (its stamp included), in one N-Quads
+    file: what a read-only server is given to serve."""
+    import pyoxigraph as ox
+
+    from govkg.load import build
+    from govkg.store import OxigraphStore
+
+    built = OxigraphStore()
+    build(Project(ROOT), built)
+    path = tmp_path_factory.mktemp("shipped") / "shipped.nq"
+    path.write_bytes(ox.serialize(built.quads(), format=ox.RdfFormat.N_QUADS) or b"")
+    return path
+
+
+@pytest.fixture(scope="module")
+def rdflib_endpoint_server(shipped_nquads: Path) -> Iterator[str]:
+    """A real, read-only rdflib-endpoint on loopback serving the shipped project, one per test
+    module; yields its --store value."""
+    from servers import running_rdflib_endpoint
+
+    with running_rdflib_endpoint(shipped_nquads) as spec:
+        yield spec
+
+
+@pytest.fixture(scope="module")
+def comunica_server(shipped_nquads: Path) -> Iterator[str]:
+    """A real, read-only Comunica SPARQL endpoint on loopback serving the shipped project, one
+    per test module; yields its --store value."""
+    from servers import running_comunica
+
+    with running_comunica(shipped_nquads) as spec:
+        yield spec

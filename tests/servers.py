@@ -1,14 +1,17 @@
-"""Real servers for the tests: the app under uvicorn, and ``oxigraph serve``, on free loopback
-ports."""
+"""Real servers for the tests: the app under uvicorn, ``oxigraph serve``, and the read-only
+``rdflib-endpoint`` and Comunica, on free loopback ports."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -83,3 +86,78 @@ def running_oxigraph(folder: Path) -> Iterator[tuple[str, subprocess.Popen[bytes
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def wait_until_answers(
+    url: str, process: subprocess.Popen[bytes], seconds: float, what: str
+) -> None:
+    """Wait until a GET of ``url`` answers (any HTTP status), or fail naming ``what``."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=2).close()
+            return
+        except urllib.error.HTTPError:
+            return  # it answers
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"{what} did not start within {seconds:g} s") from None
+            time.sleep(0.2)
+
+
+def _stop_group(process: subprocess.Popen[bytes]) -> None:
+    """Stop a server started in its own session, with every process it started."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+
+
+@contextmanager
+def running_rdflib_endpoint(data: Path) -> Iterator[str]:
+    """``rdflib-endpoint serve FILE`` (rdflib's SPARQL engine behind FastAPI, installed with the
+    [test] extras) on a free loopback port: read-only, no SPARQL Update, no Graph Store Protocol.
+    Its one endpoint is ``/``; yields the --store value naming it for all three."""
+    found = shutil.which("rdflib-endpoint") or str(
+        Path(sys.executable).with_name("rdflib-endpoint")
+    )
+    assert Path(found).exists(), "rdflib-endpoint is installed with the [test] extras"
+    port = free_port()
+    process = subprocess.Popen(
+        [found, "serve", str(data), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    try:
+        wait_until_answers(f"http://127.0.0.1:{port}/", process, 120, "rdflib-endpoint")
+        yield f"sparql+http://127.0.0.1:{port}/?query=.&update=.&store=."
+    finally:
+        _stop_group(process)
+
+
+#: Where scripts/install-test-tools.sh installs Comunica (npm package @comunica/query-sparql-file).
+COMUNICA = Path(os.environ.get("GOVKG_TEST_TOOLS", "/opt/govkg-test-tools")) / "comunica"
+#: Comunica's server listens on every address; this makes it listen on loopback only.
+LOOPBACK_ONLY = Path(__file__).with_name("node_loopback.js")
+
+
+@contextmanager
+def running_comunica(data: Path) -> Iterator[str]:
+    """Comunica's SPARQL endpoint (``comunica-sparql-file-http``) over the RDF file ``data`` on a
+    free loopback port, its named graphs' union as the default graph: read-only (no update
+    without ``-u``, no Graph Store Protocol).  Yields the --store value naming ``/sparql``."""
+    program = COMUNICA / "node_modules" / ".bin" / "comunica-sparql-file-http"
+    assert program.exists(), "run scripts/install-test-tools.sh (Comunica, from npm)"
+    port = free_port()
+    process = subprocess.Popen(
+        [str(program), str(data), "--port", str(port), "--unionDefaultGraph"],
+        env={**os.environ, "NODE_OPTIONS": f"--require {LOOPBACK_ONLY}"},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    try:
+        wait_until_answers(f"http://127.0.0.1:{port}/sparql", process, 120, "Comunica")
+        yield f"sparql+http://127.0.0.1:{port}/?query=sparql"
+    finally:
+        _stop_group(process)

@@ -9,6 +9,8 @@ import shutil
 import socket
 import threading
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -128,22 +130,86 @@ def test_a_server_killed_during_a_load_is_described_truthfully(
     assert "\n" not in message
 
 
-def test_a_load_that_fails_on_a_live_server_says_what_it_holds(
+def test_a_load_whose_store_endpoint_refuses_writes_changes_nothing(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
-    """A server that refuses one file's upload (here: a store endpoint that does not exist,
-    404) after govkg dropped its graphs: the message counts what the server now holds."""
+    """A store endpoint that refuses a write (here: one that does not exist, 404) is found by
+    the test write before govkg drops anything: the previous version stays whole."""
     root = tmp_path_factory.mktemp("refused")
     shutil.copytree(ROOT / "ontology", root / "ontology")
     with running_oxigraph(tmp_path_factory.mktemp("server")) as (spec, _process):
         rebuild(root, spec)
+        before = len(RemoteStore.from_spec(spec))
         broken = spec + "?store=no-such-endpoint"
         with pytest.raises(StoreError) as error:
             rebuild(root, broken)
         held = len(RemoteStore.from_spec(spec))
-    assert held == 0
+    assert held == before > 0
     assert " answered 404 " in str(error.value)
+    assert str(error.value).endswith("; nothing was changed on the server")
+
+
+@contextmanager
+def refusing_uploads_after(upstream: str, allowed: int) -> Iterator[str]:
+    """A loopback proxy to the server ``upstream`` that forwards every request but answers 500
+    to the Graph Store uploads after the first ``allowed``: a server that fails mid-load while
+    it still answers queries.  Its store URL."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    base = upstream.removeprefix("sparql+").rstrip("/")
+    uploads = 0
+
+    class Proxy(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            nonlocal uploads
+            body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            if self.path.startswith("/store"):
+                uploads += 1
+                if uploads > allowed:
+                    self.send_error(500, "refused")
+                    return
+            request = urllib.request.Request(base + self.path, data=body, method="POST",
+                                             headers=dict(self.headers))  # fmt: skip
+            try:
+                with urllib.request.urlopen(request, timeout=30) as answer:
+                    status, data, kind = answer.status, answer.read(), answer.headers
+            except urllib.error.HTTPError as error:
+                status, data, kind = error.code, error.read(), error.headers
+            self.send_response(status)
+            self.send_header("Content-Type", kind.get("Content-Type", "text/plain"))
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Proxy)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"sparql+http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+def test_a_load_that_fails_on_a_live_server_says_what_it_holds(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """The server takes the test write and one upload, then refuses the next (500) after
+    govkg dropped its graphs: the message counts what the server now holds."""
+    root = tmp_path_factory.mktemp("refused-later")
+    shutil.copytree(ROOT / "ontology", root / "ontology")
+    with running_oxigraph(tmp_path_factory.mktemp("server")) as (spec, _process):
+        rebuild(root, spec)
+        with refusing_uploads_after(spec, 2) as proxy, pytest.raises(StoreError) as error:
+            rebuild(root, proxy)
+        held = len(RemoteStore.from_spec(spec))
+    assert held > 0
+    assert " answered 500 refused" in str(error.value)
     assert str(error.value).endswith(
-        "; the server now holds 0 quads of govkg's graphs and no complete version (govkg had "
-        "dropped its previous graphs first): run govkg load again"
+        f"; the server now holds {held:,} quads of govkg's graphs and no complete version (govkg "
+        "had dropped its previous graphs first): run govkg load again"
     )

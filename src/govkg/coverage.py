@@ -396,7 +396,9 @@ def _counts(store: Store, iris: Sequence[str]) -> dict[str, dict[str, list[Repor
             precision=precision.rsplit("/", 1)[-1] if precision else "exact",
             as_of=_text(row["asOf"]),
         )
-        found.setdefault(row["about"].value, {}).setdefault(counted, []).append(count)
+        counts = found.setdefault(row["about"].value, {}).setdefault(counted, [])
+        if count not in counts:  # Virtuoso 7.2 repeats rows despite SELECT DISTINCT here
+            counts.append(count)
     for per_kind in found.values():
         for counts in per_kind.values():
             counts.sort(key=lambda c: (c.as_of or "", c.value, c.precision))

@@ -195,12 +195,15 @@ def build(
     """Empty a persistent store and load the project into it, stamped with its source hash.
 
     Every file is parsed before the store is emptied (unless the caller has just ``checked``
-    them): a file that does not parse leaves the store as it was.
+    them): a file that does not parse leaves the store as it was, and so does a server that
+    cannot be written (read-only, or without the Graph Store Protocol).
     """
     if not isinstance(store, OxigraphStore | RemoteStore):
         raise StoreError("only a persistent store can be built")
     if not checked:
         check_files(project, project.data_files())
+    if isinstance(store, RemoteStore):
+        store.check_writable()  # a read-only server is refused before anything is dropped
     store.clear()
     stamp = source_hash(project)
     meta = ox.NamedNode(META_GRAPH)

@@ -38,12 +38,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from email.message import Message
-from itertools import islice
+from itertools import chain, islice
 
 import pyoxigraph as ox
 
 from govkg.errors import QueryError, StoreError
-from govkg.namespaces import GRAPH_BASE, PREFIXES, XSD
+from govkg.namespaces import GRAPH_BASE, PREFIXES, RDFS, XSD
 from govkg.store import (
     INERT,
     Dataset,
@@ -66,6 +66,8 @@ _XSD_BOOLEAN = str(XSD.boolean)
 _BLANK_LABEL = re.compile(r"[^A-Za-z0-9_]")
 #: govkg's graphs: what it loads, drops, counts and reads on a server.
 _OURS = f'FILTER (STRSTARTS(STR(?g), "{GRAPH_BASE}"))'
+#: Where :meth:`RemoteStore.check_writable` writes its test triple (one of govkg's graphs).
+_PROBE_GRAPH = GRAPH_BASE + "load-check"
 
 
 def query_form(sparql: str) -> str:
@@ -252,6 +254,24 @@ class RemoteStore(Store):
                 "new was loaded"
             )
 
+    def check_writable(self) -> None:
+        """Refuse, before anything is changed, a server govkg cannot load: one test triple is
+        posted over the Graph Store Protocol to a graph of govkg's own and must then be there.
+        A read-only server refuses it (Comunica: 404) or accepts it and keeps nothing
+        (rdflib-endpoint answers 200 with its service description).  :meth:`clear` drops the
+        test graph with govkg's others."""
+        probe = f'<{_PROBE_GRAPH}> <{RDFS.comment}> "govkg load checks that it can write here"'
+        target = self.endpoints.store + "?" + urllib.parse.urlencode({"graph": _PROBE_GRAPH})
+        cannot = f"{self.endpoints.store} cannot be loaded (a read-only server, or one without "
+        try:
+            self._send(target, f"{probe} .\n".encode(), "application/n-triples")
+        except StoreError as error:
+            raise StoreError(f"{cannot}the Graph Store Protocol): a test write failed: {error}; "
+                             "nothing was changed on the server") from None  # fmt: skip
+        if not self.query(f"ASK {{ GRAPH <{_PROBE_GRAPH}> {{ {probe} }} }}").boolean:
+            raise StoreError(f"{cannot}the Graph Store Protocol): it accepted a test write but "
+                             "does not hold it; nothing was changed on the server")  # fmt: skip
+
     def graphs(self) -> list[str]:
         """govkg's graphs on the server."""
         rows = self.query(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {_OURS} }}").rows
@@ -264,8 +284,8 @@ class RemoteStore(Store):
             graphs[name].append(quad.triple)
         for name, triples in sorted(graphs.items()):
             target = "?" + (urllib.parse.urlencode({"graph": name}) if name else "default")
-            for start in range(0, len(triples), BATCH):
-                data = ox.serialize(triples[start : start + BATCH], format=ox.RdfFormat.N_TRIPLES)
+            for batch in batches(triples, BATCH):
+                data = ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES)
                 self._send(self.endpoints.store + target, data or b"", "application/n-triples")
 
     def load_together(self, quads: list[ox.Quad]) -> None:
@@ -284,6 +304,38 @@ class RemoteStore(Store):
         """The number of quads in govkg's graphs."""
         query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {_OURS} }}"
         return int(getattr(self.query(query).rows[0][0], "value", 0))
+
+
+def batches(triples: list[ox.Triple], size: int) -> Iterator[list[ox.Triple]]:
+    """The triples in requests of about ``size``, each blank node's triples in one request: a
+    server names the blank nodes of each request anew, so a node split over two would become
+    two.  Triples linked through blank nodes stay together (a larger group is one request)."""
+    parent: dict[ox.BlankNode, ox.BlankNode] = {}
+
+    def root(node: ox.BlankNode) -> ox.BlankNode:
+        while parent.setdefault(node, node) != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for triple in triples:
+        blanks = [t for t in (triple.subject, triple.object) if isinstance(t, ox.BlankNode)]
+        for other in blanks[1:]:
+            parent[root(other)] = root(blanks[0])
+    groups: dict[ox.BlankNode | None, list[ox.Triple]] = defaultdict(list)
+    for triple in triples:
+        blank = next((t for t in (triple.subject, triple.object) if isinstance(t, ox.BlankNode)),
+                     None)  # fmt: skip
+        groups[None if blank is None else root(blank)].append(triple)
+    free = groups.pop(None, [])  # triples without a blank node: any request will do
+    batch: list[ox.Triple] = []
+    for group in chain((free[i : i + size] for i in range(0, len(free), size)), groups.values()):
+        if batch and len(batch) + len(group) > size:
+            yield batch
+            batch = []
+        batch += group
+    if batch:
+        yield batch
 
 
 def _read_by(answer: http.client.HTTPResponse, deadline: float) -> bytes:

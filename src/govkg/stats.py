@@ -6,15 +6,18 @@ from dataclasses import dataclass
 
 from govkg.namespaces import GRAPH_BASE, META_GRAPH, WRITTEN_GRAPH
 from govkg.store import Store
-from govkg.written import exact_view
+from govkg.written import exact_view, stamp_size
 
-_PER_CLASS = """
-SELECT ?class (COUNT(DISTINCT ?s) AS ?instances) WHERE { ?s a ?class }
+# govkg's graphs only: a server's own (Virtuoso's virtrdf#) are not the project's
+_OURS = f'STRSTARTS(STR(?g), "{GRAPH_BASE}")'
+_PER_CLASS = f"""
+SELECT ?class (COUNT(DISTINCT ?s) AS ?instances)
+WHERE {{ GRAPH ?g {{ ?s a ?class }} FILTER({_OURS}) }}
 GROUP BY ?class ORDER BY DESC(?instances) ?class
 """
 _PER_FILE = f"""
 SELECT ?g (COUNT(*) AS ?triples) WHERE {{ GRAPH ?g {{ ?s ?p ?o }}
-  FILTER(?g != <{META_GRAPH}> && ?g != <{WRITTEN_GRAPH}>) }}
+  FILTER({_OURS} && ?g != <{META_GRAPH}> && ?g != <{WRITTEN_GRAPH}>) }}
 GROUP BY ?g ORDER BY ?g
 """
 _SOURCES = """
@@ -46,14 +49,15 @@ def _str(term: object) -> str:
 
 def graph_stats(store: Store) -> Stats:
     """Count triples, triples per file, instances per class and facts per source (the records
-    of rewritten literals are not data: not counted; literals count as written, so ``"01"`` and
-    ``"1"`` are two triples although the store made them one)."""
+    of rewritten literals and a persistent store's stamp are not data: not counted; literals
+    count as written, so ``"01"`` and ``"1"`` are two triples although the store made them
+    one)."""
     store = exact_view(store)
     per_file = store.query(_PER_FILE).rows
     per_class = store.query(_PER_CLASS).rows
     sources = store.query(_SOURCES).rows
     return Stats(
-        triples=len(store),
+        triples=len(store) - stamp_size(store),  # the stamp is not data
         per_file=[(_str(g).removeprefix(GRAPH_BASE), _int(n)) for g, n in per_file],
         per_class=[(_str(c), _int(n)) for c, n in per_class],
         sources=[(_str(s), _str(t), _int(n)) for s, t, n in sources],

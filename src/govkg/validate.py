@@ -42,7 +42,7 @@ from govkg.shacl_sparql import (
     with_shapes_graph,
 )
 from govkg.store import OxigraphStore, Store
-from govkg.written import exact_store, exact_view, written_quads
+from govkg.written import exact_store, exact_view, stamp_size, written_quads
 
 VIOLATION = str(SH.Violation)
 WARNING = str(SH.Warning)
@@ -331,7 +331,7 @@ def validate_store_sparql(
     found = run(checked, compiled)
     files = files_of(store, (f.focus for f in found))
     results = sorted((_result_of(f, files) for f in found), key=_order)
-    report = ValidationReport(results=results, triples=count_triples(store))
+    report = ValidationReport(results=results, triples=count_triples(store) - stamp_size(store))
     report.graph_builder = lambda: results_graph(found, report.conforms, compiled.graph)
     return report
 

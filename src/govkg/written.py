@@ -32,13 +32,14 @@ from typing import overload
 
 import pyoxigraph as ox
 
-from govkg.namespaces import WRITTEN, WRITTEN_DATATYPE, WRITTEN_GRAPH
+from govkg.namespaces import META_GRAPH, WRITTEN, WRITTEN_DATATYPE, WRITTEN_GRAPH
 from govkg.namespaces import XSD as _XSD
 from govkg.store import INERT, OxigraphStore, Store, Term
 
 XSD = str(_XSD)
 _XSD_STRING = XSD + "string"
 _GRAPH = ox.NamedNode(WRITTEN_GRAPH)
+_STAMP = ox.NamedNode(META_GRAPH)  # a persistent store's source hash: not data
 _IN_GRAPH = ox.NamedNode(WRITTEN + "graph")
 _SUBJECT = ox.NamedNode(WRITTEN + "subject")  # an IRI subject, as a string
 _SUBJECT_NODE = ox.NamedNode(WRITTEN + "subjectNode")  # a blank-node subject, the node itself
@@ -305,10 +306,19 @@ def as_written(quads: Iterable[ox.Quad], records: Iterable[Record]) -> Iterator[
 
 
 def written_quads(store: Store) -> Iterator[ox.Quad]:
-    """The store's quads as written, without the records graph."""
+    """The store's quads as written, without govkg's own graphs: the records and the stamp a
+    folder or a server is built with (:data:`~govkg.namespaces.META_GRAPH`)."""
+    quads = (q for q in store.quads() if q.graph_name != _STAMP)
     if not has_records(store):  # then there is no records graph either
-        return store.quads()
-    return as_written((q for q in store.quads() if q.graph_name != _GRAPH), read_records(store))
+        return quads
+    return as_written((q for q in quads if q.graph_name != _GRAPH), read_records(store))
+
+
+def stamp_size(store: Store) -> int:
+    """How many triples the stamp graph holds (one in a folder or on a server, none in memory):
+    what a count of the data leaves out."""
+    rows = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {_STAMP} {{ ?s ?p ?o }} }}").rows
+    return int(getattr(rows[0][0], "value", 0)) if rows else 0
 
 
 def written_pairs(

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, VOID, XSD
 
-from govkg.namespaces import DATA_BASE, META_GRAPH, PREFIXES, SPDX, WRITTEN_GRAPH
+from govkg.namespaces import DATA_BASE, GRAPH_BASE, META_GRAPH, PREFIXES, SPDX, WRITTEN_GRAPH
 from govkg.publish.dumps import DUMPS_DIR, Dumps, serialize, turtle
 from govkg.store import Store
 from govkg.written import exact_view
@@ -38,7 +38,9 @@ METADATA_FORMATS: dict[str, str] = {
     "nt": "application/n-triples",
 }
 _IANA = "https://www.iana.org/assignments/media-types/"
-_NOT_DATA = f"FILTER(?g != <{META_GRAPH}> && ?g != <{WRITTEN_GRAPH}>)"
+# govkg's graphs but the stamp and the records: a server's own graphs (Virtuoso's) are not data
+_NOT_DATA = (f'FILTER(STRSTARTS(STR(?g), "{GRAPH_BASE}") && ?g != <{META_GRAPH}> '
+             f"&& ?g != <{WRITTEN_GRAPH}>)")  # fmt: skip
 _META = f"GRAPH ?g {{ ?s ?p ?o }} {_NOT_DATA}"
 _PROPERTIES = f"""SELECT ?p (COUNT(*) AS ?n) WHERE {{
   SELECT DISTINCT ?s ?p ?o WHERE {{ {_META} }} }} GROUP BY ?p ORDER BY ?p"""

@@ -26,7 +26,13 @@ from starlette.routing import BaseRoute, Route
 from govkg.coverage import Coverage
 from govkg.errors import ParameterError, QueryError
 from govkg.project import Project
-from govkg.queries import Query, catalogue, check_given, result_coverage
+from govkg.queries import (
+    Query,
+    catalogue,
+    check_given,
+    result_coverage,
+    sorted_concatenations,
+)
 from govkg.server import pages
 from govkg.server.context import Context
 from govkg.server.coverage_html import COVERAGE_HEADER, coverage_html
@@ -218,7 +224,10 @@ class Catalogue:
     async def run(self, query: Query, bindings: dict[str, Term]) -> QueryResult:
         """Run the query in a thread, reading one row past the cap to tell a cut answer."""
         limit = self.settings.max_rows
-        return await run_in_threadpool(partial(self.store.query, query.text, bindings, limit=limit))
+        result = await run_in_threadpool(
+            partial(self.store.query, query.text, bindings, limit=limit)
+        )
+        return sorted_concatenations(query.text, result)  # the same from every store
 
     def not_found(self, request: Request, name: str) -> Response:
         """404: the page lists the catalogue (plain text names it for other clients)."""

@@ -14,6 +14,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from govkg.namespaces import GK
+from govkg.queries import sorted_concatenations
 from govkg.rdf import graph_from_quads, serialize
 from govkg.server.negotiation import DOC_FORMATS
 from govkg.store import Store, Term
@@ -48,21 +49,24 @@ STANCE_ROLES: dict[str, tuple[str, str]] = {"actor": ("actor", "instrument"),
                                              "instrument": ("instrument", "actor")}  # fmt: skip
 _STANCE_COUNT = """SELECT ?focus (COUNT(DISTINCT ?stance) AS ?n) WHERE {{
   ?stance a gk:Stance ; gk:{focus} ?focus }} GROUP BY ?focus"""
-_STANCES = """SELECT ?focus ?stance ?other ?otherLabel
+# The page's stances are picked without grouping (Virtuoso 7.2 refuses ORDER BY over an
+# aggregate's variable, SP031, and sorts grouped labels over 20 characters out of order); the
+# page's rows are put in that order in Python (:func:`_stances`).
+_STANCES = """SELECT ?focus ?stance (SAMPLE(?o) AS ?other) (SAMPLE(?ol) AS ?otherLabel)
   (SAMPLE(?kl) AS ?kind) (SAMPLE(?d) AS ?date) (SAMPLE(?a) AS ?asOf)
   (GROUP_CONCAT(DISTINCT STR(?src); separator=" ") AS ?sources)
   (GROUP_CONCAT(DISTINCT STR(?prim); separator=" ") AS ?primary) WHERE {{
-  {{ SELECT ?focus ?stance (SAMPLE(?o) AS ?other) (SAMPLE(?ol) AS ?otherLabel) WHERE {{
+  {{ SELECT DISTINCT ?focus ?stance WHERE {{
        ?stance a gk:Stance ; gk:{focus} ?focus .
        OPTIONAL {{ ?stance gk:{other} ?o OPTIONAL {{ ?o rdfs:label ?ol }} }}
-     }} GROUP BY ?focus ?stance ORDER BY LCASE(STR(?otherLabel)) ?stance
-     LIMIT {limit} OFFSET {offset} }}
+     }} ORDER BY LCASE(STR(?ol)) ?stance LIMIT {limit} OFFSET {offset} }}
+  OPTIONAL {{ ?stance gk:{other} ?o OPTIONAL {{ ?o rdfs:label ?ol }} }}
   OPTIONAL {{ ?stance gk:stanceKind/skos:prefLabel ?kl }}
   OPTIONAL {{ ?stance dcterms:date ?d }}
   OPTIONAL {{ ?stance gk:asOf ?a }}
   OPTIONAL {{ ?stance prov:wasDerivedFrom ?src FILTER(isIRI(?src)) }}
   OPTIONAL {{ ?stance gk:primarySource ?prim FILTER(isIRI(?prim)) }}
-}} GROUP BY ?focus ?stance ?other ?otherLabel ORDER BY LCASE(STR(?otherLabel)) ?stance"""
+}} GROUP BY ?focus ?stance"""
 _CITES = "prov:wasDerivedFrom|gk:primarySource"
 _SOURCE_PATTERNS = {
     "stance": f"?focus {_CITES} ?src .",
@@ -79,13 +83,16 @@ _SOURCES = """SELECT ?focus ?src (SAMPLE(?l) AS ?label) (SAMPLE(?t) AS ?title) (
   OPTIONAL {{ ?src dcterms:date ?d }}
 }} GROUP BY ?focus ?src ORDER BY ?src"""
 
-_SEARCH = """SELECT ?q ?base ?s (SAMPLE(?l) AS ?label) (GROUP_CONCAT(DISTINCT ?tn; separator=", ")
+# Ordered outside the grouping (the same rows in the same order): Virtuoso 7.2 refuses an ORDER
+# BY expression over an aggregate's variable ("SP031 … used in the result set outside aggregate").
+_SEARCH = """SELECT ?q ?base ?s ?label ?types WHERE {{ {{
+  SELECT ?q ?base ?s (SAMPLE(?l) AS ?label) (GROUP_CONCAT(DISTINCT ?tn; separator=", ")
   AS ?types) WHERE {{
   ?s {label} ?l .
   FILTER(isIRI(?s) && STRSTARTS(STR(?s), STR(?base)) && CONTAINS(LCASE(STR(?l)), LCASE(STR(?q))))
   OPTIONAL {{ ?s a ?t OPTIONAL {{ ?t rdfs:label ?tl }}
              BIND(COALESCE(STR(?tl), REPLACE(STR(?t), "^.*[#/]", "")) AS ?tn) }}
-}} GROUP BY ?q ?base ?s
+}} GROUP BY ?q ?base ?s }} }}
 ORDER BY (!STRSTARTS(LCASE(STR(?label)), LCASE(STR(?q)))) STRLEN(STR(?label)) LCASE(STR(?label))
   ?s LIMIT {limit}"""
 
@@ -321,6 +328,7 @@ def _stances(store: Store, role: str, node: ox.NamedNode, offset: int, total: in
         ).rows
         if stance is not None
     ]
+    rows.sort(key=lambda row: ((row.other_label or "").lower(), _text(row.stance) or ""))
     return StancePage(role, rows, total)
 
 
@@ -353,7 +361,8 @@ def search(
     first, shorter labels first; at most ``limit``, and whether there were more.  ``text`` is
     bound as a literal."""
     bindings: dict[str, Term] = {"q": ox.Literal(text), "base": ox.Literal(base)}
-    rows = store.query(_SEARCH.format(label=_LABEL, limit=limit + 1), bindings).rows
+    query = _SEARCH.format(label=_LABEL, limit=limit + 1)
+    rows = sorted_concatenations(query, store.query(query, bindings)).rows
     matches = [
         Match(s.value, _text(label) or s.value, _text(types) or "")
         for _q, _b, s, label, types in rows
@@ -487,5 +496,15 @@ INDEXES: tuple[Index, ...] = (
 
 
 def list_index(store: Store, index: Index) -> list[dict[str, Term | None]]:
-    """The rows of an index page, one per resource, sorted."""
-    return store.query(index.query).dicts()
+    """The rows of an index page, one per resource, sorted here as each query's ORDER BY says
+    (dated resources by date, undated last; then by label, any case; then by IRI).  The query
+    is sent without its ORDER BY: Virtuoso 7.2 refuses one over an aggregate's variable
+    (SP031), and wrapped in a sub-select it sorts labels over 20 characters out of order."""
+    grouped = index.query.rpartition("ORDER BY")[0]
+    rows = sorted_concatenations(grouped, store.query(grouped)).dicts()
+    return sorted(rows, key=_index_order)
+
+
+def _index_order(row: dict[str, Term | None]) -> tuple[object, ...]:
+    dated = (row["date"] is None, _text(row["date"]) or "") if "date" in row else ()
+    return (*dated, (_text(row.get("label")) or "").lower(), _text(row.get("item")) or "")
