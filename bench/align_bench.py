@@ -24,8 +24,8 @@ from synthetic import ntriples
 
 from govkg.align import all_pair_rows, load_matrix, measure
 from govkg.align.matrix import STANCES
-from govkg.namespaces import sparql_prologue
 from govkg.store import OxigraphStore
+from govkg.store.sparql_text import prologue_for
 
 TARGETS = {"pairs_s": 2.0, "command_s": 10.0}
 
@@ -50,7 +50,7 @@ def oxigraph_steps(data: bytes, runs: int) -> dict[str, Any]:
 def rdflib_matrix(data: bytes, runs: int) -> dict[str, float]:
     graph = Graph()
     graph.parse(data=data, format="nt")
-    query = sparql_prologue() + STANCES
+    query = prologue_for(STANCES) + STANCES
     return {"matrix_query_s": timed(lambda: list(graph.query(query)), runs, give_up=60).median}
 
 

@@ -4,7 +4,7 @@ graph (the shipped project plus a synthetic graph of actors x instruments (--siz
 ``benchkit.py`` builds it; ``0x0``: the shipped graph alone).
 
 The servers are started as the tests start them (tests/servers.py, tests/virtuoso.py) and loaded
-through govkg's own :class:`~govkg.remote.RemoteStore` (Graph Store Protocol, one request per
+through govkg's own :class:`~govkg.store.remote.RemoteStore` (Graph Store Protocol, one request per
 50,000 triples of a graph); the load time is that upload.  Each query runs as ``govkg query``
 binds it (default parameters), median of --runs; its rows must be equal on the three stores, and
 a mismatch or an error is printed loudly.  A table on stdout, JSON with --json.
@@ -32,8 +32,7 @@ from benchkit import ROOT, bench_store, govkg_store, machine, machine_line, size
 from govkg.errors import GovkgError
 from govkg.project import find_project
 from govkg.queries import catalogue, run_query
-from govkg.remote import RemoteStore
-from govkg.store import Store
+from govkg.store import RemoteStore, Store
 
 sys.path.insert(0, str(ROOT / "tests"))
 from servers import running_oxigraph

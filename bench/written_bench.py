@@ -35,7 +35,8 @@ from govkg.namespaces import PREFIXES as ALL_PREFIXES
 from govkg.namespaces import WRITTEN_GRAPH
 from govkg.project import Project, find_project
 from govkg.store import OxigraphStore
-from govkg.written import exact_view, has_records, may_rewrite, written_quads
+from govkg.store.literals import may_rewrite
+from govkg.written import exact_view, has_records, written_quads
 
 ROOT = Path(__file__).resolve().parents[1]
 FOLDER = Path("/tmp/govkg-bench-written")

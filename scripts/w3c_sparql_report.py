@@ -5,8 +5,8 @@ different case in full, refusals grouped by message (tests/w3c-sparql/README.md)
     .venv/bin/python scripts/w3c_sparql_report.py [--substitute FILE]
 
 --substitute FILE judges the ``substitute`` function of another module file (for instance an
-older version: ``git show HEAD:src/govkg/substitute.py > /tmp/old.py``) instead of
-``govkg.substitute.substitute``.  Exit 1 when a case is invalid or different, else 0.
+older version: ``git show HEAD:src/govkg/store/substitute.py > /tmp/old.py``) instead of
+``govkg.store.substitute.substitute``.  Exit 1 when a case is invalid or different, else 0.
 """
 
 from __future__ import annotations
@@ -122,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.substitute:
         function, source = load_substitute(args.substitute), str(args.substitute)
     else:
-        function, source = govkg_substitute, "govkg.substitute.substitute"
+        function, source = govkg_substitute, "govkg.store.substitute.substitute"
     summary = run_suite(function)
     print(report(summary, source))
     counts = summary.counts()

@@ -8,15 +8,15 @@ from pathlib import Path
 
 import httpx
 import pytest
+import rdflib_once  # noqa: F401  (rdflib parses each SPARQL text once: before govkg)
 from click.testing import CliRunner
+from paths import ROOT
 from rdflib import Graph
 
 from govkg.load import open_project
 from govkg.project import Project
 from govkg.store import Store
 from govkg.validate import project_graph
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="session")
@@ -52,8 +52,8 @@ def project_copy(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def shipped_client(store: Store) -> Iterator[httpx.Client]:
-    """The app over the shipped graph, served on a loopback port (real HTTP)."""
-    from servers import serve
+    """The app over the shipped graph, called in process."""
+    from servers import in_process
 
     from govkg.project import ROOT_ENV
     from govkg.server import ServerSettings, create_app
@@ -61,7 +61,7 @@ def shipped_client(store: Store) -> Iterator[httpx.Client]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(ROOT_ENV, str(ROOT))
         app = create_app(store, ServerSettings())
-    with serve(app) as http:
+    with in_process(app) as http:
         yield http
 
 

@@ -1,5 +1,6 @@
-"""Real servers for the tests: the app under uvicorn, ``oxigraph serve``, and the read-only
-``rdflib-endpoint`` and Comunica, on free loopback ports."""
+"""Servers for the tests: the app in process (no socket) where HTTP over a socket is not what
+is tested; for real, on free loopback ports, the app under uvicorn, ``oxigraph serve``, and the
+read-only ``rdflib-endpoint`` and Comunica."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from pathlib import Path
 import httpx
 import uvicorn
 from starlette.applications import Starlette
+from starlette.testclient import TestClient
 
 
 def free_port() -> int:
@@ -52,6 +54,15 @@ def serve_url(app: Starlette) -> Iterator[str]:
 def serve(app: Starlette) -> Iterator[httpx.Client]:
     """Serve ``app`` and give an HTTP client for it (redirects not followed)."""
     with serve_url(app) as base, httpx.Client(base_url=base, follow_redirects=False) as client:
+        yield client
+
+
+@contextmanager
+def in_process(app: Starlette) -> Iterator[httpx.Client]:
+    """A client calling ``app`` in this process (starlette's TestClient, base URL
+    ``http://testserver``): no socket, the app's startup and shutdown run as under uvicorn, an
+    error in the app is its 500 answer, redirects are not followed."""
+    with TestClient(app, raise_server_exceptions=False, follow_redirects=False) as client:
         yield client
 
 

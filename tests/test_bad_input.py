@@ -29,12 +29,12 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
+from paths import ROOT
 
 from govkg.atomic import write_atomically
 from govkg.cli import cli
 from govkg.tables import MAX_BYTES
 
-ROOT = Path(__file__).resolve().parents[1]
 BAD = ROOT / "tests" / "bad"
 CASES: list[dict[str, Any]] = tomllib.loads((BAD / "cases.toml").read_text(encoding="utf-8"))[
     "case"

@@ -18,16 +18,15 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
+from paths import ROOT
 from PIL import Image
 from servers import serve_url as _serve
 
 from govkg.cli import cli
-from govkg.load import open_project
 from govkg.namespaces import DATA_BASE
 from govkg.server import ServerSettings, create_app
 from govkg.store import Store
 
-ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = ROOT / "tests" / "output" / "screenshots"
 TIMEOUT_S = 90
@@ -58,11 +57,6 @@ def _require_chromium() -> None:
     """Fail (never skip) when the browser is missing, saying how to install it."""
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: run scripts/install-test-tools.sh (Debian's chromium)")
-
-
-@pytest.fixture(scope="module")
-def store() -> Store:
-    return open_project(ROOT)[1]
 
 
 @pytest.fixture(scope="module")

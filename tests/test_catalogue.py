@@ -1,4 +1,4 @@
-"""The query catalogue on the web (/queries) and the query page (/query), over real HTTP."""
+"""The query catalogue on the web (/queries) and the query page (/query), called in process."""
 
 from __future__ import annotations
 
@@ -8,23 +8,22 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import replace
-from pathlib import Path
 
 import httpx
 import pyoxigraph as ox
 import pytest
-from servers import serve as _serve
+from paths import ROOT
+from servers import in_process
 
-from govkg.load import open_project
 from govkg.project import ROOT_ENV, Project
 from govkg.queries import Parameter, Query, catalogue, find_query
 from govkg.server import ServerSettings, create_app
-from govkg.server.catalogue import catalogue_paths, example_text
+from govkg.server.catalogue import example_text
 from govkg.server.querypage import CDN, wants_page
 from govkg.server.results import to_json
+from govkg.site.paths import catalogue_paths
 from govkg.store import OxigraphStore, QueryResult, Store
 
-ROOT = Path(__file__).resolve().parents[1]
 PROJECT = Project(ROOT)
 QUERIES = catalogue(PROJECT)
 NAMES = [q.name for q in QUERIES]
@@ -43,25 +42,20 @@ ATTACKS = [
 
 
 @pytest.fixture(scope="module")
-def shipped() -> Store:
-    return open_project(ROOT)[1]
-
-
-@pytest.fixture(scope="module")
-def client(shipped: Store) -> Iterator[httpx.Client]:
+def client(store: Store) -> Iterator[httpx.Client]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(ROOT_ENV, str(ROOT))
-        app = create_app(shipped, ServerSettings())
-    with _serve(app) as http:
+        app = create_app(store, ServerSettings())
+    with in_process(app) as http:
         yield http
 
 
 @pytest.fixture(scope="module")
-def capped_client(shipped: Store) -> Iterator[httpx.Client]:
+def capped_client(store: Store) -> Iterator[httpx.Client]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(ROOT_ENV, str(ROOT))
-        app = create_app(shipped, ServerSettings(max_rows=5))
-    with _serve(app) as http:
+        app = create_app(store, ServerSettings(max_rows=5))
+    with in_process(app) as http:
         yield http
 
 
@@ -101,7 +95,7 @@ def fixture_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.C
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(ROOT_ENV, str(root))
         app = create_app(_fixture_store(), ServerSettings())
-    with _serve(app) as http:
+    with in_process(app) as http:
         yield http
 
 
@@ -144,12 +138,12 @@ def _one_line_400(response: httpx.Response, *words: str) -> None:
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_json_rows_are_the_stores(client: httpx.Client, shipped: Store, name: str) -> None:
+def test_json_rows_are_the_stores(client: httpx.Client, store: Store, name: str) -> None:
     query = find_query(PROJECT, name)
     response = client.get(f"/queries/{name}.json")
     assert response.headers["content-type"] == "application/sparql-results+json"
-    assert response.json()["head"]["vars"] == store_vars(shipped, query)
-    assert _rows(response) == _expected(shipped, query)
+    assert response.json()["head"]["vars"] == store_vars(store, query)
+    assert _rows(response) == _expected(store, query)
     assert "x-govkg-truncated" not in response.headers
 
 
@@ -158,13 +152,13 @@ def store_vars(store: Store, query: Query) -> list[str]:
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_csv(client: httpx.Client, shipped: Store, name: str) -> None:
+def test_csv(client: httpx.Client, store: Store, name: str) -> None:
     query = find_query(PROJECT, name)
     response = client.get(f"/queries/{name}.csv")
     assert response.status_code == 200
     assert response.headers["content-type"] == "text/csv; charset=utf-8"
     table = list(csv.reader(io.StringIO(response.text)))
-    result = shipped.query(query.text, query.bindings({}))
+    result = store.query(query.text, query.bindings({}))
     assert table[0] == result.variables
     assert len(table) == len(result.rows) + 1
 
@@ -219,22 +213,22 @@ def test_negotiation(client: httpx.Client) -> None:
 # --- parameters ------------------------------------------------------------------------------
 
 
-def test_other_parameter_values(client: httpx.Client, shipped: Store) -> None:
+def test_other_parameter_values(client: httpx.Client, store: Store) -> None:
     query = find_query(PROJECT, "signatories")
     paris = {"instrument": "instrument:paris-statement-2025"}
     rows = _rows(client.get("/queries/signatories.json", params=paris))
-    assert rows == _expected(shipped, query, **paris)
-    assert rows != _expected(shipped, query)
+    assert rows == _expected(store, query, **paris)
+    assert rows != _expected(store, query)
     full = {"instrument": "https://w3id.org/govkg/id/instrument/paris-statement-2025"}
     assert _rows(client.get("/queries/signatories.json", params=full)) == rows
 
 
-def test_date_parameter(client: httpx.Client, shipped: Store) -> None:
+def test_date_parameter(client: httpx.Client, store: Store) -> None:
     query = find_query(PROJECT, "signed-as-of")
     early = {"date": "2023-11-12"}
     rows = _rows(client.get("/queries/signed-as-of.json", params=early))
-    assert rows == _expected(shipped, query, **early)
-    assert len(rows) < len(_expected(shipped, query))
+    assert rows == _expected(store, query, **early)
+    assert len(rows) < len(_expected(store, query))
 
 
 def test_html_form_keeps_the_values(client: httpx.Client) -> None:
@@ -348,16 +342,16 @@ def test_listing_has_every_query(client: httpx.Client) -> None:
     assert "Who signed an instrument" in listing
 
 
-def test_catalogue_json(client: httpx.Client, shipped: Store) -> None:
+def test_catalogue_json(client: httpx.Client, store: Store) -> None:
     entries = client.get("/queries.json").json()["queries"]
     assert [e["name"] for e in entries] == NAMES
     for entry in entries:
         query = find_query(PROJECT, entry["name"])
         assert entry["json"] == f"queries/{entry['name']}.json"
         assert [p["name"] for p in entry["parameters"]] == [p.name for p in query.parameters]
-        example = shipped.query(entry["query"])  # the editor's text runs as it is
+        example = store.query(entry["query"])  # the editor's text runs as it is
         got = _canon(json.loads(to_json(example))["results"]["bindings"])
-        assert got == _expected(shipped, query), entry["name"]
+        assert got == _expected(store, query), entry["name"]
 
 
 def test_catalogue_paths_all_answer(client: httpx.Client) -> None:
@@ -438,10 +432,10 @@ def test_sparql_shows_the_page_only_to_browsers() -> None:
     assert not wants_page("text/turtle")
 
 
-def test_editor_text_leaves_a_required_parameter_unbound(shipped: Store) -> None:
+def test_editor_text_leaves_a_required_parameter_unbound(store: Store) -> None:
     query = find_query(PROJECT, "signatories")
     required = Parameter("instrument", "iri", None, "The instrument")
     text = example_text(replace(query, parameters=(required,)))
     assert "?instrument (iri, required: add it to the VALUES line)" in text
     assert "VALUES (" not in text
-    assert isinstance(shipped.query(text), QueryResult)
+    assert isinstance(store.query(text), QueryResult)

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from paths import ROOT
 
 from govkg.cli import cli
 
-ROOT = Path(__file__).resolve().parents[1]
 COMMANDS = sorted(cli.commands)
 
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import csv
 from collections import defaultdict
-from pathlib import Path
 
 import pytest
 from helpers import answer
+from paths import ROOT
 from rdflib import Graph
 from rdflib.namespace import PROV, RDF
 
@@ -22,7 +22,7 @@ from govkg.project import Project
 from govkg.store import Store
 
 SOURCE = DATA_BASE + "source/"
-DATA = Path(__file__).resolve().parents[1] / "data" / "instruments"
+DATA = ROOT / "data" / "instruments"
 REUTERS_000 = SOURCE + "news-2026-02-05-us-china-refuse-reaim"
 MONROE_001 = SOURCE + "news-2026-02-05-reaim-third-sign"
 PARIS_002 = SOURCE + "news-2025-02-paris-us-uk-refuse"

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import csv
 from collections import defaultdict
-from pathlib import Path
 
 import pytest
 from helpers import answer
+from paths import ROOT
 
 from govkg.project import Project
 from govkg.store import Store
 
-DATA = Path(__file__).resolve().parents[1] / "data"
+DATA = ROOT / "data"
 YES = {"signed", "endorsed"}
 CIVILIAN = [
     "bletchley_declaration_2023", "seoul_declaration_2024", "seoul_statement_of_intent_2024",

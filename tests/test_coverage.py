@@ -11,6 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 from click.testing import CliRunner
+from paths import ROOT
 from rdflib.query import Result
 
 from govkg.cli import cli
@@ -20,8 +21,6 @@ from govkg.output import NDJSON_COVERAGE_KEY
 from govkg.project import Project
 from govkg.queries import catalogue, find_query, read_query, result_coverage, run_query
 from govkg.store import Store
-
-ROOT = Path(__file__).resolve().parents[1]
 
 REAIM_2026 = (
     "  REAIM 2026 Pathways to Action (A Coruna, Spain) - 20 principles "

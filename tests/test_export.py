@@ -8,13 +8,15 @@ import csv
 import io
 import re
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import pytest
 from click.testing import CliRunner
 from lxml import etree
+from paths import ROOT
 
-from govkg.align import load_matrix, measure
+from govkg.align import Filters, load_matrix, measure
 from govkg.cli import cli
 from govkg.export import (
     PALETTE,
@@ -31,7 +33,6 @@ from govkg.export.gexf import GEXF, VIZ
 from govkg.export.timeline import normalise_date
 from govkg.store import Store
 
-ROOT = Path(__file__).resolve().parents[1]
 GRAMMAR = ROOT / "tests" / "gexf-1.3" / "gexf.rng"
 ID = "https://w3id.org/govkg/id/"
 USA, CHN, GBR = f"{ID}state/USA", f"{ID}state/CHN", f"{ID}state/GBR"
@@ -40,8 +41,8 @@ USA_PARIS = f"{ID}stance/paris-statement-2025--USA"
 NS = {"g": GEXF, "viz": VIZ}
 
 
-def _view(store: Store, name: str, **options: str) -> ViewGraph:
-    return build_view(store, ExportRequest.from_options("gexf", {"view": name, **options}))
+def _view(store: Store, name: str, **options: Any) -> ViewGraph:
+    return build_view(store, ExportRequest.create("gexf", name, **options))
 
 
 @pytest.fixture(scope="module")
@@ -227,7 +228,7 @@ def test_alignment_edges_reach_the_threshold_and_match_govkg_align(
 
 
 def test_alignment_measure_and_threshold(store: Store) -> None:
-    view = _view(store, "alignment", measure="kappa", threshold="0.8")
+    view = _view(store, "alignment", measure="kappa", threshold=0.8)
     edges = view.edges()
     assert edges and all(d["weight"] >= 0.8 and d["attrs"]["kappa"][0] >= 0.8 for _e, d in edges)
     assert all(d["weight"] == d["attrs"]["kappa"][0] for _e, d in edges)
@@ -382,7 +383,7 @@ def test_gexf_goes_to_stdout_and_filters_by_series(runner: CliRunner) -> None:
 
 
 def test_from_and_to_keep_stances_of_the_period(store: Store) -> None:
-    view = _view(store, "stances", date_to="2023-12-31")
+    view = _view(store, "stances", filters=Filters(date_to="2023-12-31"))
     dates = [d["date"] for _e, d in view.edges()]
     assert dates and all(d <= "2023-12-31" for d in dates if d)
     assert PARIS not in view.graph

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from paths import ROOT
 from rdflib import Graph, Literal
 from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
@@ -17,7 +18,6 @@ from govkg.cli import cli
 from govkg.namespaces import GK, data_namespace
 from govkg.store import Store
 
-ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 HEADER = (
     "instrument_id,instrument_title,date,actor_name,actor_iso3,actor_org,stance,source_url,note\n"

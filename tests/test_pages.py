@@ -1,4 +1,4 @@
-"""The HTML side of the server over real HTTP: resource pages (paged links, stances and their
+"""The HTML side of the server, called in process: resource pages (paged links, stances and their
 sources, embedded JSON-LD), the search, the index pages, escaping, and relative links that resolve.
 """
 
@@ -9,24 +9,22 @@ import re
 from collections.abc import Iterator
 from html import escape
 from html.parser import HTMLParser
-from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import httpx
 import pyoxigraph as ox
 import pytest
+from paths import ROOT
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SDO
-from servers import serve as _serve
+from servers import in_process
 
-from govkg.load import open_project
 from govkg.namespaces import DATA_BASE, GK
 from govkg.rdf import to_oxigraph, to_rdflib
 from govkg.server import ServerSettings, create_app
-from govkg.server.browse import INDEX_PATHS
+from govkg.site.paths import INDEX_PATHS
 from govkg.store import OxigraphStore, Store
 
-ROOT = Path(__file__).resolve().parents[1]
 USA = DATA_BASE + "state/USA"
 STANCE = DATA_BASE + "stance/paris-statement-2025--USA"
 HUB = DATA_BASE + "source/hub"
@@ -82,13 +80,8 @@ def _get(client: httpx.Client, path: str) -> Parsed:
 
 
 @pytest.fixture(scope="module")
-def shipped() -> Store:
-    return open_project(ROOT)[1]
-
-
-@pytest.fixture(scope="module")
-def client(shipped: Store) -> Iterator[httpx.Client]:
-    with _serve(create_app(shipped, ServerSettings())) as http:
+def client(store: Store) -> Iterator[httpx.Client]:
+    with in_process(create_app(store, ServerSettings())) as http:
         yield http
 
 
@@ -143,7 +136,7 @@ def fixture_store() -> Store:
 
 @pytest.fixture(scope="module")
 def small(fixture_store: Store) -> Iterator[httpx.Client]:
-    with _serve(create_app(fixture_store, ServerSettings())) as http:
+    with in_process(create_app(fixture_store, ServerSettings())) as http:
         yield http
 
 
@@ -219,11 +212,11 @@ def _cited(store: Store, stance: str) -> set[str]:
     return set(_values(store, query, s=stance))
 
 
-def test_stance_page_shows_its_sources(client: httpx.Client, shipped: Store) -> None:
+def test_stance_page_shows_its_sources(client: httpx.Client, store: Store) -> None:
     response = client.get("/doc/stance/paris-statement-2025--USA")
     page = Parsed(response.text)
     known = _sources_in_sources_ttl()
-    cited = _cited(shipped, STANCE) & set(known)
+    cited = _cited(store, STANCE) & set(known)
     assert cited, "the stance cites a source that graph/sources.ttl describes"
     assert "Sources behind this stance" in response.text
     for source in cited:
@@ -233,17 +226,17 @@ def test_stance_page_shows_its_sources(client: httpx.Client, shipped: Store) -> 
         assert escape(title) in response.text
 
 
-def test_us_page_shows_the_sources_of_its_stances(client: httpx.Client, shipped: Store) -> None:
+def test_us_page_shows_the_sources_of_its_stances(client: httpx.Client, store: Store) -> None:
     response = client.get("/doc/state/USA")
     page = Parsed(response.text)
     assert "Stances and their sources" in response.text
     known = _sources_in_sources_ttl()
-    cited = _cited(shipped, STANCE) & set(known)
+    cited = _cited(store, STANCE) & set(known)
     assert any(known[source][1] in page.hrefs for source in cited)
     query = (
         "SELECT ?a (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a gk:Stance ; gk:actor ?a } GROUP BY ?a"
     )
-    stances = int(_values(shipped, query, a=USA)[0])
+    stances = int(_values(store, query, a=USA)[0])
     assert f'Stances and their sources <span class="count">({stances})' in response.text
 
 
@@ -318,9 +311,9 @@ def _json_ld(page: Parsed) -> Graph:
     return Graph().parse(data=blocks[0], format="json-ld")
 
 
-def test_embedded_json_ld_has_the_resource_triples(client: httpx.Client, shipped: Store) -> None:
+def test_embedded_json_ld_has_the_resource_triples(client: httpx.Client, store: Store) -> None:
     graph = _json_ld(_get(client, "/doc/state/USA"))
-    own = shipped.query("SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }", {"s": ox.NamedNode(USA)})
+    own = store.query("SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }", {"s": ox.NamedNode(USA)})
     expected = {tuple(to_rdflib(term) for term in row) for row in own.rows}  # type: ignore[arg-type]
     assert len(expected) > 5
     assert set(graph) == expected
@@ -386,8 +379,8 @@ EXPECTED = {
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_index_lists_every_item(client: httpx.Client, shipped: Store, name: str) -> None:
-    expected = int(_values(shipped, EXPECTED[name])[0])
+def test_index_lists_every_item(client: httpx.Client, store: Store, name: str) -> None:
+    expected = int(_values(store, EXPECTED[name])[0])
     assert expected > 0
     page = _get(client, f"/{name}.html")
     assert page.rows == expected
@@ -496,7 +489,7 @@ def test_catalogue_cells_show_text_without_language_tags(client: httpx.Client) -
 
 
 def test_literals_keep_only_date_datatypes() -> None:
-    from govkg.server.pages import term_html
+    from govkg.site.pages import term_html
 
     settings = ServerSettings()
     tagged = term_html(ox.Literal("signed", language="en"), settings)
@@ -508,8 +501,8 @@ def test_literals_keep_only_date_datatypes() -> None:
 
 
 def test_a_source_without_title_or_label_shows_its_host() -> None:
-    from govkg.server.pages import _source_html
-    from govkg.server.resources import Source
+    from govkg.site.pages import _source_html
+    from govkg.site.resources import Source
 
     bare = Source(DATA_BASE + "source/x", None, None, "https://www.example.org/a/b", None, None)
     html = _source_html(bare, bare.iri, ServerSettings(), ".")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import string
-from pathlib import Path
 
 import httpx
 import pyoxigraph as ox
@@ -12,13 +11,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from govkg.load import open_project
 from govkg.server import ServerSettings, create_app
-from govkg.server.negotiation import DOC_FORMATS, choose, parse_accept
+from govkg.server.negotiation import choose, parse_accept
+from govkg.site.formats import DOC_FORMATS
 from govkg.store import OxigraphStore, Store, planner_hint
-from govkg.substitute import substitute
+from govkg.store.substitute import substitute
 
-ROOT = Path(__file__).resolve().parents[1]
 OFFERED = list(DOC_FORMATS.values())
 
 #: What an Accept header can hold on the wire (visible ASCII and spaces).
@@ -40,17 +38,12 @@ def test_negotiation_never_crashes_and_picks_an_offer(header: str) -> None:
         assert 0.0 <= media.q <= 1.0
 
 
-@pytest.fixture(scope="module")
-def shipped() -> Store:
-    return open_project(ROOT)[1]
-
-
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(accept_headers)
-def test_random_accept_headers_get_303_or_406(shipped: Store, header: str) -> None:
-    app = create_app(shipped, ServerSettings(query_workers=0))
+def test_random_accept_headers_get_303_or_406(store: Store, header: str) -> None:
+    app = create_app(store, ServerSettings(query_workers=0))
 
     async def fetch() -> httpx.Response:
         transport = httpx.ASGITransport(app=app)

@@ -26,25 +26,25 @@ import httpx
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
+from paths import ROOT
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, OWL, RDF, SH, VOID
 from servers import free_port as _free_port
-from servers import serve as _serve
+from servers import in_process
 
 from govkg.cli import cli
 from govkg.load import open_project, parse_files
 from govkg.namespaces import DATA_BASE, GK, META_GRAPH
 from govkg.project import Project
-from govkg.publish import site as site_module
-from govkg.publish.dumps import Dumps, build_dumps
+from govkg.publish import static_site as site_module
 from govkg.publish.htaccess import htaccess, w3id_htaccess
-from govkg.publish.metadata import SPDX, Site, dataset_facts, render
 from govkg.rdf import graph_from_quads
 from govkg.server import ServerSettings, create_app
+from govkg.site.dumps import Dumps, build_dumps
+from govkg.site.metadata import SPDX, Site, dataset_facts, render
 from govkg.store import OxigraphStore, Store
 
-ROOT = Path(__file__).resolve().parents[1]
 BASE = "https://example.org/govkg/"
 ENDPOINT = "https://example.org/sparql"
 #: A slice of the project that publishes in seconds: the ontology, the reference lists, one
@@ -59,13 +59,8 @@ SLICE = (
 
 
 @pytest.fixture(scope="module")
-def shipped() -> Store:
-    return open_project(ROOT)[1]
-
-
-@pytest.fixture(scope="module")
-def dumps(shipped: Store) -> Dumps:
-    return build_dumps(shipped)
+def dumps(store: Store) -> Dumps:
+    return build_dumps(store)
 
 
 @pytest.fixture(scope="module")
@@ -98,20 +93,20 @@ def test_dump_names_and_media_types(dumps: Dumps) -> None:
 
 @pytest.mark.parametrize(("name", "fmt"), [("govkg.ttl", "turtle"), ("govkg.jsonld", "json-ld")])
 def test_triple_dumps_parse_back_to_the_store(
-    shipped: Store, dumps: Dumps, dump_graph: Graph, name: str, fmt: str
+    store: Store, dumps: Dumps, dump_graph: Graph, name: str, fmt: str
 ) -> None:
     found = dumps.get(name)
     assert found is not None
     parsed = Graph().parse(data=found.data.decode(), format=fmt)
     assert isomorphic(parsed, dump_graph)
-    assert isomorphic(dump_graph, _store_graph(shipped))
+    assert isomorphic(dump_graph, _store_graph(store))
 
 
-def test_nquads_dump_keeps_the_named_graphs(shipped: Store, dumps: Dumps) -> None:
+def test_nquads_dump_keeps_the_named_graphs(store: Store, dumps: Dumps) -> None:
     found = dumps.get("govkg.nq.gz")
     assert found is not None
     parsed = ox.Dataset(ox.parse(gzip.decompress(found.data), format=ox.RdfFormat.N_QUADS))
-    stored = ox.Dataset(q for q in shipped.quads() if q.graph_name != ox.NamedNode(META_GRAPH))
+    stored = ox.Dataset(q for q in store.quads() if q.graph_name != ox.NamedNode(META_GRAPH))
     for dataset in (parsed, stored):
         dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
     assert {str(q) for q in parsed} == {str(q) for q in stored}
@@ -147,8 +142,8 @@ def test_dumps_are_deterministic_across_loads(dumps: Dumps) -> None:
 
 
 @pytest.fixture(scope="module")
-def void(shipped: Store, dumps: Dumps) -> Graph:
-    facts = dataset_facts(shipped, Site(BASE, ENDPOINT), dumps)
+def void(store: Store, dumps: Dumps) -> Graph:
+    facts = dataset_facts(store, Site(BASE, ENDPOINT), dumps)
     return Graph().parse(data=render(facts, "ttl").decode(), format="turtle")
 
 
@@ -214,13 +209,13 @@ def test_dcat_data_service_and_sparql_endpoint(void: Graph) -> None:
     assert _one(void, service, DCAT.servesDataset) == dataset
 
 
-def test_metadata_formats_say_the_same(shipped: Store, dumps: Dumps, void: Graph) -> None:
-    facts = dataset_facts(shipped, Site(BASE, ENDPOINT), dumps)
+def test_metadata_formats_say_the_same(store: Store, dumps: Dumps, void: Graph) -> None:
+    facts = dataset_facts(store, Site(BASE, ENDPOINT), dumps)
     for ext, fmt in (("jsonld", "json-ld"), ("nt", "nt")):
         assert isomorphic(Graph().parse(data=render(facts, ext).decode(), format=fmt), void)
 
 
-# --- the routes, over real HTTP -----------------------------------------------------------------
+# --- the routes, called in process ---------------------------------------------------------------
 
 
 def _vary(response: httpx.Response) -> list[str]:
@@ -228,8 +223,8 @@ def _vary(response: httpx.Response) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def client(shipped: Store) -> Iterator[httpx.Client]:
-    with _serve(create_app(shipped, ServerSettings(query_workers=0))) as http:
+def client(store: Store) -> Iterator[httpx.Client]:
+    with in_process(create_app(store, ServerSettings(query_workers=0))) as http:
         yield http
 
 

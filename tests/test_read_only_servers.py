@@ -14,10 +14,10 @@ import json
 import urllib.parse
 import urllib.request
 from collections import Counter
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from paths import ROOT
 from test_virtuoso_catalogue import comparable
 
 from govkg.cli import cli
@@ -25,10 +25,9 @@ from govkg.load import open_project
 from govkg.namespaces import META_GRAPH
 from govkg.project import Project
 from govkg.queries import catalogue, find_query, run_query
-from govkg.remote import Endpoints, RemoteStore
 from govkg.store import Store
+from govkg.store.remote import Endpoints, RemoteStore
 
-ROOT = Path(__file__).resolve().parents[1]
 NAMES = [query.name for query in catalogue(Project(ROOT))]
 #: Queries Comunica 4.5 answers otherwise than Oxigraph, Virtuoso and rdflib, which agree (its
 #: engine, not the wire; no govkg can see it): an extra row, and OPTIONAL values left unbound.

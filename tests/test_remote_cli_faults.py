@@ -8,14 +8,13 @@ import socket
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from paths import ROOT
 
 from govkg.cli import cli
 
-ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "s3cret-Pa55"
 JSON = b"application/sparql-results+json"
 ONE_ROW = (
@@ -55,6 +54,7 @@ def peer(reply: Callable[[], bytes]) -> Iterator[str]:
         yield f"sparql+http://reader:{PASSWORD}@127.0.0.1:{port}/sparql"
     finally:
         stop.set()
+        listener.shutdown(socket.SHUT_RDWR)  # wakes the accept() waiting for the next request
         listener.close()
         thread.join(timeout=10)
 

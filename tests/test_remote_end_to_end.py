@@ -24,19 +24,19 @@ import httpx
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner, Result
+from paths import ROOT
 from rdflib import Graph
 from rdflib.compare import isomorphic
-from servers import serve
+from servers import in_process
 
 from govkg.cli import cli
 from govkg.load import open_project, parse_files, rebuild
 from govkg.project import Project
 from govkg.queries import sorted_concatenations
-from govkg.remote import RemoteStore, batches
 from govkg.server import ServerSettings, create_app
 from govkg.store import QueryResult
+from govkg.store.remote import RemoteStore, batches
 
-ROOT = Path(__file__).resolve().parents[1]
 STATE = "https://w3id.org/govkg/id/state/"
 
 
@@ -199,10 +199,10 @@ def test_stats_are_the_same(server: str) -> None:
 
 @pytest.fixture(scope="module")
 def served(server: str) -> Iterator[httpx.Client]:
-    """``govkg serve``'s app over the server's store, on a loopback port (real HTTP)."""
+    """``govkg serve``'s app over the server's store, called in process."""
     project, store = open_project(ROOT, server)
     assert isinstance(store, RemoteStore)
-    with serve(create_app(store, ServerSettings(), project)) as http:
+    with in_process(create_app(store, ServerSettings(), project)) as http:
         yield http
 
 
@@ -348,7 +348,7 @@ def test_a_load_in_small_batches_keeps_blank_nodes_one(server: str, tmp_path: Pa
     (root / "graph" / "intervals.ttl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     with restoring(server):
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr("govkg.remote.BATCH", 3)
+            patch.setattr("govkg.store.remote.BATCH", 3)
             rebuild(root, server)
         _project, remote = open_project(root, server)
         graph = "https://w3id.org/govkg/graph/graph/intervals.ttl"

@@ -13,16 +13,15 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
+from paths import ROOT
 from servers import running_oxigraph
 
 from govkg.errors import StoreError
 from govkg.load import rebuild
-from govkg.remote import RemoteStore
+from govkg.store import RemoteStore
 
-ROOT = Path(__file__).resolve().parents[1]
 HEAD = (
     b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n"
     b"Content-Length: %d\r\nConnection: close\r\n\r\n"

@@ -12,15 +12,16 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
+from paths import ROOT
 from virtuoso import running_virtuoso
 
 from govkg.cli import cli
 from govkg.errors import QueryError
 from govkg.load import open_project, rebuild
 from govkg.namespaces import GRAPH_BASE
-from govkg.remote import RemoteStore, portable_json, prologue_for, query_form
+from govkg.store.remote import RemoteStore, portable_json
+from govkg.store.sparql_text import prologue_for, query_form
 
-ROOT = Path(__file__).resolve().parents[1]
 XSD = "http://www.w3.org/2001/XMLSchema#"
 BOOLEAN = f"{XSD}boolean"
 GRAPH = """@prefix gk: <https://w3id.org/govkg/ontology#> .

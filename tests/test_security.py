@@ -16,17 +16,16 @@ from pathlib import Path
 
 import httpx
 import pytest
+from paths import ROOT
 from servers import serve as _serve
 
-from govkg.load import open_project
 from govkg.server import ServerSettings, create_app
-
-ROOT = Path(__file__).resolve().parents[1]
+from govkg.store import Store
 
 
 @pytest.fixture(scope="module")
-def http() -> Iterator[httpx.Client]:
-    store = open_project(ROOT)[1]
+def http(store: Store) -> Iterator[httpx.Client]:
+    """The app under uvicorn (real HTTP: its proxy-header handling is part of what is tested)."""
     with _serve(create_app(store, ServerSettings(query_workers=0))) as client:
         yield client
 

@@ -5,17 +5,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
+from paths import ROOT
 from servers import running_oxigraph
 from starlette.testclient import TestClient
 
 from govkg.load import rebuild
 from govkg.server.app import create_app
 from govkg.store import open_store
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")

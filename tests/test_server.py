@@ -1,4 +1,5 @@
-"""The linked-data server, over real HTTP: uvicorn on a free loopback port, httpx as the client."""
+"""The linked-data server, called in process (no socket); the test of concurrent requests runs it
+under uvicorn on a free loopback port."""
 
 from __future__ import annotations
 
@@ -6,35 +7,28 @@ import asyncio
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
+from paths import ROOT
 from rdflib import Graph, Literal, URIRef
-from servers import serve as _serve
+from servers import in_process, serve
 
 from govkg.cli import cli
-from govkg.load import open_project
 from govkg.server import ServerSettings, create_app
 from govkg.store import OxigraphStore, QueryResult, Store
 
-ROOT = Path(__file__).resolve().parents[1]
 USA = "https://w3id.org/govkg/id/state/USA"
 GK = "https://w3id.org/govkg/ontology#"
 COUNT_STATES = "SELECT (COUNT(?s) AS ?n) WHERE { ?s a gk:State }"
 
 
 @pytest.fixture(scope="module")
-def shipped() -> Store:
-    return open_project(ROOT)[1]
-
-
-@pytest.fixture(scope="module")
-def client(shipped: Store) -> Iterator[httpx.Client]:
-    with _serve(create_app(shipped, ServerSettings(max_rows=50))) as http:
+def client(store: Store) -> Iterator[httpx.Client]:
+    with in_process(create_app(store, ServerSettings(max_rows=50))) as http:
         yield http
 
 
@@ -50,7 +44,7 @@ def markup_client() -> Iterator[httpx.Client]:
             ox.Quad(subject, note, ox.Literal("<script>alert(1)</script>")),
         ]
     )
-    with _serve(create_app(store, ServerSettings())) as http:
+    with in_process(create_app(store, ServerSettings())) as http:
         yield http
 
 
@@ -203,8 +197,8 @@ def test_construct_turtle(client: httpx.Client) -> None:
     assert set(graph) == {(URIRef(USA), URIRef(GK + "iso3"), Literal("USA"))}
 
 
-def test_updates_refused(client: httpx.Client, shipped: Store) -> None:
-    before = len(shipped)
+def test_updates_refused(client: httpx.Client, store: Store) -> None:
+    before = len(store)
     update = "INSERT DATA { <urn:x> <urn:y> <urn:z> }"
     answers = [
         client.get("/sparql", params={"update": update}),
@@ -214,7 +208,7 @@ def test_updates_refused(client: httpx.Client, shipped: Store) -> None:
         ),
     ]
     assert [a.status_code for a in answers] == [403, 403, 403]
-    assert len(shipped) == before
+    assert len(store) == before
     ask = client.get("/sparql", params={"query": "ASK { <urn:x> ?p ?o }"})
     assert ask.json()["boolean"] is False
 
@@ -300,7 +294,7 @@ def test_timeout_in_threads_does_not_block_other_requests() -> None:
     """Without query processes (query_workers=0), a slow query is abandoned at the timeout."""
     results: dict[str, httpx.Response] = {}
     settings = ServerSettings(timeout_s=0.5, query_workers=0)
-    with _serve(create_app(SlowStore(), settings)) as slow_client:
+    with serve(create_app(SlowStore(), settings)) as slow_client:
 
         def slow() -> None:
             results["slow"] = slow_client.get("/sparql", params={"query": "ASK { } # slow"})
@@ -318,7 +312,7 @@ def test_timeout_in_threads_does_not_block_other_requests() -> None:
 
 
 def test_internal_error_has_no_traceback() -> None:
-    with _serve(create_app(BrokenStore(), ServerSettings())) as broken:
+    with in_process(create_app(BrokenStore(), ServerSettings())) as broken:
         response = broken.get("/id/state/USA")
         assert response.status_code == 500
         assert "Traceback" not in response.text
@@ -358,9 +352,9 @@ def test_unsupported_body_type(client: httpx.Client) -> None:
     assert client.post("/sparql", content="ASK {}", headers=headers).status_code == 415
 
 
-def test_mounted_below_a_root_path(shipped: Store) -> None:
+def test_mounted_below_a_root_path(store: Store) -> None:
     """Under a root path, Locations and page links follow it (and still ignore Host)."""
-    app = create_app(shipped, ServerSettings())
+    app = create_app(store, ServerSettings())
 
     async def fetch(path: str, accept: str) -> httpx.Response:
         transport = httpx.ASGITransport(app=app, root_path="/kg")
@@ -384,7 +378,7 @@ def test_a_resource_known_only_as_an_object_exists_in_every_form() -> None:
         [ox.Quad(ox.NamedNode(f"https://w3id.org/govkg/id/principle/p{n}"), pointing, target)
          for n in range(3)]
     )  # fmt: skip
-    with _serve(create_app(store, ServerSettings())) as http:
+    with in_process(create_app(store, ServerSettings())) as http:
         assert http.get("/id/theme/only-object").status_code == 303
         assert http.get("/doc/theme/only-object").status_code == 200
         document = http.get("/doc/theme/only-object.nt").text

@@ -8,25 +8,21 @@ give the identical report (text and JSON).  Literals on which rdflib and Oxigrap
 deactivated shapes, and the shapes this engine refuses are tested with small inline graphs.
 
 pySHACL asks rdflib to parse the same SPARQL texts again for every fixture and focus node (about
-45 ms a parse, most of its time here); :func:`_parse_each_query_once` has rdflib translate each
-text once, which changes nothing in what pySHACL computes.
+45 ms a parse, most of its time here); tests/rdflib_once.py has rdflib parse and translate
+each text once, which changes nothing in what pySHACL computes.
 """
 
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
+from paths import ROOT
 from pyshacl.rdfutil.inoculate import inoculate
 from rdflib import Graph
-from rdflib.plugins.sparql import processor
-from rdflib.plugins.sparql.algebra import translateQuery
-from rdflib.plugins.sparql.parser import parseQuery
 
 from govkg.cli import cli
 from govkg.errors import GovkgError, UnsupportedShape
@@ -45,7 +41,6 @@ from govkg.validate import (
     validate_store_sparql,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "shapes"
 PREFIXES = """
 @prefix gk: <https://w3id.org/govkg/ontology#> .
@@ -58,25 +53,6 @@ PREFIXES = """
 @prefix prov: <http://www.w3.org/ns/prov#> .
 @prefix dcterms: <http://purl.org/dc/terms/> .
 """
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _parse_each_query_once() -> Iterator[None]:
-    cache: dict[tuple[object, ...], Any] = {}
-    original = processor.SPARQLProcessor.query
-
-    def query(self: Any, text: Any, initBindings: Any = None, initNs: Any = None,
-              base: Any = None, DEBUG: bool = False) -> Any:  # fmt: skip
-        if isinstance(text, str):
-            key = (text, base, tuple(sorted((initNs or {}).items())))
-            if key not in cache:
-                cache[key] = translateQuery(parseQuery(text), base, initNs)
-            text = cache[key]
-        return original(self, text, initBindings, initNs, base, DEBUG)
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(processor.SPARQLProcessor, "query", query)
-        yield
 
 
 @pytest.fixture(scope="module")
@@ -465,7 +441,7 @@ def test_the_shipped_shapes_use_only_supported_components(compiled: CompiledShap
 
 
 def test_auto_is_the_sparql_engine_on_the_embedded_store(store: Store) -> None:
-    from govkg.remote import RemoteStore
+    from govkg.store import RemoteStore
 
     assert engine_for(store) == "sparql"
     assert engine_for(OxigraphStore()) == "sparql"
@@ -475,7 +451,7 @@ def test_auto_is_the_sparql_engine_on_the_embedded_store(store: Store) -> None:
 
 def test_the_sparql_engine_refuses_a_remote_store() -> None:
     from govkg.errors import GovkgError
-    from govkg.remote import RemoteStore
+    from govkg.store import RemoteStore
 
     remote = RemoteStore.from_spec("sparql+http://127.0.0.1:9/")  # never contacted
     with pytest.raises(GovkgError, match="the sparql engine validates the embedded store"):

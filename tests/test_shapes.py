@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from paths import ROOT
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
@@ -33,7 +34,6 @@ from govkg.project import Project
 from govkg.rdf import graph_from_quads
 from govkg.validate import Result, ValidationReport, project_graph, validate_graph
 
-ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "shapes"
 SHAPES_IRI = URIRef("https://w3id.org/govkg/shapes")
 SHAPES_NS = str(SHAPES_IRI) + "#"

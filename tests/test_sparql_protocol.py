@@ -25,11 +25,9 @@ from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from servers import serve as _serve
 from SPARQLWrapper import CSV, JSON, TSV, XML, SPARQLWrapper
 
-from govkg.load import open_project
 from govkg.server import ServerSettings, create_app
 from govkg.store import Store
 
-ROOT = Path(__file__).resolve().parents[1]
 GRAPH = "https://w3id.org/govkg/graph/"
 STATES_GRAPH = GRAPH + "graph/reference/states.ttl"
 SOURCES_GRAPH = GRAPH + "graph/sources.ttl"
@@ -40,14 +38,9 @@ TIMEOUT = 2.0
 
 
 @pytest.fixture(scope="module")
-def shipped() -> Store:
-    return open_project(ROOT)[1]
-
-
-@pytest.fixture(scope="module")
-def http(shipped: Store) -> Iterator[httpx.Client]:
+def http(store: Store) -> Iterator[httpx.Client]:
     settings = ServerSettings(max_rows=50, timeout_s=TIMEOUT)
-    with _serve(create_app(shipped, settings)) as client:
+    with _serve(create_app(store, settings)) as client:
         client.get("/sparql", params={"query": "ASK {}"})  # start the query processes
         yield client
 
@@ -57,8 +50,8 @@ def endpoint(http: httpx.Client) -> str:
     return f"{http.base_url}/sparql"
 
 
-def _number(shipped: Store, query: str) -> int:
-    return int(shipped.query(query).rows[0][0].value)  # type: ignore[union-attr]
+def _number(store: Store, query: str) -> int:
+    return int(store.query(query).rows[0][0].value)  # type: ignore[union-attr]
 
 
 def _count(response: httpx.Response) -> int:
@@ -78,32 +71,32 @@ def _wrapper(endpoint: str, query: str, fmt: str, method: str = "GET") -> object
 
 
 @pytest.mark.parametrize("method", ["GET", "POST"])
-def test_sparqlwrapper_json(endpoint: str, shipped: Store, method: str) -> None:
+def test_sparqlwrapper_json(endpoint: str, store: Store, method: str) -> None:
     answer = _wrapper(endpoint, STATES, JSON, method)
     assert isinstance(answer, dict)
     value = answer["results"]["bindings"][0]["n"]["value"]
-    assert int(value) == _number(shipped, STATES) > 150
+    assert int(value) == _number(store, STATES) > 150
 
 
-def test_sparqlwrapper_xml(endpoint: str, shipped: Store) -> None:
+def test_sparqlwrapper_xml(endpoint: str, store: Store) -> None:
     document = _wrapper(endpoint, STATES, XML)
     literal = document.getElementsByTagName("literal")[0]  # type: ignore[attr-defined]
-    assert int(literal.firstChild.data) == _number(shipped, STATES)
+    assert int(literal.firstChild.data) == _number(store, STATES)
 
 
 @pytest.mark.parametrize(("fmt", "delimiter"), [(CSV, ","), (TSV, "\t")])
-def test_sparqlwrapper_csv_tsv(endpoint: str, shipped: Store, fmt: str, delimiter: str) -> None:
+def test_sparqlwrapper_csv_tsv(endpoint: str, store: Store, fmt: str, delimiter: str) -> None:
     query = "SELECT ?iso WHERE { ?s <https://w3id.org/govkg/ontology#iso3> ?iso } ORDER BY ?iso"
     text = _wrapper(endpoint, query, fmt)
     assert isinstance(text, bytes)
     rows = list(csv.reader(io.StringIO(text.decode()), delimiter=delimiter))
     assert rows[0] == (["iso"] if fmt == CSV else ["?iso"])
-    expected = [row[0].value for row in shipped.query(query).rows[:50]]  # type: ignore[union-attr]
+    expected = [row[0].value for row in store.query(query).rows[:50]]  # type: ignore[union-attr]
     got = [value if fmt == CSV else value.strip('"') for (value,) in rows[1:]]
     assert got == expected
 
 
-def test_sparqlwrapper_ask_and_construct(endpoint: str, shipped: Store) -> None:
+def test_sparqlwrapper_ask_and_construct(endpoint: str, store: Store) -> None:
     ask = _wrapper(endpoint, "ASK { ?s ?p ?o }", JSON)
     assert ask == {"head": {}, "boolean": True}
     construct = f"CONSTRUCT {{ ?s a {STATE} }} WHERE {{ ?s a {STATE} }} LIMIT 40"
@@ -113,10 +106,10 @@ def test_sparqlwrapper_ask_and_construct(endpoint: str, shipped: Store) -> None:
     assert len(parsed) == 40
 
 
-def test_rdflib_sparqlstore(endpoint: str, shipped: Store) -> None:
+def test_rdflib_sparqlstore(endpoint: str, store: Store) -> None:
     graph = Graph(SPARQLStore(endpoint, returnFormat="json"))
     rows = list(graph.query(STATES))
-    assert int(rows[0][0]) == _number(shipped, STATES)  # type: ignore[index]
+    assert int(rows[0][0]) == _number(store, STATES)  # type: ignore[index]
     assert (URIRef("https://w3id.org/govkg/id/state/USA"), None, None) in graph
 
 
@@ -154,11 +147,11 @@ def test_w3c_query_content_type(http: httpx.Client, query: str, media: str) -> N
     assert response.headers["content-type"].split(";")[0] == media
 
 
-def test_w3c_dataset_default_graph(http: httpx.Client, shipped: Store) -> None:
+def test_w3c_dataset_default_graph(http: httpx.Client, store: Store) -> None:
     params = {"query": STATES, "default-graph-uri": STATES_GRAPH}
     assert int(
         http.get("/sparql", params=params).json()["results"]["bindings"][0]["n"]["value"]
-    ) == (_number(shipped, STATES))
+    ) == (_number(store, STATES))
     params = {"query": STATES, "default-graph-uri": SOURCES_GRAPH}
     assert http.get("/sparql", params=params).json()["results"]["bindings"][0]["n"]["value"] == "0"
 
@@ -191,10 +184,10 @@ def test_w3c_protocol_dataset_overrides_from(http: httpx.Client) -> None:
     assert int(overridden["results"]["bindings"][0]["n"]["value"]) > 150
 
 
-def test_from_names_a_graph_in_the_store(http: httpx.Client, shipped: Store) -> None:
+def test_from_names_a_graph_in_the_store(http: httpx.Client, store: Store) -> None:
     query = f"SELECT (COUNT(*) AS ?n) FROM <{STATES_GRAPH}> {{ ?s a {STATE} }}"
     answer = http.get("/sparql", params={"query": query}).json()
-    assert int(answer["results"]["bindings"][0]["n"]["value"]) == _number(shipped, STATES)
+    assert int(answer["results"]["bindings"][0]["n"]["value"]) == _number(store, STATES)
     named = f"SELECT DISTINCT ?g FROM NAMED <{SOURCES_GRAPH}> {{ GRAPH ?g {{ ?s ?p ?o }} }}"
     rows = http.get("/sparql", params={"query": named}).json()["results"]["bindings"]
     assert [row["g"]["value"] for row in rows] == [SOURCES_GRAPH]
@@ -224,11 +217,11 @@ def test_w3c_bad_requests(http: httpx.Client, method: str, kwargs: dict, status:
     assert len(response.text) < 500
 
 
-def test_updates_leave_the_store_unchanged(http: httpx.Client, shipped: Store) -> None:
-    before = len(shipped)
+def test_updates_leave_the_store_unchanged(http: httpx.Client, store: Store) -> None:
+    before = len(store)
     http.post("/sparql", data={"update": "CLEAR ALL"})
     http.get("/sparql", params={"query": "LOAD <http://127.0.0.1:9/x.ttl>"})
-    assert len(shipped) == before
+    assert len(store) == before
 
 
 # --- nothing is fetched -------------------------------------------------------------------------

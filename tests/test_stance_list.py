@@ -13,12 +13,13 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from paths import ROOT
 
 from govkg.cli import cli
 from govkg.load import open_project
 from govkg.stance_list import COLUMNS, stance_rows, to_csv
+from govkg.store import Store
 
-ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data" / "instruments"
 
 
@@ -40,9 +41,8 @@ def _import(root: Path, *files: Path) -> None:
     assert result.exit_code == 0, result.output
 
 
-def test_every_imported_list_round_trips(project_copy: Path, tmp_path: Path) -> None:
+def test_every_imported_list_round_trips(project_copy: Path, tmp_path: Path, store: Store) -> None:
     """Every shipped stance list, written back as CSV and imported again: the same files."""
-    store = open_project(ROOT)[1]
     before = _digest(project_copy / "graph")
     sheets = []
     for source in sorted(DATA.glob("*.csv")):

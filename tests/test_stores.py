@@ -12,16 +12,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from paths import ROOT
 from servers import free_port as _free_port
 
 from govkg.errors import StoreError
 from govkg.load import open_project, source_hash, stored_hash
 from govkg.project import Project
 from govkg.queries import catalogue, run_query
-from govkg.remote import RemoteStore
-from govkg.store import Dataset, OxigraphStore, Store
-
-ROOT = Path(__file__).resolve().parents[1]
+from govkg.store import Dataset, OxigraphStore, RemoteStore, Store
 
 
 @pytest.fixture(scope="module")

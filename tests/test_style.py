@@ -1,23 +1,28 @@
-"""The style gate runs with the tests, so CI fails on lint or formatting problems."""
+"""The style gate runs with the tests, so CI fails on lint, formatting or typing problems."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", *args], cwd=ROOT, capture_output=True, text=True, check=False
+    )
 
 
 @pytest.mark.parametrize("args", [["check"], ["format", "--check"]])
 def test_ruff(args: list[str]) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "ruff", *args, "src", "tests"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = _run("ruff", *args, "src", "tests")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy() -> None:
+    """``mypy src`` (settings in pyproject.toml) finds nothing."""
+    result = _run("mypy", "src")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith("Success: no issues found in ")

@@ -11,9 +11,9 @@ import pytest
 from govkg.errors import QueryError
 from govkg.project import Project
 from govkg.queries import catalogue, sorted_concatenations
-from govkg.remote import prologue_for
 from govkg.store import Store
-from govkg.substitute import substitute
+from govkg.store.sparql_text import prologue_for
+from govkg.store.substitute import substitute
 
 EX = "http://x/"
 A, B, C = (ox.NamedNode(EX + name) for name in "abc")

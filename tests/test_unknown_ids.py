@@ -10,14 +10,13 @@ import httpx
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
+from paths import ROOT
 
 from govkg.cli import cli
 from govkg.errors import ParameterError
-from govkg.remote import RemoteStore
 from govkg.resolve import Candidate, candidates, check_known, closest, suggest, unknown_iris
-from govkg.store import OxigraphStore, Store
+from govkg.store import OxigraphStore, RemoteStore, Store
 
-ROOT = Path(__file__).resolve().parents[1]
 ID = "https://w3id.org/govkg/id/"
 LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")

@@ -16,13 +16,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from paths import ROOT
 
 from govkg.cli import cli
 from govkg.load import open_project
 from govkg.namespaces import DATA_BASE, GRAPH_BASE
-from govkg.remote import Endpoints
+from govkg.store.remote import Endpoints
 
-ROOT = Path(__file__).resolve().parents[1]
 ID = DATA_BASE
 
 GRAPH = """@prefix gk: <https://w3id.org/govkg/ontology#> .

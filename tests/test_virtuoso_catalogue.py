@@ -17,6 +17,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
+from paths import ROOT
 
 from govkg.cli import cli
 from govkg.export import describe
@@ -26,7 +27,6 @@ from govkg.project import Project
 from govkg.queries import Query, catalogue, find_query, run_query
 from govkg.store import QueryResult, Store
 
-ROOT = Path(__file__).resolve().parents[1]
 NAMES = [query.name for query in catalogue(Project(ROOT))]
 
 _CONCAT = re.compile(

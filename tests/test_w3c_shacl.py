@@ -11,9 +11,9 @@ library's verdict.  ``scripts/w3c_shacl_report.py`` prints the same verdicts as 
 from __future__ import annotations
 
 import importlib.util
-from pathlib import Path
 
 import pytest
+from paths import ROOT
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 from w3c_shacl import (
@@ -36,7 +36,7 @@ from w3c_shacl import (
 from govkg.namespaces import SH
 
 CASES = cases()
-REPORT_SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "w3c_shacl_report.py"
+REPORT_SCRIPT = ROOT / "scripts" / "w3c_shacl_report.py"
 IDS = [case.id for case in CASES]
 
 #: The tests the sparql engine refuses (each with a one-line reason: see the README's table).

@@ -1,7 +1,7 @@
 """Parameter substitution in query text, refereed by the W3C SPARQL 1.1 query tests (issue 15).
 
 For every query evaluation test of ``tests/w3c-sparql/``, every variable of its query and a few
-values from its answer and its data, ``govkg.substitute.substitute`` must write valid SPARQL
+values from its answer and its data, ``govkg.store.substitute.substitute`` must write valid SPARQL
 that answers as Oxigraph's pre-binding does, or refuse with a ``QueryError``: no case may be
 invalid or different.  The whole suite runs once (a module fixture, about 10 s); the referee is
 itself tested: it must catch rewrites that are wrong on purpose, and pass a right one.

@@ -25,22 +25,20 @@ from govkg.namespaces import (
     WRITTEN_GRAPH,
 )
 from govkg.project import Project
-from govkg.publish.dumps import build_dumps, canonical, serialize, triples_of
-from govkg.publish.metadata import Site, dataset_facts
 from govkg.server import ServerSettings, create_app
-from govkg.server.resources import describe
+from govkg.site.dumps import build_dumps, canonical, serialize, triples_of
+from govkg.site.metadata import Site, dataset_facts
+from govkg.site.resources import describe
 from govkg.stats import graph_stats
 from govkg.store import OxigraphStore, Store
+from govkg.store.literals import KEPT_FORMS, XSD, may_rewrite
 from govkg.written import (
-    KEPT_FORMS,
-    XSD,
     decode,
     encode,
     exact_store,
     exact_view,
     has_records,
     load_written,
-    may_rewrite,
     read_records,
     written_quads,
 )

@@ -1,8 +1,9 @@
 """The W3C SPARQL 1.1 query tests as referee for parameter substitution in query text (issue 15).
 
 The embedded store binds a parameter natively (Oxigraph's ``substitutions=``, SEP-0007
-pre-binding); a remote server gets the query text rewritten by ``govkg.substitute.substitute``,
-which must give valid SPARQL with the same answer, or refuse with a ``QueryError``.
+pre-binding); a remote server gets the query text rewritten by
+``govkg.store.substitute.substitute``, which must give valid SPARQL with the same answer, or
+refuse with a ``QueryError``.
 
 A case is one ``mf:QueryEvaluationTest`` of ``tests/w3c-sparql/`` (its query, its default graph
 ``qt:data`` and named graphs ``qt:graphData``), one variable of its query, one value.  The values
@@ -51,7 +52,7 @@ from rdflib.term import Node
 from govkg.errors import QueryError
 from govkg.rdf import graph_from_quads
 from govkg.store import Term
-from govkg.substitute import substitute as govkg_substitute
+from govkg.store.substitute import substitute as govkg_substitute
 
 SUITE = Path(__file__).resolve().parent / "w3c-sparql"
 ROOT_MANIFEST = SUITE / "manifest-sparql11-query.ttl"

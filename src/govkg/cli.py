@@ -5,24 +5,38 @@ or run).  No traceback reaches the user."""
 from __future__ import annotations
 
 import json
+import math
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from govkg import __version__
-from govkg.errors import EXIT_ERROR, EXIT_PROBLEMS, GovkgError, ParameterError, one_line
+from govkg.errors import (
+    EXIT_ERROR,
+    EXIT_PROBLEMS,
+    GovkgError,
+    ParameterError,
+    RequestError,
+    one_line,
+)
 from govkg.importer import run_import
 from govkg.load import file_count, open_project, rebuild
 from govkg.output import FORMATS, format_answer, format_rows, format_triples
 from govkg.project import ROOT_ENV, find_project
 from govkg.queries import catalogue, find_query, result_coverage, run_query
-from govkg.remote import shown
+from govkg.site.layout import Layout
 from govkg.stats import graph_stats
+from govkg.store import shown
 from govkg.validate import ENGINES, validate_files, validate_store
+
+if TYPE_CHECKING:
+    from govkg.align.command import AlignRequest
+    from govkg.export import ExportRequest
 
 STORE_ENV = "GOVKG_STORE"
 
@@ -33,6 +47,35 @@ class Settings:
 
     root: str | None
     store: str | None
+
+
+#: The option of the command line that gives each library parameter (RequestError.shown).
+OPTION_NAMES = {
+    "date_from": "--from",
+    "date_to": "--to",
+    "instruments": "--instruments",
+    "series": "--series",
+    "themes": "--theme",
+    "types": "--type",
+    "weights": "--weight",
+    "window": "--window",
+    "by_year": "--by-year",
+    "pair": "--pair",
+    "actors": "--actors",
+    "absent": "--absent",
+    "bloc_measure": "--measure",
+    "min_n": "--min-n",
+    "plot": "--plot",
+    "measure": "--measure",
+    "threshold": "--threshold",
+    "out": "--out",
+    "layout": "--layout",
+    "filters": "--instruments, --series, --from and --to",
+}
+
+
+def _split(text: str | None) -> tuple[str, ...]:
+    return tuple(p.strip() for p in (text or "").split(",") if p.strip())
 
 
 class GovkgGroup(click.Group):
@@ -47,6 +90,9 @@ class GovkgGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except RequestError as error:  # a library parameter: named as the option given
+            click.echo(f"Error: {one_line(error.shown(OPTION_NAMES))}", err=True)
+            ctx.exit(error.exit_code)
         except GovkgError as error:
             click.echo(f"Error: {error}", err=True)
             ctx.exit(error.exit_code)
@@ -454,12 +500,12 @@ Example:
 @output_option()
 @click.pass_obj
 def align(settings: Settings, fmt: str, plot_path: Path | None, **options: Any) -> None:
-    from govkg.align.command import AlignRequest, check_plot, run_align, write_plot  # numpy etc.
+    from govkg.align.command import check_plot, run_align, write_plot  # numpy etc.
 
     if plot_path is not None:
         check_plot(plot_path)
+    request = _align_request(options)
     _project, store = open_project(settings.root, settings.store)
-    request = AlignRequest.from_options(options)
     report = run_align(store, request)
     tables = report.tables if fmt == "table" else report.tables[-1:]  # one table per stream
     for number, table in enumerate(tables):
@@ -471,6 +517,82 @@ def align(settings: Settings, fmt: str, plot_path: Path | None, **options: Any) 
     if plot_path is not None:
         write_plot(report, plot_path)
         click.echo(f"wrote {plot_path}", err=True)
+
+
+def _align_request(options: dict[str, Any]) -> AlignRequest:
+    """The request the options of ``govkg align`` ask for."""
+    from govkg.align import Filters  # numpy etc.: only for the commands that need it
+    from govkg.align.command import AlignRequest
+
+    window = options.get("window")
+    if options.get("by_year"):
+        if window not in (None, 1):
+            raise GovkgError("give --by-year or --window, not both")
+        window = 1
+    return AlignRequest(
+        filters=Filters(
+            instruments=_split(options.get("instruments")),
+            series=_split(options.get("series")),
+            types=_split(options.get("types")),
+            themes=_split(options.get("theme")),
+            date_from=options.get("date_from") or "",
+            date_to=options.get("date_to") or "",
+        ),
+        pair=tuple(options["pair"]) if options.get("pair") else None,
+        actors=_split(options.get("actors")),
+        min_n=options["min_n"],
+        window=window,
+        show_blocs=bool(options.get("show_blocs")),
+        bloc_measure=options.get("bloc_measure") or "agreement",
+        absent=options.get("absent") or "missing",
+        weights=_weights(options.get("weight_specs") or ()),
+    )
+
+
+def _weights(specs: tuple[str, ...]) -> dict[str, float]:
+    found = {}
+    for spec in specs:
+        name, sep, value = spec.partition("=")
+        try:
+            weight = float(value)
+        except ValueError:
+            weight = -1.0
+        if not sep or not name or not weight >= 0:
+            raise GovkgError(f"--weight {spec!r}: expected INSTRUMENT=WEIGHT with a weight >= 0")
+        found[name.strip()] = weight
+    return found
+
+
+def _export_request(fmt: str, options: dict[str, Any]) -> ExportRequest:
+    """The request the options of ``govkg export`` ask for."""
+    from govkg.align import Filters  # numpy etc.: only for the commands that need it
+    from govkg.export import ExportRequest
+
+    out = options.get("out")
+    if out and str(out).endswith(("/", os.sep)) and not Path(out).is_dir():
+        raise GovkgError(f"--out {out}: folder does not exist")
+    threshold = options.get("threshold")
+    if threshold is not None:
+        try:
+            threshold = float(threshold)
+        except ValueError:
+            threshold = math.nan
+        if math.isnan(threshold):
+            raise GovkgError(f"--threshold {options.get('threshold')!r}: expected a number")
+    return ExportRequest.create(
+        fmt,
+        options.get("view") or "",
+        out=Path(out) if out else None,
+        filters=Filters(
+            instruments=_split(options.get("instruments")),
+            series=_split(options.get("series")),
+            date_from=options.get("date_from") or "",
+            date_to=options.get("date_to") or "",
+        ),
+        measure=options.get("measure"),
+        threshold=threshold,
+        layout=options.get("layout"),
+    )
 
 
 EXPORT_HELP = """Export a view of the graph for Gephi (GEXF 1.3), GraphML or CSV tables.
@@ -505,9 +627,9 @@ Example:
 @click.option("--layout", help="spring: positions from networkx's spring layout (seeded).")
 @click.pass_obj
 def export(settings: Settings, fmt: str, **options: Any) -> None:
-    from govkg.export import ExportRequest, run_export, write_files  # lxml, numpy etc.
+    from govkg.export import run_export, write_files  # lxml, numpy etc.
 
-    request = ExportRequest.from_options(fmt, options)
+    request = _export_request(fmt, options)
     _project, store = open_project(settings.root, settings.store)
     result = run_export(store, request)
     if request.out is None:
@@ -645,13 +767,12 @@ def _publish_progress(done: int, total: int) -> None:
 def publish_site(
     settings: Settings, outdir: Path, base_url: str, sparql_endpoint: str | None
 ) -> None:
-    from govkg.publish.site import publish  # starlette, httpx
-    from govkg.server.settings import ServerSettings
+    from govkg.publish.static_site import publish  # starlette, httpx
 
     project, store = open_project(settings.root, settings.store)
     done = publish(
         store,
-        ServerSettings(),
+        Layout(),
         outdir,
         base_url=base_url,
         endpoint=sparql_endpoint,

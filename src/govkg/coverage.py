@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from govkg.fixed_queries import fixed_query, with_values
 from govkg.namespaces import DATA_BASE, compact
 from govkg.store import Store, Term
 
@@ -37,46 +38,15 @@ SERIES_BASE = f"{DATA_BASE}series/"
 #: Detailed lines at most in a notice; the rest are counted.
 MAX_LINES = 12
 
-_PROLOGUE = """PREFIX gk: <https://w3id.org/govkg/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX stancekind: <https://w3id.org/govkg/id/stance-kind/>
-PREFIX counted: <https://w3id.org/govkg/id/counted/>
-"""
-_EXPAND = """SELECT DISTINCT ?from ?instrument WHERE {
-  VALUES ?from { %s }
-  { ?instrument gk:adoptedAt ?from } UNION { ?instrument gk:adoptedAt/gk:inSeries ?from }
-}"""
-_EVENTS_OF_SERIES = """SELECT DISTINCT ?event WHERE {
-  VALUES ?series { %s } ?event gk:inSeries ?series }"""
-_INSTRUMENTS = """SELECT ?instrument (MIN(STR(?l)) AS ?label) (SAMPLE(?c) AS ?complete)
-       (MIN(STR(?d)) AS ?asOf) WHERE {
-  VALUES ?instrument { %s }
-  ?instrument gk:instrument|rdfs:label|dcterms:title|gk:listComplete ?any .
-  OPTIONAL { ?instrument rdfs:label ?l }
-  OPTIONAL { ?instrument gk:listComplete ?c }
-  OPTIONAL { ?instrument gk:listCompleteAsOf ?d }
-} GROUP BY ?instrument"""
-_NAMED = """SELECT ?instrument (COUNT(DISTINCT ?signer) AS ?signers)
-       (COUNT(DISTINCT ?actor) AS ?actors) WHERE {
-  %s
-  ?stance gk:instrument ?instrument ; gk:actor ?actor ; gk:stanceKind ?kind .
-  BIND(IF(?kind IN (stancekind:signed, stancekind:endorsed), ?actor, ?none) AS ?signer)
-} GROUP BY ?instrument"""
+_EXPAND = fixed_query(__file__, "coverage-expand")
+_EVENTS_OF_SERIES = fixed_query(__file__, "coverage-events-of-series")
+_INSTRUMENTS = fixed_query(__file__, "coverage-instruments")
+_NAMED = fixed_query(__file__, "coverage-named")
 #: Above this many instruments, one pass over every stance beats a long VALUES list.
 VALUES_LIMIT = 200
-_COUNTS = """SELECT DISTINCT ?about ?counts ?value ?precision ?asOf WHERE {
-  VALUES ?about { %s }
-  ?claim a gk:CountClaim ; gk:about ?about ; gk:counts ?counts ; gk:value ?value .
-  OPTIONAL { ?claim gk:precision ?precision }
-  OPTIONAL { ?claim gk:asOf ?asOf }
-}"""
-_EVENTS = """SELECT ?event (MIN(STR(?l)) AS ?label) (COUNT(DISTINCT ?actor) AS ?n) WHERE {
-  VALUES ?event { %s }
-  ?event rdfs:label ?l .
-  OPTIONAL { ?attendance a gk:Attendance ; gk:event ?event ; gk:actor ?actor }
-} GROUP BY ?event"""
+_COUNTS = fixed_query(__file__, "coverage-counts")
+_EVENTS = fixed_query(__file__, "coverage-events")
+_UNLISTED = fixed_query(__file__, "coverage-unlisted")
 
 #: What a reported count counts, in the order a list's counts are chosen; signatories are the
 #: actors that signed or endorsed, co-sponsors and members those with any stance.
@@ -309,18 +279,18 @@ def _values(iris: Iterable[str]) -> str:
     return " ".join(str(ox.NamedNode(i)) for i in iris)
 
 
-def _select(store: Store, template: str, iris: Sequence[str] | set[str]) -> list[dict]:
+def _select(store: Store, query: str, variable: str, iris: Sequence[str] | set[str]) -> list[dict]:
     if not iris:
         return []
-    return store.query(_PROLOGUE + template % _values(sorted(iris))).dicts()
+    return store.query(with_values(query, variable, _values(sorted(iris)))).dicts()
 
 
 def _expand(store: Store, iris: set[str]) -> set[str]:
-    return {row["instrument"].value for row in _select(store, _EXPAND, iris)}
+    return {row["instrument"].value for row in _select(store, _EXPAND, "from", iris)}
 
 
 def _events_of(store: Store, series: set[str]) -> set[str]:
-    return {row["event"].value for row in _select(store, _EVENTS_OF_SERIES, series)}
+    return {row["event"].value for row in _select(store, _EVENTS_OF_SERIES, "series", series)}
 
 
 def _text(term: Term | None) -> str | None:
@@ -332,7 +302,7 @@ def instrument_coverage(store: Store, iris: Sequence[str]) -> list[ListCoverage]
     named = _named(store, iris)
     counts = _counts(store, iris)
     found = []
-    for row in _select(store, _INSTRUMENTS, iris):
+    for row in _select(store, _INSTRUMENTS, "instrument", iris):
         iri = row["instrument"].value
         reported = counts.get(iri, {})
         counted = _counted(reported)
@@ -374,8 +344,8 @@ def _named(store: Store, iris: Sequence[str]) -> dict[str, tuple[int, int]]:
     """(signers, actors) per instrument: a VALUES list for a few, one pass for many."""
     if not iris:
         return {}
-    scope = f"VALUES ?instrument {{ {_values(iris)} }}" if len(iris) <= VALUES_LIMIT else ""
-    rows = store.query(_PROLOGUE + _NAMED % scope).rows
+    terms = _values(iris) if len(iris) <= VALUES_LIMIT else ""  # none: every instrument
+    rows = store.query(with_values(_NAMED, "instrument", terms)).rows
     wanted = set(iris)
     found = {}
     for instrument, signers, actors in rows:
@@ -388,7 +358,7 @@ def _named(store: Store, iris: Sequence[str]) -> dict[str, tuple[int, int]]:
 def _counts(store: Store, iris: Sequence[str]) -> dict[str, dict[str, list[ReportedCount]]]:
     """Reported counts per resource and per thing counted, in order of date then value."""
     found: dict[str, dict[str, list[ReportedCount]]] = {}
-    for row in _select(store, _COUNTS, iris):
+    for row in _select(store, _COUNTS, "about", iris):
         counted = row["counts"].value.rsplit("/", 1)[-1]
         precision = _text(row["precision"])
         count = ReportedCount(
@@ -409,7 +379,7 @@ def attendance_coverage(store: Store, iris: Sequence[str]) -> list[ListCoverage]
     """The coverage of each event's attendance list, from its reported counts of attendees."""
     counts = _counts(store, iris)
     found = []
-    for row in _select(store, _EVENTS, iris):
+    for row in _select(store, _EVENTS, "event", iris):
         iri = row["event"].value
         reported = tuple(counts.get(iri, {}).get("attendees", ()))
         named = int(row["n"].value)
@@ -437,19 +407,6 @@ def _attendance_status(named: int, reported: tuple[ReportedCount, ...]) -> str:
 STATE_BASE = f"{DATA_BASE}state/"
 ORG_BASE = f"{DATA_BASE}org/"
 #: Instruments whose list is not known to be complete and on which the actor has no stance.
-_UNLISTED = """SELECT ?instrument WHERE {
-  ?instrument gk:listComplete|rdfs:label|dcterms:title ?any .
-  { ?instrument a gk:Instrument }
-  UNION { ?instrument a ?kind . ?kind rdfs:subClassOf gk:Instrument }
-  OPTIONAL { ?instrument gk:listComplete ?complete }
-  OPTIONAL { ?instrument gk:listCompleteAsOf ?asOf }
-  FILTER(!BOUND(?complete) || STR(?complete) IN ("false", "0") || BOUND(?asOf))
-  FILTER EXISTS { ?listed gk:instrument ?instrument }
-  OPTIONAL {
-    SELECT ?instrument (true AS ?has) WHERE { ?stance gk:instrument ?instrument ; gk:actor %s }
-  }
-  FILTER(!BOUND(?has))
-} GROUP BY ?instrument ORDER BY ?instrument"""
 
 
 def page_coverage(store: Store, iri: str) -> Coverage | None:
@@ -464,7 +421,7 @@ def page_coverage(store: Store, iri: str) -> Coverage | None:
         return Coverage(found.mode, found.lists, about="page")
     if iri.startswith((STATE_BASE, ORG_BASE)):
         actor = str(ox.NamedNode(iri))
-        rows = store.query(_PROLOGUE + _UNLISTED % actor).rows
+        rows = store.query(with_values(_UNLISTED, "actor", actor)).rows
         unlisted = [row[0].value for row in rows if isinstance(row[0], ox.NamedNode)]
         lists = tuple(instrument_coverage(store, unlisted[:MAX_LINES]))
         return Coverage(UNLISTED, lists, max(0, len(unlisted) - MAX_LINES), "page")

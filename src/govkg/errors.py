@@ -7,6 +7,7 @@ problems, 2 could not load or run.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -45,6 +46,39 @@ class QueryError(GovkgError):
 
 class ParameterError(GovkgError):
     """A query parameter is unknown, missing or has a value of the wrong kind."""
+
+
+class RequestError(GovkgError):
+    """A library call was given a value a parameter cannot take.  ``{parameter}`` in the
+    message stands for a parameter: the library shows its own name (``date_from``), a front end
+    its option (``--from``), so each error names what the user typed.  Literal braces are
+    doubled (:func:`escaped`)."""
+
+    def __init__(self, parameter: str, message: str) -> None:
+        self.parameter = parameter
+        self.message = message
+        super().__init__(self.shown({}))
+
+    def shown(self, names: Mapping[str, str]) -> str:
+        """The message with each parameter called by ``names`` (else by its own name)."""
+
+        def part(match: re.Match[str]) -> str:
+            return match[0][0] if match[1] is None else names.get(match[1], match[1])
+
+        return _PLACEHOLDER.sub(part, self.message)
+
+
+_PLACEHOLDER = re.compile(r"\{\{|\}\}|\{(\w+)\}")
+
+
+def escaped(text: object) -> str:
+    """Text for a :class:`RequestError` message, its braces doubled."""
+    return str(text).replace("{", "{{").replace("}", "}}")
+
+
+def quoted(value: object) -> str:
+    """A value as a :class:`RequestError` message shows it: quoted, braces doubled."""
+    return escaped(repr(value))
 
 
 class StoreError(GovkgError):

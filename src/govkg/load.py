@@ -18,14 +18,15 @@ from rdflib.namespace import DCTERMS
 from govkg.errors import LoadError, StoreError
 from govkg.namespaces import GRAPH_BASE, META_GRAPH
 from govkg.project import Project, find_project
-from govkg.remote import RemoteStore, shown
 from govkg.store import (
+    MEMORY,
     OxigraphStore,
     Store,
     TurtleFile,
-    folder_of,
     open_store,
     parse_turtle,
+    shown,
+    store_kind,
 )
 
 
@@ -152,7 +153,7 @@ def load_project(
     again; any other store is only written once every file has parsed.
     """
     files = project.data_files()
-    if isinstance(store, OxigraphStore) and store.is_fresh_memory:
+    if store.is_fresh_memory:
         try:
             _load_files(project, store, files, progress)
         except LoadError:
@@ -198,12 +199,11 @@ def build(
     them): a file that does not parse leaves the store as it was, and so does a server that
     cannot be written (read-only, or without the Graph Store Protocol).
     """
-    if not isinstance(store, OxigraphStore | RemoteStore):
+    if not (store.embedded or store.remote):
         raise StoreError("only a persistent store can be built")
     if not checked:
         check_files(project, project.data_files())
-    if isinstance(store, RemoteStore):
-        store.check_writable()  # a read-only server is refused before anything is dropped
+    store.check_writable()  # a read-only server is refused before anything is dropped
     store.clear()
     stamp = source_hash(project)
     meta = ox.NamedNode(META_GRAPH)
@@ -211,18 +211,18 @@ def build(
         _load_files(project, store, project.data_files(), progress)
         store.load([ox.Quad(meta, ox.NamedNode(str(DCTERMS.identifier)), ox.Literal(stamp), meta)])
     except StoreError as error:
-        if isinstance(store, RemoteStore):  # say what the server holds now
+        if store.remote:  # say what the server holds now
             raise StoreError(f"{error}; {_remote_state(store)}") from None
         raise
-    if isinstance(store, RemoteStore) and stored_hash(store) != stamp:
+    if store.remote and stored_hash(store) != stamp:
         raise StoreError(
-            f"{store.endpoints.store} accepted the load but does not hold it (a read-only "
+            f"{store.location} accepted the load but does not hold it (a read-only "
             f"server, or one without the Graph Store Protocol?); {_remote_state(store)}"
         )
     return stamp
 
 
-def _remote_state(store: RemoteStore) -> str:
+def _remote_state(store: Store) -> str:
     """What a server holds after a load that did not complete, in words."""
     try:
         held = len(store)
@@ -247,37 +247,29 @@ def open_project(
     does not match is an error asking for ``govkg load``.
     """
     project = find_project(root)
-    folder = folder_of(store_spec)
-    if folder is not None:
-        return project, _fresh_folder(project, folder)
-    store = open_store(store_spec)
-    if isinstance(store, OxigraphStore):  # in memory
+    store = open_store(store_spec, read_only=True)
+    if not store.persistent:  # in memory
         return project, load_project(project, store)
-    if stored_hash(store) != source_hash(project):
-        if isinstance(store, RemoteStore):
-            raise StoreError(
-                f"{store.endpoints.query} does not hold the current graph; "
-                f"run: govkg --store {shown(store_spec or '')} load"
-            )
-        build(project, store)
-    return project, store
+    if stored_hash(store) == source_hash(project):
+        return project, store
+    folder = store.folder
+    if folder is None:  # a server
+        raise StoreError(
+            f"{store.location} does not hold the current graph; "
+            f"run: govkg --store {shown(store_spec or '')} load"
+        )
+    del store  # closes it before the folder is opened for writing
+    return project, _rebuilt_folder(project, folder)
 
 
-def _fresh_folder(project: Project, path: Path) -> OxigraphStore:
-    """The on-disk store, opened read-only, after a rebuild if it is stale.
+def _rebuilt_folder(project: Project, path: Path) -> OxigraphStore:
+    """The on-disk store, rebuilt because it is stale, then opened read-only.
 
     Commands only read the store, so they open it read-only: then any number of them, and a
     server's query processes, can share the folder.  A writable opening could compact the
     store and delete files that readers opened before it still use (a server at 4 M triples
     answered "No such file" to every query while a writer reorganised its files).
     """
-    try:
-        store = OxigraphStore.read_only(path)
-        if stored_hash(store) == source_hash(project):
-            return store
-        del store
-    except StoreError:
-        pass  # no store there yet
     writable = OxigraphStore(path)
     build(project, writable)
     del writable  # closes it: the read-only opening sees the finished store
@@ -285,7 +277,7 @@ def _fresh_folder(project: Project, path: Path) -> OxigraphStore:
 
 
 def _persistent(store_spec: str | None) -> None:
-    if store_spec in (None, "", "memory"):
+    if store_kind(store_spec) == MEMORY:
         raise StoreError("load builds a persistent store: give --store FOLDER or sparql+http://...")
 
 

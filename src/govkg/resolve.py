@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from govkg.errors import GovkgError, ParameterError
+from govkg.fixed_queries import fixed_query
 from govkg.namespaces import DATA_BASE, DATA_KINDS, GK, compact, expand
 from govkg.store import Store, Term
 
@@ -45,20 +46,10 @@ _LISTINGS = {
 
 _SEPARATOR = re.compile(r"[-\s_(),.]+")
 _UNKNOWN = "SELECT ?item WHERE {{ VALUES ?item {{ {terms} }} FILTER NOT EXISTS {{ ?item ?p ?o }} }}"
-_CANDIDATES = """SELECT DISTINCT ?item ?label ?base WHERE {
-  ?item a ?type .
-  FILTER(STRSTARTS(STR(?item), ?base))
-  OPTIONAL { ?item rdfs:label ?label }
-}"""
+_CANDIDATES = fixed_query(__file__, "id-candidates")
 #: The same, among the instances of ``?like``'s types, of their govkg superclasses and of the
 #: subclasses of either (a convention like a declaration), not of every type in the store.
-_LIKE = """SELECT DISTINCT ?item ?label ?like ?base ?ours WHERE {
-  { ?like a ?type } UNION { ?like a/rdfs:subClassOf+ ?type FILTER(STRSTARTS(STR(?type), ?ours)) }
-  ?class rdfs:subClassOf* ?type .
-  ?item a ?class .
-  FILTER(STRSTARTS(STR(?item), ?base))
-  OPTIONAL { ?item rdfs:label ?label }
-}"""
+_LIKE = fixed_query(__file__, "id-candidates-like")
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ import pyoxigraph as ox
 
 from govkg.atomic import write_atomically
 from govkg.errors import ExportError, QueryError
+from govkg.fixed_queries import fixed_query
 from govkg.importer import STANCE_COLUMNS, STANCE_KINDS, instrument_slug
 from govkg.namespaces import DATA_BASE, GRAPH_BASE, compact, expand
 from govkg.resolve import Candidate, closest, kind_of, unknown_iris, unknown_message
@@ -25,16 +26,7 @@ from govkg.store import Dataset, Store
 
 COLUMNS = (*STANCE_COLUMNS, "date_type")
 _KIND_TOKENS = {slug: token for token, slug in STANCE_KINDS.items()}
-_STANCES = """SELECT ?id ?title ?name ?actor ?kind ?date ?asof ?url ?note WHERE {
-  ?instrument dcterms:identifier ?id ; dcterms:title ?title .
-  ?stance a gk:Stance ; gk:instrument ?instrument ; gk:actor ?actor ; gk:stanceKind ?kind ;
-    prov:wasDerivedFrom ?source .
-  OPTIONAL { ?stance gk:actorNameInSource ?name }
-  ?source schema:url ?url .
-  OPTIONAL { ?stance dcterms:date ?date }
-  OPTIONAL { ?stance gk:asOf ?asof }
-  OPTIONAL { ?stance rdfs:comment ?note }
-} ORDER BY ?actor"""
+_STANCES = fixed_query(__file__, "imported-stances")
 
 
 def instrument_graph(instrument_id: str) -> str:

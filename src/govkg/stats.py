@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from govkg.fixed_queries import fixed_query
 from govkg.namespaces import GRAPH_BASE, META_GRAPH, WRITTEN_GRAPH
 from govkg.store import Store
 from govkg.written import exact_view, stamp_size
@@ -20,13 +21,7 @@ SELECT ?g (COUNT(*) AS ?triples) WHERE {{ GRAPH ?g {{ ?s ?p ?o }}
   FILTER({_OURS} && ?g != <{META_GRAPH}> && ?g != <{WRITTEN_GRAPH}>) }}
 GROUP BY ?g ORDER BY ?g
 """
-_SOURCES = """
-SELECT ?source (SAMPLE(?label) AS ?title) (COUNT(DISTINCT ?fact) AS ?facts) WHERE {
-  ?source a ?kind . VALUES ?kind { gk:Article gk:Document }
-  OPTIONAL { ?source rdfs:label ?label }
-  OPTIONAL { ?fact prov:wasDerivedFrom ?source }
-} GROUP BY ?source ORDER BY DESC(?facts) ?source
-"""
+_SOURCES = fixed_query(__file__, "sources")
 
 
 @dataclass

@@ -41,7 +41,7 @@ from govkg.shacl_sparql import (
     run,
     with_shapes_graph,
 )
-from govkg.store import OxigraphStore, Store
+from govkg.store import Store
 from govkg.written import exact_store, exact_view, stamp_size, written_quads
 
 VIOLATION = str(SH.Violation)
@@ -273,7 +273,7 @@ def engine_for(store: Store, engine: str = "auto") -> str:
     """
     if engine not in ENGINES:
         raise GovkgError(f"unknown validation engine {engine!r}: use {', '.join(ENGINES)}")
-    embedded = isinstance(store, OxigraphStore)
+    embedded = store.embedded
     if engine == "sparql" and not embedded:
         raise GovkgError(
             "the sparql engine validates the embedded store (memory or a folder), not a SPARQL "

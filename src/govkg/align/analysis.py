@@ -12,7 +12,7 @@ import numpy as np
 
 from govkg.align.matrix import Instrument, StanceMatrix
 from govkg.align.measures import MEASURES, NO_COMMON, PairwiseResult, all_pairs
-from govkg.errors import GovkgError
+from govkg.errors import GovkgError, RequestError, escaped, quoted
 from govkg.namespaces import compact, expand
 from govkg.resolve import Candidate, closest, expected_id, unknown_message
 
@@ -33,15 +33,23 @@ class Filters:
     date_from: str = ""
     date_to: str = ""
 
+    def __post_init__(self) -> None:
+        check_date("date_from", self.date_from)
+        check_date("date_to", self.date_to)
 
-def check_date(option: str, value: str, error: type[GovkgError] = GovkgError) -> str:
-    """A ``--from``/``--to`` value: empty, ``2025``, ``2025-02`` or a day such as ``2025-02-11``."""
+
+def check_date(parameter: str, value: str) -> str:
+    """A date bound: empty, ``2025``, ``2025-02`` or a day such as ``2025-02-11``; else a
+    :class:`RequestError` naming ``parameter``."""
     try:
         if not value or (_DATE.fullmatch(value) and (len(value) < 10 or date.fromisoformat(value))):
             return value
     except ValueError:
         pass
-    raise error(f"{option} {value!r}: expected a date like 2025, 2025-02 or 2025-02-11")
+    raise RequestError(
+        parameter,
+        f"{{{parameter}}} {quoted(value)}: expected a date like 2025, 2025-02 or 2025-02-11",
+    )
 
 
 def _iri(name: str, kind: str) -> str:
@@ -70,7 +78,7 @@ def _keep(instrument: Instrument, filters: Filters) -> bool:
                                      > filters.date_to))  # fmt: skip
 
 
-def _check_names(option: str, kind: str, names: Sequence[str], known: dict[str, Candidate],
+def _check_names(parameter: str, kind: str, names: Sequence[str], known: dict[str, Candidate],
                  among: str) -> None:  # fmt: skip
     """Refuse a name that is none of ``known`` (IRI or type → candidate), with the closest."""
     for name in names:
@@ -81,23 +89,24 @@ def _check_names(option: str, kind: str, names: Sequence[str], known: dict[str, 
         expected = (f"expected one of: {', '.join(shown)}" if kind == "type"
                     else expected_id(kind, shown[0] if shown else None))  # fmt: skip
         wanted = name if kind == "type" else compact(key)
-        problem = f"{option}: no {kind} {name} among the {among}"
-        raise GovkgError(unknown_message(problem, closest(wanted, known.values()), expected))
+        problem = f": no {kind} {name} among the {among}"
+        text = unknown_message(problem, closest(wanted, known.values()), expected)
+        raise RequestError(parameter, f"{{{parameter}}}{escaped(text)}")
 
 
 def _check_filters(matrix: StanceMatrix, filters: Filters) -> None:
     """Every instrument, series, theme and type a filter names is one the matrix knows."""
     ins = matrix.instruments
     found = {i.iri: Candidate(compact(i.iri), (i.label,)) for i in ins}
-    _check_names("--instruments", "instrument", filters.instruments, found,
+    _check_names("instruments", "instrument", filters.instruments, found,
                  "instruments with stances")  # fmt: skip
     series = {v: Candidate(compact(v)) for i in ins for v in i.series}
-    _check_names("--series", "series", filters.series, series,
+    _check_names("series", "series", filters.series, series,
                  "series of instruments with stances")  # fmt: skip
     themes = {v: Candidate(compact(v)) for i in ins for v in i.themes}
-    _check_names("--theme", "theme", filters.themes, themes, "themes of instruments with stances")
+    _check_names("themes", "theme", filters.themes, themes, "themes of instruments with stances")
     types = {t: Candidate(t) for i in ins for t in i.types}
-    _check_names("--type", "type", filters.types, types, "types of instruments with stances")
+    _check_names("types", "type", filters.types, types, "types of instruments with stances")
 
 
 def apply_filters(matrix: StanceMatrix, filters: Filters) -> StanceMatrix:
@@ -119,7 +128,7 @@ def select_actors(matrix: StanceMatrix, names: Sequence[str]) -> StanceMatrix:
 def periods(matrix: StanceMatrix, window: int) -> list[tuple[str, StanceMatrix]]:
     """The matrix split into periods of ``window`` years by instrument date (undated left out)."""
     if window < 1:
-        raise GovkgError("--window must be at least 1 year")
+        raise RequestError("window", "{window} must be at least 1 year")
     years = np.array([i.year or 0 for i in matrix.instruments])
     if not (years > 0).any():
         raise GovkgError("no dated instrument to split into periods")
@@ -144,7 +153,7 @@ def weights_for(
     by_iri = {_iri(k, "instrument"): v for k, v in given.items()}
     if check:
         found = {i.iri: Candidate(compact(i.iri), (i.label,)) for i in matrix.instruments}
-        _check_names("--weight", "instrument", list(given), found, "instruments of the analysis")
+        _check_names("weights", "instrument", list(given), found, "instruments of the analysis")
     return np.array([by_iri.get(i.iri, 1.0) for i in matrix.instruments], dtype=float)
 
 

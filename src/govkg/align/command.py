@@ -16,7 +16,6 @@ from govkg.align.analysis import (
     apply_filters,
     bloc_rows,
     blocs,
-    check_date,
     kept_pairs,
     linked_actors,
     measure,
@@ -30,7 +29,7 @@ from govkg.align.analysis import (
 from govkg.align.matrix import StanceMatrix, load_matrix
 from govkg.align.measures import PairwiseResult
 from govkg.coverage import Coverage, answer_coverage
-from govkg.errors import GovkgError
+from govkg.errors import GovkgError, RequestError, quoted
 from govkg.store import Store
 
 LINE_MEASURES = ("agreement", "s", "pi", "kappa")
@@ -39,10 +38,6 @@ LINE_MEASURES = ("agreement", "s", "pi", "kappa")
 #: Assembly resolutions nearly every state voted for, and 3,395 on one: with 3 these do not drive
 #: the blocs (see README, Alignment).
 DEFAULT_MIN_N = 3
-
-
-def _split(text: str | None) -> tuple[str, ...]:
-    return tuple(p.strip() for p in (text or "").split(",") if p.strip())
 
 
 @dataclass(frozen=True)
@@ -59,45 +54,15 @@ class AlignRequest:
     absent: str = "missing"
     weights: dict[str, float] = field(default_factory=dict)
 
-    @classmethod
-    def from_options(cls, options: dict[str, Any]) -> AlignRequest:
-        window = options.get("window")
-        if options.get("by_year"):
-            if window not in (None, 1):
-                raise GovkgError("give --by-year or --window, not both")
-            window = 1
-        return cls(
-            filters=Filters(
-                instruments=_split(options.get("instruments")),
-                series=_split(options.get("series")),
-                types=_split(options.get("types")),
-                themes=_split(options.get("theme")),
-                date_from=check_date("--from", options.get("date_from") or ""),
-                date_to=check_date("--to", options.get("date_to") or ""),
-            ),
-            pair=tuple(options["pair"]) if options.get("pair") else None,
-            actors=_split(options.get("actors")),
-            min_n=options.get("min_n", DEFAULT_MIN_N),
-            window=window,
-            show_blocs=bool(options.get("show_blocs")),
-            bloc_measure=options.get("bloc_measure") or "agreement",
-            absent=options.get("absent") or "missing",
-            weights=_weights(options.get("weight_specs") or ()),
-        )
-
-
-def _weights(specs: tuple[str, ...]) -> dict[str, float]:
-    found = {}
-    for spec in specs:
-        name, sep, value = spec.partition("=")
-        try:
-            weight = float(value)
-        except ValueError:
-            weight = -1.0
-        if not sep or not name or weight < 0:
-            raise GovkgError(f"--weight {spec!r}: expected INSTRUMENT=WEIGHT with a weight >= 0")
-        found[name.strip()] = weight
-    return found
+    def __post_init__(self) -> None:
+        for instrument, weight in self.weights.items():
+            if not weight >= 0:  # NaN too
+                raise RequestError(
+                    "weights",
+                    f"{{weights}} {quoted(instrument)}: a weight must be >= 0, not {weight}",
+                )
+        if self.min_n < 0:
+            raise RequestError("min_n", f"{{min_n}} {self.min_n}: must be 0 or more")
 
 
 @dataclass
@@ -146,10 +111,10 @@ def _run_align(store: Store, request: AlignRequest) -> AlignReport:
     weights_for(matrix, request.weights)  # an unknown --weight instrument, once for all periods
     if request.pair:
         if request.actors:
-            raise GovkgError("give --pair or --actors, not both")
+            raise RequestError("pair", "give {pair} or {actors}, not both")
         matrix = select_actors(matrix, list(request.pair))
         if matrix.actors[0] == matrix.actors[1]:
-            raise GovkgError("--pair needs two different actors")
+            raise RequestError("pair", "{pair} needs two different actors")
         return _pair_report(matrix, request)
     matrix = select_actors(matrix, list(request.actors))
     if len(matrix.actors) < 2:
@@ -314,6 +279,6 @@ def write_plot(report: AlignReport, path: Path) -> None:
                                       report.left_out, report.coverage.caption()),
                      report.title, path)  # fmt: skip
     else:
-        raise GovkgError(
-            "--plot draws all pairs (a heatmap) or --pair with --by-year (a line chart)"
+        raise RequestError(
+            "plot", "{plot} draws all pairs (a heatmap) or {pair} with {by_year} (a line chart)"
         )

@@ -13,7 +13,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from govkg.errors import GovkgError
+from govkg.errors import GovkgError, RequestError
+from govkg.fixed_queries import fixed_query
 from govkg.namespaces import DATA_BASE, compact, expand
 from govkg.resolve import Candidate, closest, unknown_message
 from govkg.store import Store
@@ -30,36 +31,15 @@ KIND_CODES = {
 ABSENT_KINDS = ("did-not-sign",)
 ABSENT_CHOICES = ("missing", "no")
 
-STANCES = """
-SELECT ?actor ?instrument ?kind WHERE {
-  ?stance a gk:Stance ; gk:actor ?actor ; gk:instrument ?instrument ; gk:stanceKind ?kind .
-}
-"""
-ACTORS = """
-SELECT ?actor (SAMPLE(?l) AS ?label) (SAMPLE(?i) AS ?code) WHERE {
-  ?actor gk:iso3|gk:orgId ?i .
-  OPTIONAL { ?actor rdfs:label ?l }
-} GROUP BY ?actor
-"""
-INSTRUMENTS = """
-SELECT ?instrument (SAMPLE(?l) AS ?label) (SAMPLE(?c) AS ?complete)
-       (MIN(STR(?own)) AS ?ownDate) (MIN(STR(?held)) AS ?eventDate) WHERE {
-  ?instrument a/rdfs:subClassOf* gk:Instrument .
-  OPTIONAL { ?instrument rdfs:label ?l }
-  OPTIONAL { ?instrument gk:listComplete ?c }
-  OPTIONAL { ?instrument dcterms:date ?own }
-  OPTIONAL { ?instrument gk:adoptedAt/schema:startDate ?held }
-} GROUP BY ?instrument
-"""
+STANCES = fixed_query(__file__, "stances")
+ACTORS = fixed_query(__file__, "actors")
+INSTRUMENTS = fixed_query(__file__, "instruments")
 #: Instrument → one value per row, for the multi-valued details.
 DETAILS = {
-    "types": "SELECT DISTINCT ?instrument ?v WHERE { ?instrument a ?v . "
-    "?v rdfs:subClassOf* gk:Instrument }",
-    "series": "SELECT DISTINCT ?instrument ?v WHERE { ?instrument gk:adoptedAt/gk:inSeries ?v }",
-    "themes": "SELECT DISTINCT ?instrument ?v WHERE { "
-    "?instrument gk:hasPrinciple/gk:theme/skos:broader* ?v }",
-    "stance_date": "SELECT ?instrument (MIN(STR(?d)) AS ?v) WHERE { "
-    "?s gk:instrument ?instrument ; dcterms:date ?d } GROUP BY ?instrument",
+    "types": fixed_query(__file__, "instrument-types"),
+    "series": fixed_query(__file__, "instrument-series"),
+    "themes": fixed_query(__file__, "instrument-themes"),
+    "stance_date": fixed_query(__file__, "instrument-stance-dates"),
 }
 
 
@@ -98,7 +78,7 @@ class StanceMatrix:
     def coded(self, absent: str = "missing") -> np.ndarray:
         """The codes, with absences on complete lists coded as ``absent`` says."""
         if absent not in ABSENT_CHOICES:
-            raise GovkgError(f"--absent must be one of {', '.join(ABSENT_CHOICES)}")
+            raise RequestError("absent", f"{{absent}} must be one of {', '.join(ABSENT_CHOICES)}")
         if absent == "missing":
             return self.codes
         return np.where(self.absent, np.int8(3), self.codes)

@@ -13,7 +13,7 @@ from pathlib import Path
 import matplotlib
 import numpy as np
 
-from govkg.errors import GovkgError
+from govkg.errors import GovkgError, RequestError, escaped
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # the backend is chosen first
@@ -43,10 +43,12 @@ LINE_CAPTION = (
 def check_path(path: Path) -> None:
     """Refuse a picture file name govkg cannot write, before any work is done."""
     if path.suffix.lower() not in FORMATS:
-        raise GovkgError(f"--plot {path}: the file must end in .png or .svg")
+        raise RequestError("plot", f"{{plot}} {escaped(path)}: the file must end in .png or .svg")
     if not path.parent.is_dir():
         problem = "is a file, not a folder" if path.parent.exists() else "does not exist"
-        raise GovkgError(f"--plot {path}: folder {path.parent} {problem}")
+        raise RequestError(
+            "plot", f"{{plot}} {escaped(path)}: folder {escaped(path.parent)} {problem}"
+        )
 
 
 def _save(figure: plt.Figure, path: Path) -> None:
@@ -139,8 +141,8 @@ def heatmap(data: HeatmapData, title: str, path: Path) -> None:
     values, low, labels = data.ordered()
     count = len(labels)
     if not count:
-        raise GovkgError(f"--plot: no two actors have {data.min_n} instruments in common, "
-                         "nothing to draw (try a lower --min-n)")  # fmt: skip
+        raise RequestError("plot", f"{{plot}}: no two actors have {data.min_n} instruments in "
+                           "common, nothing to draw (try a lower {min_n})")  # fmt: skip
     cell = 0.16 if count <= 80 else 0.13
     inches = min(max(6.0, count * cell), 40.0)
     font = max(3.0, min(9.0, cell * 72 * 0.62))  # the actor labels

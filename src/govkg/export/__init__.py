@@ -2,11 +2,12 @@
 
 From Python::
 
+    from govkg.align import Filters
     from govkg.export import ExportRequest, build_view, to_gexf
     from govkg.load import open_project
 
     _project, store = open_project()
-    request = ExportRequest.from_options("gexf", {"view": "stances", "series": "reaim"})
+    request = ExportRequest.create("gexf", "stances", filters=Filters(series=("reaim",)))
     view = build_view(store, request)      # a ViewGraph: view.graph is a networkx multigraph
     data = to_gexf(view)
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from govkg.coverage import ListCoverage, headline, instrument_coverage
+from govkg.fixed_queries import fixed_query
 from govkg.namespaces import DCTERMS, GK, OWL, RDFS, SKOS, WD, compact
 from govkg.store import Store
 from govkg.written import union_forms
@@ -42,36 +43,13 @@ _ACTOR_PROPERTIES = {
     "org_id": GK.orgId,
 }
 
-LABELS = """
-SELECT ?r ?p ?l WHERE {
-  VALUES ?p { rdfs:label skos:prefLabel }
-  ?r ?p ?l . FILTER(isIRI(?r) && isLiteral(?l))
-}
-"""
+LABELS = fixed_query(__file__, "labels")
 #: The most specific asserted types: a type is dropped when another asserted type is below it
 #: (OPTIONAL + !BOUND over a sub-select: Virtuoso 7.2 ignores the transitive path inside FILTER
 #: NOT EXISTS or MINUS, and listed gk:Instrument beside gk:Declaration).
-TYPES = """
-SELECT ?r ?t WHERE {
-  ?r a ?t . FILTER(isIRI(?r) && isIRI(?t))
-  OPTIONAL {
-    SELECT DISTINCT ?r ?t ?below WHERE {
-      ?r a ?t , ?below . ?below rdfs:subClassOf+ ?t . FILTER(?below != ?t)
-    }
-  }
-  FILTER(!BOUND(?below))
-}
-"""
-PROPERTIES = """
-SELECT ?r ?p ?o WHERE {
-  VALUES ?p { gk:iso3 gk:region gk:subregion gk:unStatus gk:orgId owl:sameAs
-              dcterms:date gk:legallyBinding gk:listComplete }
-  ?r ?p ?o . FILTER(isIRI(?r))
-}
-"""
-INSTRUMENTS = """SELECT DISTINCT ?i WHERE {
-  ?i a ?t . ?t rdfs:subClassOf* gk:Instrument . FILTER(isIRI(?i))
-}"""
+TYPES = fixed_query(__file__, "most-specific-types")
+PROPERTIES = fixed_query(__file__, "node-properties")
+INSTRUMENTS = fixed_query(__file__, "instruments")
 SERIES = "SELECT ?i ?s WHERE { ?i gk:adoptedAt/gk:inSeries ?s }"
 EVENT_DATES = "SELECT ?i ?d WHERE { ?i gk:adoptedAt/schema:startDate ?d }"
 

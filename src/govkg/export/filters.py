@@ -4,18 +4,12 @@
 from __future__ import annotations
 
 from govkg.align import Filters, apply_filters, load_matrix
-from govkg.align.analysis import check_date as _check_date
-from govkg.errors import ExportError
+from govkg.errors import RequestError, escaped
 from govkg.namespaces import compact, data_namespace, expand
 from govkg.resolve import Candidate, closest, expected_id, unknown_message
 from govkg.store import Store
 
 SERIES = "SELECT ?s WHERE { ?s a gk:SummitSeries }"
-
-
-def check_date(option: str, value: str) -> str:
-    """A ``--from``/``--to`` value: ``2025``, ``2025-02`` or ``2025-02-11``."""
-    return _check_date(option, value, ExportError)
 
 
 def has_filters(filters: Filters) -> bool:
@@ -50,10 +44,11 @@ def _check_series(store: Store, names: tuple[str, ...]) -> None:
     known = sorted({compact(str(getattr(row[0], "value", ""))) for row in store.query(SERIES).rows})
     for name in names:
         if compact(_series_iri(name)) not in known:
-            problem = f"--series: no series {name} in the graph"
+            problem = f": no series {name} in the graph"
             found = closest(compact(_series_iri(name)), [Candidate(k) for k in known])
             expected = expected_id("series", known[0] if known else None)
-            raise ExportError(unknown_message(problem, found, expected))
+            text = unknown_message(problem, found, expected)
+            raise RequestError("series", f"{{series}}{escaped(text)}")
 
 
 def _series_iri(name: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from govkg.errors import ExportError
+from govkg.errors import RequestError
 from govkg.export.model import ViewGraph
 
 SEED = 1
@@ -24,9 +24,10 @@ def spring_layout(view: ViewGraph, seed: int = SEED) -> None:
     try:
         positions = nx.spring_layout(simple, seed=seed, scale=SCALE)
     except ImportError as error:  # networkx needs scipy from 500 nodes on
-        raise ExportError(
-            f"--layout spring on {len(simple)} nodes needs {error.name or 'scipy'} "
-            "(pip install scipy)"
+        raise RequestError(
+            "layout",
+            f"{{layout}} spring on {len(simple)} nodes needs {error.name or 'scipy'} "
+            "(pip install scipy)",
         ) from None
     for node, (x, y) in positions.items():
         view.graph.nodes[node]["position"] = (float(x), float(y))

@@ -17,37 +17,15 @@ from govkg.export.model import ViewGraph
 from govkg.export.palette import colour_for
 from govkg.export.request import MEASURES, ExportRequest
 from govkg.export.timeline import normalise_date
+from govkg.fixed_queries import fixed_query
 from govkg.store import Store
 
-STANCES = """
-SELECT ?stance ?actor ?instrument ?kind (MIN(STR(?d)) AS ?date) (MIN(STR(?a)) AS ?asOf) WHERE {
-  ?stance a gk:Stance ; gk:actor ?actor ; gk:instrument ?instrument ; gk:stanceKind ?kind .
-  OPTIONAL { ?stance dcterms:date ?d }
-  OPTIONAL { ?stance gk:asOf ?a }
-} GROUP BY ?stance ?actor ?instrument ?kind
-"""
+STANCES = fixed_query(__file__, "stances")
 #: Dialogues and meetings with their parties; agreements with the actors of their stances.
-LINKS = """
-SELECT DISTINCT ?link ?kind ?actor WHERE {
-  {
-    VALUES (?class ?kind) { (gk:BilateralDialogue "dialogue") (gk:BilateralMeeting "meeting") }
-    ?link a ?class ; gk:party ?actor .
-  } UNION {
-    ?link a gk:BilateralAgreement . BIND("agreement" AS ?kind)
-    ?stance gk:instrument ?link ; gk:actor ?actor .
-  }
-}
-"""
+LINKS = fixed_query(__file__, "links")
 #: A link's date: its own (dcterms:date, schema:startDate, gk:asOf, in that order), else its
 #: first meeting's, else the start of the event that adopted it.
-LINK_DATES = """
-SELECT ?link ?rank (MIN(STR(?d)) AS ?date) WHERE {
-  { ?link dcterms:date ?d BIND(1 AS ?rank) } UNION { ?link schema:startDate ?d BIND(2 AS ?rank) }
-  UNION { ?link gk:asOf ?d BIND(3 AS ?rank) }
-  UNION { ?link gk:meeting/schema:startDate ?d BIND(4 AS ?rank) }
-  UNION { ?link gk:adoptedAt/schema:startDate ?d BIND(5 AS ?rank) }
-} GROUP BY ?link ?rank
-"""
+LINK_DATES = fixed_query(__file__, "link-dates")
 #: Topics: gk:topic, and a meeting's or agreement's gk:theme (directly or via its principles).
 TOPICS = "SELECT DISTINCT ?link ?t WHERE { ?link gk:topic|gk:theme|gk:hasPrinciple/gk:theme ?t }"
 

@@ -16,9 +16,9 @@ an RDF type gets it; everything else (browsers, ``*/*``) gets HTML.
 
 from __future__ import annotations
 
-from govkg.publish.metadata import METADATA_FORMATS, VOID_PATH, Site
-from govkg.server.negotiation import DOC_FORMATS
-from govkg.server.settings import ServerSettings
+from govkg.site.formats import DOC_FORMATS
+from govkg.site.layout import Layout
+from govkg.site.metadata import METADATA_FORMATS, VOID_PATH, Site
 
 ONTOLOGY_FORMATS = {"ttl": "text/turtle", "html": "text/html"}
 #: Extension → media type for every kind of file the site holds.
@@ -89,7 +89,7 @@ def _sparql(site: Site, flags: str) -> list[str]:
     return [f"RewriteRule ^sparql/?$ {site.endpoint} [{flags}]"]
 
 
-def htaccess(site: Site, settings: ServerSettings) -> str:
+def htaccess(site: Site, settings: Layout) -> str:
     """The site's ``.htaccess`` for Apache 2.4 (mod_rewrite, mod_mime; mod_headers for Vary and
     the Content-Security-Policy), with ``AllowOverride FileInfo Options`` or ``All``."""
     ids, docs = settings.id_prefix.strip("/"), settings.doc_prefix.strip("/")
@@ -124,7 +124,7 @@ def htaccess(site: Site, settings: ServerSettings) -> str:
     return "\n".join(lines) + "\n"
 
 
-def w3id_htaccess(site: Site, settings: ServerSettings) -> str:
+def w3id_htaccess(site: Site, settings: Layout) -> str:
     """The ``.htaccess`` of ``https://w3id.org/govkg/``: every permanent IRI to the site."""
     ids, docs = settings.id_prefix.strip("/"), settings.doc_prefix.strip("/")
     base = site.base

@@ -23,15 +23,18 @@ from starlette.routing import BaseRoute, Route
 
 from govkg.errors import StoreError
 from govkg.project import Project
-from govkg.server import browse, catalogue, dataset, pages, querypage
+from govkg.server import browse, catalogue, dataset, querypage
 from govkg.server.context import Context
 from govkg.server.execute import Job
 from govkg.server.http import ProtocolError, error_response, html_response, mount, site_root
-from govkg.server.negotiation import DOC_FORMATS, choose
-from govkg.server.resources import Description, describe
+from govkg.server.negotiation import choose
 from govkg.server.results import Answer
 from govkg.server.settings import ServerSettings
 from govkg.server.sparql import parse_request, service_description
+from govkg.site import pages
+from govkg.site.formats import DOC_FORMATS
+from govkg.site.layout import Layout
+from govkg.site.resources import Description, describe
 from govkg.store import Store
 
 _PAGE = re.compile(r"(.+)\.page-([1-9][0-9]{0,8})$")
@@ -157,13 +160,14 @@ async def _store_error(request: Request, exc: Exception) -> Response:
 
 
 def create_app(
-    store: Store, settings: ServerSettings | None = None, project: Project | None = None
+    store: Store, settings: Layout | None = None, project: Project | None = None
 ) -> Starlette:
     """The ASGI application serving ``store``.
 
-    Each part of the server contributes its routes from the one shared :class:`Context`.
+    ``settings`` are :class:`ServerSettings`, or a bare :class:`Layout` served with the default
+    limits.  Each part of the server contributes its routes from the one shared :class:`Context`.
     """
-    context = Context(store, settings or ServerSettings(), project)
+    context = Context(store, ServerSettings.serving(settings or Layout()), project)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

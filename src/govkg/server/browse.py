@@ -2,8 +2,9 @@
 over labels, and the paged HTML view of one resource (``/doc/X.page-N.html``, or ``?page=N``).
 
 Index pages answer at ``/states.html`` and ``/states``; pages link to the ``.html`` form, which
-:data:`INDEX_PATHS` lists for a static copy of the site.  The search (``/search?q=``) needs the
-server: the text is bound as an RDF literal, never pasted into the query.
+:data:`govkg.site.paths.INDEX_PATHS` lists for a static copy of the site.  The search
+(``/search?q=``) needs the server: the text is bound as an RDF literal, never pasted into the
+query.
 """
 
 from __future__ import annotations
@@ -16,16 +17,14 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from govkg.coverage import page_coverage
-from govkg.server import pages
 from govkg.server.context import Context
-from govkg.server.coverage_html import coverage_html
 from govkg.server.http import html_response, site_root
-from govkg.server.resources import INDEXES, Description, Index, Match, list_index, search, view
 from govkg.server.settings import ServerSettings
+from govkg.site import pages
+from govkg.site.coverage_html import coverage_html
+from govkg.site.resources import INDEXES, Description, Index, Match, list_index, search, view
 from govkg.store import Store
 
-#: The index pages, as the paths pages link to (each also answers without ``.html``).
-INDEX_PATHS: tuple[str, ...] = tuple(f"/{index.name}.html" for index in INDEXES)
 #: Longest search text taken (characters); the rest is dropped.
 MAX_SEARCH = 200
 

@@ -13,19 +13,15 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from functools import partial
 from html import escape
-from urllib.parse import quote, urlencode
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from govkg.coverage import Coverage
 from govkg.errors import ParameterError, QueryError
-from govkg.project import Project
 from govkg.queries import (
     Query,
     catalogue,
@@ -33,44 +29,22 @@ from govkg.queries import (
     result_coverage,
     sorted_concatenations,
 )
-from govkg.server import pages
 from govkg.server.context import Context
-from govkg.server.coverage_html import COVERAGE_HEADER, coverage_html
 from govkg.server.http import error_response, html_response, site_root
 from govkg.server.negotiation import choose
 from govkg.server.results import TRUNCATED, to_csv, to_json
 from govkg.server.settings import ServerSettings
+from govkg.site import pages
+from govkg.site.coverage_html import COVERAGE_HEADER
+from govkg.site.formats import QUERY_FORMATS
+from govkg.site.paths import query_path
+from govkg.site.query_pages import Capped, Covered, listing_table, query_body
 from govkg.store import INERT, QueryResult, Store, Term
 
-#: Extension → media type of a canned query's answer; the first is the default.
-FORMATS: dict[str, str] = {
-    "html": "text/html",
-    "json": "application/sparql-results+json",
-    "csv": "text/csv",
-}
 #: What the Accept header may ask for at ``/queries/NAME`` (``application/json`` is JSON too).
-_OFFERED = {**{m: e for e, m in FORMATS.items()}, "application/json": "json"}
-#: Characters left as they are in a query's name in a link (``checks/unsourced-facts``).
-_NAME_SAFE = "/-_."
+_OFFERED = {**{m: e for e, m in QUERY_FORMATS.items()}, "application/json": "json"}
 #: The opening of the query's WHERE block, past comments, strings and IRIs (which are skipped).
 _WHERE = re.compile(rf"(?:{INERT.pattern})|(?P<where>(?<![\w:?$])WHERE\s*\{{)", re.IGNORECASE)
-
-
-def query_path(name: str, ext: str = "html") -> str:
-    """The path of a canned query's answer in one format, from the site's top (no leading /)."""
-    return f"queries/{quote(name, safe=_NAME_SAFE)}.{ext}"
-
-
-def query_href(root: str, name: str, ext: str = "html", params: str = "") -> str:
-    """The relative link to a canned query's answer in one format (``params`` already encoded)."""
-    return f"{root}/{query_path(name, ext)}" + (f"?{params}" if params else "")
-
-
-def catalogue_paths(project: Project) -> tuple[str, ...]:
-    """Every page of the catalogue, for a static copy of the site: the listing and each query's
-    answer with its default parameters in every format."""
-    each = ["/" + query_path(q.name, ext) for q in catalogue(project) for ext in FORMATS]
-    return ("/queries.html", "/queries.json", *each)
 
 
 def example_text(query: Query) -> str:
@@ -101,14 +75,6 @@ def example_text(query: Query) -> str:
     return head + notes + text[:end] + values + text[end:]
 
 
-@dataclass(frozen=True)
-class Capped:
-    """A canned query's answer, cut to the server's row cap, and whether it was cut."""
-
-    result: QueryResult
-    truncated: bool
-
-
 def _as_table(result: QueryResult) -> QueryResult:
     """A CONSTRUCT or DESCRIBE answer as a table of subject, predicate and object."""
     if result.kind != "graph":
@@ -117,14 +83,6 @@ def _as_table(result: QueryResult) -> QueryResult:
         (t.subject, t.predicate, t.object) for t in result.triples
     ]
     return QueryResult("select", ["subject", "predicate", "object"], rows)
-
-
-@dataclass(frozen=True)
-class Covered:
-    """An answer and what the lists behind it are worth."""
-
-    answer: Capped
-    coverage: Coverage
 
 
 def capped(result: QueryResult, max_rows: int) -> Capped:
@@ -178,7 +136,7 @@ class Catalogue:
         headers = {} if ext else {"Vary": "Accept"}
         ext = ext or _OFFERED.get(choose(request.headers.get("accept"), list(_OFFERED)) or "")
         if ext is None:
-            formats = ", ".join(FORMATS.values())
+            formats = ", ".join(QUERY_FORMATS.values())
             return PlainTextResponse(f"acceptable formats: {formats}\n", 406, headers)
         try:
             given = given_params(request)
@@ -213,7 +171,7 @@ class Catalogue:
         answer = covered.answer
         if ext == "json":
             text = to_json(answer.result, {"coverage": covered.coverage.as_json()})
-            return Response(text, media_type=FORMATS["json"], headers=headers)
+            return Response(text, media_type=QUERY_FORMATS["json"], headers=headers)
         if ext == "csv":
             text = to_csv(answer.result)
             return Response(text, media_type="text/csv; charset=utf-8", headers=headers)
@@ -246,7 +204,7 @@ class Catalogue:
 def _split_format(name: str) -> tuple[str, str | None]:
     """``signatories.json`` → (``signatories``, ``json``); no known extension → (name, None)."""
     stem, dot, ext = name.rpartition(".")
-    return (stem, ext) if dot and ext in FORMATS else (name, None)
+    return (stem, ext) if dot and ext in QUERY_FORMATS else (name, None)
 
 
 def catalogue_entry(query: Query) -> dict[str, object]:
@@ -260,111 +218,9 @@ def catalogue_entry(query: Query) -> dict[str, object]:
             {"name": p.name, "type": p.type, "default": p.default, "description": p.description}
             for p in query.parameters
         ],
-        **{ext: query_path(query.name, ext) for ext in FORMATS},
+        **{ext: query_path(query.name, ext) for ext in QUERY_FORMATS},
         "query": example_text(query),
     }
-
-
-def _parameters_html(query: Query) -> str:
-    if not query.parameters:
-        return "none"
-    items = "".join(
-        f"<li><code>{escape(p.name)}</code> ({escape(p.type)}"
-        + (f", default <code>{escape(p.default)}</code>" if p.default is not None else ", required")
-        + f"): {escape(p.description)}</li>"
-        for p in query.parameters
-    )
-    return f"<ul>{items}</ul>"
-
-
-def _format_links(root: str, name: str, params: str = "") -> str:
-    return ", ".join(
-        f'<a href="{escape(query_href(root, name, ext, params))}">{ext.upper()}</a>'
-        for ext in FORMATS
-    )
-
-
-def _listing_row(query: Query, root: str) -> str:
-    check = " <small>(a check: must return no rows)</small>" if query.kind == "check" else ""
-    return (
-        f'<tr><td><a href="{escape(query_href(root, query.name))}">{escape(query.name)}</a>'
-        f"{check}</td><td><strong>{escape(query.title)}</strong><br>"
-        f"{escape(query.description)}</td><td>{_parameters_html(query)}</td>"
-        f"<td>{_format_links(root, query.name)}</td></tr>"
-    )
-
-
-def listing_table(queries: list[Query], root: str) -> str:
-    """The catalogue as an HTML table: name, title and description, parameters, formats."""
-    rows = "".join(_listing_row(q, root) for q in queries)
-    head = "<tr><th>query</th><th>what it answers</th><th>parameters</th><th>formats</th></tr>"
-    table = f"<table><thead>{head}</thead><tbody>{rows}</tbody></table>"
-    editor = f'<a href="{escape(root)}/query.html">query editor</a>'
-    return f'<div class="table-wrap">{table}</div><p>Or write your own in the {editor}.</p>'
-
-
-def _form(query: Query, given: dict[str, str], root: str) -> str:
-    """A GET form for the query's parameters, filled with the values in force."""
-    if not query.parameters:
-        return ""
-    fields = "".join(
-        f'<p><label>{escape(p.name)} ({escape(p.type)}) <input name="{escape(p.name)}" '
-        f'value="{escape(given.get(p.name, p.default or ""))}" size="40"></label> '
-        f"<small>{escape(p.description)}</small></p>"
-        for p in query.parameters
-    )
-    action = escape(query_href(root, query.name))
-    return f'<form method="get" action="{action}">{fields}<p><button>Run</button></p></form>'
-
-
-def results_table(result: QueryResult, settings: ServerSettings, root: str) -> str:
-    """The rows as an HTML table, every value escaped and our IRIs linked to their pages."""
-    if result.kind == "ask":
-        return f"<p>Answer: <strong>{'yes' if result.boolean else 'no'}</strong></p>"
-    if not result.rows:
-        return "<p>No rows.</p>"
-    head = "".join(f"<th>{escape(v)}</th>" for v in result.variables)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{pages.term_html(t, settings, root)}</td>" for t in row) + "</tr>"
-        for row in result.rows
-    )
-    table = f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-    return f'<div class="table-wrap">{table}</div>'
-
-
-def _count(answer: Capped) -> str:
-    if answer.result.kind == "ask":
-        return ""
-    shown = len(answer.result.rows)
-    if answer.truncated:
-        return (
-            f"<p><strong>Truncated:</strong> only the first {shown} rows are shown; the answer "
-            f"has more (this server returns at most {shown} rows).</p>"
-        )
-    return f"<p>{shown} row{'' if shown == 1 else 's'}.</p>"
-
-
-def query_body(
-    query: Query, given: dict[str, str], covered: Covered, settings: ServerSettings, root: str
-) -> str:
-    """The page of a canned query: header, parameter form, coverage, answer and the query text."""
-    answer = covered.answer
-    params = urlencode(given)
-    editor = f"{root}/query.html#example={quote(query.name, safe=_NAME_SAFE)}"
-    return "".join(
-        [
-            f'<p><a href="{escape(root)}/queries.html">All queries</a></p>',
-            f"<h1>{escape(query.title)}</h1><p>{escape(query.description)}</p>",
-            _form(query, given, root),
-            _count(answer),
-            coverage_html(covered.coverage, settings, root),
-            f"<p>Also as: {_format_links(root, query.name, params)}; "
-            f'<a href="{escape(editor)}">edit in the query editor</a></p>',
-            results_table(answer.result, settings, root),
-            "<h2>The query</h2><p>Parameters are bound to the variables of the same name.</p>",
-            f"<pre>{escape(query.text)}</pre>",
-        ]
-    )
 
 
 def routes(context: Context) -> list[BaseRoute]:

@@ -17,13 +17,14 @@ from starlette.routing import BaseRoute, Route
 
 from govkg.errors import GovkgError
 from govkg.project import Project
-from govkg.publish.dumps import DUMPS_DIR
-from govkg.publish.metadata import METADATA_FORMATS, VOID_PATH, Site
-from govkg.server import pages
 from govkg.server.context import Context
 from govkg.server.http import error_response, mount, site_root
 from govkg.server.negotiation import choose
 from govkg.server.settings import ServerSettings
+from govkg.site import pages
+from govkg.site.bundle import Publication
+from govkg.site.dumps import DUMPS_DIR
+from govkg.site.metadata import METADATA_FORMATS, VOID_PATH, Site
 
 ONTOLOGY_FORMATS = {"html": "text/html", "ttl": "text/turtle"}
 
@@ -78,9 +79,6 @@ class DatasetHandlers:
     """The handlers, sharing one :class:`Publication` of the app's store."""
 
     def __init__(self, context: Context) -> None:
-        # Imported here: the ontology page uses the server's page templates (a cycle otherwise).
-        from govkg.publish.bundle import Publication
-
         site = live_site(context.settings)
         self.publication = Publication(context.store, context.settings, site, _project_of(context))
 

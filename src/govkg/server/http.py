@@ -10,8 +10,8 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 
-from govkg.server import pages
 from govkg.server.negotiation import choose
+from govkg.site import pages
 
 
 def html_response(text: str, status: int = 200, headers: dict[str, str] | None = None) -> Response:

@@ -4,18 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-#: Extension → media type of the RDF documents a resource is served in.
-DOC_FORMATS: dict[str, str] = {
-    "html": "text/html",
-    "ttl": "text/turtle",
-    "nt": "application/n-triples",
-    "jsonld": "application/ld+json",
-    "rdf": "application/rdf+xml",
-}
-
-#: The extensions of the RDF documents (every document format but HTML).
-RDF_EXTENSIONS: tuple[str, ...] = tuple(ext for ext in DOC_FORMATS if ext != "html")
-
 
 @dataclass(frozen=True)
 class MediaRange:

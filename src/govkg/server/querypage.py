@@ -18,11 +18,12 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from govkg.queries import Query, catalogue
-from govkg.server import pages
-from govkg.server.catalogue import example_text, query_href
+from govkg.server.catalogue import example_text
 from govkg.server.context import Context
 from govkg.server.http import html_response, site_root
 from govkg.server.negotiation import choose
+from govkg.site import pages
+from govkg.site.paths import query_href
 
 CDN = "https://cdn.jsdelivr.net"
 YASGUI_VERSION = "4.6.2"
@@ -59,7 +60,7 @@ def wants_page(accept: str | None) -> bool:
 def _assets(root: str) -> str:
     """The YASGUI stylesheet and the scripts, deferred: they run in order once the page is parsed.
 
-    A stylesheet link may stand in the body, so :func:`govkg.server.pages.page` is used as is."""
+    A stylesheet link may stand in the body, so :func:`govkg.site.pages.page` is used as is."""
     (css, css_hash), (js, js_hash) = YASGUI_CSS, YASGUI_JS
     return (
         f'<link rel="stylesheet" href="{escape(css)}" integrity="{css_hash}" '

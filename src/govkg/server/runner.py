@@ -32,7 +32,7 @@ from starlette.concurrency import run_in_threadpool
 from govkg.errors import StoreError
 from govkg.server.execute import Job, execute
 from govkg.server.results import Answer
-from govkg.store import OxigraphStore, Store
+from govkg.store import Store
 
 #: How long a new query process may take to open the store.
 START_TIMEOUT = 60.0
@@ -149,11 +149,11 @@ async def _exchange(worker: _Worker, job: Job, timeout: float) -> Answer | None:
 class ProcessRunner(Runner):
     """A pool of query processes over an on-disk Oxigraph store opened read-only."""
 
-    def __init__(self, store: OxigraphStore, workers: int = 2, max_workers: int = 8) -> None:
+    def __init__(self, store: Store, workers: int = 2, max_workers: int = 8) -> None:
         self.store = store
         self.workers = max(1, workers)
         self.max_workers = max(self.workers, max_workers)
-        self._path: Path | None = store.path
+        self._path: Path | None = store.folder
         self._snapshot: Path | None = None
         self._idle: list[_Worker] = []
         self._count = 0
@@ -276,7 +276,7 @@ class ProcessRunner(Runner):
             shutil.rmtree(self._snapshot, ignore_errors=True)
 
 
-def snapshot(store: OxigraphStore) -> Path:
+def snapshot(store: Store) -> Path:
     """A temporary on-disk copy of an in-memory store, for query processes to open."""
     path = Path(tempfile.mkdtemp(prefix="govkg-serve-"))
     copy = ox.Store(str(path))
@@ -288,6 +288,6 @@ def snapshot(store: OxigraphStore) -> Path:
 
 def make_runner(store: Store, workers: int, max_workers: int) -> Runner:
     """Query processes for the embedded store (``workers`` > 0), else a thread per query."""
-    if workers <= 0 or not isinstance(store, OxigraphStore):
+    if workers <= 0 or not store.embedded:
         return ThreadRunner(store)
     return ProcessRunner(store, workers, max_workers)

@@ -30,7 +30,7 @@ from govkg.namespaces import SH, WRITTEN_DATATYPE
 from govkg.rdf import to_rdflib
 from govkg.shacl_sparql.paths import iri
 from govkg.shacl_sparql.shapes import Conjunction, NestedProperty, ValueTest
-from govkg.written import stored_forms
+from govkg.store.literals import stored_forms
 
 OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 TYPE_OF = f"{iri(str(RDF.type))}/{iri(str(RDFS.subClassOf))}*"

@@ -9,8 +9,8 @@ from __future__ import annotations
 from html import escape
 
 from govkg.coverage import Coverage, ListCoverage
-from govkg.server import pages
-from govkg.server.settings import ServerSettings
+from govkg.site import pages
+from govkg.site.layout import Layout
 
 #: Response header naming an answer's verdict and its lists that are not complete (ASCII).
 COVERAGE_HEADER = "X-Govkg-Coverage"
@@ -31,7 +31,7 @@ _HEADING = {
 }
 
 
-def coverage_html(coverage: Coverage, settings: ServerSettings, root: str) -> str:
+def coverage_html(coverage: Coverage, settings: Layout, root: str) -> str:
     """A notice block, or nothing when the answer rests on no list."""
     verdict = coverage.verdict
     if verdict == "none":
@@ -50,7 +50,7 @@ def coverage_html(coverage: Coverage, settings: ServerSettings, root: str) -> st
     )
 
 
-def _item_html(item: ListCoverage, settings: ServerSettings, root: str) -> str:
+def _item_html(item: ListCoverage, settings: Layout, root: str) -> str:
     prefix = "attendance at " if item.list == "attendance" else ""
     link = pages.iri_html(item.iri, item.label, settings, root, brief=True)
     return f"{prefix}{link}: {escape(item.text())}"

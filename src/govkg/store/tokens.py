@@ -5,7 +5,7 @@ prefixed names, variables, blank node labels, literals (with their language tag 
 numbers, words (keywords, ``a``, function names) and punctuation.  Comments are dropped; every
 token keeps its offsets in the text, so a rewrite edits the text itself and leaves the rest as it
 was written.  ``<`` starts an IRI only where an IRI can be read (no spaces up to ``>``), as
-SPARQL's own tokenizer does.
+SPARQL's own tokenizer does.  :data:`INERT` is the same comments, strings and IRIs as one pattern.
 """
 
 from __future__ import annotations
@@ -24,6 +24,9 @@ _STRING = (
     r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
     r'|"(?:[^"\\\n\r]|\\.)*"|\'(?:[^\'\\\n\r]|\\.)*\''
 )
+#: Comments, string literals and IRIs, which may contain any word without it being a keyword
+#: (what is masked before a query's text is searched for one).
+INERT = re.compile(rf"#[^\n]*|{_STRING}|{_IRI}")
 _SUFFIX = rf"(?:\s*(?:@[A-Za-z]+(?:-[A-Za-z0-9]+)*|\^\^\s*(?:{_IRI}|{_PNAME})))?"
 
 _TOKEN = re.compile(

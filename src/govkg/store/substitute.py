@@ -34,8 +34,8 @@ from collections.abc import Mapping
 import pyoxigraph as ox
 
 from govkg.errors import QueryError
-from govkg.sparql_tokens import Token, brackets, tokenize
-from govkg.store import Term
+from govkg.store.base import Term
+from govkg.store.tokens import Token, brackets, tokenize
 
 _GROUP_WORDS = {"OPTIONAL", "MINUS", "UNION", "GRAPH", "SERVICE", "FILTER", "BIND", "VALUES"}
 _MODIFIERS = {"GROUP", "HAVING", "ORDER", "LIMIT", "OFFSET", "VALUES"}

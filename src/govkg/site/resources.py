@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 from rdflib import Graph
 
+from govkg.fixed_queries import fixed_query
 from govkg.namespaces import GK
 from govkg.queries import sorted_concatenations
 from govkg.rdf import graph_from_quads, serialize
-from govkg.server.negotiation import DOC_FORMATS
+from govkg.site.formats import DOC_FORMATS
 from govkg.store import Store, Term
 from govkg.written import written_pairs
 
@@ -41,8 +42,7 @@ _IN_PAGE = """SELECT ?o ?p ?s (SAMPLE(?pl) AS ?plabel) (SAMPLE(?sl) AS ?slabel) 
   {{ SELECT DISTINCT ?o ?p ?s WHERE {{ ?s ?p ?o }} ORDER BY ?p ?s LIMIT {limit} OFFSET {offset} }}
   OPTIONAL {{ ?p rdfs:label ?pl }} OPTIONAL {{ ?s {label} ?sl }}
 }} GROUP BY ?o ?p ?s ORDER BY ?p ?s"""
-_TYPES = """SELECT ?s ?t (SAMPLE(?l) AS ?label) WHERE { ?s a ?t OPTIONAL { ?t rdfs:label ?l } }
-GROUP BY ?s ?t ORDER BY ?t"""
+_TYPES = fixed_query(__file__, "resource-types")
 
 #: The stance's predicate pointing at the page's resource, and the one pointing at the other end.
 STANCE_ROLES: dict[str, tuple[str, str]] = {"actor": ("actor", "instrument"),
@@ -403,11 +403,7 @@ INDEXES: tuple[Index, ...] = (
         "States",
         "Every state in the reference list, with its ISO 3166-1 code, its region and the number "
         "of stances recorded for it.",
-        """SELECT ?item (SAMPLE(?l) AS ?label) (SAMPLE(?c) AS ?iso3) (SAMPLE(?r) AS ?region)
-          (COUNT(DISTINCT ?stance) AS ?stances) WHERE {
-          ?item a gk:State OPTIONAL { ?item rdfs:label ?l } OPTIONAL { ?item gk:iso3 ?c }
-          OPTIONAL { ?item gk:region ?r } OPTIONAL { ?stance a gk:Stance ; gk:actor ?item }
-        } GROUP BY ?item ORDER BY LCASE(STR(?label)) ?item""",
+        fixed_query(__file__, "index-states"),
         (
             _NAME,
             Column("ISO code", "iso3"),
@@ -420,16 +416,7 @@ INDEXES: tuple[Index, ...] = (
         "Instruments",
         "Declarations, statements, resolutions, conventions and agreements, by date: how many "
         "actors signed, endorsed or voted for each, and how many stances are recorded in all.",
-        """SELECT ?item (SAMPLE(?l) AS ?label) (SAMPLE(?d) AS ?date)
-          (GROUP_CONCAT(DISTINCT ?tl; separator=", ") AS ?type)
-          (COUNT(DISTINCT ?yes) AS ?infavour) (COUNT(DISTINCT ?stance) AS ?stances) WHERE {
-          ?item a gk:Instrument OPTIONAL { ?item rdfs:label ?l }
-          OPTIONAL { ?item dcterms:date|gk:adoptedAt/schema:startDate ?d }
-          OPTIONAL { ?item a ?t . ?t rdfs:subClassOf gk:Instrument ; rdfs:label ?tl }
-          OPTIONAL { ?stance a gk:Stance ; gk:instrument ?item ; gk:stanceKind ?k ; gk:actor ?a
-            BIND(IF(?k IN (stancekind:signed, stancekind:endorsed, stancekind:voted-yes),
-                    ?a, ?none) AS ?yes) }
-        } GROUP BY ?item ORDER BY (!BOUND(?date)) STR(?date) LCASE(STR(?label)) ?item""",
+        fixed_query(__file__, "index-instruments"),
         (
             _NAME,
             Column("Date", "date", css="nowrap"),
@@ -442,15 +429,7 @@ INDEXES: tuple[Index, ...] = (
         "events",
         "Events",
         "Summits, sessions and bilateral meetings, by date, with where they took place.",
-        """SELECT ?item (SAMPLE(?l) AS ?label) (SAMPLE(?d) AS ?date)
-          (GROUP_CONCAT(DISTINCT ?tn; separator=", ") AS ?type)
-          (SAMPLE(?p) AS ?place) (SAMPLE(?pl) AS ?placeLabel) WHERE {
-          ?item a ?t . ?t rdfs:subClassOf* schema:Event .
-          OPTIONAL { ?t rdfs:label ?tl } BIND(COALESCE(STR(?tl), REPLACE(STR(?t), "^.*[#/]", ""))
-            AS ?tn)
-          OPTIONAL { ?item rdfs:label ?l } OPTIONAL { ?item schema:startDate ?d }
-          OPTIONAL { ?item schema:location ?p OPTIONAL { ?p rdfs:label ?pl } }
-        } GROUP BY ?item ORDER BY (!BOUND(?date)) STR(?date) LCASE(STR(?label)) ?item""",
+        fixed_query(__file__, "index-events"),
         (
             _NAME,
             Column("Date", "date", css="nowrap"),
@@ -463,16 +442,7 @@ INDEXES: tuple[Index, ...] = (
         "People",
         "The people the sources quote or name, with the posts they held and the number of "
         "statements recorded.",
-        """SELECT ?item (SAMPLE(?l) AS ?label)
-          (GROUP_CONCAT(DISTINCT ?rl; separator="; ") AS ?roles)
-          (COUNT(DISTINCT ?quote) AS ?statements) WHERE {
-          ?item a foaf:Person OPTIONAL { ?item rdfs:label|foaf:name ?l }
-          OPTIONAL { ?role org:member ?item
-            OPTIONAL { ?role org:role/rdfs:label ?postl }
-            OPTIONAL { ?role org:organization/rdfs:label ?orgl }
-            BIND(COALESCE(?postl, ?orgl) AS ?rl) }
-          OPTIONAL { ?quote gk:speaker ?item }
-        } GROUP BY ?item ORDER BY LCASE(STR(?label)) ?item""",
+        fixed_query(__file__, "index-people"),
         (_NAME, Column("Posts", "roles"), Column("Statements", "statements", css="num")),
     ),
     Index(
@@ -480,12 +450,7 @@ INDEXES: tuple[Index, ...] = (
         "Themes",
         "The themes instruments commit to and dialogues discuss, with the broader theme and the "
         "number of instruments with a principle on each.",
-        """SELECT ?item (SAMPLE(?l) AS ?label) (SAMPLE(?b) AS ?broader)
-          (SAMPLE(?bl) AS ?broaderLabel) (COUNT(DISTINCT ?instrument) AS ?instruments) WHERE {
-          ?item skos:inScheme scheme:theme OPTIONAL { ?item skos:prefLabel ?l }
-          OPTIONAL { ?item skos:broader ?b OPTIONAL { ?b skos:prefLabel ?bl } }
-          OPTIONAL { ?instrument gk:hasPrinciple/gk:theme ?item }
-        } GROUP BY ?item ORDER BY LCASE(STR(?label)) ?item""",
+        fixed_query(__file__, "index-themes"),
         (
             _NAME,
             Column("Broader theme", "broaderLabel", link="broader"),

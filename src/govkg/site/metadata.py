@@ -15,7 +15,7 @@ import pyoxigraph as ox
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, VOID, XSD
 
 from govkg.namespaces import DATA_BASE, GRAPH_BASE, META_GRAPH, PREFIXES, SPDX, WRITTEN_GRAPH
-from govkg.publish.dumps import DUMPS_DIR, Dumps, serialize, turtle
+from govkg.site.dumps import DUMPS_DIR, Dumps, serialize, turtle
 from govkg.store import Store
 from govkg.written import exact_view
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from html import escape
+from importlib.resources import files
 from itertools import groupby
 from urllib.parse import quote, urlsplit
 
@@ -16,8 +17,9 @@ import pyoxigraph as ox
 
 from govkg.dates import shown_date
 from govkg.namespaces import compact, expand
-from govkg.server.negotiation import DOC_FORMATS
-from govkg.server.resources import (
+from govkg.site.formats import DOC_FORMATS
+from govkg.site.layout import Layout
+from govkg.site.resources import (
     INDEXES,
     PAGE_SIZE,
     Column,
@@ -30,7 +32,6 @@ from govkg.server.resources import (
     Source,
     StanceRow,
 )
-from govkg.server.settings import ServerSettings
 from govkg.store import Term
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -48,76 +49,7 @@ SAFE = "/:@!$&'()*+,;=-._~"
 
 #: Served at ``/style.css``: the CSP forbids inline styles.  Narrow screens get a wrapping nav bar
 #: and tables whose rows stack into labelled blocks (``data-label``); wide tables scroll.
-STYLE = """\
-:root{--fg:#1c1e21;--muted:#5c6370;--line:#dde1e6;--soft:#f4f6f8;--accent:#0b57d0;--bar:#1f2a37}
-*{box-sizing:border-box}
-html{-webkit-text-size-adjust:100%}
-body{margin:0;font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;line-height:1.45;
-color:var(--fg);background:#fff}
-a{color:var(--accent);text-underline-offset:2px}
-a:visited{color:#6b3fa0}
-.site{background:var(--bar);color:#fff}
-.site nav{max-width:68rem;margin:auto;padding:.5rem 1rem;display:flex;flex-wrap:wrap;
-align-items:center;gap:.35rem 1rem}
-.site a{color:#fff;text-decoration:none}
-.site a:hover,.site a:focus{text-decoration:underline}
-.site .brand{font-weight:700;font-size:1.1rem;margin-right:.5rem}
-.site ul{display:flex;flex-wrap:wrap;gap:.25rem .9rem;list-style:none;margin:0;padding:0}
-form.search{display:flex;gap:.3rem;flex:1 1 14rem;max-width:24rem;margin-left:auto}
-form.search input{flex:1;min-width:0;padding:.35rem .5rem;font:inherit;border:1px solid #9aa4b1;
-border-radius:4px}
-form.search button{font:inherit;padding:.35rem .7rem;border:0;border-radius:4px;
-background:#e8eef9;color:#11223a;cursor:pointer}
-main{max-width:68rem;margin:auto;padding:1rem}
-main form.search{margin:.6rem 0 1rem;max-width:32rem}
-h1{font-size:1.65rem;line-height:1.2;margin:.4rem 0 .3rem;overflow-wrap:anywhere}
-h2{font-size:1.2rem;margin:1.6rem 0 .4rem;padding-bottom:.2rem;border-bottom:2px solid var(--line)}
-p{margin:.4rem 0}
-.iri{color:var(--muted);font-size:.85em;overflow-wrap:anywhere}
-.lead{color:var(--muted)}
-.types{margin:.2rem 0 .6rem}
-.tag{display:inline-block;background:var(--soft);border:1px solid var(--line);border-radius:3px;
-padding:0 .4rem;margin:0 .25rem .25rem 0;font-size:.9em}
-.table-wrap{overflow-x:auto;-webkit-overflow-scrolling:touch}
-table{border-collapse:collapse;width:100%;margin:.3rem 0}
-th,td{border-bottom:1px solid var(--line);padding:.35rem .45rem;text-align:left;vertical-align:top;
-overflow-wrap:break-word}
-.nowrap{white-space:nowrap}
-thead th{background:var(--soft);font-size:.9em;white-space:nowrap}
-tbody th{font-weight:600;width:14rem}
-td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
-ul.values{list-style:none;margin:0;padding:0}
-ul.values li{margin:0 0 .2rem}
-small,.meta{color:var(--muted)}
-.count{color:var(--muted);font-weight:400;font-size:.85em}
-.pager{display:flex;flex-wrap:wrap;gap:.3rem 1rem;align-items:center;margin:.8rem 0;
-padding:.4rem .6rem;background:var(--soft);border-radius:4px}
-.formats{margin-top:2rem;padding-top:.5rem;border-top:1px solid var(--line);font-size:.9em}
-.sources{margin:0;padding-left:1.1rem}
-.sources li{margin-bottom:.3rem}
-.url{font-size:.85em;overflow-wrap:anywhere}
-abbr.date{text-decoration:underline dotted;cursor:help}
-.date-as-of{font-style:italic}
-.date-unknown{color:var(--muted)}
-.coverage{margin:.6rem 0 1rem;padding:.5rem .8rem;border-left:4px solid #8a96a8;
-background:var(--soft);border-radius:0 4px 4px 0}
-.coverage ul{margin:.2rem 0 0;padding-left:1.1rem}
-.coverage.partial{border-color:#b7791f;background:#fdf6e7}
-.coverage.unknowable{border-color:#c0392b;background:#fcefed}
-.coverage.asof{border-color:#2f6fb3}
-ul.home{padding-left:1.1rem}
-ul.home li{margin:.3rem 0}
-@media (max-width:40rem){
-main{padding:.6rem .75rem}
-h1{font-size:1.35rem}
-form.search{max-width:none;margin-left:0;flex-basis:100%}
-table.stack thead{position:absolute;left:-9999px}
-table.stack tr{display:block;border-bottom:1px solid var(--line);padding:.35rem 0}
-table.stack td,table.stack tbody th{display:block;border:0;padding:.1rem 0;width:auto}
-table.stack td[data-label]::before{content:attr(data-label) ": ";font-weight:600;color:var(--muted)}
-td.num{text-align:left}
-}
-"""
+STYLE = (files("govkg.site") / "static" / "style.css").read_text(encoding="utf-8")
 
 
 def relative_root(path: str) -> str:
@@ -130,7 +62,7 @@ def relative_root(path: str) -> str:
     return "/".join([".."] * depth) or "."
 
 
-def doc_href(settings: ServerSettings, iri: str, root: str) -> str | None:
+def doc_href(settings: Layout, iri: str, root: str) -> str | None:
     """The relative link to the HTML page of a data IRI, or None when it is not one of ours."""
     local = settings.local(iri)
     if local is None:
@@ -181,7 +113,7 @@ def page(title: str, body: str, root: str = ".", extra: str = "") -> str:
     )
 
 
-def _href(iri: str, settings: ServerSettings, root: str) -> str | None:
+def _href(iri: str, settings: Layout, root: str) -> str | None:
     """Where an IRI links to: our page for a data IRI, the IRI itself for http(s), else nowhere."""
     return doc_href(settings, iri, root) or (
         iri if iri.lower().startswith(("http://", "https://")) else None
@@ -189,7 +121,7 @@ def _href(iri: str, settings: ServerSettings, root: str) -> str | None:
 
 
 def iri_html(
-    iri: str, label: str | None, settings: ServerSettings, root: str = ".", brief: bool = False
+    iri: str, label: str | None, settings: Layout, root: str = ".", brief: bool = False
 ) -> str:
     """An IRI as a link (when it may be one) showing its label, with the compact IRI beside it
     unless ``brief`` (or showing the compact IRI alone when there is no label)."""
@@ -202,7 +134,7 @@ def iri_html(
 
 def term_html(
     term: Term | None,
-    settings: ServerSettings,
+    settings: Layout,
     root: str = ".",
     label: str | None = None,
     brief: bool = False,
@@ -243,7 +175,7 @@ def label_of(description: Description) -> str:
 
 
 def resource_page(
-    view: ResourceView, settings: ServerSettings, doc_name: str, root: str, notice: str = ""
+    view: ResourceView, settings: Layout, doc_name: str, root: str, notice: str = ""
 ) -> str:
     """The HTML page of a resource: label, types, a notice (what the lists it shows are worth),
     properties and incoming links (both paged and grouped by property), its stances and their
@@ -267,7 +199,7 @@ def resource_page(
     return page(title, "\n".join(p for p in parts if p), root, json_ld_block(description))
 
 
-def _types(view: ResourceView, settings: ServerSettings, root: str) -> str:
+def _types(view: ResourceView, settings: Layout, root: str) -> str:
     if not view.types:
         return ""
     tags = "".join(
@@ -306,7 +238,7 @@ def _range(view: ResourceView, shown: int, total: int) -> str:
 
 
 def _links_section(
-    heading: str, links: LinkPage, view: ResourceView, settings: ServerSettings, root: str
+    heading: str, links: LinkPage, view: ResourceView, settings: Layout, root: str
 ) -> str:
     """A paged list of links, one table row per property, its values listed in the row."""
     count = _range(view, len(links.rows), links.total)
@@ -321,7 +253,7 @@ def _links_section(
 
 
 def _property_row(
-    items: list[Link], per_property: dict[str, int], settings: ServerSettings, root: str
+    items: list[Link], per_property: dict[str, int], settings: Layout, root: str
 ) -> str:
     """One property (with its label, and its count when it goes on over other pages) and the
     values or resources it links on this page."""
@@ -335,7 +267,7 @@ def _property_row(
     )
 
 
-def _stances_section(view: ResourceView, settings: ServerSettings, root: str) -> str:
+def _stances_section(view: ResourceView, settings: Layout, root: str) -> str:
     stances = view.stances
     if stances is None or stances.total == 0:
         return ""
@@ -347,7 +279,7 @@ def _stances_section(view: ResourceView, settings: ServerSettings, root: str) ->
 
 
 def _stance_row(
-    row: StanceRow, sources: dict[str, Source], settings: ServerSettings, root: str
+    row: StanceRow, sources: dict[str, Source], settings: Layout, root: str
 ) -> list[str]:
     stance_text = escape(row.kind or "stance")
     stance_href = _href(getattr(row.stance, "value", ""), settings, root)
@@ -370,7 +302,7 @@ def _stance_date(row: StanceRow) -> str:
 
 
 def _source_list(
-    iris: Sequence[str], sources: dict[str, Source], settings: ServerSettings, root: str
+    iris: Sequence[str], sources: dict[str, Source], settings: Layout, root: str
 ) -> str:
     if not iris:
         return ""
@@ -378,7 +310,7 @@ def _source_list(
     return f'<ul class="sources">{items}</ul>'
 
 
-def _source_html(source: Source | None, iri: str, settings: ServerSettings, root: str) -> str:
+def _source_html(source: Source | None, iri: str, settings: Layout, root: str) -> str:
     """A source: its title (else its label, else its URL's host) linked to its page, then
     "— publisher, date" where the record knows them, its URL linked."""
     if source is None:
@@ -402,7 +334,7 @@ def _url_html(url: str) -> str:
     return f'<a href="{escape(url)}">{escape(url)}</a>' if live else escape(url)
 
 
-def _sources_section(view: ResourceView, settings: ServerSettings, root: str) -> str:
+def _sources_section(view: ResourceView, settings: Layout, root: str) -> str:
     """On a stance's page: every source behind it."""
     head = "<h2>Sources behind this stance</h2>"
     if not view.sources:
@@ -461,7 +393,7 @@ def _formats(doc_name: str) -> str:
 
 
 def index_page(
-    index: Index, rows: list[dict[str, Term | None]], settings: ServerSettings, root: str
+    index: Index, rows: list[dict[str, Term | None]], settings: Layout, root: str
 ) -> str:
     """An index page: the kind's title, how many there are, and one table row each."""
     body = (
@@ -476,7 +408,7 @@ def index_page(
     return page(index.title, body, root)
 
 
-def _cell(column: Column, row: dict[str, Term | None], settings: ServerSettings, root: str) -> str:
+def _cell(column: Column, row: dict[str, Term | None], settings: Layout, root: str) -> str:
     value = row.get(column.var)
     text = getattr(value, "value", None)
     if column.link is None:
@@ -487,9 +419,7 @@ def _cell(column: Column, row: dict[str, Term | None], settings: ServerSettings,
     return term_html(target, settings, root, text, brief=True)
 
 
-def search_page(
-    text: str, matches: list[Match], more: bool, settings: ServerSettings, root: str
-) -> str:
+def search_page(text: str, matches: list[Match], more: bool, settings: Layout, root: str) -> str:
     """The search results: each matching resource, linked, with its types."""
     parts = [f"<h1>Search</h1>{search_form(root, text)}"]
     if text:

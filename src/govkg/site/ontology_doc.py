@@ -20,9 +20,9 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS
 from govkg.load import parse_files
 from govkg.namespaces import GK, GRAPH_BASE, ONTOLOGY_IRI, PREFIXES, compact
 from govkg.project import Project
-from govkg.publish.dumps import canonical, triples_of, turtle
-from govkg.server import pages
-from govkg.server.settings import ServerSettings
+from govkg.site import pages
+from govkg.site.dumps import canonical, triples_of, turtle
+from govkg.site.layout import Layout
 from govkg.store import Store
 
 #: The named graphs the ontology files are loaded into.
@@ -106,7 +106,7 @@ class OntologyPage:
     """Renders the documentation page from what the store says."""
 
     def __init__(
-        self, store: Store, settings: ServerSettings, root: str = ".", shapes: bool = False
+        self, store: Store, settings: Layout, root: str = ".", shapes: bool = False
     ) -> None:
         self.settings = settings
         self.root = root
@@ -240,9 +240,7 @@ def _scheme_anchor(iri: str) -> str:
     return "scheme-" + iri.rstrip("/").rsplit("/", 1)[-1]
 
 
-def ontology_html(
-    store: Store, settings: ServerSettings, root: str = ".", shapes: bool = False
-) -> str:
+def ontology_html(store: Store, settings: Layout, root: str = ".", shapes: bool = False) -> str:
     """The documentation page, to be served at ``ontology.html`` (``root`` leads to the top;
     ``shapes``: link to ``shapes.ttl``)."""
     return OntologyPage(store, settings, root, shapes).render()

@@ -3,12 +3,13 @@ gives.
 
 The pages come from the app itself, requested in-process (``httpx.ASGITransport`` over
 :func:`~govkg.server.create_app`): the home page, the style sheet and the index pages
-(:data:`FIXED_PATHS`), and every resource's page (``doc/KIND/SLUG.html``).  Each resource's RDF
-documents (``.ttl``, ``.nt``, ``.jsonld``, ``.rdf``) are made by the server's own functions, one
-description per resource rather than one request per format (three times faster).  Then come the
-VoID and DCAT description for ``--base-url``, the dumps with their checksums, the ontology's
-documentation and Turtle (the server's own generator), and the server configuration
-(:mod:`govkg.publish.htaccess`).  Links are relative, so the site works from any host and folder.
+(:data:`govkg.site.paths.FIXED_PATHS`), and every resource's page (``doc/KIND/SLUG.html``).  Each
+resource's RDF documents (``.ttl``, ``.nt``, ``.jsonld``, ``.rdf``) are made by the functions the
+server uses (:mod:`govkg.site`), one description per resource rather than one request per format
+(three times faster).  Then come the VoID and DCAT description for ``--base-url``, the dumps with
+their checksums, the ontology's documentation and Turtle (the server's own generator), and the
+server configuration (:mod:`govkg.publish.htaccess`).  Links are relative, so the site works from
+any host and folder.
 
 The site is built in a temporary folder next to OUTDIR and renamed into place: an existing OUTDIR
 (an earlier site, marked by :data:`MARKER`) is replaced only when the whole site was written.
@@ -28,30 +29,24 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import quote, unquote, urlsplit
 
 import httpx
-import pyoxigraph as ox
 from starlette.applications import Starlette
 
 from govkg.errors import PublishError
 from govkg.project import Project
-from govkg.publish.bundle import Publication
-from govkg.publish.dumps import DUMPS_DIR
 from govkg.publish.htaccess import htaccess, w3id_htaccess
-from govkg.publish.metadata import METADATA_FORMATS, VOID_PATH, Site
-from govkg.server import pages
 from govkg.server.app import create_app
-from govkg.server.browse import INDEX_PATHS
-from govkg.server.catalogue import catalogue_paths
-from govkg.server.negotiation import RDF_EXTENSIONS
-from govkg.server.resources import describe
-from govkg.server.settings import ServerSettings
+from govkg.site import pages
+from govkg.site.bundle import Publication
+from govkg.site.dumps import DUMPS_DIR
+from govkg.site.formats import RDF_EXTENSIONS
+from govkg.site.layout import Layout
+from govkg.site.metadata import METADATA_FORMATS, VOID_PATH, Site
+from govkg.site.paths import FIXED_PATHS, catalogue_paths, page_paths, resource_paths
+from govkg.site.resources import describe
 from govkg.store import Store
 
-#: The pages every site has besides the resources' documents; extend it as the server grows.
-FIXED_PATHS: tuple[str, ...] = ("/", "/style.css", *INDEX_PATHS)
 #: A file in every published site: OUTDIR is replaced only when it has one (or does not exist).
 MARKER = ".govkg-site"
-_RESOURCES = """SELECT DISTINCT ?r WHERE {{ {{ ?r ?p ?o }} UNION {{ ?s ?p ?r }}
-FILTER(isIRI(?r) && STRSTARTS(STR(?r), "{base}")) }} ORDER BY ?r"""
 
 Progress = Callable[[int, int], None]
 
@@ -66,24 +61,7 @@ class Published:
     resources: int
 
 
-def resource_paths(store: Store, settings: ServerSettings) -> list[str]:
-    """The local paths (``state/USA``) of every IRI under the data base that the store mentions."""
-    rows = store.query(_RESOURCES.format(base=settings.public_base)).rows
-    return [
-        row[0].value[len(settings.public_base) :]
-        for row in rows
-        if isinstance(row[0], ox.NamedNode) and len(row[0].value) > len(settings.public_base)
-    ]
-
-
-def page_paths(resources: list[str], settings: ServerSettings) -> list[str]:
-    """The app paths of the resources' HTML pages (``/doc/state/USA.html``)."""
-    return [f"{settings.doc_prefix}{quote(path, safe=pages.SAFE)}.html" for path in resources]
-
-
-def write_documents(
-    store: Store, settings: ServerSettings, resources: list[str], out: SiteWriter
-) -> None:
+def write_documents(store: Store, settings: Layout, resources: list[str], out: SiteWriter) -> None:
     """Each resource's RDF documents, made as the server makes them (:func:`describe`, then
     ``Description.serialize``) but with one description per resource instead of one request per
     format.  A test holds them byte-identical to the server's."""
@@ -151,7 +129,7 @@ async def _crawl(app: Starlette, paths: list[str], out: SiteWriter) -> None:
 
 def crawl(
     store: Store,
-    settings: ServerSettings,
+    settings: Layout,
     paths: list[str],
     out: SiteWriter,
     project: Project | None = None,
@@ -172,7 +150,7 @@ def _dataset_files(publication: Publication) -> list[tuple[str, bytes]]:
     return files
 
 
-def _server_files(site: Site, settings: ServerSettings) -> list[tuple[str, bytes]]:
+def _server_files(site: Site, settings: Layout) -> list[tuple[str, bytes]]:
     """The Apache configuration, the w3id.org rules and the stand-in for the SPARQL endpoint."""
     return [
         (".htaccess", htaccess(site, settings).encode()),
@@ -274,7 +252,7 @@ def site_for(base_url: str, endpoint: str | None = None) -> Site:
 
 def publish(
     store: Store,
-    settings: ServerSettings,
+    settings: Layout,
     outdir: Path,
     *,
     base_url: str,

@@ -43,44 +43,21 @@ from itertools import chain, islice
 import pyoxigraph as ox
 
 from govkg.errors import QueryError, StoreError
-from govkg.namespaces import GRAPH_BASE, PREFIXES, RDFS, XSD
-from govkg.store import (
-    INERT,
-    Dataset,
-    QueryResult,
-    Store,
-    Term,
-    from_clauses,
-    refuse_federation,
-    to_result,
-)
-from govkg.substitute import substitute
+from govkg.namespaces import GRAPH_BASE, RDFS, XSD
+from govkg.store.base import Dataset, QueryResult, Store, Term, to_result
+from govkg.store.sparql_text import from_clauses, prologue_for, query_form, refuse_federation
+from govkg.store.substitute import substitute
 
 USER_ENV, PASSWORD_ENV = "GOVKG_STORE_USER", "GOVKG_STORE_PASSWORD"
 TABLE = "application/sparql-results+json"
 GRAPH = "application/n-triples"
 BATCH = 50_000
-_FORM = re.compile(r"(?<![\w:?$])(SELECT|ASK|CONSTRUCT|DESCRIBE)(?![\w:])", re.IGNORECASE)
-_DECLARED = re.compile(r"(?<![\w:?$])PREFIX\s+([A-Za-z][\w.-]*)?\s*:", re.IGNORECASE)
 _XSD_BOOLEAN = str(XSD.boolean)
 _BLANK_LABEL = re.compile(r"[^A-Za-z0-9_]")
 #: govkg's graphs: what it loads, drops, counts and reads on a server.
 _OURS = f'FILTER (STRSTARTS(STR(?g), "{GRAPH_BASE}"))'
 #: Where :meth:`RemoteStore.check_writable` writes its test triple (one of govkg's graphs).
 _PROBE_GRAPH = GRAPH_BASE + "load-check"
-
-
-def query_form(sparql: str) -> str:
-    """``select``, ``ask``, ``construct`` or ``describe``: the query's first form keyword."""
-    found = _FORM.search(INERT.sub(" ", sparql))
-    return found.group(1).lower() if found else "select"
-
-
-def prologue_for(sparql: str) -> str:
-    """``PREFIX`` lines for govkg's prefixes the query does not declare itself (RDF4J and
-    GraphDB refuse a prefix declared twice)."""
-    declared = {name or "" for name in _DECLARED.findall(INERT.sub(" ", sparql))}
-    return "".join(f"PREFIX {n}: <{iri}>\n" for n, iri in PREFIXES.items() if n not in declared)
 
 
 def portable_json(data: bytes) -> bytes:
@@ -170,6 +147,19 @@ class RemoteStore(Store):
     def from_spec(cls, spec: str, timeout: float = 30.0) -> RemoteStore:
         credentials = split_credentials(spec.removeprefix("sparql+"))[1]
         return cls(Endpoints.from_spec(spec), timeout, credentials)
+
+    @property
+    def remote(self) -> bool:
+        return True
+
+    @property
+    def persistent(self) -> bool:
+        return True
+
+    @property
+    def location(self) -> str:
+        """The server's query endpoint (without credentials)."""
+        return self.endpoints.query
 
     def _send(self, url: str, body: bytes, content_type: str, accept: str = "*/*") -> bytes:
         return self._exchange(url, body, content_type, accept)[0]

@@ -11,10 +11,10 @@ from functools import cached_property
 import pyoxigraph as ox
 
 from govkg.project import Project
-from govkg.publish.dumps import Dumps, build_dumps, dataset_quads
-from govkg.publish.metadata import DatasetFacts, Site, dataset_facts, render
-from govkg.publish.ontology_doc import ontology_html, ontology_turtle, shapes_turtle
-from govkg.server.settings import ServerSettings
+from govkg.site.dumps import Dumps, build_dumps, dataset_quads
+from govkg.site.layout import Layout
+from govkg.site.metadata import DatasetFacts, Site, dataset_facts, render
+from govkg.site.ontology_doc import ontology_html, ontology_turtle, shapes_turtle
 from govkg.store import Store
 
 
@@ -22,7 +22,7 @@ class Publication:
     """The files describing ``store``'s dataset as published at ``site``; each built lazily."""
 
     def __init__(
-        self, store: Store, settings: ServerSettings, site: Site, project: Project | None = None
+        self, store: Store, settings: Layout, site: Site, project: Project | None = None
     ) -> None:
         self.store = store
         self.settings = settings

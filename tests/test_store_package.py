@@ -1,0 +1,83 @@
+"""The store package: what a caller needs of a store is a property of it, never its class.
+
+What each back-end answers (memory, a folder, a server: no request is made), and, read from the
+code, that no module outside ``govkg.store`` tests a store's class and that the package imports
+nothing of govkg's but its errors and namespaces, with no import inside a function (issue 16).
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+from paths import ROOT
+
+from govkg.errors import StoreError
+from govkg.store import open_store
+
+SRC = ROOT / "src" / "govkg"
+STORE_CLASSES = {"Store", "OxigraphStore", "RemoteStore"}
+
+
+def test_memory_store_capabilities() -> None:
+    store = open_store("memory")
+    assert (store.embedded, store.remote, store.persistent) == (True, False, False)
+    assert (store.folder, store.location, store.is_fresh_memory) == (None, "memory", True)
+
+
+def test_folder_store_capabilities(tmp_path: Path) -> None:
+    folder = tmp_path / "store"
+    store = open_store(str(folder))
+    assert (store.embedded, store.remote, store.persistent) == (True, False, True)
+    assert (store.folder, store.location, store.is_fresh_memory) == (folder, str(folder), False)
+
+
+def test_read_only_opening_of_an_empty_folder_makes_an_empty_store(tmp_path: Path) -> None:
+    store = open_store(str(tmp_path / "new"), read_only=True)
+    assert (len(store), store.persistent, store.folder) == (0, True, tmp_path / "new")
+
+
+def test_remote_store_capabilities() -> None:
+    store = open_store("sparql+http://user:secret@localhost:9/ds?query=sparql")
+    assert (store.embedded, store.remote, store.persistent, store.folder) == (
+        False,
+        True,
+        True,
+        None,
+    )
+    assert store.location == "http://localhost:9/ds/sparql"
+
+
+def test_a_server_refuses_what_only_an_embedded_store_does() -> None:
+    store = open_store("sparql+http://localhost:9/")
+    with pytest.raises(StoreError, match=r"^http://localhost:9/query cannot be copied in memory$"):
+        store.copy()
+
+
+def _modules(folder: Path) -> list[tuple[Path, ast.Module]]:
+    return [(path, ast.parse(path.read_text(encoding="utf-8"))) for path in folder.rglob("*.py")]
+
+
+def test_no_caller_tests_a_store_class() -> None:
+    found = []
+    for path, tree in _modules(SRC):
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "isinstance":
+                names = {n.id for n in ast.walk(node.args[1]) if isinstance(n, ast.Name)}
+                if names & STORE_CLASSES:
+                    found.append(f"{path.relative_to(SRC)}:{node.lineno}")
+    assert found == []
+
+
+def test_store_package_imports_only_errors_and_namespaces_at_module_level() -> None:
+    outside, inside_functions = set(), []
+    for path, tree in _modules(SRC / "store"):
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                inner = [n for n in ast.walk(node) if isinstance(n, ast.Import | ast.ImportFrom)]
+                inside_functions += [f"{path.name}:{n.lineno}" for n in inner]
+            module = node.module or "" if isinstance(node, ast.ImportFrom) else ""
+            if module.startswith("govkg") and not module.startswith("govkg.store"):
+                outside.add(module)
+    assert (outside, inside_functions) == ({"govkg.errors", "govkg.namespaces"}, [])
