@@ -36,7 +36,7 @@ from benchkit import (
     timed,
 )
 
-from govkg.export import ExportRequest, build_view, render, write_files
+from govkg.export import ExportRequest, build_view, encode_view, write_files
 from govkg.project import find_project
 
 
@@ -66,7 +66,7 @@ def export_size(store: Any, views: list[str], formats: list[str], runs: int, out
             request = ExportRequest.from_options(fmt, {"view": view_name, "out": str(target)})
             view.description = request.describe()  # type: ignore[attr-defined]
             with Peak() as peak:
-                rendered = timed(lambda v=view, r=request: render(v, r), runs)
+                rendered = timed(lambda v=view, r=request: encode_view(v, r), runs)
             documents: list[bytes] = rendered.value  # type: ignore[assignment]
             paths = request.targets()
             with Peak() as wpeak:

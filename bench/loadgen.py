@@ -1,6 +1,6 @@
 """A load generator for ``govkg serve``: many concurrent clients, a mix of requests, latencies.
 
-Used by the load test (a short run in CI) and by ``bench/load.py`` (the long run).  Loopback
+Used by the load test (a short run in CI) and by ``bench/http_load.py`` (the long run).  Loopback
 only: it talks to a server the caller started.
 """
 

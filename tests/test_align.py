@@ -401,7 +401,7 @@ def test_blocs_table_shows_n_within_each_bloc(runner: CliRunner) -> None:
 def test_heatmap_leaves_out_actors_under_min_n(store: Store, tmp_path: Path) -> None:
     """What the heatmap receives: only actors with >= 3 instruments in common with someone;
     the SVG labels every one of them, and its caption explains grey cells and who is left out."""
-    from govkg.align.command import AlignRequest, run_align, write_plot
+    from govkg.align.report import AlignRequest, run_align, write_plot
 
     under = sorted(a for a in TABLE if 1 <= _max_common(a) < 3)
     report = run_align(store, AlignRequest(show_blocs=True))

@@ -22,15 +22,15 @@ TOP = "govkg"
 #: The imports allowed inside a function, (importing module, imported module) → why.  Nothing
 #: else may be imported lazily, and never to break a cycle.
 LAZY_IMPORTS: dict[tuple[str, str], str] = {
-    ("govkg.cli", "govkg.align.command"): "CLI start-up: numpy, networkx only for `govkg align`",
+    ("govkg.cli", "govkg.align.report"): "CLI start-up: numpy, networkx only for `govkg align`",
     ("govkg.cli", "govkg.align"): "CLI start-up: numpy, networkx only for `align`, `export`",
     ("govkg.cli", "govkg.export"): "CLI start-up: networkx, lxml only for `govkg export`",
     ("govkg.cli", "govkg.server"): "CLI start-up: starlette, uvicorn only for `govkg serve`",
-    ("govkg.cli", "govkg.server.command"): "CLI start-up: uvicorn, httpx only for `govkg serve`",
+    ("govkg.cli", "govkg.server.launch"): "CLI start-up: uvicorn, httpx only for `govkg serve`",
     ("govkg.cli", "govkg.publish.static_site"): "CLI start-up: starlette, httpx for `publish`",
     # No heavy dependency (it adds one module): kept lazy like every command's module; may move up.
     ("govkg.cli", "govkg.stance_list"): "CLI start-up: only for `govkg stance-list`",
-    ("govkg.align.command", "govkg.align.plot"): "matplotlib, only when a plot is asked for",
+    ("govkg.align.report", "govkg.align.plot"): "matplotlib, only when a plot is asked for",
 }
 
 #: Third-party web libraries: the site layer is web-neutral and imports none of them.

@@ -33,7 +33,7 @@ from paths import ROOT
 
 from govkg.atomic import write_atomically
 from govkg.cli import cli
-from govkg.tables import MAX_BYTES
+from govkg.csv_input import MAX_BYTES
 
 BAD = ROOT / "tests" / "bad"
 CASES: list[dict[str, Any]] = tomllib.loads((BAD / "cases.toml").read_text(encoding="utf-8"))[

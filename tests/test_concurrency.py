@@ -1,5 +1,6 @@
 """Load on a real ``govkg serve`` process: many concurrent clients, with and without runaway
-queries in flight, and not one error.  The short form of ``bench/load.py`` (which sends 2,000)."""
+queries in flight, and not one error.  The short form of ``bench/http_load.py`` (2,000
+requests)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from paths import ROOT
 BENCH = ROOT / "bench"
 sys.path.insert(0, str(BENCH))
 
-from load import served  # noqa: E402
+from http_load import served  # noqa: E402
 from loadgen import MIX, run_load  # noqa: E402
 
 REQUESTS = 350

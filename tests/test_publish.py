@@ -42,7 +42,7 @@ from govkg.publish.htaccess import htaccess, w3id_htaccess
 from govkg.rdf import graph_from_quads
 from govkg.server import ServerSettings, create_app
 from govkg.site.dumps import Dumps, build_dumps
-from govkg.site.metadata import SPDX, Site, dataset_facts, render
+from govkg.site.metadata import SPDX, Site, dataset_facts, serialize_facts
 from govkg.store import OxigraphStore, Store
 
 BASE = "https://example.org/govkg/"
@@ -144,7 +144,7 @@ def test_dumps_are_deterministic_across_loads(dumps: Dumps) -> None:
 @pytest.fixture(scope="module")
 def void(store: Store, dumps: Dumps) -> Graph:
     facts = dataset_facts(store, Site(BASE, ENDPOINT), dumps)
-    return Graph().parse(data=render(facts, "ttl").decode(), format="turtle")
+    return Graph().parse(data=serialize_facts(facts, "ttl").decode(), format="turtle")
 
 
 def _one(graph: Graph, subject: object, predicate: URIRef) -> object:
@@ -212,7 +212,9 @@ def test_dcat_data_service_and_sparql_endpoint(void: Graph) -> None:
 def test_metadata_formats_say_the_same(store: Store, dumps: Dumps, void: Graph) -> None:
     facts = dataset_facts(store, Site(BASE, ENDPOINT), dumps)
     for ext, fmt in (("jsonld", "json-ld"), ("nt", "nt")):
-        assert isomorphic(Graph().parse(data=render(facts, ext).decode(), format=fmt), void)
+        assert isomorphic(
+            Graph().parse(data=serialize_facts(facts, ext).decode(), format=fmt), void
+        )
 
 
 # --- the routes, called in process ---------------------------------------------------------------

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 from paths import ROOT
 
 from govkg.align import Filters
-from govkg.align.command import AlignRequest
+from govkg.align.report import AlignRequest
 from govkg.cli import OPTION_NAMES, cli
 from govkg.errors import RequestError, quoted
 from govkg.export import ExportRequest

@@ -27,8 +27,8 @@ _ENTRY_POINTS = {
     "validate_store": "govkg.validate",
     "validate_files": "govkg.validate",
     "graph_stats": "govkg.stats",
-    "AlignRequest": "govkg.align.command",
-    "run_align": "govkg.align.command",
+    "AlignRequest": "govkg.align.report",
+    "run_align": "govkg.align.report",
     "ExportRequest": "govkg.export",
     "run_export": "govkg.export",
     "create_app": "govkg.server.app",
@@ -50,7 +50,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from govkg.align.command import AlignRequest, run_align
+    from govkg.align.report import AlignRequest, run_align
     from govkg.export import ExportRequest, run_export
     from govkg.load import open_project
     from govkg.queries import find_query, run_query

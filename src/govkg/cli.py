@@ -35,7 +35,7 @@ from govkg.store import shown
 from govkg.validate import ENGINES, validate_files, validate_store
 
 if TYPE_CHECKING:
-    from govkg.align.command import AlignRequest
+    from govkg.align.report import AlignRequest
     from govkg.export import ExportRequest
 
 STORE_ENV = "GOVKG_STORE"
@@ -500,7 +500,7 @@ Example:
 @output_option()
 @click.pass_obj
 def align(settings: Settings, fmt: str, plot_path: Path | None, **options: Any) -> None:
-    from govkg.align.command import check_plot, run_align, write_plot  # numpy etc.
+    from govkg.align.report import check_plot, run_align, write_plot  # numpy etc.
 
     if plot_path is not None:
         check_plot(plot_path)
@@ -522,7 +522,7 @@ def align(settings: Settings, fmt: str, plot_path: Path | None, **options: Any) 
 def _align_request(options: dict[str, Any]) -> AlignRequest:
     """The request the options of ``govkg align`` ask for."""
     from govkg.align import Filters  # numpy etc.: only for the commands that need it
-    from govkg.align.command import AlignRequest
+    from govkg.align.report import AlignRequest
 
     window = options.get("window")
     if options.get("by_year"):
@@ -690,7 +690,7 @@ def serve(
     settings: Settings, host: str, port: int, get_path: str | None, accept: str, **limits: Any
 ) -> None:
     from govkg.server import ServerSettings, create_app  # starlette, uvicorn
-    from govkg.server.command import get_once, run_server
+    from govkg.server.launch import get_once, run_server
 
     server = ServerSettings(
         timeout_s=limits["timeout"],

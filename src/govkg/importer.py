@@ -21,6 +21,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SDO, XSD
 
 from govkg.atomic import write_atomically
+from govkg.csv_input import Row, read_table
 from govkg.errors import CsvError, ImportRefused
 from govkg.labels import short_title, source_label, stance_label
 from govkg.load import graph_name, load_files, parse_files
@@ -28,7 +29,6 @@ from govkg.namespaces import GK, PREFIXES, WD, compact, data_namespace
 from govkg.project import Project
 from govkg.rdf import graph_from_quads
 from govkg.store import OxigraphStore, TurtleFile
-from govkg.tables import Row, read_table
 from govkg.validate import validate_store
 
 STATE_COLUMNS = ("iso3", "iso2", "m49", "name", "wikidata", "region", "subregion", "un_status")

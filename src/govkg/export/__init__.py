@@ -17,12 +17,12 @@ and agreements) and ``full`` (the whole RDF graph).
 """
 
 from govkg.errors import ExportError
-from govkg.export.command import ExportResult, build_view, render, run_export, write_files
 from govkg.export.gexf import to_gexf
 from govkg.export.graphml import to_graphml, to_networkx
 from govkg.export.model import ViewGraph
 from govkg.export.palette import PALETTE
 from govkg.export.request import FORMATS, MEASURES, VIEWS, ExportRequest
+from govkg.export.run import ExportResult, build_view, encode_view, run_export, write_files
 from govkg.export.tables import edge_table, node_table
 
 __all__ = [
@@ -36,8 +36,8 @@ __all__ = [
     "ViewGraph",
     "build_view",
     "edge_table",
+    "encode_view",
     "node_table",
-    "render",
     "run_export",
     "to_gexf",
     "to_graphml",

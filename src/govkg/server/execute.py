@@ -13,7 +13,7 @@ from multiprocessing.connection import Connection
 
 from govkg.errors import GovkgError, QueryError, StoreError
 from govkg.server.http import ProtocolError
-from govkg.server.results import Answer, render
+from govkg.server.results import Answer, to_answer
 from govkg.store import Dataset, OxigraphStore, Store
 
 
@@ -31,7 +31,7 @@ def execute(store: Store, job: Job) -> Answer:
     """The answer to ``job``; every failure becomes an error answer with a one-line message."""
     try:
         result = store.query(job.query, dataset=job.dataset, limit=job.max_rows)
-        return render(result, job.accept, job.max_rows)
+        return to_answer(result, job.accept, job.max_rows)
     except ProtocolError as error:
         return Answer.error(error.status, error.message)
     except QueryError as error:

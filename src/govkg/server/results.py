@@ -1,6 +1,6 @@
 """SPARQL answers as bytes: results in JSON, XML, CSV and TSV (SPARQL 1.1), graphs in RDF formats.
 
-:func:`render` turns a :class:`~govkg.store.QueryResult` into an :class:`Answer` (status, media
+:func:`to_answer` turns a :class:`~govkg.store.QueryResult` into an :class:`Answer` (status, media
 type, body, headers): plain data, so a query process can send it back whole.
 """
 
@@ -176,7 +176,7 @@ class Answer:
         return cls(status, body=(message + "\n").encode(), message=message)
 
 
-def render(result: QueryResult, accept: str | None, max_rows: int) -> Answer:
+def to_answer(result: QueryResult, accept: str | None, max_rows: int) -> Answer:
     """The result in the format the Accept header asks for, cut at ``max_rows`` rows or triples.
 
     A cut answer carries the header ``X-Govkg-Truncated: true``.  Raises 406 when no format fits.

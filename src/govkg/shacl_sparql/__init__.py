@@ -9,6 +9,7 @@ every shape fixture and the shipped graph).  A shape using SHACL it does not imp
 :class:`govkg.errors.UnsupportedShape`: nothing is silently skipped.
 """
 
+from govkg.shacl_sparql.compile import Found
 from govkg.shacl_sparql.engine import (
     CompiledShapes,
     compile_shapes,
@@ -19,7 +20,6 @@ from govkg.shacl_sparql.engine import (
     with_shapes_graph,
 )
 from govkg.shacl_sparql.paths import compact_path, path_text
-from govkg.shacl_sparql.queries import Found
 
 __all__ = [
     "CompiledShapes",

@@ -24,11 +24,11 @@ from govkg.errors import UnsupportedShape
 from govkg.namespaces import GRAPH_BASE, PREFIXES, SH
 from govkg.rdf import to_oxigraph, to_rdflib
 from govkg.shacl_sparql.checks import OxTerm
+from govkg.shacl_sparql.compile import CompiledShape, Found, compile_shape, pairs_query
 from govkg.shacl_sparql.components import ComponentUse
 from govkg.shacl_sparql.nested import shape_findings
 from govkg.shacl_sparql.paths import Path, iri, path_triples
 from govkg.shacl_sparql.prebinding import nested_use, projected_variables, substitute
-from govkg.shacl_sparql.queries import CompiledShape, Found, compile_shape, pairs_query
 from govkg.shacl_sparql.shapes import (
     SHAPES_GRAPH,
     Shape,

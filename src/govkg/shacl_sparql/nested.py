@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from govkg.namespaces import SH
 from govkg.shacl_sparql.checks import OxTerm
-from govkg.shacl_sparql.queries import (
+from govkg.shacl_sparql.compile import (
     CompiledShape,
     Found,
     finding,

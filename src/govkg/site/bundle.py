@@ -13,7 +13,7 @@ import pyoxigraph as ox
 from govkg.project import Project
 from govkg.site.dumps import Dumps, build_dumps, dataset_quads
 from govkg.site.layout import Layout
-from govkg.site.metadata import DatasetFacts, Site, dataset_facts, render
+from govkg.site.metadata import DatasetFacts, Site, dataset_facts, serialize_facts
 from govkg.site.ontology_doc import ontology_html, ontology_turtle, shapes_turtle
 from govkg.store import Store
 
@@ -46,7 +46,7 @@ class Publication:
     def metadata(self, ext: str) -> bytes:
         """The VoID/DCAT description as ``ttl``, ``jsonld`` or ``nt``."""
         if ext not in self._metadata:
-            self._metadata[ext] = render(self.facts, ext)
+            self._metadata[ext] = serialize_facts(self.facts, ext)
         return self._metadata[ext]
 
     @cached_property

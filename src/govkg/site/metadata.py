@@ -2,9 +2,9 @@
 
 :func:`dataset_facts` computes what is true of the dataset (sizes from a few aggregate SPARQL
 queries, the dumps, where the site lives); :func:`metadata_triples` says it once, with VoID and
-DCAT terms on the same nodes; :func:`render` writes it as Turtle, N-Triples or JSON-LD.  Every URL
-is built from the site's public base, so the same generator serves the live server and the static
-site.
+DCAT terms on the same nodes; :func:`serialize_facts` writes it as Turtle, N-Triples or JSON-LD.
+Every URL is built from the site's public base, so the same generator serves the live server and
+the static site.
 """
 
 from __future__ import annotations
@@ -278,7 +278,7 @@ _OX_FORMATS = {
 }
 
 
-def render(facts: DatasetFacts, ext: str = "ttl") -> bytes:
+def serialize_facts(facts: DatasetFacts, ext: str = "ttl") -> bytes:
     """The description in one of :data:`METADATA_FORMATS` (by extension)."""
     if ext == "ttl":
         return turtle(metadata_triples(facts), _PREFIXES)

@@ -1,7 +1,7 @@
 """Load on ``govkg serve``: 2,000 requests from 50 concurrent clients, then the same with two
 runaway queries in flight; latencies (mean, p50, p99) and errors on stdout.
 
-    .venv/bin/python bench/load.py [--requests 2000] [--clients 50] [--timeout 5]
+    .venv/bin/python bench/http_load.py [--requests 2000] [--clients 50] [--timeout 5]
 
 It starts ``govkg serve`` on a free loopback port over the project's graph and stops it after.
 """

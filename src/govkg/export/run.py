@@ -67,7 +67,7 @@ def coverage_note(coverage: Coverage) -> str:
     return f"{lines[0].removeprefix('coverage: ')}. {details}."
 
 
-def render(view: ViewGraph, request: ExportRequest) -> list[bytes]:
+def encode_view(view: ViewGraph, request: ExportRequest) -> list[bytes]:
     """The view in the requested format: one document, or the nodes and edges tables."""
     if request.fmt == "gexf":
         return [to_gexf(view)]
@@ -80,7 +80,7 @@ def run_export(store: Store, request: ExportRequest) -> ExportResult:
     """Build and render an export in memory; nothing is written yet."""
     targets = request.targets()
     view = build_view(store, request)
-    documents = render(view, request)
+    documents = encode_view(view, request)
     paths: list[Path | None] = list(targets) or [None]
     return ExportResult(
         list(zip(paths, documents, strict=True)),
