@@ -19,7 +19,7 @@ from govkg.project import ROOT_ENV, Project
 from govkg.queries import Parameter, Query, catalogue, find_query
 from govkg.server import ServerSettings, create_app
 from govkg.server.catalogue import example_text
-from govkg.server.querypage import CDN, wants_page
+from govkg.server.querypage import wants_page
 from govkg.server.results import to_json
 from govkg.site.paths import catalogue_paths
 from govkg.store import OxigraphStore, QueryResult, Store
@@ -387,15 +387,10 @@ def test_query_page(client: httpx.Client) -> None:
     for path in ("/query", "/query.html"):
         response = client.get(path, headers=BROWSER_H)
         assert response.status_code == 200
-        csp = response.headers["content-security-policy"]
-        assert csp == (
-            f"default-src 'self'; script-src 'self' {CDN}; style-src 'self' {CDN}; "
-            "connect-src 'self'"
-        )
+        assert response.headers["content-security-policy"] == "default-src 'self'"
         text = response.text
-        assert f'src="{CDN}/npm/@zazuko/yasgui@4.' in text
-        assert f'href="{CDN}/npm/@zazuko/yasgui@4.' in text and "/build/yasgui.min.css" in text
-        assert 'integrity="sha384-' in text
+        assert 'src="./static/vendor/yasgui/yasgui.min.js"' in text  # vendored: no CDN
+        assert 'href="./static/vendor/yasgui/yasgui.min.css"' in text
         scripts = re.findall(r"<script\b([^>]*)>(.*?)</script>", text, re.DOTALL)
         assert len(scripts) == 2
         for attributes, body in scripts:
@@ -408,7 +403,7 @@ def test_query_page(client: httpx.Client) -> None:
 
 def test_query_page_without_javascript(client: httpx.Client) -> None:
     text = client.get("/query").text
-    assert '<form id="plain-query" method="post" action="./sparql">' in text
+    assert '<form id="plain-query" method="get" action="./query.html">' in text
     assert '<textarea name="query"' in text
     for name in NAMES:
         assert f'href="./queries/{name}.html"' in text

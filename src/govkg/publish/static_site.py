@@ -3,9 +3,10 @@ gives.
 
 The pages come from the app itself, requested in-process (``httpx.ASGITransport`` over
 :func:`~govkg.server.create_app`): the home page, the style sheet and the index pages
-(:data:`govkg.site.paths.FIXED_PATHS`), and every resource's page (``doc/KIND/SLUG.html``).  Each
-resource's RDF documents (``.ttl``, ``.nt``, ``.jsonld``, ``.rdf``) are made by the functions the
-server uses (:mod:`govkg.site`), one description per resource rather than one request per format
+(:data:`govkg.site.paths.FIXED_PATHS`), the query page with its script and the vendored YASGUI
+(:data:`~govkg.site.paths.QUERY_PAGE_PATHS`), and every resource's page (``doc/KIND/SLUG.html``).
+Each resource's RDF documents (``.ttl``, ``.nt``, ``.jsonld``, ``.rdf``) are made by the functions
+the server uses (:mod:`govkg.site`), one description per resource rather than one request per format
 (three times faster).  Then come the VoID and DCAT description for ``--base-url``, the dumps with
 their checksums, the ontology's documentation and Turtle (the server's own generator), and the
 server configuration (:mod:`govkg.publish.htaccess`).  Links are relative, so the site works from
@@ -41,7 +42,13 @@ from govkg.site.dumps import DUMPS_DIR
 from govkg.site.formats import RDF_EXTENSIONS
 from govkg.site.layout import Layout
 from govkg.site.metadata import METADATA_FORMATS, VOID_PATH, Site
-from govkg.site.paths import FIXED_PATHS, catalogue_paths, page_paths, resource_paths
+from govkg.site.paths import (
+    FIXED_PATHS,
+    QUERY_PAGE_PATHS,
+    catalogue_paths,
+    page_paths,
+    resource_paths,
+)
 from govkg.site.resources import describe
 from govkg.store import Store
 
@@ -185,7 +192,7 @@ def build_site(publication: Publication, root: Path, progress: Progress | None) 
     resources = resource_paths(store, settings)
     project = publication.project
     canned = list(catalogue_paths(project)) if project is not None else []
-    paths = [*FIXED_PATHS, *canned, *page_paths(resources, settings)]
+    paths = [*FIXED_PATHS, *QUERY_PAGE_PATHS, *canned, *page_paths(resources, settings)]
     extra = _dataset_files(publication) + _server_files(site, settings)
     total = len(paths) + len(resources) * len(RDF_EXTENSIONS) + len(extra)
     out = SiteWriter(root, total, progress)

@@ -21,6 +21,18 @@ INDEX_PATHS: tuple[str, ...] = tuple(f"/{index.name}.html" for index in INDEXES)
 #: The pages every site has besides the resources' documents; extend it as the server grows.
 FIXED_PATHS: tuple[str, ...] = ("/", "/style.css", *INDEX_PATHS)
 
+#: The query page and the files it loads, served by :mod:`govkg.server.querypage`: its script and
+#: style, and YASGUI's built files with their licence and README (``static/vendor/yasgui/``).
+QUERY_PAGE_PATHS: tuple[str, ...] = (
+    "/query.html",
+    "/static/query.js",
+    "/static/query.css",
+    *(
+        f"/static/vendor/yasgui/{name}"
+        for name in ("yasgui.min.js", "yasgui.min.css", "LICENSE", "README.md")
+    ),
+)
+
 #: Characters left as they are in a query's name in a link (``checks/unsourced-facts``).
 QUERY_NAME_SAFE = "/-_."
 _RESOURCES = """SELECT DISTINCT ?r WHERE {{ {{ ?r ?p ?o }} UNION {{ ?s ?p ?r }}

@@ -1,7 +1,8 @@
-/* The query page of govkg: YASGUI on this server's SPARQL endpoint, with the query catalogue as
- * examples.  The page names the endpoint and the catalogue in data attributes of #yasgui, relative
- * to the page; without YASGUI (no JavaScript, or the CDN is unreachable) the page's plain form and
- * its list of examples stay as they are. */
+/* The query page of govkg: YASGUI (vendored, served by govkg) on this server's SPARQL endpoint,
+ * with the query catalogue as examples.  The page names the endpoint and the catalogue in data
+ * attributes of #yasgui, relative to the page, and the query it ran (data-query) when it was asked
+ * for one; without YASGUI (no JavaScript) the page's plain form, its answer and its list of
+ * examples stay as they are. */
 (function () {
   "use strict";
 
@@ -11,6 +12,12 @@
   }
   var endpoint = new URL(holder.dataset.endpoint, document.baseURI).href;
   var catalogueUrl = new URL(holder.dataset.examples, document.baseURI).href;
+
+  // The class and property completers ask a web service (LOV) for terms: not from this page.
+  var completers = window.Yasgui.Yasqe.defaults.autocompleters;
+  window.Yasgui.Yasqe.defaults.autocompleters = completers.filter(function (name) {
+    return name !== "class" && name !== "property";
+  });
 
   function start(examples) {
     var yasgui = new window.Yasgui(holder, {
@@ -37,7 +44,7 @@
         config.name = example.title;
         config.yasqe = { value: example.query };
       }
-      yasgui.addTab(true, config, { avoidDuplicateTabs: true });
+      return yasgui.addTab(true, config, { avoidDuplicateTabs: true });
     }
 
     function fromHash() {
@@ -48,17 +55,23 @@
     holder.parentNode.insertBefore(picker(examples, function (name) {
       open(byName[name]);
     }), holder);
-    open(fromHash() || byName[holder.dataset.start] || examples[0]);
+    if (holder.dataset.query !== undefined) {
+      open({ title: "Query", query: holder.dataset.query }).query();
+    } else {
+      open(fromHash() || byName[holder.dataset.start] || examples[0]);
+    }
     window.addEventListener("hashchange", function () {
       var example = fromHash();
       if (example) {
         open(example);
       }
     });
-    var plain = document.getElementById("plain-query");
-    if (plain) {
-      plain.hidden = true;
-    }
+    ["plain-query", "plain-answer"].forEach(function (id) {
+      var element = document.getElementById(id);
+      if (element) {
+        element.hidden = true;
+      }
+    });
   }
 
   function picker(examples, onPick) {

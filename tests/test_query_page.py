@@ -1,0 +1,379 @@
+"""The query page (``/query``): YASGUI vendored and served by govkg, and a plain form without it.
+
+Over HTTP (in-process): the page loads scripts and styles from its own origin only, under the
+site's CSP; the vendored files come with their media types; without JavaScript a query sent to
+``/query`` comes back as an escaped HTML table (SELECT, ASK, CONSTRUCT, errors); ``govkg publish``
+writes the page and its files.  In headless Chromium with every non-loopback host unresolvable:
+the page starts YASGUI, a query typed into the editor runs on Ctrl-Enter against ``/sparql`` and
+YASGUI's table shows the rows the store gives; the screenshot is kept for a person to look at.
+Chromium is driven over the DevTools protocol on a pipe (``--remote-debugging-pipe``).
+"""
+
+from __future__ import annotations
+
+import base64
+import fcntl
+import json
+import os
+import subprocess
+import time
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+import httpx
+import pytest
+from click.testing import CliRunner
+from paths import ROOT
+from servers import in_process, serve_url
+from test_browser import CHROMIUM, FLAGS, SHOTS, SIZES, _ink, _png_size, _require_chromium
+
+from govkg.cli import cli
+from govkg.project import find_project
+from govkg.queries import catalogue
+from govkg.server import ServerSettings, create_app
+from govkg.server.catalogue import example_text
+from govkg.server.querypage import PATHS, VENDOR_FILES, static_file
+from govkg.store import Store
+
+VENDOR = "/static/vendor/yasgui/"
+#: Two states' labels: the rows every path of the page must show.
+LABELS = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX state: <https://w3id.org/govkg/id/state/>
+SELECT ?s ?label WHERE { VALUES ?s { state:CHN state:USA } ?s rdfs:label ?label } ORDER BY ?s"""
+#: The catalogue query the plain form is checked against (its rows at ``/queries/NAME.json``).
+EXAMPLE = "stances-on-instrument"
+
+
+class _Page(HTMLParser):
+    """The URLs a page loads (script src, link href) and the cells of each table."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.loads: list[str] = []
+        self.links: list[str] = []
+        self.tables: list[list[list[str]]] = []
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag in ("script", "img", "iframe") and values.get("src"):
+            self.loads.append(str(values["src"]))
+        if tag == "link" and values.get("href"):
+            self.loads.append(str(values["href"]))
+        if tag == "a" and values.get("href"):
+            self.links.append(str(values["href"]))
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "tr" and self.tables:
+            self.tables[-1].append([])
+        elif tag in ("td", "th"):
+            self._cell = []
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self._cell is not None:
+            self.tables[-1][-1].append("".join(self._cell).strip())
+            self._cell = None
+
+
+def _parse(html: str) -> _Page:
+    page = _Page()
+    page.feed(html)
+    return page
+
+
+@pytest.fixture(scope="module")
+def client(store: Store) -> Iterator[httpx.Client]:
+    with in_process(create_app(store, ServerSettings())) as http_client:
+        yield http_client
+
+
+def _ask(client: httpx.Client, query: str) -> httpx.Response:
+    return client.get("/query", params={"query": query})
+
+
+# --- over HTTP ----------------------------------------------------------------------------------
+
+
+def test_page_loads_only_its_own_files(client: httpx.Client) -> None:
+    response = client.get("/query")
+    assert response.status_code == 200
+    assert response.headers["content-security-policy"] == "default-src 'self'"
+    page = _parse(response.text)
+    assert "./static/vendor/yasgui/yasgui.min.js" in page.loads
+    assert "./static/vendor/yasgui/yasgui.min.css" in page.loads
+    for url in page.loads:
+        assert not urlsplit(url).scheme and not url.startswith("//"), url
+        assert client.get(url.removeprefix(".")).status_code == 200, url
+    assert "cdn" not in response.text.lower()
+    assert "▶" not in response.text  # the intro names the Run button every version of it has
+    assert "<button>Run</button>" in response.text
+
+
+@pytest.mark.parametrize("name", sorted(VENDOR_FILES))
+def test_vendored_files_are_served(client: httpx.Client, name: str) -> None:
+    response = client.get(VENDOR + name)
+    assert response.status_code == 200
+    assert response.headers["content-type"] == VENDOR_FILES[name]
+    assert response.content == static_file("vendor/yasgui/" + name)
+
+
+def test_vendored_files_and_licence(client: httpx.Client) -> None:
+    assert (
+        client.get(VENDOR + "yasgui.min.js").headers["content-type"].startswith("text/javascript")
+    )
+    assert client.get(VENDOR + "yasgui.min.css").headers["content-type"].startswith("text/css")
+    assert "MIT License" in client.get(VENDOR + "LICENSE").text
+    assert "@zazuko/yasgui" in client.get(VENDOR + "README.md").text
+    assert client.get(VENDOR + "yasgui.esm.js").status_code == 404
+    assert client.get(VENDOR + "..%2F..%2Fquery.js").status_code == 404
+
+
+def test_plain_form_shows_a_table(client: httpx.Client) -> None:
+    response = _ask(client, LABELS)
+    assert response.status_code == 200
+    assert response.headers["content-security-policy"] == "default-src 'self'"
+    assert "<sparql" not in response.text
+    (table,) = _parse(response.text).tables[-1:]
+    assert table == [
+        ["s", "label"],
+        ["state:CHN", "China"],
+        ["state:USA", "United States of America"],
+    ]
+    assert "<p>2 rows.</p>" in response.text
+    assert 'href="./doc/state/CHN.html"' in response.text
+
+
+def test_plain_form_answers_a_catalogue_query_as_the_catalogue_does(client: httpx.Client) -> None:
+    query = next(q for q in catalogue(find_project(ROOT)) if q.name == EXAMPLE)
+    page = _parse(_ask(client, example_text(query)).text)
+    expected = client.get(f"/queries/{EXAMPLE}.json").json()
+    table = page.tables[-1]
+    assert table[0] == expected["head"]["vars"]
+    assert len(table) - 1 == len(expected["results"]["bindings"]) > 10
+    literal = [
+        [b[v]["value"] if b.get(v, {}).get("type") == "literal" else None for v in table[0]]
+        for b in expected["results"]["bindings"]
+    ]
+    for row, values in zip(table[1:], literal, strict=True):
+        for cell, value in zip(row, values, strict=True):
+            if value is not None:  # GROUP_CONCAT's order is the store's: compare as sets
+                assert sorted(cell.removesuffix(" xsd:date").split()) == sorted(value.split())
+
+
+def test_plain_form_ask_construct_and_escaping(client: httpx.Client) -> None:
+    assert "Answer: <strong>yes</strong>" in _ask(client, "ASK { ?s ?p ?o }").text
+    construct = LABELS.replace("SELECT ?s ?label", "CONSTRUCT { ?s rdfs:label ?label }")
+    table = _parse(_ask(client, construct.replace(" ORDER BY ?s", "")).text).tables[-1]
+    assert table[0] == ["subject", "predicate", "object"]
+    assert sorted(table[1:]) == [
+        ["state:CHN", "rdfs:label", "China"],
+        ["state:USA", "rdfs:label", "United States of America"],
+    ]
+    text = _ask(client, 'SELECT ?x WHERE { BIND("<script>x</script>" AS ?x) }').text
+    assert "&lt;script&gt;x&lt;/script&gt;" in text and "<script>x" not in text
+
+
+def test_plain_form_reports_a_bad_query(client: httpx.Client) -> None:
+    response = _ask(client, "SELEC ?x")
+    assert response.status_code == 400
+    assert '<p class="error">The query failed (400): SPARQL syntax error' in response.text
+    assert "SELEC ?x</textarea>" in response.text  # the query stays in the form to fix
+
+
+def test_publish_writes_the_query_page(tmp_path: Path) -> None:
+    from test_publish import BASE, copy_slice
+
+    outdir = tmp_path / "site"
+    args = ["--root", str(copy_slice(tmp_path / "slice")), "publish", str(outdir)]
+    result = CliRunner().invoke(cli, [*args, "--base-url", BASE])
+    assert result.exit_code == 0, result.output
+    assert {f"/static/vendor/yasgui/{name}" for name in VENDOR_FILES} < set(PATHS)
+    for path in PATHS:
+        assert (outdir / path.lstrip("/")).is_file(), path
+    vendored = outdir / "static/vendor/yasgui/yasgui.min.js"
+    assert vendored.read_bytes() == static_file("vendor/yasgui/yasgui.min.js")
+    assert "./static/vendor/yasgui/yasgui.min.js" in (outdir / "query.html").read_text()
+
+
+# --- in Chromium, offline -----------------------------------------------------------------------
+
+
+class DevTools:
+    """Chromium driven over the DevTools protocol on a pipe: JSON messages ending in NUL, sent
+    on the browser's fd 3 and read from its fd 4."""
+
+    def __init__(self, profile: Path, *flags: str) -> None:
+        _require_chromium()
+        to_browser, self._in = os.pipe()
+        self._out, from_browser = os.pipe()
+        command = [str(CHROMIUM), *FLAGS, f"--user-data-dir={profile}", *flags]
+        command.append("--remote-debugging-pipe")
+
+        # Fds 3 and 4 are open here (the pipes took them if nothing had), so pass_fds keeps them.
+        def fds() -> None:  # in the child: its fd 3 and 4 become the pipes' ends
+            reads, writes = (
+                fcntl.fcntl(fd, fcntl.F_DUPFD, 10) for fd in (to_browser, from_browser)
+            )
+            os.dup2(reads, 3)
+            os.dup2(writes, 4)
+
+        self.process = subprocess.Popen(
+            command,
+            pass_fds=(3, 4),
+            preexec_fn=fds,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        os.close(to_browser)
+        os.close(from_browser)
+        self._next = 0
+        self._buffer = b""
+        self.events: list[dict[str, Any]] = []
+
+    def call(self, method: str, session: str | None = None, **params: Any) -> dict[str, Any]:
+        self._next += 1
+        message: dict[str, Any] = {"id": self._next, "method": method, "params": params}
+        if session:
+            message["sessionId"] = session
+        os.write(self._in, json.dumps(message).encode() + b"\0")
+        while True:
+            reply = self._read()
+            if reply.get("id") == self._next:
+                assert "error" not in reply, reply
+                return dict(reply.get("result", {}))
+            self.events.append(reply)
+
+    def _read(self) -> dict[str, Any]:
+        while b"\0" not in self._buffer:
+            chunk = os.read(self._out, 1 << 16)
+            assert chunk, "Chromium closed the DevTools pipe"
+            self._buffer += chunk
+        message, self._buffer = self._buffer.split(b"\0", 1)
+        return dict(json.loads(message))
+
+    def close(self) -> None:
+        os.close(self._in)
+        os.close(self._out)
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+class Tab:
+    """One page of a :class:`DevTools` browser."""
+
+    def __init__(self, browser: DevTools, url: str) -> None:
+        self.browser = browser
+        target = browser.call("Target.createTarget", url="about:blank")["targetId"]
+        self.session = browser.call("Target.attachToTarget", targetId=target, flatten=True)[
+            "sessionId"
+        ]
+        self.call("Network.enable")
+        self.call("Page.navigate", url=url)
+
+    def call(self, method: str, **params: Any) -> dict[str, Any]:
+        return self.browser.call(method, self.session, **params)
+
+    def value(self, expression: str) -> Any:
+        result = self.call("Runtime.evaluate", expression=expression, returnByValue=True)
+        return result["result"].get("value")
+
+    def wait_for(self, expression: str, seconds: float = 20) -> Any:
+        """The value of ``expression`` once it is truthy."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            value = self.value(expression)
+            if value:
+                return value
+            time.sleep(0.1)
+        pytest.fail(f"never true in the page: {expression}")
+
+    def requested(self) -> list[str]:
+        return [
+            e["params"]["request"]["url"]
+            for e in self.browser.events
+            if e.get("method") == "Network.requestWillBeSent"
+        ]
+
+    def screenshot(self, size: str) -> Path:
+        """The page at one of test_browser's sizes, kept as ``screenshots/query-SIZE.png``."""
+        width, height = SIZES[size]
+        self.call("Emulation.setDeviceMetricsOverride", width=width, height=height,
+                  deviceScaleFactor=1, mobile=size == "phone")  # fmt: skip
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        shot = SHOTS / f"query-{size}.png"
+        shot.write_bytes(base64.b64decode(self.call("Page.captureScreenshot")["data"]))
+        return shot
+
+    def key(self, key: str, code: int, modifiers: int = 0) -> None:
+        for kind in ("rawKeyDown", "keyUp"):
+            self.call("Input.dispatchKeyEvent", type=kind, key=key, code=key,
+                      windowsVirtualKeyCode=code, modifiers=modifiers)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def base_url(store: Store) -> Iterator[str]:
+    with serve_url(create_app(store, ServerSettings())) as url:
+        yield url
+
+
+ROWS_JS = """Array.from(document.querySelectorAll('.yasr table.dataTable tbody tr'))
+  .map(tr => Array.from(tr.querySelectorAll('td')).slice(1).map(td => td.innerText.trim()))"""
+CONTROL = 2  # the DevTools protocol's modifier bit for Ctrl
+#: Every host but the loopback address is unresolvable: the network is unplugged for the page.
+OFFLINE = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"
+
+
+def test_editor_runs_a_typed_query_offline(base_url: str, tmp_path: Path) -> None:
+    browser = DevTools(tmp_path / "profile", OFFLINE)
+    try:
+        tab = Tab(browser, base_url + "/query")
+        tab.wait_for("document.querySelector('.yasqe .CodeMirror') !== null")
+        assert tab.value("document.getElementById('plain-query').hidden") is True
+        tab.value(
+            "document.querySelector('.yasqe .CodeMirror').CodeMirror.execCommand('selectAll')"
+        )
+        tab.value("document.querySelector('.yasqe .CodeMirror textarea').focus()")
+        tab.call("Input.insertText", text=LABELS)
+        assert tab.value("document.querySelector('.yasqe .CodeMirror').CodeMirror.getValue()") == (
+            LABELS
+        )
+        tab.key("Escape", 27)  # closes the variable completer's list the typing opened
+        tab.key("Enter", 13, CONTROL)
+        rows = tab.wait_for(f"(() => {{ const r = {ROWS_JS}; return r.length ? r : null }})()")
+        shots = {size: tab.screenshot(size) for size in sorted(SIZES)}
+        requested = tab.requested()
+    finally:
+        browser.close()
+    assert rows == [
+        ["state:CHN", '"China"@en'],
+        ["state:USA", '"United States of America"@en'],
+    ]
+    for size, shot in shots.items():
+        assert _png_size(shot) == SIZES[size] and _ink(shot) > 0.02, shot
+    hosts = {urlsplit(url).hostname for url in requested if urlsplit(url).scheme != "data"}
+    assert hosts == {"127.0.0.1"}, requested
+    assert any(url.endswith("/sparql") for url in requested)
+    assert base_url + VENDOR + "yasgui.min.js" in requested
+
+
+def test_form_link_runs_in_the_editor_too(base_url: str, tmp_path: Path) -> None:
+    """``/query?query=…`` opens the query in YASGUI and runs it (the no-JS answer is hidden)."""
+    browser = DevTools(tmp_path / "profile", OFFLINE)
+    try:
+        tab = Tab(browser, base_url + "/query?" + urlencode({"query": "ASK { ?s ?p ?o }"}))
+        answer = tab.wait_for(
+            "(() => { const e = document.querySelector('.yasr .yasr_results');"
+            " return e && e.innerText.trim() })()"
+        )
+        hidden = tab.value("document.getElementById('plain-answer').hidden")
+    finally:
+        browser.close()
+    assert "true" in answer.lower()
+    assert hidden is True
