@@ -27,7 +27,7 @@ import pyoxigraph as ox
 
 from govkg.fixed_queries import fixed_query, with_values
 from govkg.namespaces import DATA_BASE, compact
-from govkg.store import Store, Term
+from govkg.store import Row, Store, Term
 
 MODES = ("lists", "absence", "attendance", "none")
 #: The mode of a state's or organisation's page: the lists it is not on (see :func:`page_coverage`).
@@ -279,22 +279,18 @@ def _values(iris: Iterable[str]) -> str:
     return " ".join(str(ox.NamedNode(i)) for i in iris)
 
 
-def _select(store: Store, query: str, variable: str, iris: Sequence[str] | set[str]) -> list[dict]:
+def _select(store: Store, query: str, variable: str, iris: Sequence[str] | set[str]) -> list[Row]:
     if not iris:
         return []
-    return store.query(with_values(query, variable, _values(sorted(iris)))).dicts()
+    return store.query(with_values(query, variable, _values(sorted(iris)))).records()
 
 
 def _expand(store: Store, iris: set[str]) -> set[str]:
-    return {row["instrument"].value for row in _select(store, _EXPAND, "from", iris)}
+    return {row.text("instrument") for row in _select(store, _EXPAND, "from", iris)}
 
 
 def _events_of(store: Store, series: set[str]) -> set[str]:
-    return {row["event"].value for row in _select(store, _EVENTS_OF_SERIES, "series", series)}
-
-
-def _text(term: Term | None) -> str | None:
-    return None if term is None else str(getattr(term, "value", term))
+    return {row.text("event") for row in _select(store, _EVENTS_OF_SERIES, "series", series)}
 
 
 def instrument_coverage(store: Store, iris: Sequence[str]) -> list[ListCoverage]:
@@ -303,19 +299,19 @@ def instrument_coverage(store: Store, iris: Sequence[str]) -> list[ListCoverage]
     counts = _counts(store, iris)
     found = []
     for row in _select(store, _INSTRUMENTS, "instrument", iris):
-        iri = row["instrument"].value
+        iri = row.text("instrument")
         reported = counts.get(iri, {})
         counted = _counted(reported)
         total = _named_total(named.get(iri, (0, 0)), counted)
         found.append(
             ListCoverage(
                 iri=iri,
-                label=_text(row["label"]) or compact(iri),
+                label=row.text("label") or compact(iri),
                 list="stances",
-                status=_status(_text(row["complete"]), _text(row["asOf"])),
+                status=_status(row.text("complete", None), row.text("asOf", None)),
                 named=total,
                 counted=counted or "actors",
-                complete_as_of=_text(row["asOf"]),
+                complete_as_of=row.text("asOf", None),
                 reported=tuple(reported.get(counted, ())) if counted else (),
             )
         )
@@ -345,13 +341,13 @@ def _named(store: Store, iris: Sequence[str]) -> dict[str, tuple[int, int]]:
     if not iris:
         return {}
     terms = _values(iris) if len(iris) <= VALUES_LIMIT else ""  # none: every instrument
-    rows = store.query(with_values(_NAMED, "instrument", terms)).rows
+    rows = store.query(with_values(_NAMED, "instrument", terms)).records()
     wanted = set(iris)
     found = {}
-    for instrument, signers, actors in rows:
-        iri = _text(instrument) or ""
+    for row in rows:
+        iri = row.text("instrument")
         if iri in wanted:
-            found[iri] = (int(_text(signers) or 0), int(_text(actors) or 0))
+            found[iri] = (row.int("signers"), row.int("actors"))
     return found
 
 
@@ -359,14 +355,14 @@ def _counts(store: Store, iris: Sequence[str]) -> dict[str, dict[str, list[Repor
     """Reported counts per resource and per thing counted, in order of date then value."""
     found: dict[str, dict[str, list[ReportedCount]]] = {}
     for row in _select(store, _COUNTS, "about", iris):
-        counted = row["counts"].value.rsplit("/", 1)[-1]
-        precision = _text(row["precision"])
+        counted = row.text("counts").rsplit("/", 1)[-1]
+        precision = row.text("precision", None)
         count = ReportedCount(
-            value=int(float(row["value"].value)),
+            value=int(float(row.text("value"))),
             precision=precision.rsplit("/", 1)[-1] if precision else "exact",
-            as_of=_text(row["asOf"]),
+            as_of=row.text("asOf", None),
         )
-        counts = found.setdefault(row["about"].value, {}).setdefault(counted, [])
+        counts = found.setdefault(row.text("about"), {}).setdefault(counted, [])
         if count not in counts:  # Virtuoso 7.2 repeats rows despite SELECT DISTINCT here
             counts.append(count)
     for per_kind in found.values():
@@ -380,13 +376,13 @@ def attendance_coverage(store: Store, iris: Sequence[str]) -> list[ListCoverage]
     counts = _counts(store, iris)
     found = []
     for row in _select(store, _EVENTS, "event", iris):
-        iri = row["event"].value
+        iri = row.text("event")
         reported = tuple(counts.get(iri, {}).get("attendees", ()))
-        named = int(row["n"].value)
+        named = row.int("n")
         found.append(
             ListCoverage(
                 iri=iri,
-                label=_text(row["label"]) or compact(iri),
+                label=row.text("label") or compact(iri),
                 list="attendance",
                 status=_attendance_status(named, reported),
                 named=named,

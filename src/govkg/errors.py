@@ -85,6 +85,11 @@ class StoreError(GovkgError):
     """The store could not be opened or answered with an error."""
 
 
+class RowError(QueryError):
+    """A query's answer holds a value of another kind than its reader expects (an IRI where an
+    integer is read), or none where one is needed."""
+
+
 class CsvError(GovkgError):
     """A CSV file has a row or column govkg cannot import."""
 

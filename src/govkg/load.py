@@ -183,8 +183,8 @@ def stored_hash(store: Store) -> str:
     """The source hash a persistent store was built from ("" if none)."""
     rows = store.query(
         f"SELECT ?h WHERE {{ GRAPH <{META_GRAPH}> {{ <{META_GRAPH}> <{DCTERMS.identifier}> ?h }} }}"
-    ).rows
-    return str(getattr(rows[0][0], "value", "")) if rows else ""
+    ).records()
+    return rows[0].text("h") if rows else ""
 
 
 def build(

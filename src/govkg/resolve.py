@@ -22,7 +22,7 @@ import pyoxigraph as ox
 from govkg.errors import GovkgError, ParameterError
 from govkg.fixed_queries import fixed_query
 from govkg.namespaces import DATA_BASE, DATA_KINDS, GK, compact, expand
-from govkg.store import Store, Term
+from govkg.store import Row, Store, Term
 
 #: At most this many suggestions.
 MAX_SUGGESTIONS = 3
@@ -157,8 +157,8 @@ def unknown_iris(store: Store, iris: Iterable[str]) -> set[str]:
     if not wanted:
         return set()
     terms = " ".join(str(ox.NamedNode(iri)) for iri in wanted)  # N-Triples: escaped, never syntax
-    rows = store.query(_UNKNOWN.format(terms=terms)).rows
-    return {str(getattr(row[0], "value", "")) for row in rows}
+    rows = store.query(_UNKNOWN.format(terms=terms)).records()
+    return {row.text("item") for row in rows}
 
 
 def candidates(store: Store, kind: str, like: str | None = None) -> list[Candidate]:
@@ -169,15 +169,15 @@ def candidates(store: Store, kind: str, like: str | None = None) -> list[Candida
     seconds a scan of every typed resource takes.  None found that way: every typed resource.
     """
     bound: dict[str, Term] = {"base": ox.Literal(f"{DATA_BASE}{kind}/")}
-    rows: list[tuple[Term | None, ...]] = []
+    rows: list[Row] = []
     if like:
         shared: dict[str, Term] = {**bound, "like": ox.NamedNode(like), "ours": ox.Literal(GK)}
-        rows = store.query(_LIKE, shared).rows
+        rows = store.query(_LIKE, shared).records()
     labels: dict[str, list[str]] = {}
-    for item, label, *_bound in rows or store.query(_CANDIDATES, bound).rows:
-        found = labels.setdefault(compact(str(getattr(item, "value", ""))), [])
-        if label is not None:
-            found.append(str(getattr(label, "value", "")))
+    for row in rows or store.query(_CANDIDATES, bound).records():
+        found = labels.setdefault(compact(row.text("item")), [])
+        if (label := row.text("label", None)) is not None:
+            found.append(label)
     return [Candidate(name, tuple(found)) for name, found in sorted(labels.items())]
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Mapping
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -22,7 +21,7 @@ from govkg.fixed_queries import fixed_query
 from govkg.importer import STANCE_COLUMNS, STANCE_KINDS, instrument_slug
 from govkg.namespaces import DATA_BASE, GRAPH_BASE, compact, expand
 from govkg.resolve import Candidate, closest, kind_of, unknown_iris, unknown_message
-from govkg.store import Dataset, Store
+from govkg.store import Dataset, Row, Store
 
 COLUMNS = (*STANCE_COLUMNS, "date_type")
 _KIND_TOKENS = {slug: token for token, slug in STANCE_KINDS.items()}
@@ -38,7 +37,7 @@ def imported_id(store: Store, given: str) -> str:
     """The importer's id of an instrument named by that id (``paris_statement_2025``), its
     prefixed name (``instrument:paris-statement-2025``) or its IRI; an instrument without an
     imported list is an error that suggests the closest ones that have one."""
-    imported = {_value(iri): _value(ident) for iri, ident in store.query(_IMPORTED).rows}
+    imported = {r.text("instrument"): r.text("id") for r in store.query(_IMPORTED).records()}
     iri = expand(given) if ":" in given else ""
     if iri in imported:
         return imported[iri]
@@ -68,7 +67,7 @@ def stance_rows(store: Store, instrument: str) -> list[dict[str, str]]:
     instrument_id = imported_id(store, instrument)
     dataset = Dataset((instrument_graph(instrument_id),))
     answer = store.query(_STANCES, {"id": ox.Literal(instrument_id)}, dataset=dataset)
-    rows = [_row(instrument_id, solution) for solution in answer.dicts()]
+    rows = [_row(instrument_id, solution) for solution in answer.records()]
     if not rows:
         raise QueryError(f"no imported stances for instrument {instrument_id!r}")
     return rows
@@ -77,25 +76,21 @@ def stance_rows(store: Store, instrument: str) -> list[dict[str, str]]:
 _IMPORTED = "SELECT ?instrument ?id WHERE { ?instrument a gk:Instrument ; dcterms:identifier ?id }"
 
 
-def _value(term: object) -> str:
-    return str(getattr(term, "value", "")) if term is not None else ""
-
-
-def _row(instrument_id: str, found: Mapping[str, object]) -> dict[str, str]:
-    actor = _value(found["actor"]).removeprefix(DATA_BASE)
+def _row(instrument_id: str, found: Row) -> dict[str, str]:
+    actor = found.text("actor").removeprefix(DATA_BASE)
     kind, _, code = actor.partition("/")
-    stance_kind = _value(found["kind"]).rsplit("/", 1)[-1]
+    stance_kind = found.text("kind").rsplit("/", 1)[-1]
     as_of = found["asof"] is not None
     return {
         "instrument_id": instrument_id,
-        "instrument_title": _value(found["title"]),
-        "date": _value(found["asof"] if as_of else found["date"]),
-        "actor_name": _value(found.get("name")),
+        "instrument_title": found.text("title"),
+        "date": found.text("asof" if as_of else "date"),
+        "actor_name": found.text("name"),
         "actor_iso3": code if kind == "state" else "",
         "actor_org": code if kind == "org" else "",
         "stance": _KIND_TOKENS[stance_kind],
-        "source_url": _value(found["url"]),
-        "note": _value(found["note"]),
+        "source_url": found.text("url"),
+        "note": found.text("note"),
         "date_type": "as_of" if as_of else ("act" if found["date"] is not None else ""),
     }
 

@@ -34,26 +34,18 @@ class Stats:
     sources: list[tuple[str, str, int]]
 
 
-def _int(term: object) -> int:
-    return int(getattr(term, "value", 0))
-
-
-def _str(term: object) -> str:
-    return str(getattr(term, "value", ""))
-
-
 def graph_stats(store: Store) -> Stats:
     """Count triples, triples per file, instances per class and facts per source (the records
     of rewritten literals and a persistent store's stamp are not data: not counted; literals
     count as written, so ``"01"`` and ``"1"`` are two triples although the store made them
     one)."""
     store = exact_view(store)
-    per_file = store.query(_PER_FILE).rows
-    per_class = store.query(_PER_CLASS).rows
-    sources = store.query(_SOURCES).rows
+    per_file = store.query(_PER_FILE).records()
+    per_class = store.query(_PER_CLASS).records()
+    sources = store.query(_SOURCES).records()
     return Stats(
         triples=len(store) - stamp_size(store),  # the stamp is not data
-        per_file=[(_str(g).removeprefix(GRAPH_BASE), _int(n)) for g, n in per_file],
-        per_class=[(_str(c), _int(n)) for c, n in per_class],
-        sources=[(_str(s), _str(t), _int(n)) for s, t, n in sources],
+        per_file=[(r.text("g").removeprefix(GRAPH_BASE), r.int("triples")) for r in per_file],
+        per_class=[(r.text("class"), r.int("instances")) for r in per_class],
+        sources=[(r.text("source"), r.text("title"), r.int("facts")) for r in sources],
     )

@@ -26,8 +26,9 @@ from typing import overload
 
 import pyoxigraph as ox
 
+from govkg.errors import RowError
 from govkg.namespaces import META_GRAPH, WRITTEN_DATATYPE, WRITTEN_GRAPH
-from govkg.store import OxigraphStore, Store, Term
+from govkg.store import OxigraphStore, Row, Store, Term
 from govkg.store.literals import (
     _DATATYPE,
     _GRAPH,
@@ -65,21 +66,25 @@ def has_records(store: Store) -> bool:
 def read_records(store: Store, subject: ox.NamedNode | None = None) -> list[Record]:
     """The records in the store (only those about ``subject`` when it is given)."""
     if subject is None:
-        rows = store.query(_READ).rows
+        rows = store.query(_READ).records()
     else:
-        rows = store.query(_ABOUT, {"s": ox.Literal(subject.value)}).rows
+        rows = store.query(_ABOUT, {"s": ox.Literal(subject.value)}).records()
     return [_record(row) for row in rows]
 
 
-def _record(row: tuple[object, ...]) -> Record:
-    g, s, _n, p, sl, sd, lexical, datatype = (getattr(v, "value", None) for v in row)
-    subject = ox.NamedNode(s) if s is not None else row[2]
+def _record(row: Row) -> Record:
+    """A record read back: its strings made terms (an IRI subject is recorded as its text, a
+    blank node as the node itself)."""
+    iri = row.text("s", None)
+    subject = ox.NamedNode(iri) if iri is not None else row.node("n")
+    if subject is None:
+        raise RowError(f"a record of a literal in {row.text('g')} names no subject")
     return Record(
-        ox.NamedNode(g),  # type: ignore[arg-type]
-        subject,  # type: ignore[arg-type]
-        ox.NamedNode(p),  # type: ignore[arg-type]
-        ox.Literal(sl, datatype=ox.NamedNode(sd)),  # type: ignore[arg-type]
-        ox.Literal(lexical, datatype=ox.NamedNode(datatype)),  # type: ignore[arg-type]
+        ox.NamedNode(row.text("g")),
+        subject,
+        ox.NamedNode(row.text("p")),
+        ox.Literal(row.text("sl"), datatype=ox.NamedNode(row.text("sd"))),
+        ox.Literal(row.text("l"), datatype=ox.NamedNode(row.text("d"))),
     )
 
 
@@ -124,8 +129,9 @@ def written_quads(store: Store) -> Iterator[ox.Quad]:
 def stamp_size(store: Store) -> int:
     """How many triples the stamp graph holds (one in a folder or on a server, none in memory):
     what a count of the data leaves out."""
-    rows = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {_STAMP} {{ ?s ?p ?o }} }}").rows
-    return int(getattr(rows[0][0], "value", 0)) if rows else 0
+    query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {_STAMP} {{ ?s ?p ?o }} }}"
+    rows = store.query(query).records()
+    return rows[0].int("n") if rows else 0
 
 
 def written_pairs(
@@ -137,8 +143,8 @@ def written_pairs(
     records = read_records(store, subject) if has_records(store) else []
     if not records:
         return pairs
-    rows = store.query(_OWN_QUADS, {"s": subject}).rows
-    quads = (ox.Quad(subject, p, o, g) for _s, p, o, g in rows)  # type: ignore[arg-type]
+    rows = store.query(_OWN_QUADS, {"s": subject}).records()
+    quads = (ox.Quad(subject, ox.NamedNode(r.text("p")), r.term("o"), r.node("g")) for r in rows)
     held = {(q.predicate, q.object) for q in as_written(quads, records) if q.graph_name != _GRAPH}
     stored_as: dict[Term, Term] = {r.written: r.stored for r in records}
     places = set(stored_as.values())

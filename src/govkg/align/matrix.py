@@ -120,16 +120,12 @@ class StanceMatrix:
         raise GovkgError(unknown_message(problem, shown, expected))
 
 
-def _value(term: object) -> str:
-    return str(getattr(term, "value", "") or "")
-
-
 def _details(store: Store) -> dict[str, dict[str, set[str]]]:
     found: dict[str, dict[str, set[str]]] = {}
     for name, sparql in DETAILS.items():
         table: dict[str, set[str]] = {}
-        for instrument, value in store.query(sparql).rows:
-            table.setdefault(_value(instrument), set()).add(_value(value))
+        for row in store.query(sparql).records():
+            table.setdefault(row.text("instrument"), set()).add(row.text("v"))
         found[name] = table
     return found
 
@@ -137,7 +133,11 @@ def _details(store: Store) -> dict[str, dict[str, set[str]]]:
 def _instruments(store: Store, used: set[str]) -> list[Instrument]:
     """The instruments that have stances (``used``), with their details."""
     details = _details(store)
-    rows = {_value(r[0]): [_value(t) for t in r[1:]] for r in store.query(INSTRUMENTS).rows}
+    columns = ("label", "complete", "ownDate", "eventDate")
+    rows = {
+        r.text("instrument"): [r.text(c) for c in columns]
+        for r in store.query(INSTRUMENTS).records()
+    }
     found = []
     for iri in used:  # an instrument a stance names is kept even if its type is not known
         label, complete, own, held = rows.get(iri, ["", "", "", ""])
@@ -160,10 +160,15 @@ def _instruments(store: Store, used: set[str]) -> list[Instrument]:
 
 def load_matrix(store: Store) -> StanceMatrix:
     """One flat query for the stances, small ones for actor and instrument details."""
-    stances = store.query(STANCES).rows
-    instruments = _instruments(store, {_value(i) for _a, i, _k in stances})
-    names = {_value(r[0]): (_value(r[1]), _value(r[2])) for r in store.query(ACTORS).rows}
-    actors = sorted({_value(actor) for actor, _i, _k in stances})
+    stances = [
+        (r.text("actor"), r.text("instrument"), r.text("kind"))
+        for r in store.query(STANCES).records()
+    ]
+    instruments = _instruments(store, {i for _a, i, _k in stances})
+    names = {
+        r.text("actor"): (r.text("label"), r.text("code")) for r in store.query(ACTORS).records()
+    }
+    actors = sorted({actor for actor, _i, _k in stances})
     a_index = {a: k for k, a in enumerate(actors)}
     i_index = {ins.iri: k for k, ins in enumerate(instruments)}
     kind_codes = {f"{DATA_BASE}stance-kind/{kind}": code for kind, code in KIND_CODES.items()}
@@ -172,10 +177,10 @@ def load_matrix(store: Store) -> StanceMatrix:
     recorded = np.zeros(codes.shape, dtype=bool)
     took_part = np.zeros(codes.shape, dtype=bool)  # took part, did not sign: an absence
     for actor, instrument, kind in stances:
-        a, i = a_index[actor.value], i_index[instrument.value]  # type: ignore[union-attr]
+        a, i = a_index[actor], i_index[instrument]
         recorded[a, i] = True
-        took_part[a, i] |= kind.value in absent_kinds  # type: ignore[union-attr]
-        codes[a, i] = max(codes[a, i], kind_codes.get(kind.value, 0))  # type: ignore[union-attr]
+        took_part[a, i] |= kind in absent_kinds
+        codes[a, i] = max(codes[a, i], kind_codes.get(kind, 0))
     complete = np.array([ins.complete for ins in instruments], dtype=bool)
     votable = (codes > 0).any(axis=0)  # a list of participants only is not a list of signatories
     absent = (~recorded & (complete & votable)[np.newaxis, :]) | (took_part & (codes == 0))

@@ -7,6 +7,8 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import pyoxigraph as ox
+
 from govkg.coverage import ListCoverage, headline, instrument_coverage
 from govkg.fixed_queries import fixed_query
 from govkg.namespaces import DCTERMS, GK, OWL, RDFS, SKOS, WD, compact
@@ -60,10 +62,6 @@ def local_name(iri: str) -> str:
     """The last segment of an IRI: ``…ontology#State`` → ``State``, ``…/series/reaim`` →
     ``reaim``."""
     return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
-
-
-def _text(term: object) -> str:
-    return str(getattr(term, "value", "") or "")
 
 
 @dataclass
@@ -127,10 +125,10 @@ class Catalogue:
 
 def _labels(store: Store) -> dict[str, str]:
     best: dict[str, tuple[int, str]] = {}
-    for resource, predicate, literal in store.query(LABELS).rows:
-        language = getattr(literal, "language", None)
-        rank = _LABEL_RANK[_text(predicate)] + (0 if language == "en" else 1)
-        key, text = _text(resource), " ".join(_text(literal).split())
+    for row in store.query(LABELS).records():  # ?l: a literal (the query keeps no other)
+        language = literal.language if (literal := row.literal("l")) is not None else None
+        rank = _LABEL_RANK[row.text("p")] + (0 if language == "en" else 1)
+        key, text = row.text("r"), " ".join(row.text("l").split())
         if text and (key not in best or (rank, text) < best[key]):
             best[key] = (rank, text)
     return {key: text for key, (_rank, text) in best.items()}
@@ -146,17 +144,22 @@ def _grouped_lists(
     store: Store, sparql: str, convert: Callable[[str], str]
 ) -> dict[str, list[str]]:
     found: dict[str, list[str]] = defaultdict(list)
-    for key, value in store.query(sparql).rows:
-        found[_text(key)].append(convert(_text(value)))
+    result = store.query(sparql)
+    key, value = result.variables  # the resource, then its value
+    for row in result.records():
+        found[row.text(key)].append(convert(row.text(value)))
     return {key: sorted(set(values)) for key, values in found.items()}
 
 
 def _properties(store: Store) -> dict[str, dict[str, list[str]]]:
     found: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     written = union_forms(store)  # literals as the files wrote them
-    for resource, predicate, value in store.query(PROPERTIES).rows:
-        for form in written.get((resource, predicate, value), (value,)):  # type: ignore[arg-type]
-            found[_text(resource)][_text(predicate)].append(_text(form))
+    for row in store.query(PROPERTIES).records():
+        forms = written.get((row.term("r"), row.term("p"), row.term("o")))
+        texts = [row.text("o")]  # the literal's form in the store, unless recorded otherwise
+        if forms is not None:  # records are of literals only
+            texts = [form.value for form in forms if isinstance(form, ox.Literal)]
+        found[row.text("r")][row.text("p")] += texts
     return {r: {p: sorted(set(v)) for p, v in props.items()} for r, props in found.items()}
 
 
@@ -166,7 +169,7 @@ def _booleans(values: list[str]) -> list[bool]:
 
 def _coverage(store: Store) -> dict[str, ListCoverage]:
     """How complete each instrument's list is (see :mod:`govkg.coverage`)."""
-    iris = sorted(_text(row[0]) for row in store.query(INSTRUMENTS).rows)
+    iris = sorted(row.text("i") for row in store.query(INSTRUMENTS).records())
     return {item.iri: item for item in instrument_coverage(store, iris)}
 
 

@@ -41,7 +41,7 @@ def in_range(day: str, filters: Filters) -> bool:
 
 def _check_series(store: Store, names: tuple[str, ...]) -> None:
     """Every series named is a summit series of the graph; else the closest ones are suggested."""
-    known = sorted({compact(str(getattr(row[0], "value", ""))) for row in store.query(SERIES).rows})
+    known = sorted({compact(row.text("s")) for row in store.query(SERIES).records()})
     for name in names:
         if compact(_series_iri(name)) not in known:
             problem = f": no series {name} in the graph"

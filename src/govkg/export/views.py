@@ -47,10 +47,6 @@ DIALOGUE_EDGE_ATTRIBUTES = {
 }
 
 
-def _text(term: object) -> str:
-    return str(getattr(term, "value", "") or "")
-
-
 def _add_actor(view: ViewGraph, catalogue: Catalogue, iri: str) -> None:
     attrs = catalogue.actor(iri)
     extra = {"side": "actor"} if "side" in view.node_attributes else {}
@@ -62,7 +58,7 @@ def stances_view(store: Store, request: ExportRequest, catalogue: Catalogue) -> 
     """Actors and instruments, an edge per stance from actor to instrument."""
     view = ViewGraph("stances", True, STANCE_NODE_ATTRIBUTES, STANCE_EDGE_ATTRIBUTES)
     kept = kept_instruments(store, request.filters)
-    rows = [tuple(_text(t) for t in row) for row in store.query(STANCES).rows]
+    rows = [tuple(row.text(name) for name in row) for row in store.query(STANCES).records()]
     for stance, actor, instrument, kind, day, as_of in sorted(rows):
         if kept is not None and instrument not in kept:
             continue
@@ -167,15 +163,15 @@ def dialogues_view(store: Store, request: ExportRequest, catalogue: Catalogue) -
 
 def _links(store: Store) -> dict[tuple[str, str], set[str]]:
     found: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for link, kind, actor in store.query(LINKS).rows:
-        found[(_text(link), _text(kind))].add(_text(actor))
+    for row in store.query(LINKS).records():
+        found[(row.text("link"), row.text("kind"))].add(row.text("actor"))
     return found
 
 
 def _link_dates(store: Store) -> dict[str, str]:
     ranked = sorted(
-        (int(_text(rank)), _text(link), _text(day))
-        for link, rank, day in store.query(LINK_DATES).rows
+        (row.int("rank"), row.text("link"), row.text("date"))
+        for row in store.query(LINK_DATES).records()
     )
     found: dict[str, str] = {}
     for _rank, link, day in ranked:
@@ -185,6 +181,6 @@ def _link_dates(store: Store) -> dict[str, str]:
 
 def _topics(store: Store, catalogue: Catalogue) -> dict[str, list[str]]:
     found: dict[str, list[str]] = defaultdict(list)
-    for link, topic in store.query(TOPICS).rows:
-        found[_text(link)].append(catalogue.label(_text(topic)))
+    for row in store.query(TOPICS).records():
+        found[row.text("link")].append(catalogue.label(row.text("t")))
     return found

@@ -33,9 +33,7 @@ from govkg.shacl_sparql.checks import (
 from govkg.shacl_sparql.components import ComponentUse
 from govkg.shacl_sparql.paths import Path, iri
 from govkg.shacl_sparql.shapes import SetTest, Shape, ShapeTest, SparqlConstraint, ValueTest
-from govkg.store import QueryResult
-
-Row = dict[str, OxTerm | None]
+from govkg.store import QueryResult, Row
 
 
 @dataclass(frozen=True)
@@ -171,10 +169,11 @@ def _closed_query(compiled: CompiledShape, owner: Shape) -> Query:
 
     def findings(result: QueryResult) -> list[Found]:
         found = []
-        for row in result.dicts():
-            predicate = row["predicate"]
-            path = Path(URIRef(predicate.value), iri(predicate.value), predicate.value)  # type: ignore[union-attr]
-            item = finding(owner, SH.ClosedConstraintComponent, row["this"], row["object"])  # type: ignore[arg-type]
+        for row in result.records():
+            predicate = row.text("predicate")
+            path = Path(URIRef(predicate), iri(predicate), predicate)
+            this, value = row.term("this"), row.term("object")
+            item = finding(owner, SH.ClosedConstraintComponent, this, value)
             found.append(replace(item, path=path))
         return found
 
@@ -207,13 +206,14 @@ def _presence_query(compiled: CompiledShape, tests: list[tuple[Shape, SetTest, s
 
     def findings(result: QueryResult) -> list[Found]:
         found, seen = [], set()
-        for focus, broken in result.rows:
+        for row in result.records():
+            focus, broken = row.term("this"), row.text("broken")
             if (focus, broken) in seen:  # the focus pattern may give a node twice
                 continue
             seen.add((focus, broken))
-            for number in str(getattr(broken, "value", "")).split():
+            for number in broken.split():
                 owner, test, _condition = tests[int(number)]
-                found.append(finding(owner, test.component, focus))  # type: ignore[arg-type]
+                found.append(finding(owner, test.component, focus))
         return found
 
     return Query(text, findings)
@@ -266,9 +266,9 @@ def _value_query(compiled: CompiledShape, owner: Shape, test: ValueTest) -> Quer
 
     def findings(result: QueryResult) -> list[Found]:
         found = []
-        for row in result.dicts():
+        for row in result.records():
             if not _holds(tree, parts, variables, row):
-                found.append(finding(owner, test.component, row["this"], row["value"]))  # type: ignore[arg-type]
+                found.append(finding(owner, test.component, row.term("this"), row.term("value")))
         return found
 
     return Query(text, findings)
@@ -319,8 +319,8 @@ def _has_value(compiled: CompiledShape, owner: Shape, test: SetTest) -> Query:
                 f"FILTER NOT EXISTS {{ ?this {owner.path.sparql} {value} }} }}")  # fmt: skip
 
     def findings(result: QueryResult) -> list[Found]:
-        return [finding(owner, test.component, row["this"], row.get("value"))  # type: ignore[arg-type]
-                for row in result.dicts()]  # fmt: skip
+        return [finding(owner, test.component, row.term("this"), row.get("value"))
+                for row in result.records()]  # fmt: skip
 
     return Query(compiled.prologue + body, findings)
 
@@ -339,7 +339,7 @@ def _focus_query(text: str, owner: Shape, test: SetTest) -> Query:
     """A query returning the focus nodes that break a constraint (a result with no value)."""
 
     def findings(result: QueryResult) -> list[Found]:
-        return [finding(owner, test.component, row[0]) for row in result.rows]  # type: ignore[arg-type]
+        return [finding(owner, test.component, row.term("this")) for row in result.records()]
 
     return Query(text, findings)
 
@@ -368,10 +368,11 @@ def _pair_query(compiled: CompiledShape, owner: Shape, test: SetTest) -> Query:
 
     def findings(result: QueryResult) -> list[Found]:
         found = []
-        for row in result.dicts():
-            if "other" in row and less_or_equal_holds(row["value"], row["other"], strict):  # type: ignore[arg-type]
+        for row in result.records():
+            value = row.term("value")
+            if "other" in row and less_or_equal_holds(value, row.term("other"), strict):
                 continue
-            found.append(finding(owner, test.component, row["this"], row["value"]))  # type: ignore[arg-type]
+            found.append(finding(owner, test.component, row.term("this"), value))
         return found
 
     return Query(head + body, findings)

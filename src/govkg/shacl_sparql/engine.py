@@ -36,7 +36,7 @@ from govkg.shacl_sparql.shapes import (
     read_shapes,
     uses_shapes_graph,
 )
-from govkg.store import Dataset, OxigraphStore, QueryResult, Store
+from govkg.store import Dataset, OxigraphStore, QueryResult, Row, Store
 
 #: Focus IRIs looked up per query when finding the files that describe them; above FILES_SCAN
 #: of them, one pass over the store is quicker.
@@ -134,8 +134,8 @@ class _Runner:
         return own
 
     def _pairs(self, unit: CompiledShape, owner: Shape) -> list[tuple[OxTerm, OxTerm]]:
-        return [(f, v) for f, v in self.store.query(pairs_query(unit, owner)).rows  # type: ignore[misc]
-                if v is not None]  # fmt: skip
+        rows = self.store.query(pairs_query(unit, owner)).records()
+        return [(row.term("this"), v) for row in rows if (v := row["value"]) is not None]
 
     def _run(
         self, unit: CompiledShape, depth: int
@@ -151,11 +151,11 @@ class _Runner:
             found += shape_findings(self.store, unit, owner, test, self.failing, depth)
         if unit.sparql or unit.components:
             select = f"{unit.prologue}SELECT DISTINCT ?this WHERE {{ {unit.focus} }}"
-            focus = [row[0] for row in self.store.query(select).rows]
+            focus = [row.term("this") for row in self.store.query(select).records()]
             for owner, constraint in unit.sparql:
-                found += _sparql_findings(self.store, owner, constraint, focus)  # type: ignore[arg-type]
+                found += _sparql_findings(self.store, owner, constraint, focus)
             for owner, use in unit.components:
-                found += self._component_findings(unit, owner, use, focus)  # type: ignore[arg-type]
+                found += self._component_findings(unit, owner, use, focus)
         inner = [(owner, self.results(child, depth + 1)) for owner, child in unit.children]
         return found, inner
 
@@ -214,8 +214,8 @@ def _sparql_findings(
     for focus in nodes:
         result = _prebound(store, owner, constraint.query, {**(parameters or {}), "this": focus})
         seen: set[object] = set()
-        for row in result.rows:
-            bound = {n: v for n, v in zip(result.variables, row, strict=True) if v is not None}
+        for row in result.records():
+            bound = {n: v for n, v in row.items() if v is not None}
             item = _sparql_finding(owner, constraint, focus, bound, seen, parameters or {})
             if item is not None:
                 found.append(replace(item, component=component))
@@ -315,20 +315,21 @@ def files_of(store: Store, subjects: Iterable[OxTerm]) -> dict[str, tuple[str, .
     if len(names) > FILES_SCAN:
         wanted = set(names)
         query = "SELECT DISTINCT ?s ?g WHERE { GRAPH ?g { ?s ?p ?o } FILTER (isIRI(?s)) }"
-        return _files(row for row in store.query(query).rows if row[0].value in wanted)  # type: ignore[union-attr]
+        return _files(row for row in store.query(query).records() if row.iri("s") in wanted)
     rows = []
     for start in range(0, len(names), FILES_BATCH):
         values = " ".join(iri(n) for n in names[start : start + FILES_BATCH])
         query = (
             f"SELECT DISTINCT ?s ?g WHERE {{ VALUES ?s {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}"
         )
-        rows += store.query(query).rows
+        rows += store.query(query).records()
     return _files(rows)
 
 
-def _files(rows: Iterable[tuple[OxTerm | None, ...]]) -> dict[str, tuple[str, ...]]:
+def _files(rows: Iterable[Row]) -> dict[str, tuple[str, ...]]:
     files: dict[str, set[str]] = {}
-    for subject, graph in rows:
+    for row in rows:
+        subject, graph = row["s"], row["g"]
         if isinstance(subject, ox.NamedNode) and isinstance(graph, ox.NamedNode):
             files.setdefault(subject.value, set()).add(
                 unquote(graph.value.removeprefix(GRAPH_BASE))
@@ -344,23 +345,26 @@ def count_triples(store: Store) -> int:
     triples outside the named graphs, every triple is hashed after all.
     """
     sizes = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
-    graphs = sorted(((_int(n), g) for g, n in sizes.rows), key=lambda x: (-x[0], str(x[1])))
-    union = _int(store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows[0][0])
+    graphs = [(row.int("n"), row.term("g")) for row in sizes.records()]
+    graphs.sort(key=lambda x: (-x[0], str(x[1])))
+    union = _count(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
     if union != sum(n for n, _g in graphs):  # triples in the default graph
         distinct = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
-        return _int(store.query(distinct).rows[0][0])
+        return _count(store, distinct)
     total = graphs[0][0] if graphs else 0
     for number in range(1, len(graphs)):
         earlier = " ".join(str(g) for _n, g in graphs[:number])
-        total += _int(store.query(
+        total += _count(
+            store,
             f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graphs[number][1]} {{ ?s ?p ?o }} "
-            f"FILTER NOT EXISTS {{ VALUES ?h {{ {earlier} }} GRAPH ?h {{ ?s ?p ?o }} }} }}"
-        ).rows[0][0])  # fmt: skip
+            f"FILTER NOT EXISTS {{ VALUES ?h {{ {earlier} }} GRAPH ?h {{ ?s ?p ?o }} }} }}",
+        )
     return total
 
 
-def _int(term: OxTerm | None) -> int:
-    return int(term.value) if isinstance(term, ox.Literal) else 0
+def _count(store: Store, query: str) -> int:
+    """The ``?n`` of a query's one row."""
+    return store.query(query).records()[0].int("n")
 
 
 def results_graph(found: list[Found], conforms: bool, shapes: Graph) -> Graph:

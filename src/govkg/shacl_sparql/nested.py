@@ -35,13 +35,14 @@ def shape_findings(
     """The results of one shape-valued constraint of ``owner`` on the unit's focus nodes."""
     values = value_focus(owner, unit.focus, depth)
     fails = [failing(s, values, unit.prologue, depth + 1) for s in test.shapes]
-    pairs = [(row[0], row[1]) for row in store.query(pairs_query(unit, owner)).rows]
+    rows = store.query(pairs_query(unit, owner)).records()
+    pairs = [(row.term("this"), row["value"]) for row in rows]
     if test.parameter == SH.qualifiedValueShape:
         siblings = [failing(s, values, unit.prologue, depth + 1) for s in test.siblings]
         return _qualified(owner, test, pairs, fails[0], siblings, test.siblings)
     broken = _BROKEN[str(test.parameter)]
     return [
-        finding(owner, test.component, focus, value)  # type: ignore[arg-type]
+        finding(owner, test.component, focus, value)
         for focus, value in pairs
         if value is not None and broken(value, fails, test.shapes)
     ]
@@ -78,7 +79,7 @@ _BROKEN = {str(SH.node): _node, str(SH["not"]): _not, str(SH["and"]): _and,
 def _qualified(
     owner: Shape,
     test: ShapeTest,
-    pairs: list[tuple[OxTerm | None, OxTerm | None]],
+    pairs: list[tuple[OxTerm, OxTerm | None]],
     fails: set[OxTerm],
     sibling_fails: list[set[OxTerm]],
     siblings: tuple[Shape | None, ...],
@@ -87,7 +88,7 @@ def _qualified(
     when the shapes must be disjoint, to none of its siblings), counted per focus node."""
     counted: dict[OxTerm, int] = defaultdict(int)
     for focus, value in pairs:
-        counted[focus] += (  # type: ignore[index]
+        counted[focus] += (
             value is not None
             and _conforms(value, fails, test.shapes[0])
             and not any(

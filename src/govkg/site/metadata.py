@@ -98,13 +98,11 @@ class DatasetFacts:
     license: str | None = DATA_LICENSE
 
 
-def _int(term: object) -> int:
-    return int(getattr(term, "value", 0))
-
-
-def _counts(store: Store, query: str) -> tuple[tuple[str, int], ...]:
-    rows = store.query(query).rows
-    return tuple((row[0].value, _int(row[1])) for row in rows if isinstance(row[0], ox.NamedNode))
+def _counts(store: Store, query: str, name: str) -> tuple[tuple[str, int], ...]:
+    rows = store.query(query).records()
+    return tuple(
+        (row.text(name), row.int("n")) for row in rows if isinstance(row[name], ox.NamedNode)
+    )
 
 
 def namespace_of(iri: str) -> str:
@@ -130,14 +128,15 @@ def dataset_facts(store: Store, site: Site, dumps: Dumps) -> DatasetFacts:
     """The facts about the store's dataset (its meta graph left out) as published at ``site``,
     its literals counted as written (as the dumps hold them)."""
     store = exact_view(store)
-    properties = _counts(store, _PROPERTIES)
-    classes = _counts(store, _CLASSES)
-    subjects, objects = (_int(v) for v in store.query(_DISTINCT).rows[0])
+    properties = _counts(store, _PROPERTIES, "p")
+    classes = _counts(store, _CLASSES, "c")
+    distinct = store.query(_DISTINCT).records()[0]
+    subjects, objects = distinct.int("subjects"), distinct.int("objects")
     used = {p for p, _ in properties} | {c for c, _ in classes}
     return DatasetFacts(
         site=site,
         triples=sum(n for _, n in properties),
-        entities=_int(store.query(_ENTITIES).rows[0][0]),
+        entities=store.query(_ENTITIES).records()[0].int("n"),
         distinct_subjects=subjects,
         distinct_objects=objects,
         classes=classes,

@@ -88,17 +88,18 @@ class Resource:
         return self.text(LABEL, PREF_LABEL) or compact(self.iri)
 
 
-def _value(term: object) -> bool:
-    return isinstance(term, ox.NamedNode | ox.Literal)
-
-
 def _resources(store: Store, where: str, predicates: tuple[str, ...]) -> dict[str, Resource]:
     query = _FACTS.format(where=where, predicates=" ".join(f"<{p}>" for p in predicates))
     found: dict[str, Resource] = {}
-    for x, p, o in store.query(query).rows:
-        if isinstance(x, ox.NamedNode) and isinstance(p, ox.NamedNode) and _value(o):
+    for row in store.query(query).records():
+        x, p, o = row["x"], row["p"], row["o"]
+        if (
+            isinstance(x, ox.NamedNode)
+            and isinstance(p, ox.NamedNode)
+            and isinstance(o, ox.NamedNode | ox.Literal)  # a blank node is not shown
+        ):
             resource = found.setdefault(x.value, Resource(x.value))
-            resource.values.setdefault(p.value, []).append(o)  # type: ignore[arg-type]
+            resource.values.setdefault(p.value, []).append(o)
     return found
 
 

@@ -32,7 +32,7 @@ from govkg.site.resources import (
     Source,
     StanceRow,
 )
-from govkg.store import Term
+from govkg.store import Row, Term
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 LABELS = (
@@ -392,9 +392,7 @@ def _formats(doc_name: str) -> str:
 # --- index, search and home pages ---------------------------------------------------------------
 
 
-def index_page(
-    index: Index, rows: list[dict[str, Term | None]], settings: Layout, root: str
-) -> str:
+def index_page(index: Index, rows: Sequence[Row], settings: Layout, root: str) -> str:
     """An index page: the kind's title, how many there are, and one table row each."""
     body = (
         f'<h1>{escape(index.title)}</h1><p class="lead">{escape(index.intro)}</p>'
@@ -408,9 +406,8 @@ def index_page(
     return page(index.title, body, root)
 
 
-def _cell(column: Column, row: dict[str, Term | None], settings: Layout, root: str) -> str:
-    value = row.get(column.var)
-    text = getattr(value, "value", None)
+def _cell(column: Column, row: Row, settings: Layout, root: str) -> str:
+    text = row.text(column.var, None)
     if column.link is None:
         return escape(text or "")
     target = row.get(column.link)

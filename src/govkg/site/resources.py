@@ -18,7 +18,7 @@ from govkg.namespaces import GK
 from govkg.queries import sorted_concatenations
 from govkg.rdf import graph_from_quads, serialize
 from govkg.site.formats import DOC_FORMATS
-from govkg.store import Store, Term
+from govkg.store import Row, Store, Term
 from govkg.written import written_pairs
 
 #: Rows a page shows of each list (properties, incoming links, stances).
@@ -97,13 +97,17 @@ ORDER BY (!STRSTARTS(LCASE(STR(?label)), LCASE(STR(?q)))) STRLEN(STR(?label)) LC
   ?s LIMIT {limit}"""
 
 
+#: What a subject can be.
+Subject = ox.NamedNode | ox.BlankNode | ox.Triple
+
+
 @dataclass
 class Description:
     """A resource's outgoing (property, value) and incoming (subject, property) pairs."""
 
     iri: str
     outgoing: list[tuple[ox.NamedNode, Term]] = field(default_factory=list)
-    incoming: list[tuple[Term, ox.NamedNode]] = field(default_factory=list)
+    incoming: list[tuple[Subject, ox.NamedNode]] = field(default_factory=list)
 
     @property
     def exists(self) -> bool:
@@ -112,7 +116,7 @@ class Description:
     def triples(self) -> list[ox.Triple]:
         node = ox.NamedNode(self.iri)
         out = [ox.Triple(node, p, o) for p, o in self.outgoing]
-        return out + [ox.Triple(s, p, node) for s, p in self.incoming]  # type: ignore[arg-type]
+        return out + [ox.Triple(s, p, node) for s, p in self.incoming]
 
     def serialize(self, ext: str) -> bytes:
         """The description as an RDF document in the format of ``ext`` (``ttl``, ``nt`` …)."""
@@ -134,12 +138,14 @@ def describe(store: Store, iri: str, incoming: bool = True) -> Description:
     node = _node(iri)
     if node is None:  # not a valid IRI: nothing in the graph can have it
         return description
-    for _s, p, o in store.query(_OUTGOING, {"s": node}).rows:
+    for row in store.query(_OUTGOING, {"s": node}).records():
+        p, o = row["p"], row["o"]
         if isinstance(p, ox.NamedNode) and o is not None:
             description.outgoing.append((p, o))
     description.outgoing = written_pairs(store, node, description.outgoing)  # literals as written
-    for _o, s, p in store.query(_INCOMING if incoming else _ANY_INCOMING, {"o": node}).rows:
-        if isinstance(p, ox.NamedNode) and s is not None:
+    for row in store.query(_INCOMING if incoming else _ANY_INCOMING, {"o": node}).records():
+        s, p = row["s"], row["p"]
+        if isinstance(p, ox.NamedNode) and isinstance(s, Subject):  # never a literal
             description.incoming.append((s, p))
     return description
 
@@ -149,16 +155,6 @@ def _node(iri: str) -> ox.NamedNode | None:
         return ox.NamedNode(iri)
     except ValueError:
         return None
-
-
-def _text(term: Term | None) -> str | None:
-    """A literal's lexical form or an IRI's text; None when unbound."""
-    return None if term is None else str(getattr(term, "value", term))
-
-
-def _int(term: Term | None) -> int:
-    text = _text(term)
-    return int(text) if text and text.isdigit() else 0
 
 
 # --- one resource, paged ------------------------------------------------------------------------
@@ -267,23 +263,24 @@ def view(store: Store, description: Description, page: int = 1) -> ResourceView:
 
 
 def _types(store: Store, node: ox.NamedNode) -> list[tuple[ox.NamedNode, str | None]]:
-    rows = store.query(_TYPES, {"s": node}).rows
-    return [(t, _text(label)) for _s, t, label in rows if isinstance(t, ox.NamedNode)]
+    rows = store.query(_TYPES, {"s": node}).records()
+    return [(t, row.text("label", None)) for row in rows if isinstance(t := row["t"], ox.NamedNode)]
 
 
 def _counts(store: Store, query: str, var: str, node: ox.NamedNode) -> dict[str, int]:
-    rows = store.query(query, {var: node}).rows
-    return {p.value: _int(n) for _x, p, n in rows if isinstance(p, ox.NamedNode)}
+    rows = store.query(query, {var: node}).records()
+    return {p.value: row.int("n") for row in rows if isinstance(p := row["p"], ox.NamedNode)}
 
 
 def _link_page(
     store: Store, query: str, var: str, node: ox.NamedNode, offset: int, counts: dict[str, int]
 ) -> LinkPage:
     text = query.format(label=_LABEL, limit=PAGE_SIZE, offset=offset)
+    end = "o" if var == "s" else "s"  # the link's other end
     rows = [
-        Link(p, _text(p_label), term, _text(label))
-        for _x, p, term, p_label, label in store.query(text, {var: node}).rows
-        if isinstance(p, ox.NamedNode) and term is not None
+        Link(p, row.text("plabel", None), term, row.text(f"{end}label", None))
+        for row in store.query(text, {var: node}).records()
+        if isinstance(p := row["p"], ox.NamedNode) and (term := row[end]) is not None
     ]
     if var == "s":  # the resource's own values: literals as written
         rows = _as_written(store, node, rows)
@@ -305,8 +302,8 @@ def _as_written(store: Store, node: ox.NamedNode, rows: list[Link]) -> list[Link
 
 def _stance_count(store: Store, role: str, node: ox.NamedNode) -> int:
     focus, _other = STANCE_ROLES[role]
-    rows = store.query(_STANCE_COUNT.format(focus=focus), {"focus": node}).rows
-    return _int(rows[0][1]) if rows else 0
+    rows = store.query(_STANCE_COUNT.format(focus=focus), {"focus": node}).records()
+    return rows[0].int("n") if rows else 0
 
 
 def _stances(store: Store, role: str, node: ox.NamedNode, offset: int, total: int) -> StancePage:
@@ -315,30 +312,31 @@ def _stances(store: Store, role: str, node: ox.NamedNode, offset: int, total: in
     rows = [
         StanceRow(
             stance,
-            other_term,
-            _text(other_label),
-            _text(kind),
-            _text(date),
-            tuple(sorted((_text(sources) or "").split())),
-            tuple(sorted((_text(primary) or "").split())),
-            _text(as_of),
+            row["other"],
+            row.text("otherLabel", None),
+            row.text("kind", None),
+            row.text("date", None),
+            tuple(sorted(row.text("sources").split())),
+            tuple(sorted(row.text("primary").split())),
+            row.text("asOf", None),
         )
-        for _f, stance, other_term, other_label, kind, date, as_of, sources, primary in store.query(
-            text, {"focus": node}
-        ).rows
-        if stance is not None
+        for row in sorted(store.query(text, {"focus": node}).records(), key=_stance_order)
+        if (stance := row["stance"]) is not None
     ]
-    rows.sort(key=lambda row: ((row.other_label or "").lower(), _text(row.stance) or ""))
     return StancePage(role, rows, total)
+
+
+def _stance_order(row: Row) -> tuple[str, str]:
+    return row.text("otherLabel").lower(), row.text("stance")
 
 
 def _sources(store: Store, role: str, node: ox.NamedNode) -> dict[str, Source]:
     text = _SOURCES.format(pattern=_SOURCE_PATTERNS[role])
     found: dict[str, Source] = {}
-    for _f, src, label, title, url, publisher, date in store.query(text, {"focus": node}).rows:
-        if isinstance(src, ox.NamedNode):
-            values = (_text(label), _text(title), _text(url), _text(publisher), _text(date))
-            found[src.value] = Source(src.value, *values)
+    for row in store.query(text, {"focus": node}).records():
+        if isinstance(src := row["src"], ox.NamedNode):
+            names = ("label", "title", "url", "publisher", "date")
+            found[src.value] = Source(src.value, *(row.text(name, None) for name in names))
     return found
 
 
@@ -362,11 +360,11 @@ def search(
     bound as a literal."""
     bindings: dict[str, Term] = {"q": ox.Literal(text), "base": ox.Literal(base)}
     query = _SEARCH.format(label=_LABEL, limit=limit + 1)
-    rows = sorted_concatenations(query, store.query(query, bindings)).rows
+    rows = sorted_concatenations(query, store.query(query, bindings)).records()
     matches = [
-        Match(s.value, _text(label) or s.value, _text(types) or "")
-        for _q, _b, s, label, types in rows
-        if isinstance(s, ox.NamedNode)
+        Match(s.value, row.text("label") or s.value, row.text("types"))
+        for row in rows
+        if isinstance(s := row["s"], ox.NamedNode)
     ]
     return matches[:limit], len(matches) > limit
 
@@ -460,16 +458,16 @@ INDEXES: tuple[Index, ...] = (
 )
 
 
-def list_index(store: Store, index: Index) -> list[dict[str, Term | None]]:
+def list_index(store: Store, index: Index) -> list[Row]:
     """The rows of an index page, one per resource, sorted here as each query's ORDER BY says
     (dated resources by date, undated last; then by label, any case; then by IRI).  The query
     is sent without its ORDER BY: Virtuoso 7.2 refuses one over an aggregate's variable
     (SP031), and wrapped in a sub-select it sorts labels over 20 characters out of order."""
     grouped = index.query.rpartition("ORDER BY")[0]
-    rows = sorted_concatenations(grouped, store.query(grouped)).dicts()
+    rows = sorted_concatenations(grouped, store.query(grouped)).records()
     return sorted(rows, key=_index_order)
 
 
-def _index_order(row: dict[str, Term | None]) -> tuple[object, ...]:
-    dated = (row["date"] is None, _text(row["date"]) or "") if "date" in row else ()
-    return (*dated, (_text(row.get("label")) or "").lower(), _text(row.get("item")) or "")
+def _index_order(row: Row) -> tuple[object, ...]:
+    dated = (row["date"] is None, row.text("date")) if "date" in row else ()
+    return (*dated, row.text("label").lower(), row.text("item"))

@@ -7,6 +7,7 @@ a caller needs to know of one is a property of the store (:attr:`Store.persisten
 queries see the union of all graphs as their default graph.
 
 - :mod:`~govkg.store.base`: the interface, its query results and Turtle input;
+- :mod:`~govkg.store.rows`: a result's rows, each value read as the kind expected;
 - :mod:`~govkg.store.oxigraph`: Oxigraph in memory or in a folder;
 - :mod:`~govkg.store.remote`: a SPARQL 1.1 server over HTTP;
 - :mod:`~govkg.store.spec`: :func:`open_store`, the only reader of a ``--store`` value;
@@ -19,6 +20,7 @@ queries see the union of all graphs as their default graph.
 from govkg.store.base import Dataset, QueryResult, Store, Term, TurtleFile, parse_turtle
 from govkg.store.oxigraph import OxigraphStore
 from govkg.store.remote import RemoteStore, shown
+from govkg.store.rows import Row
 from govkg.store.sparql_text import planner_hint, refuse_federation
 from govkg.store.spec import MEMORY, open_store, store_kind
 from govkg.store.tokens import INERT
@@ -30,6 +32,7 @@ __all__ = [
     "OxigraphStore",
     "QueryResult",
     "RemoteStore",
+    "Row",
     "Store",
     "Term",
     "TurtleFile",

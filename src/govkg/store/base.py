@@ -17,8 +17,7 @@ import pyoxigraph as ox
 
 from govkg.errors import StoreError
 from govkg.store import literals
-
-Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+from govkg.store.rows import Row, Term
 
 
 @dataclass
@@ -34,6 +33,12 @@ class QueryResult:
     def dicts(self) -> list[dict[str, Term | None]]:
         """The rows as dictionaries keyed by variable name."""
         return [dict(zip(self.variables, row, strict=True)) for row in self.rows]
+
+    def records(self) -> list[Row]:
+        """The rows as :class:`~govkg.store.rows.Row`: each value read as the kind expected
+        (``row.text("label")``, ``row.int("n")``, ``row.iri("s")`` …)."""
+        index = {name: number for number, name in enumerate(self.variables)}
+        return [Row(index, row) for row in self.rows]
 
 
 @dataclass(frozen=True)

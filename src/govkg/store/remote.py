@@ -56,6 +56,8 @@ _XSD_BOOLEAN = str(XSD.boolean)
 _BLANK_LABEL = re.compile(r"[^A-Za-z0-9_]")
 #: govkg's graphs: what it loads, drops, counts and reads on a server.
 _OURS = f'FILTER (STRSTARTS(STR(?g), "{GRAPH_BASE}"))'
+#: What a quad's subject can be.
+_SUBJECT = ox.NamedNode | ox.BlankNode | ox.Triple
 #: Where :meth:`RemoteStore.check_writable` writes its test triple (one of govkg's graphs).
 _PROBE_GRAPH = GRAPH_BASE + "load-check"
 
@@ -286,14 +288,16 @@ class RemoteStore(Store):
 
     def quads(self) -> Iterator[ox.Quad]:
         """The quads of govkg's graphs."""
-        rows = self.query(f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {_OURS} }}").rows
-        for s, p, o, g in rows:
-            yield ox.Quad(s, p, o, g)  # type: ignore[arg-type]
+        rows = self.query(f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {_OURS} }}")
+        for row in rows.records():  # every variable bound: a pattern's
+            subject, predicate = row["s"], row["p"]
+            if isinstance(subject, _SUBJECT) and isinstance(predicate, ox.NamedNode):
+                yield ox.Quad(subject, predicate, row.term("o"), row.node("g"))
 
     def __len__(self) -> int:
         """The number of quads in govkg's graphs."""
         query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {_OURS} }}"
-        return int(getattr(self.query(query).rows[0][0], "value", 0))
+        return self.query(query).records()[0].int("n")
 
 
 def batches(triples: list[ox.Triple], size: int) -> Iterator[list[ox.Triple]]:
