@@ -172,3 +172,22 @@ def running_comunica(data: Path) -> Iterator[str]:
         yield f"sparql+http://127.0.0.1:{port}/?query=sparql"
     finally:
         _stop_group(process)
+
+
+def read_request(connection: socket.socket) -> None:
+    """Read a whole HTTP request (head and body), so that closing the connection sends no reset;
+    a client that closes first ends it."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = connection.recv(65536)
+        if not chunk:
+            return
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = next(
+        (int(line.split(b":")[1]) for line in head.split(b"\r\n")
+         if line.lower().startswith(b"content-length:")),
+        0,
+    )  # fmt: skip
+    while len(body) < length:
+        body += connection.recv(65536)

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 import pytest
 from click.testing import CliRunner
 from paths import ROOT
+from servers import read_request
 
 from govkg.cli import cli
 
@@ -45,7 +46,7 @@ def peer(reply: Callable[[], bytes]) -> Iterator[str]:
             except OSError:
                 return
             with connection, contextlib.suppress(OSError):
-                _read_request(connection)
+                read_request(connection)
                 connection.sendall(reply())
 
     thread = threading.Thread(target=serve, daemon=True)
@@ -57,23 +58,6 @@ def peer(reply: Callable[[], bytes]) -> Iterator[str]:
         listener.shutdown(socket.SHUT_RDWR)  # wakes the accept() waiting for the next request
         listener.close()
         thread.join(timeout=10)
-
-
-def _read_request(connection: socket.socket) -> None:
-    data = b""
-    while b"\r\n\r\n" not in data:
-        chunk = connection.recv(65536)
-        if not chunk:
-            return
-        data += chunk
-    head, _, body = data.partition(b"\r\n\r\n")
-    length = next(
-        (int(line.split(b":")[1]) for line in head.split(b"\r\n")
-         if line.lower().startswith(b"content-length:")),
-        0,
-    )  # fmt: skip
-    while len(body) < length:
-        body += connection.recv(65536)
 
 
 def run(store: str, *args: str) -> tuple[int, str, str]:

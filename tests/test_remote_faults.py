@@ -16,7 +16,7 @@ from contextlib import contextmanager
 
 import pytest
 from paths import ROOT
-from servers import running_oxigraph
+from servers import read_request, running_oxigraph
 
 from govkg.errors import StoreError
 from govkg.load import rebuild
@@ -48,21 +48,6 @@ def peer(behave: Callable[[socket.socket], None]) -> Iterator[str]:
     finally:
         listener.close()
         thread.join(timeout=10)
-
-
-def read_request(connection: socket.socket) -> None:
-    """Read the whole request (head and body), so that closing sends no reset."""
-    data = b""
-    while b"\r\n\r\n" not in data:
-        data += connection.recv(65536)
-    head, _, body = data.partition(b"\r\n\r\n")
-    length = next(
-        (int(line.split(b":")[1]) for line in head.split(b"\r\n")
-         if line.lower().startswith(b"content-length:")),
-        0,
-    )  # fmt: skip
-    while len(body) < length:
-        body += connection.recv(65536)
 
 
 def cut(connection: socket.socket) -> None:
