@@ -16,7 +16,7 @@ from paths import ROOT
 from virtuoso import running_virtuoso
 
 from govkg.cli import cli
-from govkg.errors import QueryError
+from govkg.errors import QueryError, StoreError
 from govkg.load import open_project, rebuild
 from govkg.namespaces import GRAPH_BASE
 from govkg.store.remote import RemoteStore, portable_json
@@ -134,13 +134,17 @@ def test_an_answer_stopped_at_the_time_limit_is_an_error(virtuoso_server: str) -
         f"SELECT (COUNT(*) AS ?n) WHERE {{ VALUES ?a {{ {values} }} VALUES ?b {{ {values} }} "
         f"VALUES ?c {{ {values} }} }}"
     )
-    with pytest.raises(QueryError) as error:
+    with pytest.raises((QueryError, StoreError)) as error:
         store.query(query)
-    assert str(error.value) == (
-        f"{store.endpoints.query} stopped the query at its time limit and sent what it had "
-        "found so far (X-SQL-State S1TAT): the answer is incomplete; raise the server's limit "
-        "(Virtuoso: [SPARQL] MaxQueryExecutionTime) or simplify the query"
-    )
+    if isinstance(error.value, QueryError):  # the usual answer: 200 and a partial count
+        assert str(error.value) == (
+            f"{store.endpoints.query} stopped the query at its time limit and sent what it had "
+            "found so far (X-SQL-State S1TAT): the answer is incomplete; raise the server's limit "
+            "(Virtuoso: [SPARQL] MaxQueryExecutionTime) or simplify the query"
+        )
+    else:  # on a loaded machine Virtuoso may cancel the statement instead: an error, too
+        assert str(error.value).startswith(f"{store.endpoints.query} answered 500 ")
+        assert "HY008" in str(error.value)
     small = store.query("SELECT (COUNT(*) AS ?n) WHERE { VALUES ?a { 1 2 } }").rows
     assert small[0][0] == ox.Literal("2", datatype=ox.NamedNode(f"{XSD}integer"))
 
