@@ -30,15 +30,15 @@ from govkg.errors import RowError
 from govkg.namespaces import META_GRAPH, WRITTEN_DATATYPE, WRITTEN_GRAPH
 from govkg.store import OxigraphStore, Row, Store, Term
 from govkg.store.literals import (
-    _DATATYPE,
-    _GRAPH,
-    _IN_GRAPH,
-    _LEXICAL,
-    _PREDICATE,
-    _STORED_DATATYPE,
-    _STORED_LEXICAL,
-    _SUBJECT,
-    _SUBJECT_NODE,
+    RECORD_DATATYPE,
+    RECORD_GRAPH,
+    RECORD_IN_GRAPH,
+    RECORD_LEXICAL,
+    RECORD_PREDICATE,
+    RECORD_STORED_DATATYPE,
+    RECORD_STORED_LEXICAL,
+    RECORD_SUBJECT,
+    RECORD_SUBJECT_NODE,
     Record,
     is_candidate,
     links_blank_nodes,
@@ -50,11 +50,14 @@ from govkg.store.literals import (
 _STAMP = ox.NamedNode(META_GRAPH)  # a persistent store's source hash: not data
 
 _READ = f"""SELECT ?g ?s ?n ?p ?sl ?sd ?l ?d WHERE {{ GRAPH <{WRITTEN_GRAPH}> {{
-  ?r <{_IN_GRAPH.value}> ?g ; <{_PREDICATE.value}> ?p ;
-     <{_STORED_LEXICAL.value}> ?sl ; <{_STORED_DATATYPE.value}> ?sd ;
-     <{_LEXICAL.value}> ?l ; <{_DATATYPE.value}> ?d .
-  OPTIONAL {{ ?r <{_SUBJECT.value}> ?s }} OPTIONAL {{ ?r <{_SUBJECT_NODE.value}> ?n }} }} }}"""
-_ABOUT = _READ.replace(f"OPTIONAL {{ ?r <{_SUBJECT.value}> ?s }}", f"?r <{_SUBJECT.value}> ?s .")
+  ?r <{RECORD_IN_GRAPH.value}> ?g ; <{RECORD_PREDICATE.value}> ?p ;
+     <{RECORD_STORED_LEXICAL.value}> ?sl ; <{RECORD_STORED_DATATYPE.value}> ?sd ;
+     <{RECORD_LEXICAL.value}> ?l ; <{RECORD_DATATYPE.value}> ?d .
+  OPTIONAL {{ ?r <{RECORD_SUBJECT.value}> ?s }}
+  OPTIONAL {{ ?r <{RECORD_SUBJECT_NODE.value}> ?n }} }} }}"""
+_ABOUT = _READ.replace(
+    f"OPTIONAL {{ ?r <{RECORD_SUBJECT.value}> ?s }}", f"?r <{RECORD_SUBJECT.value}> ?s ."
+)
 _ANY = f"ASK {{ GRAPH <{WRITTEN_GRAPH}> {{ ?s ?p ?o }} }}"
 
 
@@ -123,7 +126,7 @@ def written_quads(store: Store) -> Iterator[ox.Quad]:
     quads = (q for q in store.quads() if q.graph_name != _STAMP)
     if not has_records(store):  # then there is no records graph either
         return quads
-    return as_written((q for q in quads if q.graph_name != _GRAPH), read_records(store))
+    return as_written((q for q in quads if q.graph_name != RECORD_GRAPH), read_records(store))
 
 
 def stamp_size(store: Store) -> int:
@@ -145,7 +148,9 @@ def written_pairs(
         return pairs
     rows = store.query(_OWN_QUADS, {"s": subject}).records()
     quads = (ox.Quad(subject, ox.NamedNode(r.text("p")), r.term("o"), r.node("g")) for r in rows)
-    held = {(q.predicate, q.object) for q in as_written(quads, records) if q.graph_name != _GRAPH}
+    held = {
+        (q.predicate, q.object) for q in as_written(quads, records) if q.graph_name != RECORD_GRAPH
+    }
     stored_as: dict[Term, Term] = {r.written: r.stored for r in records}
     places = set(stored_as.values())
     result: list[tuple[ox.NamedNode, Term]] = []
@@ -172,7 +177,7 @@ def union_forms(store: Store) -> dict[tuple[Term, Term, Term], set[Term]]:
     stored_as: dict[Term, Term] = {r.written: r.stored for r in records}
     places = {(r.subject, r.predicate, r.stored) for r in records}
     forms: dict[tuple[Term, Term, Term], set[Term]] = defaultdict(set)
-    quads = (q for q in store.quads() if q.graph_name != _GRAPH)
+    quads = (q for q in store.quads() if q.graph_name != RECORD_GRAPH)
     for quad in as_written(quads, records):
         place = (quad.subject, quad.predicate, stored_as.get(quad.object, quad.object))
         if place in places:
@@ -224,7 +229,7 @@ def exact_view(store: Store) -> Store:
         return view
     records = read_records(store)
     rewritten = {r.written for r in records if r.written != r.stored}
-    quads = as_written((q for q in store.quads() if q.graph_name != _GRAPH), records)
+    quads = as_written((q for q in store.quads() if q.graph_name != RECORD_GRAPH), records)
     return _encoded(quads, rewritten)
 
 

@@ -29,15 +29,15 @@ from govkg.store.tokens import INERT
 
 XSD = str(_XSD)
 _XSD_STRING = XSD + "string"
-_GRAPH = ox.NamedNode(WRITTEN_GRAPH)
-_IN_GRAPH = ox.NamedNode(WRITTEN + "graph")
-_SUBJECT = ox.NamedNode(WRITTEN + "subject")  # an IRI subject, as a string
-_SUBJECT_NODE = ox.NamedNode(WRITTEN + "subjectNode")  # a blank-node subject, the node itself
-_PREDICATE = ox.NamedNode(WRITTEN + "predicate")
-_STORED_LEXICAL = ox.NamedNode(WRITTEN + "storedLexical")
-_STORED_DATATYPE = ox.NamedNode(WRITTEN + "storedDatatype")
-_LEXICAL = ox.NamedNode(WRITTEN + "lexical")
-_DATATYPE = ox.NamedNode(WRITTEN + "datatype")
+RECORD_GRAPH = ox.NamedNode(WRITTEN_GRAPH)
+RECORD_IN_GRAPH = ox.NamedNode(WRITTEN + "graph")
+RECORD_SUBJECT = ox.NamedNode(WRITTEN + "subject")  # an IRI subject, as a string
+RECORD_SUBJECT_NODE = ox.NamedNode(WRITTEN + "subjectNode")  # a blank-node subject, the node itself
+RECORD_PREDICATE = ox.NamedNode(WRITTEN + "predicate")
+RECORD_STORED_LEXICAL = ox.NamedNode(WRITTEN + "storedLexical")
+RECORD_STORED_DATATYPE = ox.NamedNode(WRITTEN + "storedDatatype")
+RECORD_LEXICAL = ox.NamedNode(WRITTEN + "lexical")
+RECORD_DATATYPE = ox.NamedNode(WRITTEN + "datatype")
 
 # --- the pre-scan: which files need a look -------------------------------------------------------
 
@@ -209,19 +209,19 @@ def record_quads(records: Iterable[Record]) -> list[ox.Quad]:
     for record in records:
         node = ox.NamedNode(f"{WRITTEN}record-{sha256(str(record).encode()).hexdigest()[:32]}")
         if isinstance(record.subject, ox.NamedNode):
-            subject = (_SUBJECT, ox.Literal(record.subject.value))
+            subject = (RECORD_SUBJECT, ox.Literal(record.subject.value))
         else:
-            subject = (_SUBJECT_NODE, record.subject)  # type: ignore[assignment]
+            subject = (RECORD_SUBJECT_NODE, record.subject)  # type: ignore[assignment]
         for predicate, value in (
-            (_IN_GRAPH, ox.Literal(record.graph.value)),
+            (RECORD_IN_GRAPH, ox.Literal(record.graph.value)),
             subject,
-            (_PREDICATE, ox.Literal(record.predicate.value)),
-            (_STORED_LEXICAL, ox.Literal(record.stored.value)),
-            (_STORED_DATATYPE, ox.Literal(record.stored.datatype.value)),
-            (_LEXICAL, ox.Literal(record.written.value)),
-            (_DATATYPE, ox.Literal(record.written.datatype.value)),
+            (RECORD_PREDICATE, ox.Literal(record.predicate.value)),
+            (RECORD_STORED_LEXICAL, ox.Literal(record.stored.value)),
+            (RECORD_STORED_DATATYPE, ox.Literal(record.stored.datatype.value)),
+            (RECORD_LEXICAL, ox.Literal(record.written.value)),
+            (RECORD_DATATYPE, ox.Literal(record.written.datatype.value)),
         ):
-            quads.append(ox.Quad(node, predicate, value, _GRAPH))
+            quads.append(ox.Quad(node, predicate, value, RECORD_GRAPH))
     return quads
 
 
