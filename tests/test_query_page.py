@@ -122,6 +122,9 @@ def test_vendored_files_are_served(client: httpx.Client, name: str) -> None:
     assert response.status_code == 200
     assert response.headers["content-type"] == VENDOR_FILES[name]
     assert response.content == static_file("vendor/yasgui/" + name)
+    assert response.headers["cache-control"] == "public, max-age=86400"
+    again = client.get(VENDOR + name, headers={"If-None-Match": response.headers["etag"]})
+    assert again.status_code == 304 and again.content == b""  # 1 MB not sent twice
 
 
 def test_vendored_files_and_licence(client: httpx.Client) -> None:
