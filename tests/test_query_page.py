@@ -190,19 +190,43 @@ def test_plain_form_reports_a_bad_query(client: httpx.Client) -> None:
     assert "SELEC ?x</textarea>" in response.text  # the query stays in the form to fix
 
 
-def test_publish_writes_the_query_page(tmp_path: Path) -> None:
+def _publish(tmp_path: Path, *options: str) -> Path:
     from test_publish import BASE, copy_slice
 
     outdir = tmp_path / "site"
     args = ["--root", str(copy_slice(tmp_path / "slice")), "publish", str(outdir)]
-    result = CliRunner().invoke(cli, [*args, "--base-url", BASE])
+    result = CliRunner().invoke(cli, [*args, "--base-url", BASE, *options])
     assert result.exit_code == 0, result.output
+    return outdir
+
+
+def test_publish_writes_the_query_page(tmp_path: Path) -> None:
+    """A static copy runs no query: its editor sends them to the graph's endpoint elsewhere, and
+    its pages may connect there (and nowhere else)."""
+    outdir = _publish(tmp_path, "--sparql-endpoint", "https://example.org/sparql")
     assert {f"/static/vendor/yasgui/{name}" for name in VENDOR_FILES} < set(PATHS)
     for path in PATHS:
         assert (outdir / path.lstrip("/")).is_file(), path
     vendored = outdir / "static/vendor/yasgui/yasgui.min.js"
     assert vendored.read_bytes() == static_file("vendor/yasgui/yasgui.min.js")
-    assert "./static/vendor/yasgui/yasgui.min.js" in (outdir / "query.html").read_text()
+    page = (outdir / "query.html").read_text()
+    assert "./static/vendor/yasgui/yasgui.min.js" in page
+    assert 'data-endpoint="https://example.org/sparql"' in page
+    assert '<form id="plain-query" method="get" action="https://example.org/sparql">' in page
+    policy = "default-src 'self'; connect-src 'self' https://example.org"
+    assert f'Header set Content-Security-Policy "{policy}"' in (outdir / ".htaccess").read_text()
+
+
+def test_a_copy_without_an_endpoint_says_so_on_its_query_page(tmp_path: Path) -> None:
+    outdir = _publish(tmp_path)
+    page = (outdir / "query.html").read_text()
+    assert "This copy of the site has no SPARQL endpoint." in page
+    assert 'href="./sparql/"' in page  # where to download the graph
+    for absent in ('id="yasgui"', "yasgui.min.js", 'id="plain-query"'):  # nothing that cannot run
+        assert absent not in page
+    assert "<h2>Examples</h2>" in page  # the catalogue's answers (none in this slice) stay listed
+    htaccess = (outdir / ".htaccess").read_text()
+    assert "Header set Content-Security-Policy \"default-src 'self'\"" in htaccess
 
 
 # --- in Chromium, offline -----------------------------------------------------------------------

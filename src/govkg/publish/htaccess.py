@@ -16,6 +16,8 @@ an RDF type gets it; everything else (browsers, ``*/*``) gets HTML.
 
 from __future__ import annotations
 
+import urllib.parse
+
 from govkg.site.formats import DOC_FORMATS
 from govkg.site.layout import Layout
 from govkg.site.metadata import METADATA_FORMATS, VOID_PATH, Site
@@ -71,11 +73,20 @@ def _media_types() -> list[str]:
     ]
 
 
-def _headers() -> list[str]:
+def _policy(site: Site) -> str:
+    """The pages' Content-Security-Policy: their own host only, and the SPARQL endpoint's origin
+    for the query page's requests when the copy has one."""
+    if site.endpoint is None:
+        return "default-src 'self'"
+    parts = urllib.parse.urlsplit(site.endpoint)
+    return f"default-src 'self'; connect-src 'self' {parts.scheme}://{parts.netloc}"
+
+
+def _headers(site: Site) -> list[str]:
     return [
         "<IfModule mod_headers.c>",
         '  <FilesMatch "\\.html$">',
-        "    Header set Content-Security-Policy \"default-src 'self'\"",
+        f'    Header set Content-Security-Policy "{_policy(site)}"',
         "  </FilesMatch>",
         "  Header always merge Vary Accept env=GOVKG_VARY",
         "  Header always merge Vary Accept env=REDIRECT_GOVKG_VARY",
@@ -101,7 +112,7 @@ def htaccess(site: Site, settings: Layout) -> str:
         "Options -MultiViews",
         "DirectoryIndex index.html",
         *_media_types(),
-        *_headers(),
+        *_headers(site),
         "RewriteEngine On",
         "# GOVKG_BASE: the URL path of this folder.",
         *_BASE,

@@ -140,9 +140,12 @@ def crawl(
     paths: list[str],
     out: SiteWriter,
     project: Project | None = None,
+    endpoint: str | None = None,
 ) -> None:
-    """Request every path from the app, in-process, and write each answer to its file."""
-    asyncio.run(_crawl(create_app(store, settings, project), paths, out))
+    """Request every path from the app, in-process, and write each answer to its file; the
+    query page is the copy's own, on the graph's SPARQL ``endpoint`` (or saying it has none)."""
+    app = create_app(store, settings, project, copy_endpoint=endpoint or "")
+    asyncio.run(_crawl(app, paths, out))
 
 
 def _dataset_files(publication: Publication) -> list[tuple[str, bytes]]:
@@ -197,7 +200,7 @@ def build_site(publication: Publication, root: Path, progress: Progress | None) 
     total = len(paths) + len(resources) * len(RDF_EXTENSIONS) + len(extra)
     out = SiteWriter(root, total, progress)
     out.resources = len(resources)
-    crawl(store, settings, paths, out, project)
+    crawl(store, settings, paths, out, project, site.endpoint)
     write_documents(store, settings, resources, out)
     for name, data in extra:
         out.write(name, data)

@@ -160,14 +160,21 @@ async def _store_error(request: Request, exc: Exception) -> Response:
 
 
 def create_app(
-    store: Store, settings: Layout | None = None, project: Project | None = None
+    store: Store,
+    settings: Layout | None = None,
+    project: Project | None = None,
+    *,
+    copy_endpoint: str | None = None,
 ) -> Starlette:
     """The ASGI application serving ``store``.
 
     ``settings`` are :class:`ServerSettings`, or a bare :class:`Layout` served with the default
     limits.  Each part of the server contributes its routes from the one shared :class:`Context`.
+    ``copy_endpoint`` is given when the app is crawled for a static copy: the SPARQL endpoint
+    the copy's query page sends queries to ("": none, the page says so).
     """
-    context = Context(store, ServerSettings.serving(settings or Layout()), project)
+    settings = ServerSettings.serving(settings or Layout())
+    context = Context(store, settings, project, copy_endpoint)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

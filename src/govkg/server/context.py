@@ -21,6 +21,9 @@ class Context:
     store: Store
     settings: ServerSettings
     project: Project | None = None
+    #: When the app is crawled for a static copy of the site: the SPARQL endpoint that copy
+    #: points to ("" when it has none); None when the app serves live.
+    copy_endpoint: str | None = None
     runner: Runner = field(init=False)
 
     def served_project(self) -> Project:

@@ -112,6 +112,35 @@ def _plain_form(text: str, root: str) -> str:
     )
 
 
+def copy_page_html(queries: list[Query], root: str, endpoint: str) -> str:
+    """The query page of a static copy of the site, which runs no query itself: YASGUI on the
+    graph's SPARQL ``endpoint`` elsewhere, or, with none (``""``), where to get the graph."""
+    if not endpoint:
+        body = (
+            "<h1>Query the graph</h1><p>This copy of the site has no SPARQL endpoint. Download "
+            f'the graph to query it yourself: <a href="{escape(root)}/sparql/">where to get '
+            "it</a>. The examples below are the query catalogue, each with its answer.</p>"
+            + _examples(queries, root)
+        )
+        return pages.page("Query", body, root)
+    first = _start(queries)
+    body = (
+        "<h1>Query the graph</h1>"
+        f'<p>SPARQL 1.1 against the graph\'s endpoint, <a href="{escape(endpoint)}">'
+        f"{escape(endpoint)}</a>. Open an example from the catalogue, edit it, and press Run; "
+        "the answer is shown as a table.</p>"
+        f'<div id="yasgui" data-endpoint="{escape(endpoint)}" '
+        f'data-examples="{escape(root)}/queries.json" '
+        f'data-start="{escape(first.name if first else "")}"></div>'
+        f'<form id="plain-query" method="get" action="{escape(endpoint)}">'
+        f'<p><label>SPARQL query<br><textarea name="query" rows="16" cols="80">'
+        f"{escape(example_text(first) if first else '')}</textarea></label></p>"
+        "<p><button>Run</button> <small>The endpoint answers in its own format.</small></p>"
+        "</form>" + _examples(queries, root) + _assets(root)
+    )
+    return pages.page("Query", body, root)
+
+
 def page_html(queries: list[Query], root: str, query: str | None = None, answer: str = "") -> str:
     """The query page: the YASGUI holder, the plain form (with ``query`` and its ``answer``, an
     HTML fragment, when one was run) and the examples."""
@@ -186,13 +215,16 @@ class QueryPage:
         self.script = script_text()
 
     def response(self, request: Request) -> Response:
-        """The page, empty (also for ``/sparql`` in a browser)."""
-        return html_response(page_html(self.queries, site_root(request)))
+        """The page, empty (also for ``/sparql`` in a browser); a static copy's own version."""
+        root, endpoint = site_root(request), self.context.copy_endpoint
+        if endpoint is not None:
+            return html_response(copy_page_html(self.queries, root, endpoint))
+        return html_response(page_html(self.queries, root))
 
     async def page(self, request: Request) -> Response:
         """``/query`` and ``/query.html``; with ``?query=…``, the query run and its answer."""
         query = request.query_params.get("query")
-        if query is None or not query.strip():
+        if query is None or not query.strip() or self.context.copy_endpoint is not None:
             return self.response(request)
         settings = self.context.settings
         job = Job(query, _ACCEPT, settings.max_rows)
