@@ -116,12 +116,13 @@ def wait_until_answers(
             time.sleep(0.2)
 
 
-def _stop_group(process: subprocess.Popen[bytes]) -> None:
-    """Stop a server started in its own session, with every process it started."""
+def stop_group(process: subprocess.Popen[bytes], grace: float = 20) -> None:
+    """Stop a server started in its own session, with every process it started: SIGTERM, then
+    SIGKILL after ``grace`` seconds."""
     if process.poll() is None:
         os.killpg(process.pid, signal.SIGTERM)
         try:
-            process.wait(timeout=20)
+            process.wait(timeout=grace)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=10)
@@ -145,7 +146,7 @@ def running_rdflib_endpoint(data: Path) -> Iterator[str]:
         wait_until_answers(f"http://127.0.0.1:{port}/", process, 120, "rdflib-endpoint")
         yield f"sparql+http://127.0.0.1:{port}/?query=.&update=.&store=."
     finally:
-        _stop_group(process)
+        stop_group(process)
 
 
 #: Where scripts/install-test-tools.sh installs Comunica (npm package @comunica/query-sparql-file).
@@ -171,7 +172,7 @@ def running_comunica(data: Path) -> Iterator[str]:
         wait_until_answers(f"http://127.0.0.1:{port}/sparql", process, 120, "Comunica")
         yield f"sparql+http://127.0.0.1:{port}/?query=sparql"
     finally:
-        _stop_group(process)
+        stop_group(process)
 
 
 def read_request(connection: socket.socket) -> None:

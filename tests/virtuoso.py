@@ -17,9 +17,7 @@ system graphs included).
 
 from __future__ import annotations
 
-import os
 import shutil
-import signal
 import subprocess
 import time
 import urllib.parse
@@ -28,7 +26,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from servers import free_port
+from servers import free_port, stop_group
 
 VIRTUOSO = "/usr/bin/virtuoso-t"
 ISQL = "/usr/bin/isql-vt"
@@ -124,17 +122,6 @@ def isql(isql_port: int, statements: str) -> str:
     return done.stdout
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    """Stop the server and anything it started (its own process group), waiting for the end."""
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
-
-
 @contextmanager
 def running_virtuoso(folder: Path, max_rows: int = 1_000_000) -> Iterator[str]:
     """Virtuoso on free loopback ports with a fresh database in ``folder``, writable by govkg
@@ -159,5 +146,5 @@ def running_virtuoso(folder: Path, max_rows: int = 1_000_000) -> Iterator[str]:
         isql(isql_port, GRANTS)
         yield store_spec(http_port)
     finally:
-        _stop(process)
+        stop_group(process, grace=30)
         log.close()

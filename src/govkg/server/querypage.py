@@ -102,13 +102,12 @@ def _start(queries: list[Query]) -> Query | None:
     return next((q for q in queries if q.name == START), queries[0] if queries else None)
 
 
-def _plain_form(text: str, root: str) -> str:
-    """A form that sends a query to this page (GET); the script hides it once YASGUI runs."""
+def _plain_form(text: str, action: str, note: str = "The answer is shown below as a table.") -> str:
+    """A form that sends a query (GET) to ``action``; the script hides it once YASGUI runs."""
     return (
-        f'<form id="plain-query" method="get" action="{escape(root)}/query.html">'
+        f'<form id="plain-query" method="get" action="{escape(action)}">'
         f'<p><label>SPARQL query<br><textarea name="query" rows="16" cols="80">{escape(text)}'
-        "</textarea></label></p><p><button>Run</button> "
-        "<small>The answer is shown below as a table.</small></p></form>"
+        f"</textarea></label></p><p><button>Run</button> <small>{escape(note)}</small></p></form>"
     )
 
 
@@ -132,11 +131,13 @@ def copy_page_html(queries: list[Query], root: str, endpoint: str) -> str:
         f'<div id="yasgui" data-endpoint="{escape(endpoint)}" '
         f'data-examples="{escape(root)}/queries.json" '
         f'data-start="{escape(first.name if first else "")}"></div>'
-        f'<form id="plain-query" method="get" action="{escape(endpoint)}">'
-        f'<p><label>SPARQL query<br><textarea name="query" rows="16" cols="80">'
-        f"{escape(example_text(first) if first else '')}</textarea></label></p>"
-        "<p><button>Run</button> <small>The endpoint answers in its own format.</small></p>"
-        "</form>" + _examples(queries, root) + _assets(root)
+        + _plain_form(
+            example_text(first) if first else "",
+            endpoint,
+            "The endpoint answers in its own format.",
+        )
+        + _examples(queries, root)
+        + _assets(root)
     )
     return pages.page("Query", body, root)
 
@@ -156,7 +157,7 @@ def page_html(queries: list[Query], root: str, query: str | None = None, answer:
         "edit it, and press Run; the answer is shown as a table.</p>"
         f'<div id="yasgui" data-endpoint="{escape(root)}/sparql" '
         f'data-examples="{escape(root)}/queries.json" data-start="{escape(start)}"{ran}></div>'
-        + _plain_form(text, root)
+        + _plain_form(text, f"{root}/query.html")
         + (f'<section id="plain-answer"><h2>Answer</h2>{answer}</section>' if answer else "")
         + _examples(queries, root)
         + _assets(root)
