@@ -229,7 +229,7 @@ def test_stance_page_shows_its_sources(client: httpx.Client, store: Store) -> No
 def test_us_page_shows_the_sources_of_its_stances(client: httpx.Client, store: Store) -> None:
     response = client.get("/doc/state/USA")
     page = Parsed(response.text)
-    assert "Stances and their sources" in response.text
+    assert "Stances by date" in response.text
     known = _sources_in_sources_ttl()
     cited = _cited(store, STANCE) & set(known)
     assert any(known[source][1] in page.hrefs for source in cited)
@@ -237,12 +237,12 @@ def test_us_page_shows_the_sources_of_its_stances(client: httpx.Client, store: S
         "SELECT ?a (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a gk:Stance ; gk:actor ?a } GROUP BY ?a"
     )
     stances = int(_values(store, query, a=USA)[0])
-    assert f'Stances and their sources <span class="count">({stances})' in response.text
+    assert f'Stances by date <span class="count">({stances})' in response.text
 
 
 def test_instrument_page_lists_its_stances(client: httpx.Client) -> None:
     text = client.get("/doc/instrument/paris-statement-2025").text
-    assert "Stances and their sources" in text
+    assert "Stances by date" in text
     assert 'href="../../doc/state/USA.html"' in text
     assert "declined" in text
 
@@ -478,7 +478,7 @@ def test_relative_links_resolve_on_paged_and_fixture_pages(small: httpx.Client) 
 def test_china_page_shows_seoul_as_took_part_not_declined(client: httpx.Client) -> None:
     text = client.get("/doc/state/CHN").text
     row = next(r for r in text.split("<tr>") if "seoul-ministerial-statement-2024--CHN" in r)
-    assert ">took part, did not sign</a>" in row
+    assert "</span> took part, did not sign</span></a>" in row
     assert "declined" not in row
 
 
@@ -501,12 +501,12 @@ def test_literals_keep_only_date_datatypes() -> None:
 
 
 def test_a_source_without_title_or_label_shows_its_host() -> None:
-    from govkg.site.pages import _source_html
+    from govkg.site.pages import source_html
     from govkg.site.resources import Source
 
     bare = Source(DATA_BASE + "source/x", None, None, "https://www.example.org/a/b", None, None)
-    html = _source_html(bare, bare.iri, ServerSettings(), ".")
+    html = source_html(bare, bare.iri, ServerSettings(), ".")
     assert html.startswith('<a href="./doc/source/x.html">example.org</a>')
     titled = Source(bare.iri, "label", "A title", None, "TechCrunch", "2025-02-11")
-    html = _source_html(titled, titled.iri, ServerSettings(), ".")
+    html = source_html(titled, titled.iri, ServerSettings(), ".")
     assert html.endswith('A title</a> <span class="meta">— TechCrunch, 2025-02-11</span>')

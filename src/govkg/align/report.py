@@ -103,11 +103,12 @@ class AlignReport:
 def run_align(store: Store, request: AlignRequest) -> AlignReport:
     """Load the matrix, filter it and compute what the request asks for, with the coverage of
     the instruments' lists."""
-    return with_coverage(store, _run_align(store, request))
+    return with_coverage(store, align_matrix(load_matrix(store), request))
 
 
-def _run_align(store: Store, request: AlignRequest) -> AlignReport:
-    matrix = apply_filters(load_matrix(store), request.filters)
+def align_matrix(whole: StanceMatrix, request: AlignRequest) -> AlignReport:
+    """What the request asks for, over a matrix already loaded (without the coverage)."""
+    matrix = apply_filters(whole, request.filters)
     weights_for(matrix, request.weights)  # an unknown --weight instrument, once for all periods
     if request.pair:
         if request.actors:

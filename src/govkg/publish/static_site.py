@@ -111,8 +111,9 @@ class SiteWriter:
             self.progress(self.files, self.total)
 
 
-#: A link from a resource's page to another of its pages (``./USA.page-2.html``).
-_PAGER = re.compile(r'href="\./([^"/]+\.page-[0-9]+\.html)"')
+#: A link from a resource's page to another of its pages (``./USA.page-2.html``) or to one of
+#: its downloads (``./reaim-2023-call-to-action.stances.csv``).
+_PAGER = re.compile(r'href="\./([^"/]+\.(?:page-[0-9]+\.html|stances\.(?:csv|json)))"')
 
 
 async def _crawl(app: Starlette, paths: list[str], out: SiteWriter) -> None:

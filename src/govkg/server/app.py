@@ -21,6 +21,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from govkg.coverage import Coverage
 from govkg.errors import StoreError
 from govkg.project import Project
 from govkg.server import browse, catalogue, dataset, querypage
@@ -32,12 +33,17 @@ from govkg.server.results import Answer
 from govkg.server.settings import ServerSettings
 from govkg.server.sparql import parse_request, service_description
 from govkg.site import pages
+from govkg.site.coverage_html import COVERAGE_HEADER
+from govkg.site.downloads import stances_csv, stances_json
 from govkg.site.formats import DOC_FORMATS
 from govkg.site.layout import Layout
+from govkg.site.profiles import instrument_profile
 from govkg.site.resources import Description, describe
 from govkg.store import Store
 
 _PAGE = re.compile(r"(.+)\.page-([1-9][0-9]{0,8})$")
+#: A profile's downloads: ``instrument/X.stances.csv`` and ``.json``.
+_DOWNLOAD = re.compile(r"(instrument/.+)\.stances\.(csv|json)$")
 
 
 def split_doc_path(path: str) -> tuple[str, str, int | None]:
@@ -93,6 +99,9 @@ class LinkedData:
     async def document(self, request: Request) -> Response:
         """``/doc/{path}`` (HTML), ``/doc/{path}.page-N.html`` (HTML, page N) and
         ``/doc/{path}.{ext}`` (RDF): the resource's description."""
+        download = _DOWNLOAD.match(request.path_params["path"])
+        if download:
+            return await self.download(request, download.group(1), download.group(2))
         path, ext, number = split_doc_path(request.path_params["path"])
         description = await self.describe(path, incoming=ext != "html")
         if not description.exists:
@@ -109,6 +118,20 @@ class LinkedData:
         media = DOC_FORMATS[ext]
         media_type = f"{media}; charset=utf-8" if media.startswith("text/") else media
         return Response(body, media_type=media_type, headers=headers)
+
+    async def download(self, request: Request, path: str, ext: str) -> Response:
+        """``/doc/{path}.stances.csv`` and ``.json``: a profile's whole stance table."""
+        iri = self.settings.iri(path)
+        profile = await run_in_threadpool(instrument_profile, self.store, iri)
+        if profile is None:
+            return self.not_found(request, path)
+        headers = {}
+        if profile.coverage is not None:
+            headers[COVERAGE_HEADER] = Coverage("lists", (profile.coverage,)).header()
+        if ext == "csv":
+            text = stances_csv(profile)
+            return Response(text, media_type="text/csv; charset=utf-8", headers=headers)
+        return Response(stances_json(profile), media_type="application/json", headers=headers)
 
     async def sparql(self, request: Request) -> Response:
         """``/sparql``: the SPARQL 1.1 Protocol, query side."""

@@ -17,11 +17,18 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from govkg.coverage import page_coverage
+from govkg.errors import GovkgError, RequestError
 from govkg.server.context import Context
-from govkg.server.http import html_response, site_root
+from govkg.server.http import error_response, html_response, site_root
 from govkg.server.settings import ServerSettings
 from govkg.site import pages
+from govkg.site.agreement import alignment
+from govkg.site.compare import compare, comparison_csv, comparison_json
+from govkg.site.compare_pages import comparison_page
 from govkg.site.coverage_html import coverage_html
+from govkg.site.matrix import PRESETS, MatrixRequest, matrix_csv, matrix_view
+from govkg.site.matrix_pages import matrix_page
+from govkg.site.profile_pages import profile_html
 from govkg.site.resources import INDEXES, Description, Index, Match, list_index, search, view
 from govkg.store import Store
 
@@ -55,7 +62,8 @@ async def resource_html(
         coverage = page_coverage(store, description.iri)
         notice = coverage_html(coverage, settings, root) if coverage else ""
         shown = view(store, description, number)
-        return pages.resource_page(shown, settings, doc_name, root, notice)
+        profile = profile_html(store, description.iri, settings, root, doc_name, shown.page)
+        return pages.resource_page(shown, settings, doc_name, root, notice, profile)
 
     return await run_in_threadpool(render)
 
@@ -66,6 +74,8 @@ class Browse:
     def __init__(self, context: Context) -> None:
         self.store = context.store
         self.settings = context.settings
+        #: Crawled for a static copy: forms that need the server are left out.
+        self.static = context.copy_endpoint is not None
 
     async def index(self, request: Request, index: Index) -> Response:
         rows = await run_in_threadpool(list_index, self.store, index)
@@ -81,11 +91,58 @@ class Browse:
         page = pages.search_page(text, matches, more, self.settings, site_root(request))
         return html_response(page)
 
+    async def compare(self, request: Request) -> Response:
+        """``/compare/A/B`` (``.html``, ``.json``, ``.csv``): two actors side by side; an
+        unknown actor is a 404 naming the closest, the same actor twice a 400."""
+        first = request.path_params["a"]
+        second, dot, ext = request.path_params["b"].rpartition(".")
+        if not dot or ext not in ("html", "json", "csv"):
+            second, ext = request.path_params["b"], "html"
+        try:
+            found = await run_in_threadpool(compare, self.store, first, second)
+        except RequestError as error:
+            return error_response(request, 400, str(error))
+        except GovkgError as error:
+            return error_response(request, 404, str(error))
+        if ext == "json":
+            return Response(comparison_json(found), media_type="application/json")
+        if ext == "csv":
+            return Response(comparison_csv(found), media_type="text/csv; charset=utf-8")
+        name = f"{second}"
+        html = comparison_page(found, self.settings, site_root(request), name)
+        return html_response(html)
+
+    async def matrix(self, request: Request) -> Response:
+        """``/matrix.html`` (``.csv``) and ``/matrix/PRESET.html`` (``.csv``): the matrix,
+        filtered by the query string; a bad parameter is a 400 naming it."""
+        name = request.path_params.get("name", "")
+        preset, _dot, ext = name.rpartition(".") if name else ("", "", "")
+        if name and (ext not in ("html", "csv") or preset not in PRESETS):
+            return error_response(request, 404, f"no matrix preset {name!r}")
+        ext = ext or ("csv" if request.url.path.endswith(".csv") else "html")
+        try:
+            wanted = MatrixRequest.from_params(request.query_params, preset)
+        except RequestError as error:
+            return error_response(request, 400, str(error))
+        found = await run_in_threadpool(alignment, self.store)
+        shown = matrix_view(found, wanted)
+        if ext == "csv":
+            return Response(matrix_csv(shown), media_type="text/csv; charset=utf-8")
+        static = self.static
+        return html_response(matrix_page(shown, self.settings, site_root(request), static))
+
 
 def routes(context: Context) -> list[BaseRoute]:
-    """The search and the index pages (each at ``/NAME.html`` and ``/NAME``)."""
+    """The search, the index pages (each at ``/NAME.html`` and ``/NAME``) and comparisons."""
     browse = Browse(context)
-    found: list[BaseRoute] = [Route("/search", browse.search)]
+    found: list[BaseRoute] = [
+        Route("/search", browse.search),
+        Route("/compare/{a}/{b}", browse.compare, methods=["GET", "HEAD"]),
+        Route("/matrix", browse.matrix, methods=["GET", "HEAD"]),
+        Route("/matrix.html", browse.matrix, methods=["GET", "HEAD"]),
+        Route("/matrix.csv", browse.matrix, methods=["GET", "HEAD"]),
+        Route("/matrix/{name}", browse.matrix, methods=["GET", "HEAD"]),
+    ]
     for index in INDEXES:
         endpoint = partial(browse.index, index=index)
         found += [Route(f"/{index.name}.html", endpoint), Route(f"/{index.name}", endpoint)]

@@ -19,6 +19,7 @@ from govkg.dates import shown_date
 from govkg.namespaces import compact, expand
 from govkg.site.formats import DOC_FORMATS
 from govkg.site.layout import Layout
+from govkg.site.palette import stylesheet
 from govkg.site.resources import (
     INDEXES,
     PAGE_SIZE,
@@ -49,7 +50,14 @@ SAFE = "/:@!$&'()*+,;=-._~"
 
 #: Served at ``/style.css``: the CSP forbids inline styles.  Narrow screens get a wrapping nav bar
 #: and tables whose rows stack into labelled blocks (``data-label``); wide tables scroll.
-STYLE = (files("govkg.site") / "static" / "style.css").read_text(encoding="utf-8")
+#: The palette's classes (:mod:`govkg.site.palette`), the map's and the charts' rules follow.
+STYLE = (
+    "".join(
+        (files("govkg.site") / "static" / name).read_text(encoding="utf-8")
+        for name in ("style.css", "map.css", "charts.css")
+    )
+    + stylesheet()
+)
 
 
 def relative_root(path: str) -> str:
@@ -113,7 +121,7 @@ def page(title: str, body: str, root: str = ".", extra: str = "") -> str:
     )
 
 
-def _href(iri: str, settings: Layout, root: str) -> str | None:
+def href_of(iri: str, settings: Layout, root: str) -> str | None:
     """Where an IRI links to: our page for a data IRI, the IRI itself for http(s), else nowhere."""
     return doc_href(settings, iri, root) or (
         iri if iri.lower().startswith(("http://", "https://")) else None
@@ -127,7 +135,7 @@ def iri_html(
     unless ``brief`` (or showing the compact IRI alone when there is no label)."""
     short = compact(iri)
     text = escape(label or short)
-    href = _href(iri, settings, root)
+    href = href_of(iri, settings, root)
     main = f'<a href="{escape(href)}">{text}</a>' if href else f'<span class="iri">{text}</span>'
     return main + (f' <span class="iri">{escape(short)}</span>' if label and not brief else "")
 
@@ -175,11 +183,17 @@ def label_of(description: Description) -> str:
 
 
 def resource_page(
-    view: ResourceView, settings: Layout, doc_name: str, root: str, notice: str = ""
+    view: ResourceView,
+    settings: Layout,
+    doc_name: str,
+    root: str,
+    notice: str = "",
+    profile: str = "",
 ) -> str:
     """The HTML page of a resource: label, types, a notice (what the lists it shows are worth),
-    properties and incoming links (both paged and grouped by property), its stances and their
-    sources, other formats and its JSON-LD."""
+    its profile (an instrument's, a state's: they show its stances their own way) or else its
+    stances and their sources, properties and incoming links (both paged and grouped by
+    property), other formats and its JSON-LD."""
     description = view.description
     label = label_of(description)
     title = label if view.pages == 1 else f"{label} (page {view.page} of {view.pages})"
@@ -188,8 +202,9 @@ def resource_page(
         f'<p class="iri">{escape(description.iri)}</p>',
         _types(view, settings, root),
         notice,
+        profile,
         _pager(view, doc_name),
-        _stances_section(view, settings, root),
+        "" if profile else _stances_section(view, settings, root),
         _sources_section(view, settings, root) if view.is_stance else "",
         _links_section("Properties", view.outgoing, view, settings, root),
         _links_section("Incoming links", view.incoming, view, settings, root),
@@ -282,11 +297,11 @@ def _stance_row(
     row: StanceRow, sources: dict[str, Source], settings: Layout, root: str
 ) -> list[str]:
     stance_text = escape(row.kind or "stance")
-    stance_href = _href(getattr(row.stance, "value", ""), settings, root)
+    stance_href = href_of(getattr(row.stance, "value", ""), settings, root)
     stance = f'<a href="{escape(stance_href)}">{stance_text}</a>' if stance_href else stance_text
-    cited = _source_list(row.sources, sources, settings, root)
+    cited = source_list(row.sources, sources, settings, root)
     if row.primary:
-        cited += "<small>Primary documents:</small>" + _source_list(
+        cited += "<small>Primary documents:</small>" + source_list(
             row.primary, sources, settings, root
         )
     other = term_html(row.other, settings, root, row.other_label, brief=True)
@@ -294,30 +309,34 @@ def _stance_row(
 
 
 def _stance_date(row: StanceRow) -> str:
-    """The stance's date in words that say what it is ("listed by 2026-07-17" for an as-of date,
+    return date_html(row.date, row.as_of)
+
+
+def date_html(act: str | None, as_of: str | None) -> str:
+    """A stance's date in words that say what it is ("listed by 2026-07-17" for an as-of date,
     "2025-02 (month)", "date unknown"), its meaning in the ``title`` of an ``abbr``."""
-    shown = shown_date(row.date, row.as_of)
+    shown = shown_date(act, as_of)
     css = f"date date-{shown.kind.replace('_', '-')}"
     return f'<abbr class="{css}" title="{escape(shown.explanation)}">{escape(shown.text)}</abbr>'
 
 
-def _source_list(
+def source_list(
     iris: Sequence[str], sources: dict[str, Source], settings: Layout, root: str
 ) -> str:
     if not iris:
         return ""
-    items = "".join(f"<li>{_source_html(sources.get(i), i, settings, root)}</li>" for i in iris)
+    items = "".join(f"<li>{source_html(sources.get(i), i, settings, root)}</li>" for i in iris)
     return f'<ul class="sources">{items}</ul>'
 
 
-def _source_html(source: Source | None, iri: str, settings: Layout, root: str) -> str:
+def source_html(source: Source | None, iri: str, settings: Layout, root: str) -> str:
     """A source: its title (else its label, else its URL's host) linked to its page, then
     "— publisher, date" where the record knows them, its URL linked."""
     if source is None:
         return iri_html(iri, None, settings, root)
     host = (urlsplit(source.url).hostname or "").removeprefix("www.") if source.url else ""
     text = source.title or source.label or host
-    href = _href(iri, settings, root)
+    href = href_of(iri, settings, root)
     name = escape(text or compact(iri))
     html = f'<a href="{escape(href)}">{name}</a>' if href else name
     meta = ", ".join(escape(v) for v in (source.publisher, source.date) if v)
@@ -340,7 +359,7 @@ def _sources_section(view: ResourceView, settings: Layout, root: str) -> str:
     if not view.sources:
         return head + "<p>None recorded.</p>"
     iris = sorted(view.sources)
-    return head + _source_list(iris, view.sources, settings, root)
+    return head + source_list(iris, view.sources, settings, root)
 
 
 def json_ld_block(description: Description) -> str:

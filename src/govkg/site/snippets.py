@@ -1,0 +1,54 @@
+"""Small pieces of HTML the profile pages share: a linked resource, a stance kind as a coloured
+letter and its name, and sources collapsed to a short citation that expands."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+from govkg.site.layout import Layout
+from govkg.site.pages import iri_html, source_list
+from govkg.site.palette import swatch
+from govkg.site.profiles import Linked
+from govkg.site.resources import Source
+
+
+def linked_html(item: Linked | None, settings: Layout, root: str) -> str:
+    """A linked resource with its label (no compact IRI beside it)."""
+    if item is None:
+        return ""
+    return iri_html(item.iri, item.label, settings, root, brief=True)
+
+
+def swatch_html(kind: str, label: str | None = None) -> str:
+    """A stance kind as a coloured letter and its name (``label``, the record's own, else the
+    palette's): readable without the colour."""
+    sw = swatch(kind)
+    return (
+        f'<span class="kind"><span class="swatch {escape(sw.css)}" aria-hidden="true">'
+        f"{escape(sw.letter)}</span> {escape(label or sw.name)}</span>"
+    )
+
+
+def short_citation(
+    iris: Sequence[str], sources: dict[str, Source], settings: Layout, root: str
+) -> str:
+    """Sources collapsed to one short citation (title, publisher, date; "+ N more") that expands
+    to the full list with URLs (a ``details`` element: no script)."""
+    if not iris:
+        return '<span class="meta">none recorded</span>'
+    first = sources.get(iris[0])
+    name = _citation_text(first, iris[0])
+    more = f" + {len(iris) - 1} more" if len(iris) > 1 else ""
+    full = source_list(iris, sources, settings, root)
+    return f'<details class="cite"><summary>{escape(name + more)}</summary>{full}</details>'
+
+
+def _citation_text(source: Source | None, iri: str) -> str:
+    if source is None:
+        return iri.rsplit("/", 1)[-1]
+    text = source.title or source.label or (source.url or iri).rsplit("/", 1)[-1]
+    if len(text) > 70:
+        text = text[:67].rstrip() + "…"
+    meta = ", ".join(v for v in (source.publisher, source.date) if v)
+    return f"{text} ({meta})" if meta else text
