@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path, PurePosixPath
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote, unquote, urljoin, urlsplit
 
 import httpx
 from starlette.applications import Starlette
@@ -111,9 +111,14 @@ class SiteWriter:
             self.progress(self.files, self.total)
 
 
-#: A link from a resource's page to another of its pages (``./USA.page-2.html``) or to one of
-#: its downloads (``./reaim-2023-call-to-action.stances.csv``).
-_PAGER = re.compile(r'href="\./([^"/]+\.(?:page-[0-9]+\.html|stances\.(?:csv|json)))"')
+#: Links a crawl follows: from a page to another of its pages (``./USA.page-2.html``), to its
+#: downloads (``./reaim-2023-call-to-action.stances.csv``, ``./USA.json``), and from a state's
+#: page to its comparisons (``../../compare/CHN/USA.html``).
+_FOLLOWED = re.compile(
+    r'href="(\./[^"/]+\.(?:page-[0-9]+\.html|stances\.(?:csv|json))'
+    r"|(?:\.\./)*compare/[A-Za-z0-9_-]+/[A-Za-z0-9_-]+\.(?:html|csv|json)"
+    r'|\./[A-Za-z0-9_-]+\.(?:csv|json))"'
+)
 
 
 async def _crawl(app: Starlette, paths: list[str], out: SiteWriter) -> None:
@@ -127,8 +132,8 @@ async def _crawl(app: Starlette, paths: list[str], out: SiteWriter) -> None:
             if response.status_code != 200:
                 raise PublishError(f"{path}: the server answered {response.status_code}")
             out.write(file_for(path), response.content)
-            for name in _PAGER.findall(response.text) if path.endswith(".html") else []:
-                page = path.rsplit("/", 1)[0] + "/" + name
+            for link in _FOLLOWED.findall(response.text) if path.endswith(".html") else []:
+                page = urljoin(path, link)
                 if page not in seen:
                     seen.add(page)
                     queue.append(page)

@@ -26,7 +26,7 @@ from govkg.site.agreement import alignment
 from govkg.site.compare import compare, comparison_csv, comparison_json
 from govkg.site.compare_pages import comparison_page
 from govkg.site.coverage_html import coverage_html
-from govkg.site.matrix import PRESETS, MatrixRequest, matrix_csv, matrix_view
+from govkg.site.matrix import MatrixRequest, matrix_csv, matrix_path, matrix_view
 from govkg.site.matrix_pages import matrix_page
 from govkg.site.profile_pages import profile_html
 from govkg.site.resources import INDEXES, Description, Index, Match, list_index, search, view
@@ -113,15 +113,15 @@ class Browse:
         return html_response(html)
 
     async def matrix(self, request: Request) -> Response:
-        """``/matrix.html`` (``.csv``) and ``/matrix/PRESET.html`` (``.csv``): the matrix,
-        filtered by the query string; a bad parameter is a 400 naming it."""
-        name = request.path_params.get("name", "")
-        preset, _dot, ext = name.rpartition(".") if name else ("", "", "")
-        if name and (ext not in ("html", "csv") or preset not in PRESETS):
-            return error_response(request, 404, f"no matrix preset {name!r}")
-        ext = ext or ("csv" if request.url.path.endswith(".csv") else "html")
+        """``/matrix.html`` (``.csv``, ``.page-N.html``) and ``/matrix/PRESET.html`` (the
+        same): the matrix, filtered by the query string; a bad parameter is a 400 naming it."""
+        path = "/matrix" + request.path_params["rest"]
+        parsed = matrix_path(path)
+        if parsed is None:
+            return error_response(request, 404, f"no matrix page {path!r}")
+        preset, number, ext = parsed
         try:
-            wanted = MatrixRequest.from_params(request.query_params, preset)
+            wanted = MatrixRequest.from_params(request.query_params, preset, number)
         except RequestError as error:
             return error_response(request, 400, str(error))
         found = await run_in_threadpool(alignment, self.store)
@@ -138,10 +138,7 @@ def routes(context: Context) -> list[BaseRoute]:
     found: list[BaseRoute] = [
         Route("/search", browse.search),
         Route("/compare/{a}/{b}", browse.compare, methods=["GET", "HEAD"]),
-        Route("/matrix", browse.matrix, methods=["GET", "HEAD"]),
-        Route("/matrix.html", browse.matrix, methods=["GET", "HEAD"]),
-        Route("/matrix.csv", browse.matrix, methods=["GET", "HEAD"]),
-        Route("/matrix/{name}", browse.matrix, methods=["GET", "HEAD"]),
+        Route("/matrix{rest:path}", browse.matrix, methods=["GET", "HEAD"]),
     ]
     for index in INDEXES:
         endpoint = partial(browse.index, index=index)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -51,8 +52,11 @@ class MatrixRequest:
     preset: str = ""
 
     @classmethod
-    def from_params(cls, params: Mapping[str, str], preset: str = "") -> MatrixRequest:
-        """A request from a query string; a bad value is a :class:`RequestError` naming it."""
+    def from_params(
+        cls, params: Mapping[str, str], preset: str = "", page: int | None = None
+    ) -> MatrixRequest:
+        """A request from a query string (``page``: the page its path names, else the one
+        ``?page=`` asks for); a bad value is a :class:`RequestError` naming it."""
         sort = params.get("sort", "name") or "name"
         if sort not in SORTS:
             raise RequestError("sort", f"{{sort}} {sort!r}: one of {', '.join(SORTS)}")
@@ -65,7 +69,7 @@ class MatrixRequest:
             year_to=_year(params, "to"),
             actors=actors,
             sort=sort,
-            page=_page(params.get("page")),
+            page=page or _page(params.get("page")),
             preset=preset,
         )
 
@@ -80,6 +84,23 @@ class MatrixRequest:
             "sort": "" if self.sort == "name" else self.sort,
         }
         return {k: v for k, v in found.items() if v}
+
+
+_PATH = re.compile(r"/matrix(?:/([a-z0-9-]+))?(?:\.page-([1-9][0-9]{0,5}))?(?:\.(html|csv))?")
+
+
+def matrix_path(path: str) -> tuple[str, int | None, str] | None:
+    """(preset, page number, extension) of a matrix path (``/matrix.html``, ``/matrix.csv``,
+    ``/matrix.page-2.html``, ``/matrix/p5.html``), or None when it names no matrix page."""
+    found = _PATH.fullmatch(path)
+    if found is None:
+        return None
+    preset, page, ext = found.group(1) or "", found.group(2), found.group(3)
+    if preset and preset not in PRESETS:
+        return None
+    if page and ext != "html":
+        return None
+    return preset, int(page) if page else None, ext or "html"
 
 
 def _year(params: Mapping[str, str], name: str) -> int | None:

@@ -31,7 +31,7 @@ def matrix_page(view: MatrixView, settings: Layout, root: str, static: bool = Fa
         _static_note() if static else _form(view, root),
         _legend(),
         _summary(view, name, root),
-        _pager(view, name, root),
+        _pager(view, name),
         _table(view, settings, root),
     ]
     return page(title, "\n".join(p for p in body if p), root)
@@ -106,18 +106,18 @@ def _summary(view: MatrixView, name: str, root: str) -> str:
     )
 
 
-def _pager(view: MatrixView, name: str, root: str) -> str:
+def _pager(view: MatrixView, name: str) -> str:
     if view.pages == 1:
         return ""
-    base = f"{root}/matrix/{name}.html" if view.request.preset else f"{root}/matrix.html"
-    params = view.request.params()
+    params = urlencode(view.request.params())
+    query = f"?{params}" if params else ""
     links = []
     for number in range(1, view.pages + 1):
-        query = urlencode({**params, "page": str(number)})
+        href = f"./{name}.html" if number == 1 else f"./{name}.page-{number}.html"
         if number == view.request.page:
             links.append(f"<strong>{number}</strong>")
         else:
-            links.append(f'<a href="{escape(base)}?{escape(query)}">{number}</a>')
+            links.append(f'<a href="{escape(href + query)}">{number}</a>')
     return (
         f'<nav class="pager" aria-label="pages of instruments">Instruments: {" ".join(links)}</nav>'
     )

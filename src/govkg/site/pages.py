@@ -92,6 +92,7 @@ def _nav(root: str) -> str:
     return (
         f'<header class="site"><nav aria-label="site">'
         f'<a class="brand" href="{escape(root)}/">govkg</a><ul>{items}'
+        f'<li><a href="{escape(root)}/matrix.html">Matrix</a></li>'
         f'<li><a href="{escape(root)}/sparql">SPARQL</a></li></ul>'
         f"{search_form(root)}</nav></header>"
     )
@@ -464,6 +465,8 @@ def home_page(root: str = ".") -> str:
         f'<h2>Browse</h2><ul class="home">{indexes}</ul>'
         '<h2>Start here</h2><ul class="home">'
         f'<li><a href="{escape(root)}/doc/state/USA.html">A state: the United States</a></li>'
+        f'<li><a href="{escape(root)}/matrix.html">The matrix</a>: who took which stance on '
+        "every instrument, filtered by series, type, region and period</li>"
         f'<li><a href="{escape(root)}/queries.html">The query catalogue</a>: questions the '
         "graph answers, as tables, JSON or CSV</li>"
         f'<li><a href="{escape(root)}/sparql">The SPARQL endpoint</a> (SPARQL 1.1 Protocol)'

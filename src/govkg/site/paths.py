@@ -19,7 +19,15 @@ from govkg.store import Store
 INDEX_PATHS: tuple[str, ...] = tuple(f"/{index.name}.html" for index in INDEXES)
 
 #: The pages every site has besides the resources' documents; extend it as the server grows.
-FIXED_PATHS: tuple[str, ...] = ("/", "/style.css", *INDEX_PATHS)
+FIXED_PATHS: tuple[str, ...] = (
+    "/",
+    "/style.css",
+    *INDEX_PATHS,
+    "/matrix.html",
+    "/matrix.csv",
+    "/matrix/p5.html",
+    "/matrix/p5.csv",
+)
 
 #: The query page and the files it loads, served by :mod:`govkg.server.querypage`: its script and
 #: style, and YASGUI's built files with their licence and README (``static/vendor/yasgui/``).
