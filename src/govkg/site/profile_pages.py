@@ -1,15 +1,21 @@
 """Which resources have a profile on their page, and its HTML: instruments
-(:mod:`govkg.site.instrument_pages`), states and organisations (:mod:`govkg.site.state_pages`)."""
+(:mod:`govkg.site.instrument_pages`), states and organisations (:mod:`govkg.site.state_pages`),
+events and dialogues (:mod:`govkg.site.event_pages`)."""
 
 from __future__ import annotations
 
-from govkg.coverage import INSTRUMENT_BASE, ORG_BASE, STATE_BASE
+from govkg.coverage import EVENT_BASE, INSTRUMENT_BASE, ORG_BASE, STATE_BASE
+from govkg.namespaces import DATA_BASE
+from govkg.site.event_pages import dialogue_profile_html, event_profile_html
+from govkg.site.event_profiles import dialogue_profile, event_profile
 from govkg.site.instrument_pages import instrument_profile_html
 from govkg.site.layout import Layout
 from govkg.site.profiles import instrument_profile, map_states
 from govkg.site.state_pages import state_profile_html
 from govkg.site.state_profiles import state_profile
 from govkg.store import Store
+
+DIALOGUE_BASE = f"{DATA_BASE}dialogue/"
 
 
 def profile_html(
@@ -22,6 +28,11 @@ def profile_html(
             return ""
         states = map_states(store)
         return instrument_profile_html(profile, states, settings, root, doc_name, page)
+    if iri.startswith(EVENT_BASE):
+        event = event_profile(store, iri)
+        return event_profile_html(event, settings, root) if event is not None else ""
+    if iri.startswith(DIALOGUE_BASE):
+        return dialogue_profile_html(dialogue_profile(store, iri), settings, root)
     if iri.startswith((STATE_BASE, ORG_BASE)):
         found = state_profile(store, iri)
         return state_profile_html(found, map_states(store), settings, root, page)
