@@ -34,16 +34,22 @@ from govkg.server.settings import ServerSettings
 from govkg.server.sparql import parse_request, service_description
 from govkg.site import pages
 from govkg.site.coverage_html import COVERAGE_HEADER
-from govkg.site.downloads import stances_csv, stances_json
+from govkg.site.downloads import (
+    actor_stances_csv,
+    actor_stances_json,
+    stances_csv,
+    stances_json,
+)
 from govkg.site.formats import DOC_FORMATS
 from govkg.site.layout import Layout
 from govkg.site.profiles import instrument_profile
 from govkg.site.resources import Description, describe
+from govkg.site.state_profiles import actor_stances
 from govkg.store import Store
 
 _PAGE = re.compile(r"(.+)\.page-([1-9][0-9]{0,8})$")
 #: A profile's downloads: ``instrument/X.stances.csv`` and ``.json``.
-_DOWNLOAD = re.compile(r"(instrument/.+)\.stances\.(csv|json)$")
+_DOWNLOAD = re.compile(r"((instrument|state|org)/.+)\.stances\.(csv|json)$")
 
 
 def split_doc_path(path: str) -> tuple[str, str, int | None]:
@@ -101,7 +107,10 @@ class LinkedData:
         ``/doc/{path}.{ext}`` (RDF): the resource's description."""
         download = _DOWNLOAD.match(request.path_params["path"])
         if download:
-            return await self.download(request, download.group(1), download.group(2))
+            path, kind, ext = download.groups()
+            if kind != "instrument":
+                return await self.actor_download(request, path, ext)
+            return await self.download(request, path, ext)
         path, ext, number = split_doc_path(request.path_params["path"])
         description = await self.describe(path, incoming=ext != "html")
         if not description.exists:
@@ -132,6 +141,17 @@ class LinkedData:
             text = stances_csv(profile)
             return Response(text, media_type="text/csv; charset=utf-8", headers=headers)
         return Response(stances_json(profile), media_type="application/json", headers=headers)
+
+    async def actor_download(self, request: Request, path: str, ext: str) -> Response:
+        """``/doc/state/X.stances.csv`` and ``.json``: a state's or organisation's stances."""
+        iri = self.settings.iri(path)
+        stances = await run_in_threadpool(actor_stances, self.store, iri)
+        if not stances and not (await self.describe(path, incoming=False)).exists:
+            return self.not_found(request, path)
+        if ext == "csv":
+            text = actor_stances_csv(iri, stances)
+            return Response(text, media_type="text/csv; charset=utf-8")
+        return Response(actor_stances_json(iri, stances), media_type="application/json")
 
     async def sparql(self, request: Request) -> Response:
         """``/sparql``: the SPARQL 1.1 Protocol, query side."""

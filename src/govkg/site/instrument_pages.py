@@ -21,10 +21,8 @@ from govkg.site.profiles import (
     state_cells,
 )
 from govkg.site.resources import PAGE_SIZE, Source
-from govkg.site.snippets import linked_html, short_citation, swatch_html
+from govkg.site.snippets import download_links, linked_html, short_citation, swatch_html
 
-#: The downloads of a profile's stance table, as suffixes of the page's name.
-DOWNLOADS = {"csv": "CSV", "json": "JSON"}
 _PRECISION = {"approximate": "about {}", "lower-bound": "over {}", "exact": "{}"}
 
 
@@ -216,10 +214,7 @@ def _stance_table_html(
     start = (page - 1) * PAGE_SIZE
     shown = profile.stances[start : start + PAGE_SIZE]
     where = f"{start + 1}&ndash;{start + len(shown)} of {total}" if total > PAGE_SIZE else total
-    links = " ".join(
-        f'<a href="./{escape(doc_name)}.stances.{ext}" download>{name}</a>'
-        for ext, name in DOWNLOADS.items()
-    )
+    links = download_links(doc_name)
     head = (
         f'<h2>Stances by date <span class="count">({where})</span></h2>'
         f'<p class="downloads">Download the whole table: {links}. Dates in italics are as-of '

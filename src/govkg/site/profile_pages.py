@@ -35,5 +35,5 @@ def profile_html(
         return dialogue_profile_html(dialogue_profile(store, iri), settings, root)
     if iri.startswith((STATE_BASE, ORG_BASE)):
         found = state_profile(store, iri)
-        return state_profile_html(found, map_states(store), settings, root, page)
+        return state_profile_html(found, map_states(store), settings, root, doc_name, page)
     return ""

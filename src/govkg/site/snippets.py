@@ -52,3 +52,15 @@ def _citation_text(source: Source | None, iri: str) -> str:
         text = text[:67].rstrip() + "…"
     meta = ", ".join(v for v in (source.publisher, source.date) if v)
     return f"{text} ({meta})" if meta else text
+
+
+#: The downloads of a profile's stance table, as suffixes of the page's name.
+DOWNLOADS = {"csv": "CSV", "json": "JSON"}
+
+
+def download_links(doc_name: str) -> str:
+    """Links to a profile's stance table as CSV and JSON (``./USA.stances.csv``)."""
+    return " ".join(
+        f'<a href="./{escape(doc_name)}.stances.{ext}" download>{name}</a>'
+        for ext, name in DOWNLOADS.items()
+    )

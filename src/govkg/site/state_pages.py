@@ -16,7 +16,7 @@ from govkg.site.pages import date_html, href_of, table
 from govkg.site.palette import AGREEMENT_BINS, agreement_bin
 from govkg.site.profiles import MapState
 from govkg.site.resources import PAGE_SIZE
-from govkg.site.snippets import linked_html, short_citation, swatch_html
+from govkg.site.snippets import download_links, linked_html, short_citation, swatch_html
 from govkg.site.state_profiles import ActorStance, StateProfile
 
 #: Most points the timeline draws (the most recent); the table lists every stance.
@@ -34,9 +34,11 @@ def state_profile_html(
     states: Sequence[MapState],
     settings: Layout,
     root: str,
+    doc_name: str,
     page: int = 1,
 ) -> str:
-    """The profile's sections (the stance table at page ``page``)."""
+    """The profile's sections (the stance table at page ``page``; ``doc_name`` is the page's
+    last path segment, for the downloads)."""
     parts = [
         _timeline_html(profile, settings, root),
         _neighbours_html(profile, root, settings),
@@ -44,7 +46,7 @@ def state_profile_html(
         _posts_html(profile, settings, root),
         _quotes_html(profile, settings, root),
         _dialogues_html(profile, settings, root),
-        _stance_table_html(profile, settings, root, page),
+        _stance_table_html(profile, settings, root, doc_name, page),
     ]
     return '<div class="profile">' + "\n".join(p for p in parts if p) + "</div>"
 
@@ -237,7 +239,9 @@ def _dialogues_html(profile: StateProfile, settings: Layout, root: str) -> str:
     return "<h2>Dialogues and meetings</h2>" + table(headers, rows, ("", "", "", "nowrap"))
 
 
-def _stance_table_html(profile: StateProfile, settings: Layout, root: str, page: int) -> str:
+def _stance_table_html(
+    profile: StateProfile, settings: Layout, root: str, doc_name: str, page: int
+) -> str:
     total = len(profile.stances)
     if total == 0:
         return ""
@@ -246,8 +250,9 @@ def _stance_table_html(profile: StateProfile, settings: Layout, root: str, page:
     where = f"{start + 1}&ndash;{start + len(shown)} of {total}" if total > PAGE_SIZE else total
     head = (
         f'<h2>Stances by date <span class="count">({where})</span></h2>'
-        '<p class="lead">Dates in italics are as-of dates (a list named the actor by then); '
-        "the others are the dates of the acts.</p>"
+        f'<p class="downloads">Download the whole table: {download_links(doc_name)}. Dates in '
+        "italics are as-of dates (a list named the actor by then); the others are the dates of "
+        "the acts.</p>"
     )
     rows = [_row(s, profile, settings, root) for s in shown]
     headers = ("Instrument", "Stance", "Date", "Sources")
