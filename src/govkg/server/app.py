@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from urllib.parse import quote
@@ -22,7 +23,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from govkg.coverage import Coverage
-from govkg.errors import StoreError
+from govkg.errors import GovkgError, StoreError
 from govkg.project import Project
 from govkg.server import browse, catalogue, dataset, querypage
 from govkg.server.context import Context
@@ -33,6 +34,7 @@ from govkg.server.results import Answer
 from govkg.server.settings import ServerSettings
 from govkg.server.sparql import parse_request, service_description
 from govkg.site import pages
+from govkg.site.agreement import alignment
 from govkg.site.coverage_html import COVERAGE_HEADER
 from govkg.site.downloads import (
     actor_stances_csv,
@@ -191,6 +193,15 @@ def to_response(request: Request, answer: Answer) -> Response:
     return Response(answer.body, answer.status, answer.headers, media_type=answer.media_type)
 
 
+def _warm(store: Store) -> None:
+    """Read the pages' alignment (the stance matrix and every pair's measures) before the first
+    page needs it; a store that cannot be read now is logged, and read again by that page."""
+    try:
+        alignment(store)
+    except GovkgError as error:
+        _LOG.warning("the pages' alignment could not be read yet: %s", error)
+
+
 async def _server_error(request: Request, exc: Exception) -> Response:
     return error_response(request, 500, f"internal error ({type(exc).__name__})")
 
@@ -222,6 +233,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await run_in_threadpool(context.runner.start)
+        threading.Thread(target=_warm, args=(store,), daemon=True).start()
         yield
         context.runner.close()
 
