@@ -34,6 +34,6 @@ def profile_html(
     if iri.startswith(DIALOGUE_BASE):
         return dialogue_profile_html(dialogue_profile(store, iri), settings, root)
     if iri.startswith((STATE_BASE, ORG_BASE)):
-        found = state_profile(store, iri)
+        found = state_profile(store, iri, page)
         return state_profile_html(found, map_states(store), settings, root, doc_name, page)
     return ""

@@ -14,7 +14,7 @@ from govkg.fixed_queries import fixed_query
 from govkg.site.agreement import Alignment, Neighbour, alignment, neighbours
 from govkg.site.palette import swatch
 from govkg.site.profiles import Linked, source_details
-from govkg.site.resources import Source
+from govkg.site.resources import PAGE_SIZE, Source
 from govkg.store import Row, Store
 
 _STANCES = fixed_query(__file__, "profile-actor-stances")
@@ -189,14 +189,16 @@ def dialogues(store: Store, iri: str) -> list[Dialogue]:
     return sorted(found, key=lambda d: (d.date or "", d.item.iri))
 
 
-def state_profile(store: Store, iri: str) -> StateProfile:
-    """The profile of the actor ``iri``."""
+def state_profile(store: Store, iri: str, page: int = 1) -> StateProfile:
+    """The profile of the actor ``iri``, with the sources of page ``page`` of its stances (an
+    actor with thousands of stances describes the sources of the 100 it shows)."""
     stances = actor_stances(store, iri)
     said = quotes(store, iri)
     found = alignment(store)
     row = found.index(iri)
     ranked = neighbours(found, row) if row is not None else []
-    cited = [i for s in stances for i in (*s.sources, *s.primary)]
+    shown = stances[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    cited = [i for s in shown for i in (*s.sources, *s.primary)]
     cited += [i for q in said for i in q.sources]
     return StateProfile(
         iri=iri,
