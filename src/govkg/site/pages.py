@@ -118,7 +118,8 @@ def page(title: str, body: str, root: str = ".", extra: str = "") -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(title)} · govkg</title>"
         f'<link rel="stylesheet" href="{escape(root)}/style.css"></head>'
-        f"<body>{_nav(root)}<main>{body}</main>{extra}</body></html>\n"
+        '<body><a class="skip" href="#main">Skip to the content</a>'
+        f'{_nav(root)}<main id="main">{body}</main>{extra}</body></html>\n'
     )
 
 
