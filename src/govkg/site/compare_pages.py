@@ -93,7 +93,7 @@ def _years_html(found: Comparison) -> str:
         title="Agreement by year",
         description=f"The share of instruments of each year on which {found.a.label} and "
         f"{found.b.label} took the same position; n is how many instruments of that year both "
-        "have a stance on.",
+        "have a stance on. A share resting on one or two instruments says little.",
         id_prefix="years",
         y_label="agreement",
     )

@@ -172,9 +172,13 @@ def _off_map_html(
 ) -> str:
     """Stances the map cannot show: actors that are not states, and states too small to draw."""
     items = []
+    others: dict[str, list[ProfileStance]] = {}
     for s in profile.stances:
         if s.m49 is None and s.actor is not None:
-            items.append(f"<li>{linked_html(s.actor, settings, root)}: {swatch_html(s.kind)}</li>")
+            others.setdefault(s.actor.iri, []).append(s)
+    for own in others.values():
+        kinds = " ".join(swatch_html(k) for k in dict.fromkeys(s.kind for s in own))
+        items.append(f"<li>{linked_html(own[0].actor, settings, root)}: {kinds}</li>")
     for code in not_drawn:
         _key, own = cells.get(code, ("", []))
         if own:

@@ -174,16 +174,16 @@ def matrix_view(found: Alignment, request: MatrixRequest) -> MatrixView:
 
 
 def _rows(found: Alignment, request: MatrixRequest, columns: list[int]) -> list[int]:
-    """The actors with a stance on at least one kept instrument (a preset keeps its own), in
-    the order the request sorts by."""
+    """The actors with a stance on at least one kept instrument (a preset keeps its own), of
+    the region asked for, in the order the request sorts by."""
     matrix = found.matrix
     if request.actors:
         rows = [matrix.codes_of.index(c) for c in request.actors if c in matrix.codes_of]
     else:
         has = (found.kinds[:, columns] >= 0).any(axis=1) if columns else np.zeros(0, bool)
         rows = [int(a) for a in np.flatnonzero(has)]
-        if request.region:
-            rows = [a for a in rows if found.regions[a] == request.region]
+    if request.region:
+        rows = [a for a in rows if found.regions[a] == request.region]
     favour = [KINDS.index(k) for k in IN_FAVOUR]
     counts = np.isin(found.kinds[:, columns], favour).sum(axis=1) if columns else None
 
