@@ -160,10 +160,19 @@ def _instruments(store: Store, used: set[str]) -> list[Instrument]:
 
 def load_matrix(store: Store) -> StanceMatrix:
     """One flat query for the stances, small ones for actor and instrument details."""
-    stances = [
+    return build_matrix(store, stance_rows(store))
+
+
+def stance_rows(store: Store) -> list[tuple[str, str, str]]:
+    """Every stance as (actor, instrument, kind) IRIs: the matrix's cells."""
+    return [
         (r.text("actor"), r.text("instrument"), r.text("kind"))
         for r in store.query(STANCES).records()
     ]
+
+
+def build_matrix(store: Store, stances: list[tuple[str, str, str]]) -> StanceMatrix:
+    """The matrix of these stances, with the actors' and instruments' details from the store."""
     instruments = _instruments(store, {i for _a, i, _k in stances})
     names = {
         r.text("actor"): (r.text("label"), r.text("code")) for r in store.query(ACTORS).records()

@@ -36,6 +36,14 @@ from govkg.store import Store
 MAX_SEARCH = 200
 
 
+def split_page(name: str) -> tuple[str, int | None]:
+    """``USA.page-2`` → (``USA``, 2); a name without a page → (name, None)."""
+    stem, dot, suffix = name.rpartition(".page-")
+    if dot and suffix.isdigit() and int(suffix) > 0:
+        return stem, int(suffix)
+    return name, None
+
+
 def page_number(text: str | None) -> int:
     """The page a ``?page=`` value asks for: a positive integer, else 1."""
     try:
@@ -98,6 +106,7 @@ class Browse:
         second, dot, ext = request.path_params["b"].rpartition(".")
         if not dot or ext not in ("html", "json", "csv"):
             second, ext = request.path_params["b"], "html"
+        second, number = split_page(second)
         try:
             found = await run_in_threadpool(compare, self.store, first, second)
         except RequestError as error:
@@ -108,8 +117,8 @@ class Browse:
             return Response(comparison_json(found), media_type="application/json")
         if ext == "csv":
             return Response(comparison_csv(found), media_type="text/csv; charset=utf-8")
-        name = f"{second}"
-        html = comparison_page(found, self.settings, site_root(request), name)
+        number = number or page_number(request.query_params.get("page"))
+        html = comparison_page(found, self.settings, site_root(request), second, number)
         return html_response(html)
 
     async def matrix(self, request: Request) -> Response:

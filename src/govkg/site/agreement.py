@@ -4,27 +4,33 @@ store once and kept for a while.
 
 A state's page ranks the actors it agrees with most and least; a comparison page shows one pair's
 measures, instruments and years.  Both come from :mod:`govkg.align`, so a page gives the numbers
-``govkg align --pair A B`` prints.  The matrix is read again after :data:`TTL` seconds, so a
-remote store's changes show within that time.
+``govkg align --pair A B`` prints.  With them is kept the coverage of every instrument's list.
+After :data:`TTL` seconds the kept alignment is read again in the background (pages keep being
+served from the old one meanwhile), so a remote store's changes show within that time and a
+read that takes minutes at 4 M triples never makes a page wait twice.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from govkg.align.analysis import measure, pair_row
-from govkg.align.matrix import STANCES, StanceMatrix, load_matrix
+from govkg.align.matrix import StanceMatrix, build_matrix, stance_rows
 from govkg.align.measures import PairwiseResult
 from govkg.align.report import DEFAULT_MIN_N
+from govkg.coverage import ListCoverage, instrument_coverage
+from govkg.errors import GovkgError
 from govkg.fixed_queries import fixed_query
 from govkg.site.palette import MISSING, SWATCHES
 from govkg.store import Store
 
+_LOG = logging.getLogger("govkg.server")
 #: Seconds a matrix read from a store is kept.
 TTL = 300.0
 #: How many actors a state's page names as closest and as furthest.
@@ -51,6 +57,7 @@ class Alignment:
     regions: tuple[str, ...]
     short: dict[str, str]
     un_members: frozenset[int] = frozenset()
+    coverage: dict[str, ListCoverage] = field(default_factory=dict)
 
     def index(self, iri: str) -> int | None:
         """The actor's row, or None when it has no stance the matrix codes."""
@@ -65,30 +72,48 @@ class Alignment:
 
 
 class _Cache:
-    """One alignment per store, read again after :data:`TTL` seconds."""
+    """One alignment per store.  The first is read while the caller waits; after :data:`TTL`
+    seconds the kept one is still given while a thread reads the next (at 4 M triples a read
+    takes minutes: no page waits for it twice)."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.found: weakref.WeakKeyDictionary[Store, tuple[float, Alignment]] = (
             weakref.WeakKeyDictionary()
         )
+        self.reading: weakref.WeakSet[Store] = weakref.WeakSet()
 
     def get(self, store: Store) -> Alignment:
         with self.lock:
             kept = self.found.get(store)
-            if kept is not None and time.monotonic() - kept[0] < TTL:
-                return kept[1]
+            if kept is None:  # the first read: every caller waits for it
+                alignment = _load(store)
+                self.found[store] = (time.monotonic(), alignment)
+                return alignment
+            if time.monotonic() - kept[0] >= TTL and store not in self.reading:
+                self.reading.add(store)
+                threading.Thread(target=self._refresh, args=(store,), daemon=True).start()
+            return kept[1]
+
+    def _refresh(self, store: Store) -> None:
+        try:
             alignment = _load(store)
-            self.found[store] = (time.monotonic(), alignment)
-            return alignment
+        except GovkgError as error:  # the store cannot be read now: keep the old one
+            _LOG.warning("the pages' alignment could not be read again: %s", error)
+            alignment = None
+        with self.lock:
+            if alignment is not None:
+                self.found[store] = (time.monotonic(), alignment)
+            self.reading.discard(store)
 
 
 _CACHE = _Cache()
 
 
 def _load(store: Store) -> Alignment:
-    matrix = load_matrix(store)
-    kinds, several = _kinds(store, matrix)
+    stances = stance_rows(store)
+    matrix = build_matrix(store, stances)
+    kinds, several = _kinds(stances, matrix)
     actors = store.query(_REGIONS).records()
     regions = {r.text("actor"): r.text("region", "") for r in actors}
     members = {r.text("actor") for r in actors if r.text("unStatus", "") == "member"}
@@ -101,11 +126,12 @@ def _load(store: Store) -> Alignment:
         tuple(regions.get(a) or "Organisations" for a in matrix.actors),
         short,
         frozenset(k for k, a in enumerate(matrix.actors) if a in members),
+        {c.iri: c for c in instrument_coverage(store, [i.iri for i in matrix.instruments])},
     )
 
 
 def _kinds(
-    store: Store, matrix: StanceMatrix
+    stances: list[tuple[str, str, str]], matrix: StanceMatrix
 ) -> tuple[np.ndarray, dict[tuple[int, int], tuple[str, ...]]]:
     """Each cell's stance kinds: the first in the palette's order, and all of them where there
     are several."""
@@ -114,9 +140,9 @@ def _kinds(
     order = {kind: k for k, kind in enumerate(KINDS)}
     kinds = np.full((len(matrix.actors), len(matrix.instruments)), -1, dtype=np.int8)
     cells: dict[tuple[int, int], set[str]] = {}
-    for row in store.query(STANCES).records():
-        a, i = a_index.get(row.text("actor")), i_index.get(row.text("instrument"))
-        kind = order.get(row.text("kind").rsplit("/", 1)[-1])
+    for actor, instrument, kind_iri in stances:
+        a, i = a_index.get(actor), i_index.get(instrument)
+        kind = order.get(kind_iri.rsplit("/", 1)[-1])
         if a is None or i is None or kind is None:
             continue
         if kinds[a, i] >= 0 and kinds[a, i] != kind:

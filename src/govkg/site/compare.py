@@ -11,7 +11,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from govkg.align.report import AlignReport, AlignRequest, align_matrix, with_coverage
+from govkg.align.report import AlignReport, AlignRequest, align_matrix
+from govkg.coverage import Coverage
 from govkg.errors import GovkgError
 from govkg.site.agreement import alignment
 from govkg.store import Store
@@ -61,7 +62,11 @@ def compare(store: Store, first: str, second: str) -> Comparison:
     found = alignment(store)
     matrix = found.matrix
     pair = (first, second)
-    report = with_coverage(store, align_matrix(matrix, AlignRequest(pair=pair)))
+    report = align_matrix(matrix, AlignRequest(pair=pair))
+    iris = sorted(i.iri for i in report.matrix.instruments if i.iri in found.coverage)
+    kept = [found.coverage[iri] for iri in iris]
+    report.coverage = Coverage("lists", tuple(kept))  # as run_align's, from the kept lists
+    report.footer += report.coverage.notice()
     by_year = _by_year(found.matrix, pair)
     a, b = (matrix.actor_index(name) for name in pair)
     sides = [Side(matrix.actors[i], matrix.codes_of[i], matrix.labels[i]) for i in (a, b)]

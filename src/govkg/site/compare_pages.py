@@ -11,6 +11,7 @@ from govkg.site.compare import Comparison
 from govkg.site.coverage_html import coverage_html
 from govkg.site.layout import Layout
 from govkg.site.pages import href_of, page, table
+from govkg.site.resources import PAGE_SIZE
 
 #: What each measure says, in a few words.
 MEANINGS = {
@@ -37,8 +38,11 @@ def _value(value: Any) -> str:
     return escape(str(value))
 
 
-def comparison_page(found: Comparison, settings: Layout, root: str, name: str) -> str:
-    """The whole page; ``name`` is the page's last path segment (for the downloads)."""
+def comparison_page(
+    found: Comparison, settings: Layout, root: str, name: str, number: int = 1
+) -> str:
+    """The whole page, its instrument table at page ``number`` (100 a page); ``name`` is the
+    page's last path segment without ``.html`` (for the downloads and the other pages)."""
     a, b = found.a, found.b
     title = f"{a.label} and {b.label} compared"
     links = " ".join(
@@ -52,7 +56,7 @@ def comparison_page(found: Comparison, settings: Layout, root: str, name: str) -
         coverage_html(found.report.coverage, settings, root),
         _measures_html(found),
         _years_html(found),
-        _instruments_html(found, settings, root),
+        _instruments_html(found, settings, root, name, number),
     ]
     return page(title, "\n".join(p for p in body if p), root)
 
@@ -92,8 +96,8 @@ def _years_html(found: Comparison) -> str:
         points,
         title="Agreement by year",
         description=f"The share of instruments of each year on which {found.a.label} and "
-        f"{found.b.label} took the same position; n is how many instruments of that year both "
-        "have a stance on. A share resting on one or two instruments says little.",
+        f"{found.b.label} took the same position. A share resting on one or two instruments "
+        "says little.",
         id_prefix="years",
         y_label="agreement",
     )
@@ -105,10 +109,15 @@ def _years_html(found: Comparison) -> str:
     return f"<h2>By year</h2>{chart}{table_html}"
 
 
-def _instruments_html(found: Comparison, settings: Layout, root: str) -> str:
+def _instruments_html(
+    found: Comparison, settings: Layout, root: str, name: str, number: int
+) -> str:
     a, b = found.a.code, found.b.code
+    pages = max(1, -(-len(found.instruments) // PAGE_SIZE))
+    number = min(number, pages)
+    shown = found.instruments[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
     rows = []
-    for item in found.instruments:
+    for item in shown:
         iri, label = found.labels.get(str(item["instrument"]), ("", str(item["instrument"])))
         href = href_of(iri, settings, root) if iri else None
         name = f'<a href="{escape(href)}">{escape(label)}</a>' if href else escape(label)
@@ -124,7 +133,22 @@ def _instruments_html(found: Comparison, settings: Layout, root: str) -> str:
         "An empty cell is no coded stance: no record, took part, or did not vote.</p>"
     )
     headers = ("Instrument", "Date", a, b, "Counted")
-    return head + table(headers, rows, ("", "nowrap", "nowrap", "nowrap", ""))
+    pager = _pager(name, number, pages)
+    return head + pager + table(headers, rows, ("", "nowrap", "nowrap", "nowrap", "")) + pager
+
+
+def _pager(name: str, number: int, pages: int) -> str:
+    """Page N of M of the instrument table, linked as ``./B.page-N.html`` (a static copy has
+    every page)."""
+    if pages == 1:
+        return ""
+    links = [
+        f"<strong>{n}</strong>"
+        if n == number
+        else f'<a href="./{escape(name)}{"" if n == 1 else f".page-{n}"}.html">{n}</a>'
+        for n in range(1, pages + 1)
+    ]
+    return f'<nav class="pager" aria-label="pages of instruments">Page: {" ".join(links)}</nav>'
 
 
 def _code(value: Any) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from html import escape
 
-from govkg.coverage import Coverage, ListCoverage
+from govkg.coverage import MAX_LINES, Coverage, ListCoverage
 from govkg.site import pages
 from govkg.site.layout import Layout
 
@@ -38,11 +38,12 @@ def coverage_html(coverage: Coverage, settings: Layout, root: str) -> str:
         return ""
     summary = coverage.summary().split(": ", 1)[-1]
     shown = [item for item in coverage.lists if not item.complete] or list(coverage.lists)
-    items = "".join(f"<li>{_item_html(item, settings, root)}</li>" for item in shown)
+    items = "".join(f"<li>{_item_html(item, settings, root)}</li>" for item in shown[:MAX_LINES])
     complete = len(coverage.lists) - len(shown)
     more = f"<li>{complete} complete list{'s' if complete != 1 else ''}</li>" if complete else ""
-    if coverage.more:
-        more += f"<li>… and {coverage.more} more lists that are not complete</li>"
+    hidden = max(0, len(shown) - MAX_LINES) + coverage.more
+    if hidden:
+        more += f"<li>… and {hidden} more lists that are not complete</li>"
     return (
         f'<div class="{_CLASS[verdict]}" role="note"><p><strong>Coverage: {_HEADING[verdict]}'
         f"</strong> {escape(summary[:1].upper() + summary[1:])}.</p>"

@@ -89,8 +89,8 @@ def _form(view: MatrixView, root: str) -> str:
 
 def _legend() -> str:
     items = "".join(
-        f'<li><span class="swatch {escape(s.css)}" aria-hidden="true">{escape(s.letter)}</span> '
-        f"{escape(s.name)}</li>"
+        f'<li><span class="swatch {escape(s.css)}" aria-hidden="true">'
+        f"{'&nbsp;' if s.key == 'no-record' else escape(s.letter)}</span> {escape(s.name)}</li>"
         for s in SWATCHES
     )
     return f'<ul class="legend" aria-label="legend">{items}</ul>'

@@ -164,6 +164,8 @@ def _agreement_map_html(
     legend = [
         (f"ag-{i}", _bin_label(i), counts[i]) for i in range(len(AGREEMENT_BINS)) if counts[i]
     ]
+    few = len([s for s in states if s.iri not in by_iri and s.iri != profile.iri])
+    legend.append(("st-no-record", "fewer than 3 instruments in common", few))
     drawn = worldmap.world_map(
         shapes,
         title=f"How closely each state agrees with {_label(profile)}",
