@@ -17,7 +17,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from govkg.coverage import page_coverage
-from govkg.errors import GovkgError, RequestError
+from govkg.errors import GovkgError, ParameterError, RequestError
 from govkg.server.context import Context
 from govkg.server.http import error_response, html_response, site_root
 from govkg.server.settings import ServerSettings
@@ -131,7 +131,7 @@ class Browse:
         preset, number, ext = parsed
         try:
             wanted = MatrixRequest.from_params(request.query_params, preset, number)
-        except RequestError as error:
+        except ParameterError as error:
             return error_response(request, 400, str(error))
         found = await run_in_threadpool(alignment, self.store)
         shown = matrix_view(found, wanted)

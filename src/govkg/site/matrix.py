@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from govkg.align.matrix import Instrument
-from govkg.errors import RequestError
+from govkg.errors import ParameterError
 from govkg.site.agreement import KINDS, Alignment
 from govkg.site.palette import IN_FAVOUR
 
@@ -56,10 +56,10 @@ class MatrixRequest:
         cls, params: Mapping[str, str], preset: str = "", page: int | None = None
     ) -> MatrixRequest:
         """A request from a query string (``page``: the page its path names, else the one
-        ``?page=`` asks for); a bad value is a :class:`RequestError` naming it."""
+        ``?page=`` asks for); a bad value is a :class:`ParameterError` naming it."""
         sort = params.get("sort", "name") or "name"
         if sort not in SORTS:
-            raise RequestError("sort", f"{{sort}} {sort!r}: one of {', '.join(SORTS)}")
+            raise ParameterError(f"sort {sort!r}: one of {', '.join(SORTS)}")
         actors = PRESETS[preset][1] if preset else ()
         return cls(
             series=params.get("series", ""),
@@ -108,7 +108,7 @@ def _year(params: Mapping[str, str], name: str) -> int | None:
     if not text:
         return None
     if not (text.isdigit() and len(text) == 4):
-        raise RequestError(name, f"{{{name}}} {text!r}: a year, such as 2024")
+        raise ParameterError(f"{name} {text!r}: a year, such as 2024")
     return int(text)
 
 
