@@ -200,6 +200,8 @@ def _warm(store: Store) -> None:
         alignment(store)
     except GovkgError as error:
         _LOG.warning("the pages' alignment could not be read yet: %s", error)
+    except Exception as error:  # a thread's error is logged in one line, never a traceback
+        _LOG.error("the pages' alignment could not be read yet (%s)", type(error).__name__)
 
 
 async def _server_error(request: Request, exc: Exception) -> Response:

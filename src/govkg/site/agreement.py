@@ -101,6 +101,9 @@ class _Cache:
         except GovkgError as error:  # the store cannot be read now: keep the old one
             _LOG.warning("the pages' alignment could not be read again: %s", error)
             alignment = None
+        except Exception as error:  # a thread's error is logged in one line, never a traceback
+            _LOG.error("the pages' alignment could not be read again (%s)", type(error).__name__)
+            alignment = None
         with self.lock:
             if alignment is not None:
                 self.found[store] = (time.monotonic(), alignment)

@@ -1,0 +1,61 @@
+"""The pages' kept alignment: read in the background at start, re-read in the background after
+its time (the old copy served meanwhile), and a store that fails leaves one log line, never a
+traceback or the store's own message."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+import pytest
+from servers import in_process
+from test_server import BrokenStore
+
+from govkg.server import ServerSettings, create_app
+from govkg.site import agreement
+from govkg.store import Store
+
+
+def _wait_for_threads(name: str, seconds: float = 10) -> None:
+    deadline = time.monotonic() + seconds
+    while any(name in t.name for t in threading.enumerate()) and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+
+def test_a_failing_store_is_logged_in_one_line(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.WARNING, logger="govkg.server")
+    with in_process(create_app(BrokenStore(), ServerSettings(query_workers=0))):
+        _wait_for_threads("_warm")
+    lines = [r.getMessage() for r in caplog.records if "alignment" in r.getMessage()]
+    assert lines == ["the pages' alignment could not be read yet (RuntimeError)"]
+    assert "secret" not in caplog.text and "Traceback" not in caplog.text
+
+
+def test_an_old_alignment_is_served_while_the_next_is_read(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = agreement.alignment(store)
+    reads: list[threading.Event] = []
+    release = threading.Event()
+    original = agreement._load
+
+    def slow_load(target: Store) -> agreement.Alignment:
+        started = threading.Event()
+        reads.append(started)
+        started.set()
+        release.wait(10)
+        return original(target)
+
+    monkeypatch.setattr(agreement, "_load", slow_load)
+    monkeypatch.setattr(agreement, "TTL", 0.0)
+    try:
+        began = time.monotonic()
+        assert agreement.alignment(store) is first  # the old one, at once
+        assert agreement.alignment(store) is first  # one re-read at a time
+        assert time.monotonic() - began < 1
+        assert len(reads) == 1
+    finally:
+        release.set()
+        _wait_for_threads("_refresh")
+    assert agreement.alignment(store) is not first  # the new one, once read
