@@ -20,8 +20,8 @@ from govkg.site.profiles import (
     ProfileStance,
     state_cells,
 )
-from govkg.site.resources import PAGE_SIZE, Source
-from govkg.site.snippets import download_links, linked_html, short_citation, swatch_html
+from govkg.site.resources import Source
+from govkg.site.snippets import linked_html, short_citation, stance_table, swatch_html
 
 _PRECISION = {"approximate": "about {}", "lower-bound": "over {}", "exact": "{}"}
 
@@ -212,31 +212,11 @@ def _principles_html(profile: InstrumentProfile, settings: Layout, root: str) ->
 def _stance_table_html(
     profile: InstrumentProfile, settings: Layout, root: str, doc_name: str, page: int
 ) -> str:
-    total = len(profile.stances)
-    if total == 0:
+    if not profile.stances:
         return "<h2>Stances</h2><p>None recorded.</p>"
-    start = (page - 1) * PAGE_SIZE
-    shown = profile.stances[start : start + PAGE_SIZE]
-    where = f"{start + 1}&ndash;{start + len(shown)} of {total}" if total > PAGE_SIZE else total
-    links = download_links(doc_name)
-    head = (
-        f'<h2>Stances by date <span class="count">({where})</span></h2>'
-        f'<p class="downloads">Download the whole table: {links}. Dates in italics are as-of '
-        "dates (a list named the actor by then); the others are the dates of the acts.</p>"
-    )
-    rows = [_stance_row(s, profile.sources, settings, root) for s in shown]
-    return head + table(("Actor", "Stance", "Date", "Sources"), rows, ("", "nowrap", "nowrap"))
 
+    def actor(s: ProfileStance) -> str:
+        return linked_html(s.actor, settings, root) if s.actor else "<i>no actor</i>"
 
-def _stance_row(
-    s: ProfileStance, sources: dict[str, Source], settings: Layout, root: str
-) -> list[str]:
-    actor = linked_html(s.actor, settings, root) if s.actor else "<i>no actor</i>"
-    kind = swatch_html(s.kind, s.kind_label)
-    href = href_of(s.stance, settings, root)
-    if href:
-        kind = f'<a href="{escape(href)}">{kind}</a>'
-    cited = short_citation(s.sources, sources, settings, root)
-    if s.primary:
-        cited += "<small>Primary: </small>" + short_citation(s.primary, sources, settings, root)
-    return [actor, kind, date_html(s.date, s.as_of), cited]
+    other = ("Actor", actor)
+    return stance_table(other, profile.stances, profile.sources, settings, root, doc_name, page)

@@ -12,11 +12,10 @@ from urllib.parse import quote
 from govkg.site import charts, worldmap
 from govkg.site.agreement import RANKED, Neighbour
 from govkg.site.layout import Layout
-from govkg.site.pages import date_html, href_of, table
+from govkg.site.pages import href_of, table
 from govkg.site.palette import AGREEMENT_BINS, agreement_bin
 from govkg.site.profiles import MapState
-from govkg.site.resources import PAGE_SIZE
-from govkg.site.snippets import download_links, linked_html, short_citation, swatch_html
+from govkg.site.snippets import linked_html, short_citation, stance_table
 from govkg.site.state_profiles import ActorStance, StateProfile
 
 #: Most points the timeline draws (the most recent); the table lists every stance.
@@ -244,31 +243,11 @@ def _dialogues_html(profile: StateProfile, settings: Layout, root: str) -> str:
 def _stance_table_html(
     profile: StateProfile, settings: Layout, root: str, doc_name: str, page: int
 ) -> str:
-    total = len(profile.stances)
-    if total == 0:
+    if not profile.stances:
         return ""
-    start = (page - 1) * PAGE_SIZE
-    shown = profile.stances[start : start + PAGE_SIZE]
-    where = f"{start + 1}&ndash;{start + len(shown)} of {total}" if total > PAGE_SIZE else total
-    head = (
-        f'<h2>Stances by date <span class="count">({where})</span></h2>'
-        f'<p class="downloads">Download the whole table: {download_links(doc_name)}. Dates in '
-        "italics are as-of dates (a list named the actor by then); the others are the dates of "
-        "the acts.</p>"
-    )
-    rows = [_row(s, profile, settings, root) for s in shown]
-    headers = ("Instrument", "Stance", "Date", "Sources")
-    return head + table(headers, rows, ("", "nowrap", "nowrap"))
 
+    def instrument(s: ActorStance) -> str:
+        return linked_html(s.instrument, settings, root)
 
-def _row(s: ActorStance, profile: StateProfile, settings: Layout, root: str) -> list[str]:
-    kind = swatch_html(s.kind, s.kind_label)
-    href = href_of(s.stance, settings, root)
-    if href:
-        kind = f'<a href="{escape(href)}">{kind}</a>'
-    cited = short_citation(s.sources, profile.sources, settings, root)
-    if s.primary:
-        cited += "<small>Primary: </small>" + short_citation(
-            s.primary, profile.sources, settings, root
-        )
-    return [linked_html(s.instrument, settings, root), kind, date_html(s.date, s.as_of), cited]
+    other = ("Instrument", instrument)
+    return stance_table(other, profile.stances, profile.sources, settings, root, doc_name, page)
