@@ -10,19 +10,14 @@ import pyoxigraph as ox
 
 from govkg.fixed_queries import fixed_query
 from govkg.site.palette import SWATCHES
-from govkg.site.profiles import Linked, source_details
+from govkg.site.profiles import Linked, linked, source_details
 from govkg.site.resources import Source
-from govkg.store import Row, Store
+from govkg.store import Store
 
 _EVENT = fixed_query(__file__, "profile-event")
 _CELLS = fixed_query(__file__, "profile-event-cells")
 _ADOPTED = fixed_query(__file__, "profile-event-instruments")
 _DIALOGUE = fixed_query(__file__, "profile-dialogue-items")
-
-
-def _linked(row: Row, iri_var: str, label_var: str) -> Linked | None:
-    term = row[iri_var]
-    return Linked(term.value, row.text(label_var, None)) if isinstance(term, ox.NamedNode) else None
 
 
 @dataclass(frozen=True)
@@ -70,14 +65,14 @@ def event_profile(store: Store, iri: str) -> EventProfile | None:
         label=row.text("label", None) or iri.rsplit("/", 1)[-1],
         start=row.text("start", None),
         end=row.text("end", None),
-        place=_linked(row, "placeIri", "placeLabel"),
-        host=_linked(row, "hostIri", "hostLabel"),
-        series=_linked(row, "seriesIri", "seriesLabel"),
+        place=linked(row, "placeIri", "placeLabel"),
+        host=linked(row, "hostIri", "hostLabel"),
+        series=linked(row, "seriesIri", "seriesLabel"),
         types=row.text("types"),
     )
     adopted = []
     for r in store.query(_ADOPTED, {"e": node}).records():
-        instrument = _linked(r, "instrument", "label")
+        instrument = linked(r, "instrument", "label")
         if instrument is not None:
             adopted.append((instrument, r.text("date", None)))
     adopted.sort(key=lambda item: (item[1] or "9999", item[0].iri))
@@ -88,7 +83,7 @@ def _attendees(store: Store, node: ox.NamedNode) -> list[Attendee]:
     order = {s.key: k for k, s in enumerate(SWATCHES)}
     found: dict[str, Attendee] = {}
     for row in store.query(_CELLS, {"e": node}).records():
-        actor = _linked(row, "actor", "actorLabel")
+        actor = linked(row, "actor", "actorLabel")
         if actor is None:
             continue
         entry = found.setdefault(actor.iri, Attendee(actor))
@@ -135,7 +130,7 @@ def dialogue_profile(store: Store, iri: str) -> DialogueProfile:
     the statements made at or about each."""
     items = []
     for row in store.query(_DIALOGUE, {"d": ox.NamedNode(iri)}).records():
-        item = _linked(row, "item", "label")
+        item = linked(row, "item", "label")
         if item is None:
             continue
         items.append(
@@ -146,7 +141,7 @@ def dialogue_profile(store: Store, iri: str) -> DialogueProfile:
                 as_of=row.text("asOf", None),
                 status=row.text("status", None),
                 words=row.text("words", None),
-                speaker=_linked(row, "speaker", "speakerLabel"),
+                speaker=linked(row, "speaker", "speakerLabel"),
                 role=row.text("roleLabel", None),
                 on=row.text("on", None),
                 sources=tuple(sorted(row.text("sources").split())),

@@ -140,7 +140,8 @@ class InstrumentProfile:
         return self.coverage is not None and self.coverage.status in ("complete", "complete-as-of")
 
 
-def _linked(row: Row, iri_var: str, label_var: str) -> Linked | None:
+def linked(row: Row, iri_var: str, label_var: str) -> Linked | None:
+    """The IRI in a row's ``iri_var`` with the label in its ``label_var``; None when unbound."""
     term = row[iri_var]
     if not isinstance(term, ox.NamedNode):
         return None
@@ -166,10 +167,10 @@ def instrument_facts(store: Store, iri: str) -> InstrumentFacts | None:
         binding=None if binding is None else binding in ("true", "1"),
         description=row.text("description", None),
         types=row.text("types"),
-        event=_linked(row, "event", "eventLabel"),
+        event=linked(row, "event", "eventLabel"),
         event_date=row.text("eventDate", None),
-        place=_linked(row, "placeIri", "placeLabel"),
-        series=_linked(row, "seriesIri", "seriesLabel"),
+        place=linked(row, "placeIri", "placeLabel"),
+        series=linked(row, "seriesIri", "seriesLabel"),
     )
 
 
@@ -184,7 +185,7 @@ def instrument_stances(store: Store, iri: str) -> list[ProfileStance]:
         found.append(
             ProfileStance(
                 stance=stance.value,
-                actor=_linked(row, "actor", "actorLabel"),
+                actor=linked(row, "actor", "actorLabel"),
                 iso3=row.text("iso3", None),
                 m49=row.text("m49", None),
                 kind=kind,
@@ -223,9 +224,9 @@ def principles(store: Store, iri: str) -> list[Principle]:
     """The principles the instrument commits to, by label."""
     found = []
     for row in store.query(_PRINCIPLES, {"i": ox.NamedNode(iri)}).records():
-        principle = _linked(row, "principle", "label")
+        principle = linked(row, "principle", "label")
         if principle is not None:
-            found.append(Principle(principle, _linked(row, "theme", "themeLabel")))
+            found.append(Principle(principle, linked(row, "theme", "themeLabel")))
     return sorted(found, key=lambda p: ((p.principle.label or "").lower(), p.principle.iri))
 
 

@@ -13,7 +13,7 @@ from govkg.dates import date_kind
 from govkg.fixed_queries import fixed_query
 from govkg.site.agreement import Alignment, Neighbour, alignment, neighbours
 from govkg.site.palette import swatch
-from govkg.site.profiles import Linked, source_details
+from govkg.site.profiles import Linked, linked, source_details
 from govkg.site.resources import PAGE_SIZE, Source
 from govkg.store import Row, Store
 
@@ -104,11 +104,6 @@ class StateProfile:
     sources: dict[str, Source]
 
 
-def _linked(row: Row, iri_var: str, label_var: str) -> Linked | None:
-    term = row[iri_var]
-    return Linked(term.value, row.text(label_var, None)) if isinstance(term, ox.NamedNode) else None
-
-
 def _lane(row: Row) -> str:
     if row.text("isVote", None):
         return LANES[0]
@@ -126,7 +121,7 @@ def actor_stances(store: Store, iri: str) -> list[ActorStance]:
         found.append(
             ActorStance(
                 stance=stance.value,
-                instrument=_linked(row, "instrument", "instrumentLabel"),
+                instrument=linked(row, "instrument", "instrumentLabel"),
                 instrument_date=row.text("instrumentDate", None),
                 lane=_lane(row),
                 kind=kind,
@@ -145,7 +140,7 @@ def quotes(store: Store, iri: str) -> list[Quote]:
     found = [
         Quote(
             quote=row.text("quote"),
-            speaker=_linked(row, "speaker", "speakerLabel"),
+            speaker=linked(row, "speaker", "speakerLabel"),
             role=row.text("roleLabel", None),
             date=row.text("date", None),
             text=row.text("text"),
@@ -160,7 +155,7 @@ def posts(store: Store, iri: str) -> list[Post]:
     """Who held which post in the actor, by person then post."""
     found = [
         Post(
-            person=_linked(row, "person", "personLabel"),
+            person=linked(row, "person", "personLabel"),
             post=row.text("postLabel", None),
             begins=row.text("begins", None),
             ends=row.text("ends", None),
@@ -175,7 +170,7 @@ def dialogues(store: Store, iri: str) -> list[Dialogue]:
     """The actor's dialogues and bilateral meetings, by date (undated first: the dialogues)."""
     found = []
     for row in store.query(_DIALOGUES, {"a": ox.NamedNode(iri)}).records():
-        item = _linked(row, "item", "label")
+        item = linked(row, "item", "label")
         if item is not None:
             found.append(
                 Dialogue(
