@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import httpx
@@ -354,3 +355,19 @@ def test_align_on_complete_lists_only_says_so(tmp_path: Path) -> None:
         "coverage: complete: the lists the answer rests on are complete",
         "  2 complete lists",
     ]
+
+
+def test_a_company_is_not_missing_from_lists_of_states(
+    shipped_client: httpx.Client, store: Store
+) -> None:
+    """A company's page names only lists that hold a company; an intergovernmental
+    organisation's page still names the state lists it might belong on."""
+    query = "SELECT DISTINCT ?i WHERE { ?s gk:instrument ?i ; gk:actor ?a . ?a a gk:Company }"
+    with_companies = {row[0].value.rsplit("/", 1)[-1] for row in store.query(query).rows}
+    company = shipped_client.get("/doc/org/OPENAI.html").text
+    notice = company.split('<div class="coverage', 1)[1] if 'class="coverage' in company else ""
+    named = set(re.findall(r'doc/instrument/([^"/]+)\.html', notice.split("</div>", 1)[0]))
+    assert named <= with_companies
+    assert "coe-cets-225" not in named  # a convention among states
+    eu = shipped_client.get("/doc/org/EU.html").text
+    assert "Lists this actor is not on." in eu.split('<div class="coverage', 1)[1]

@@ -70,7 +70,7 @@ def test_reimport_is_byte_identical(runner: CliRunner, project_copy: Path) -> No
     before = _digest(project_copy / "graph")
     result = _import(runner, project_copy, "reference", str(project_copy / "data"))
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines()[-1] == "imported 1054 row(s) into 21 file(s)"
+    assert result.output.splitlines()[-1] == "imported 1075 row(s) into 21 file(s)"
     assert _digest(project_copy / "graph") == before
 
 
@@ -291,3 +291,52 @@ def test_did_not_sign_is_a_stance_token(runner: CliRunner, project_copy: Path) -
     stance = STANCE["new-pledge-2026--FRA"]
     assert graph.value(stance, GK.stanceKind) == data_namespace("stance-kind")["did-not-sign"]
     assert str(graph.value(stance, RDFS.label)) == "France took part but did not sign A new pledge"
+
+
+def test_organisations_are_typed_by_their_type_column(store: Store) -> None:
+    expected: Counter[str] = Counter()
+    with (DATA / "organisations.csv").open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            expected[row["type"]] += 1
+    classes = {
+        "intergovernmental": "InternationalOrganisation",
+        "company": "Company",
+        "research_institution": "ResearchInstitution",
+    }
+    for kind, name in classes.items():
+        query = f"SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE {{ ?o a gk:{name} ; gk:orgId ?id }}"
+        assert int(store.query(query).rows[0][0].value) == expected[kind], kind
+    assert expected["company"] > 0 and expected["research_institution"] > 0
+
+
+def test_an_organisations_file_without_a_type_column_is_intergovernmental(
+    runner: CliRunner, project_copy: Path
+) -> None:
+    sheet = project_copy / "organisations.csv"
+    with (DATA / "organisations.csv").open(encoding="utf-8", newline="") as handle:
+        rows = [{k: v for k, v in row.items() if k != "type"} for row in csv.DictReader(handle)]
+    with sheet.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    result = _import(runner, project_copy, "organisations", str(sheet))
+    assert result.exit_code == 0, result.output
+    graph = Graph().parse(project_copy / "graph" / "reference" / "organisations.ttl")
+    for org in ("EU", "OPENAI"):
+        found = set(graph.objects(data_namespace("org")[org], RDF.type))
+        assert found == {GK.InternationalOrganisation}, org
+
+
+def test_an_unknown_organisation_type_names_its_row_and_column(
+    runner: CliRunner, project_copy: Path
+) -> None:
+    sheet = project_copy / "organisations.csv"
+    sheet.write_text("id,name,type,wikidata\nX1,Xco,charity,\n", encoding="utf-8")
+    before = _digest(project_copy / "graph")
+    result = _import(runner, project_copy, "organisations", str(sheet))
+    assert result.exit_code == 2
+    assert result.output == (
+        f"Error: {sheet}: row 2, column type: unknown type 'charity': one of intergovernmental, "
+        "company, research_institution\n"
+    )
+    assert _digest(project_copy / "graph") == before

@@ -417,7 +417,8 @@ def page_coverage(store: Store, iri: str) -> Coverage | None:
         return Coverage(found.mode, found.lists, about="page")
     if iri.startswith((STATE_BASE, ORG_BASE)):
         actor = str(ox.NamedNode(iri))
-        rows = store.query(with_values(_UNLISTED, "actor", actor)).rows
+        text = with_values(with_values(_UNLISTED, "actor", actor), "self", actor)
+        rows = store.query(text).rows
         unlisted = [row[0].value for row in rows if isinstance(row[0], ox.NamedNode)]
         lists = tuple(instrument_coverage(store, unlisted[:MAX_LINES]))
         return Coverage(UNLISTED, lists, max(0, len(unlisted) - MAX_LINES), "page")

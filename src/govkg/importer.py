@@ -33,6 +33,12 @@ from govkg.validate import validate_store
 
 STATE_COLUMNS = ("iso3", "iso2", "m49", "name", "wikidata", "region", "subregion", "un_status")
 ORGANISATION_COLUMNS = ("id", "name", "wikidata")
+#: organisations.csv's ``type`` column → the class of the organisation.
+ORGANISATION_TYPES = {
+    "intergovernmental": GK.InternationalOrganisation,
+    "company": GK.Company,
+    "research_institution": GK.ResearchInstitution,
+}
 STANCE_COLUMNS = (
     "instrument_id", "instrument_title", "date", "actor_name", "actor_iso3", "actor_org",
     "stance", "source_url", "note",
@@ -226,17 +232,19 @@ def states_graph(rows: Sequence[Row], path: Path, shown: str) -> Graph:
 
 
 def organisations_graph(rows: Sequence[Row], path: Path, shown: str) -> Graph:
-    """International organisations with their ids and Wikidata links (where one is known)."""
+    """Organisations with their ids, their kind (the ``type`` column: intergovernmental, company
+    or research institution; intergovernmental where the file has no such column) and Wikidata
+    links (where one is known)."""
     graph = new_graph()
     source = add_reference_source(graph, path)
     _unique(rows, "id", shown)
     for row in rows:
-        if not re.fullmatch(r"[A-Z][A-Za-z0-9]*", row["id"]):
+        if not re.fullmatch(r"[A-Z0-9][A-Za-z0-9_]*", row["id"]):
             raise CsvError(shown, f"{row['id']!r} is not an organisation id", row.number, "id")
         if not row["name"]:
             raise CsvError(shown, "empty name", row.number, "name")
         organisation = ORGANISATION[row["id"]]
-        graph.add((organisation, RDF.type, GK.InternationalOrganisation))
+        graph.add((organisation, RDF.type, _organisation_class(row, shown)))
         graph.add((organisation, RDFS.label, Literal(row["name"], lang="en")))
         graph.add((organisation, GK.orgId, Literal(row["id"])))
         qid = _check_wikidata(row, shown, required=False)
@@ -244,6 +252,15 @@ def organisations_graph(rows: Sequence[Row], path: Path, shown: str) -> Graph:
             graph.add((organisation, OWL.sameAs, qid))
         graph.add((organisation, PROV.wasDerivedFrom, source))
     return graph
+
+
+def _organisation_class(row: Row, shown: str) -> URIRef:
+    kind = row["type"] or "intergovernmental"
+    found = ORGANISATION_TYPES.get(kind)
+    if found is None:
+        expected = ", ".join(ORGANISATION_TYPES)
+        raise CsvError(shown, f"unknown type {kind!r}: one of {expected}", row.number, "type")
+    return found
 
 
 # --- stances -----------------------------------------------------------------------------------
@@ -398,7 +415,7 @@ def plan_states(project: Project, path: Path, plan: Plan) -> None:
 
 def plan_organisations(project: Project, path: Path, plan: Plan) -> None:
     shown = str(path)
-    rows = read_table(path, ORGANISATION_COLUMNS, shown, optional=SOURCE_COLUMNS)
+    rows = read_table(path, ORGANISATION_COLUMNS, shown, optional=(*SOURCE_COLUMNS, "type"))
     header = GENERATED.format(what="organisations", name=path.name)
     plan.files[project.graph_dir / "reference" / "organisations.ttl"] = turtle(
         organisations_graph(rows, path, shown), header
