@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -181,22 +182,30 @@ def instrument_stances(store: Store, iri: str) -> list[ProfileStance]:
         stance = row["stance"]
         if not isinstance(stance, ox.NamedNode):
             continue
-        kind = _slug(row.text("kind", None)) or "unknown"
         found.append(
             ProfileStance(
                 stance=stance.value,
                 actor=linked(row, "actor", "actorLabel"),
                 iso3=row.text("iso3", None),
                 m49=row.text("m49", None),
-                kind=kind,
-                kind_label=row.text("kindLabel", None) or swatch(kind).name,
-                date=row.text("date", None),
-                as_of=row.text("asOf", None),
-                sources=tuple(sorted(row.text("sources").split())),
-                primary=tuple(sorted(row.text("primary").split())),
+                **stance_fields(row),
             )
         )
     return sorted(found, key=lambda s: s.sort_key)
+
+
+def stance_fields(row: Row) -> dict[str, Any]:
+    """What every stance row of the profile queries gives: the kind's slug and label, the act's
+    date, the list's as-of date, the sources and the primary documents."""
+    kind = row.text("kind", "").rsplit("/", 1)[-1] or "unknown"
+    return {
+        "kind": kind,
+        "kind_label": row.text("kindLabel", None) or swatch(kind).name,
+        "date": row.text("date", None),
+        "as_of": row.text("asOf", None),
+        "sources": tuple(sorted(row.text("sources").split())),
+        "primary": tuple(sorted(row.text("primary").split())),
+    }
 
 
 def count_claims(store: Store, iri: str) -> list[CountClaim]:

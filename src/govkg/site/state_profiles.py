@@ -12,8 +12,7 @@ import pyoxigraph as ox
 from govkg.dates import date_kind
 from govkg.fixed_queries import fixed_query
 from govkg.site.agreement import Alignment, Neighbour, alignment, neighbours
-from govkg.site.palette import swatch
-from govkg.site.profiles import Linked, linked, source_details
+from govkg.site.profiles import Linked, linked, source_details, stance_fields
 from govkg.site.resources import PAGE_SIZE, Source
 from govkg.store import Row, Store
 
@@ -117,19 +116,13 @@ def actor_stances(store: Store, iri: str) -> list[ActorStance]:
         stance = row["stance"]
         if not isinstance(stance, ox.NamedNode):
             continue
-        kind = row.text("kind", "").rsplit("/", 1)[-1] or "unknown"
         found.append(
             ActorStance(
                 stance=stance.value,
                 instrument=linked(row, "instrument", "instrumentLabel"),
                 instrument_date=row.text("instrumentDate", None),
                 lane=_lane(row),
-                kind=kind,
-                kind_label=row.text("kindLabel", None) or swatch(kind).name,
-                date=row.text("date", None),
-                as_of=row.text("asOf", None),
-                sources=tuple(sorted(row.text("sources").split())),
-                primary=tuple(sorted(row.text("primary").split())),
+                **stance_fields(row),
             )
         )
     return sorted(found, key=lambda s: s.sort_key)
