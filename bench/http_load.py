@@ -13,6 +13,7 @@ import contextlib
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -35,23 +36,31 @@ def served(timeout: float, root: Path = ROOT) -> Iterator[str]:
     port = free_port()
     command = [sys.executable, "-m", "govkg", "--root", str(root), "serve",
                "--port", str(port), "--timeout", str(timeout)]  # fmt: skip
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
+    # Its log goes to a file, never a pipe: a pipe nobody reads fills and stops the server, and
+    # reading one to its end waits for every process that holds it (the query processes too).
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 60
+            while not _answers(base):
+                if process.poll() is not None or time.monotonic() > deadline:
+                    process.terminate()
+                    process.wait(timeout=30)
+                    log.seek(0)
+                    raise RuntimeError("govkg serve did not start: " + log.read().decode())
+                time.sleep(0.2)
+            yield base
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+def _answers(base: str) -> bool:
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(base + "/sparql?query=ASK%7B%7D", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("govkg serve did not start: " + process.stderr.read().decode())
-            time.sleep(0.2)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+        return httpx.get(base + "/sparql?query=ASK%7B%7D", timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
 
 
 def main() -> None:

@@ -15,6 +15,7 @@ import base64
 import fcntl
 import json
 import os
+import select
 import subprocess
 import time
 from collections.abc import Iterator
@@ -277,8 +278,11 @@ class DevTools:
                 return dict(reply.get("result", {}))
             self.events.append(reply)
 
-    def _read(self) -> dict[str, Any]:
+    def _read(self, seconds: float = 60) -> dict[str, Any]:
+        """The next message, or a failure if Chromium sends nothing for ``seconds``."""
         while b"\0" not in self._buffer:
+            ready, _, _ = select.select([self._out], [], [], seconds)
+            assert ready, f"Chromium sent nothing for {seconds:.0f} s"
             chunk = os.read(self._out, 1 << 16)
             assert chunk, "Chromium closed the DevTools pipe"
             self._buffer += chunk

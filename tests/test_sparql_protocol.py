@@ -308,14 +308,13 @@ def test_runaway_query_is_stopped_and_others_are_answered(http: httpx.Client) ->
         started = time.monotonic()
         runaway = pool.submit(http.get, "/sparql", params={"query": RUNAWAY})
         time.sleep(0.3)
-        ask_started = time.monotonic()
         ask = http.get("/sparql", params={"query": "ASK {}"})
         assert ask.status_code == 200
-        assert time.monotonic() - ask_started < 1.0
+        assert not runaway.done(), "the ASK waited for the runaway query"
         stopped = runaway.result()
     assert stopped.status_code == 503
     assert "did not finish within 2 s" in stopped.text
-    assert time.monotonic() - started < TIMEOUT + 1.5
+    assert time.monotonic() - started < TIMEOUT + 3  # stopped at its time limit, not at its end
     time.sleep(0.3)
     running = [pid for pid, state in _query_processes().items() if state == "R"]
     assert running == [], "a stopped query is still computing"
@@ -325,12 +324,11 @@ def test_four_runaways_at_once(http: httpx.Client) -> None:
     with ThreadPoolExecutor(max_workers=4) as pool:
         runaways = [pool.submit(http.get, "/sparql", params={"query": RUNAWAY}) for _ in range(4)]
         time.sleep(0.5)
-        ask_started = time.monotonic()
         ask = http.get("/sparql", params={"query": "ASK {}"})
-        asked_in = time.monotonic() - ask_started
+        in_flight = sum(not future.done() for future in runaways)
         statuses = [future.result().status_code for future in runaways]
     assert ask.status_code == 200
-    assert asked_in < 1.0
+    assert in_flight == 4, "the ASK waited for the runaway queries"
     assert statuses == [503] * 4
 
 
@@ -343,7 +341,7 @@ def test_client_can_lower_but_not_raise_the_timeout(
     took = time.monotonic() - started
     assert response.status_code == 503
     assert f"within {expected:g} s" in response.text
-    assert expected - 0.05 < took < expected + 1.0
+    assert expected - 0.05 < took < expected + 2.0  # stopped at the limit, not at the end
 
 
 @pytest.mark.parametrize("timeout", ["abc", "-1", "0", "nan"])
