@@ -30,6 +30,15 @@ KIND_VERBS = {
     "abstained": "abstained on",
     "did-not-vote": "did not vote on",
     "participated": "took part in",
+    "ratified": "ratified",
+    "acceded": "acceded to",
+    "accepted-approved": "accepted or approved",
+    "withdrew": "withdrew from",
+    "joined": "joined",
+    "left": "left",
+    "dissociated": "dissociated from the consensus on",
+    "co-sponsored": "co-sponsored",
+    "lead-sponsored": "led",
 }
 
 _INVERTED = re.compile(r"^(?P<name>[^,]+), (?P<form>[^,]+ of(?: the)?)$")

@@ -49,6 +49,7 @@ DATA_KINDS: tuple[str, ...] = (
     "stance",
     "attendance",
     "claim",
+    "membership",
     "quote",
     "dialogue",
     "action",
@@ -61,6 +62,8 @@ DATA_KINDS: tuple[str, ...] = (
     "counted",
     "precision",
     "status",
+    "lifecycle-step",
+    "adoption-method",
     "scheme",
 )
 

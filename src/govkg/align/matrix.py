@@ -23,9 +23,18 @@ KIND_CODES = {
     "signed": 1,
     "endorsed": 1,
     "voted-yes": 1,
+    "ratified": 1,
+    "acceded": 1,
+    "accepted-approved": 1,
+    "joined": 1,
+    "co-sponsored": 1,
+    "lead-sponsored": 1,
     "abstained": 2,
     "declined": 3,
     "voted-no": 3,
+    "dissociated": 3,
+    "withdrew": 3,
+    "left": 3,
 }
 #: Kinds coded as an absence from a complete list, never as a refusal on record.
 ABSENT_KINDS = ("did-not-sign",)

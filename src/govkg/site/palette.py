@@ -31,13 +31,22 @@ class Swatch:
 #: Stance kinds (the slugs of ``stancekind:``), then the two kinds of missing stance, in the order
 #: of the legends: in favour, neutral, against, missing.
 SWATCHES: tuple[Swatch, ...] = (
+    Swatch("ratified", "#003F6B", "R", "ratified"),
+    Swatch("acceded", "#004C80", "C", "acceded"),
+    Swatch("accepted-approved", "#005A94", "V", "accepted or approved"),
     Swatch("signed", "#0072B2", "S", "signed"),
     Swatch("endorsed", "#56B4E9", "E", "endorsed"),
+    Swatch("joined", "#3C9CC8", "J", "joined"),
+    Swatch("lead-sponsored", "#006B4F", "L", "lead sponsor"),
+    Swatch("co-sponsored", "#3DB28C", "K", "co-sponsored"),
     Swatch("voted-yes", "#009E73", "Y", "voted yes"),
     Swatch("participated", "#A8D5BA", "P", "participated"),
     Swatch("abstained", "#F0E442", "A", "abstained"),
     Swatch("did-not-vote", "#999999", "O", "did not vote"),
     Swatch("did-not-sign", "#E69F00", "X", "took part, did not sign"),
+    Swatch("left", "#B07AA1", "Q", "left"),
+    Swatch("withdrew", "#8E4585", "W", "withdrew"),
+    Swatch("dissociated", "#A0522D", "Z", "dissociated from the consensus"),
     Swatch("declined", "#CC79A7", "D", "declined"),
     Swatch("voted-no", "#D55E00", "N", "voted no"),
     #: Not on a list that is complete: as far as the list tells, the state did not join it.
@@ -52,8 +61,11 @@ BY_KEY: dict[str, Swatch] = {s.key: s for s in SWATCHES}
 #: The keys of cells without a stance.
 MISSING = frozenset({"not-listed", "not-party", "no-record"})
 #: Kinds that count as in favour, as against, and as neither.
-IN_FAVOUR = frozenset({"signed", "endorsed", "voted-yes"})
-AGAINST = frozenset({"declined", "did-not-sign", "voted-no"})
+IN_FAVOUR = frozenset(
+    {"ratified", "acceded", "accepted-approved", "signed", "endorsed", "joined",
+     "lead-sponsored", "co-sponsored", "voted-yes"}
+)  # fmt: skip
+AGAINST = frozenset({"declined", "did-not-sign", "voted-no", "withdrew", "left", "dissociated"})
 OTHER = BY_KEY["participated"]
 
 
