@@ -203,8 +203,11 @@ def test_conflicting_counts(project: Project, store: Store) -> None:
               local(r["higherSource"])) for r in rows}  # fmt: skip
     readme = "reference-data-readme"
     # "Over 60" and 61 agree; the data README's counts conflict with both articles; the growing
-    # counts of other instruments are dated and do not conflict.
-    assert {p[0] for p in pairs} == {"paris-statement-2025"}
+    # counts of other instruments are dated and do not conflict.  Current AI: "nine governments"
+    # (neweconworld) against "10 governments" (PRNewswire), SOURCES-2026-12.md's conflict.
+    assert {p[0] for p in pairs} == {"paris-statement-2025", "current-ai-partnership-2025"}
+    assert ("current-ai-partnership-2025", "9", "neweconworld-com-f7dd5907", "10",
+            "finanznachrichten-de-dd910f6c") in pairs  # fmt: skip
     assert ("paris-statement-2025", "58", readme, "61", local(TECHCRUNCH_003)) in pairs
     assert ("paris-statement-2025", "58", readme, "60", local(PARIS_002)) in pairs
     assert ("paris-statement-2025", "61", local(TECHCRUNCH_003), "64", readme) in pairs

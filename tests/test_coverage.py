@@ -336,12 +336,15 @@ def test_align_says_what_the_lists_are_worth_on_stderr_and_in_the_picture(tmp_pa
     notice = err[err.index("coverage: ") :].splitlines()
     assert notice[0] == INCOMPLETE
     assert REAIM_2024 in notice
-    assert notice[-2:] == ["  10 complete lists", f"wrote {picture}"]
+    assert notice[-2:] == ["  12 complete lists", f"wrote {picture}"]
     from lxml import etree
 
     texts = etree.parse(str(picture)).iterfind(".//{http://www.w3.org/2000/svg}text")
     caption = " ".join(" ".join("".join(t.itertext()) for t in texts).split())
-    assert "Lists of the 19 instruments: 10 complete, 3 complete as of a date, 6 partial" in caption
+    assert (
+        "Lists of the 29 instruments: 12 complete, 4 complete as of a date, 12 partial, "
+        "1 of unknown completeness" in caption
+    )
     assert "reaim-2024-blueprint-for-action" in caption
 
 

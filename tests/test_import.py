@@ -52,7 +52,7 @@ def test_stance_counts_equal_the_csv_rows(store: Store) -> None:
     )
     counted = {row[0].value: int(row[1].value) for row in result.rows}
     assert counted == dict(rows)
-    assert len(counted) == 19
+    assert len(counted) == 31
 
 
 def test_every_state_and_organisation_is_imported(store: Store) -> None:
@@ -70,7 +70,7 @@ def test_reimport_is_byte_identical(runner: CliRunner, project_copy: Path) -> No
     before = _digest(project_copy / "graph")
     result = _import(runner, project_copy, "reference", str(project_copy / "data"))
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines()[-1] == "imported 1075 row(s) into 21 file(s)"
+    assert result.output.splitlines()[-1] == "imported 1231 row(s) into 33 file(s)"
     assert _digest(project_copy / "graph") == before
 
 
@@ -265,7 +265,7 @@ def test_short_titles_are_runs_of_words_of_the_title(store: Store) -> None:
     rows = store.query(
         "SELECT ?short ?title WHERE { ?i dcterms:alternative ?short ; dcterms:title ?title }"
     ).rows
-    assert len({short for short, _title in rows}) == 10
+    assert len({short for short, _title in rows}) == 17
     for short, title in rows:
         assert f" {short.value} " in f" {title.value} ", short.value
 

@@ -211,7 +211,8 @@ def test_server_suggests_the_closest(shipped_client: httpx.Client) -> None:
     assert response.status_code == 400
     assert response.text == (
         "parameter instrument: no instrument instrument:paris in the graph; "
-        "did you mean instrument:paris-climate-agreement or instrument:paris-statement-2025?\n"
+        "did you mean instrument:current-ai-partnership-2025, instrument:paris-climate-agreement "
+        "or instrument:paris-statement-2025?\n"
     )
     known = shipped_client.get(
         "/queries/signatories.csv?instrument=instrument:paris-statement-2025"
@@ -245,7 +246,8 @@ def test_server_suggests_the_closest(shipped_client: httpx.Client) -> None:
          "did you mean declaration?"),
         (["--weight", "paris=2"],
          "--weight: no instrument paris among the instruments of the analysis; "
-         "did you mean instrument:paris-statement-2025?"),
+         "did you mean instrument:current-ai-partnership-2025 or "
+         "instrument:paris-statement-2025?"),
     ],
 )  # fmt: skip
 def test_align_unknown_names_are_exit_2_with_a_suggestion(args: list[str], line: str) -> None:
