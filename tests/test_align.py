@@ -22,16 +22,24 @@ from paths import ROOT
 from govkg.cli import cli
 from govkg.store import Store
 
-CODES = {"signed": 1, "endorsed": 1, "voted_yes": 1, "abstained": 2, "declined": 3, "voted_no": 3}
+#: The README's coding table (Alignment).
+CODES = {
+    "signed": 1, "endorsed": 1, "voted_yes": 1, "ratified": 1, "acceded": 1,
+    "accepted_approved": 1, "joined": 1, "co_sponsored": 1, "lead_sponsored": 1,
+    "abstained": 2, "declined": 3, "voted_no": 3, "dissociated": 3, "withdrew": 3, "left": 3,
+}  # fmt: skip
 
 
 def _csv_codes() -> dict[str, dict[str, int]]:
-    """Actor code → instrument id → ordinal code (missing kinds left out)."""
+    """Actor code → instrument id → ordinal code (missing kinds left out), for the actors align
+    compares by default: states and intergovernmental organisations, not companies."""
+    with (ROOT / "data" / "organisations.csv").open(encoding="utf-8", newline="") as handle:
+        others = {r["id"] for r in csv.DictReader(handle) if r["type"] != "intergovernmental"}
     table: dict[str, dict[str, int]] = defaultdict(dict)
     for path in sorted((ROOT / "data" / "instruments").glob("*.csv")):
         with path.open(encoding="utf-8", newline="") as handle:
             for row in csv.DictReader(handle):
-                if row["stance"] in CODES:
+                if row["stance"] in CODES and row["actor_org"] not in others:
                     actor = row["actor_iso3"] or row["actor_org"]
                     table[actor][row["instrument_id"]] = CODES[row["stance"]]
     return table
@@ -87,8 +95,9 @@ def test_us_china_pair_matches_the_csvs(runner: CliRunner) -> None:
     assert {row["actor_a"], row["actor_b"]} == {"USA", "CHN"}
     for name, value in want.items():
         assert _close(row[name], value), (name, row[name], value)
-    # China took part in the Seoul Ministerial Statement and did not sign: missing, not a refusal
-    assert row["n"] == 8
+    # China took part in the Seoul Ministerial Statement and did not sign: missing, not a refusal;
+    # each sponsored the other's resolution (A/RES/78/265, 78/311): yes and yes
+    assert row["n"] == 10
 
 
 def test_us_china_instrument_table(runner: CliRunner) -> None:
@@ -125,10 +134,11 @@ def test_all_pairs_match_the_csvs(runner: CliRunner) -> None:
 def test_pair_by_year(runner: CliRunner) -> None:
     result = run(runner, "--pair", "USA", "CHN", "--by-year", "--format", "json")
     rows = json.loads(result.stdout)
-    assert [r["period"] for r in rows] == ["2023", "2024", "2025", "2026"]
-    assert sum(r["n"] for r in rows) == 8
-    assert rows[2]["agreement"] == 0.0  # 2025: Paris, where the US declined and China signed
-    assert rows[3]["agreement"] == 1.0  # 2026: both declined REAIM, both signed New Delhi
+    # 2019: the US adhered to the OECD AI Principles, China did not: no instrument in common
+    assert [r["period"] for r in rows] == ["2019", "2023", "2024", "2025", "2026"]
+    assert sum(r["n"] for r in rows) == 10
+    assert rows[3]["agreement"] == 0.0  # 2025: Paris, where the US declined and China signed
+    assert rows[4]["agreement"] == 1.0  # 2026: both declined REAIM, both signed New Delhi
 
 
 def test_undefined_values_are_empty_with_a_reason(runner: CliRunner) -> None:
@@ -154,11 +164,14 @@ def test_absent_as_no_adds_the_complete_lists(runner: CliRunner) -> None:
                                  "reaim-2026-pathways-to-action",
                                  "us-political-declaration-military-ai"}),
         (["--type", "resolution"], {"unga-res-78-241", "unga-res-79-62", "unga-res-78-265",
-                                    "unga-res-78-311"}),
+                                    "unga-res-78-311", "unga-res-79-1-pact-gdc",
+                                    "unga-res-80-23"}),
         (["--theme", "human-control"], {"reaim-2026-pathways-to-action",
                                         "biden-xi-lima-nuclear-ai-2024"}),
         (["--from", "2026"], {"new-delhi-declaration-2026", "reaim-2026-pathways-to-action",
-                              "us-china-ai-dialogue-agreement-2026"}),
+                              "us-china-ai-dialogue-agreement-2026",
+                              "unga-2026-ai-scientific-panel-appointment",
+                              "call-for-control-frontier-ai-2026"}),
         (["--instruments", "paris_statement_2025,unga-res-79-62"], {"paris-statement-2025",
                                                                     "unga-res-79-62"}),
     ],
@@ -307,28 +320,28 @@ def test_pair_by_year_shows_n_per_period_and_flags_those_under_min_n(runner: Cli
     result = run(runner, "--pair", "USA", "CHN", "--by-year", "--format", "json")
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)
-    assert [(r["period"], r["n"]) for r in rows] == [("2023", 3), ("2024", 2), ("2025", 1),
-                                                     ("2026", 2)]  # fmt: skip
-    assert rows[0]["note"] == (
+    assert [(r["period"], r["n"]) for r in rows] == [("2019", 0), ("2023", 3), ("2024", 4),
+                                                     ("2025", 1), ("2026", 2)]  # fmt: skip
+    assert rows[1]["note"] == (
         "USA said yes on all 3 instruments in common: one side never varies, so kappa is 0, "
         "pi at most 0"
     )
-    assert rows[2]["note"] == (
+    assert rows[3]["note"] == (
         "n = 1 is fewer than --min-n 3; USA said no and CHN said yes on the one instrument in "
         "common: neither varies, so kappa is 0, pi -1"
     )
-    assert rows[3]["note"] == "n = 2 is fewer than --min-n 3"
+    assert rows[4]["note"] == "n = 2 is fewer than --min-n 3"
     assert "2026: n = 2 is fewer than --min-n 3\n" in result.stderr
 
 
 def test_kappa_zero_says_why_in_note_and_footer(runner: CliRunner) -> None:
     """UK and France: France said yes on every instrument the two share, so kappa is 0."""
-    why = ("FRA said yes on all 12 instruments in common: one side never varies, so kappa is 0, "
+    why = ("FRA said yes on all 15 instruments in common: one side never varies, so kappa is 0, "
            "pi at most 0")  # fmt: skip
     result = run(runner, "--actors", "GBR,FRA", "--format", "csv")
     assert result.exit_code == 0, result.output
     (row,) = csv.DictReader(io.StringIO(result.stdout))  # stdout is the CSV alone
-    assert (row["n"], row["kappa"], row["note"]) == ("12", "0.0", why)
+    assert (row["n"], row["kappa"], row["note"]) == ("15", "0.0", why)
     footer = result.stderr.splitlines()
     assert footer[:2] == [
         "n: the number of instruments both actors have a code for.",
@@ -431,7 +444,7 @@ def test_line_chart_labels_each_period_with_its_n(runner: CliRunner, tmp_path: P
     assert result.exit_code == 0, result.output
     texts = _svg_texts(svg)
     assert [t for t in texts if t.startswith("n = ") and len(t) < 8] == [
-        "n = 3", "n = 2", "n = 1", "n = 2"]  # fmt: skip
+        "n = 0", "n = 3", "n = 4", "n = 1", "n = 2"]  # fmt: skip
     assert "n < 3 (--min-n)" in texts
     assert "period under --min-n" in texts
     assert "rest on fewer than --min-n 3 instruments" in " ".join(texts)
@@ -443,7 +456,7 @@ def test_weight_with_by_year_is_checked_once_not_per_period(runner: CliRunner) -
                  "paris-statement-2025=2", "--format", "csv")  # fmt: skip
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
-    assert [row["period"] for row in rows] == ["2023", "2024", "2025", "2026"]
+    assert [row["period"] for row in rows] == ["2019", "2023", "2024", "2025", "2026"]
     assert all(row["s_weighted"] != "" or row["n"] == "0" for row in rows)
     unknown = run(runner, "--pair", "USA", "CHN", "--by-year", "--weight", "nosuch=2")
     assert unknown.exit_code == 2

@@ -229,13 +229,19 @@ def test_state_timeline_and_agreement_map(open_page: Opener) -> None:
 def test_by_year_chart_labels_each_point_with_n(open_page: Opener) -> None:
     page = open_page("compare", "phone")
     labels = page.value(
-        "Array.from(document.querySelectorAll('#years text.n-label')).map(t => t.textContent)"
+        "Array.from(document.querySelectorAll('#years g.year-point text.n-label'))"
+        ".map(t => t.textContent)"
     )
     table = page.value("Array.from(document.querySelectorAll('#years + .table-wrap tbody tr'))"
+                       ".filter(tr => tr.cells[2].textContent.trim() !== 'undefined')"
                        ".map(tr => 'n=' + tr.cells[1].textContent)")  # fmt: skip
     assert labels == table and len(labels) >= 4, (labels, table)
     points = page.value("document.querySelectorAll('#years circle.pt').length")
     assert points == len(labels)
+    gaps = page.value(
+        "Array.from(document.querySelectorAll('#years g.gap text.n-label')).map(t => t.textContent)"
+    )
+    assert gaps and set(gaps) == {"n=0"}  # 2019 (no instrument in common) and the years between
 
 
 @pytest.mark.parametrize("name", ["instrument", "state"])

@@ -25,6 +25,8 @@ from govkg.errors import (
     one_line,
 )
 from govkg.importer import run_import
+from govkg.lifecycle import COLUMNS as STATUS_COLUMNS
+from govkg.lifecycle import check_day, status_at
 from govkg.load import file_count, open_project, rebuild
 from govkg.output import FORMATS, format_answer, format_rows, format_triples
 from govkg.project import ROOT_ENV, find_project
@@ -71,6 +73,11 @@ OPTION_NAMES = {
     "out": "--out",
     "layout": "--layout",
     "filters": "--instruments, --series, --from and --to",
+    "at": "--at",
+    "instrument": "--instrument",
+    "actor": "--actor",
+    "codes": "--code",
+    "actor_types": "--actors-type",
 }
 
 
@@ -430,12 +437,14 @@ def import_reference(settings: Settings, folder: Path) -> None:
 ALIGN_HELP = """How closely actors stand together on AI-governance instruments, for every pair.
 
 \b
-Coding: 1 = yes (signed, endorsed, voted yes), 2 = abstain (abstained),
-3 = no (declined on record, voted no). Did not vote, participated and no
-record are missing and drop the instrument from that pair. On an instrument
-whose list is complete, an actor with no record did not sign: --absent
-missing (default) leaves it out, --absent no codes it 3. Took part, did
-not sign is not a refusal: coded as that absence, on any list.
+Coding: 1 = yes (signed, endorsed, voted yes, ratified, acceded, accepted
+or approved, joined, co-sponsored, lead sponsor), 2 = abstain (abstained),
+3 = no (declined on record, voted no, dissociated, withdrew, left). Did not
+vote, participated and no record are missing and drop the instrument from
+that pair (README, Alignment, has the table). On an instrument whose list
+is complete, an actor with no record did not sign: --absent missing
+(default) leaves it out, --absent no codes it 3. Took part, did not sign
+is not a refusal: coded as that absence, on any list.
 
 \b
 Measures over the n instruments both actors have a code for:
@@ -462,6 +471,15 @@ exactly two instruments, nearly all of them the two UN resolutions almost
 every state voted for: 3 keeps them from driving the result. --pair shows
 any n and says in the note when n is under --min-n; its --plot marks each
 period's n and greys out periods under --min-n.
+
+\b
+Lifecycle: an actor with several acts on an instrument is coded by its
+latest (signed, then withdrew: no; joined, then left: no). --at DATE
+builds the matrix as of that day: later acts are left out, and so are
+acts that may fall either side of it (counted after the table). --code
+KIND=CODE recodes a stance kind (ratified=missing, withdrew=abstain).
+--actors-type: state, organisation, company, research-institution
+(default: states and intergovernmental organisations).
 
 \b
 Example:
@@ -491,6 +509,14 @@ Example:
               show_default=True, help="Absences from complete lists: missing or no.")  # fmt: skip
 @click.option("--weight", "weight_specs", multiple=True, metavar="ID=W",
               help="Weight an instrument (default 1); adds s_weighted.")  # fmt: skip
+@click.option("--at", "at", metavar="DATE", default="",
+              help="The matrix as of this day: later acts left out.")  # fmt: skip
+@click.option("--code", "code_specs", multiple=True, metavar="KIND=CODE",
+              help="Code a stance kind yes, abstain, no or missing; repeatable.")  # fmt: skip
+@click.option("--actors-type", "actor_types", multiple=True,
+              type=click.Choice(["state", "organisation", "company", "research-institution"]),
+              help="Only actors of this type; repeatable (default: state and "
+                   "organisation).")  # fmt: skip
 @click.option(
     "--plot",
     "plot_path",
@@ -546,7 +572,21 @@ def _align_request(options: dict[str, Any]) -> AlignRequest:
         bloc_measure=options.get("bloc_measure") or "agreement",
         absent=options.get("absent") or "missing",
         weights=_weights(options.get("weight_specs") or ()),
+        at=options.get("at") or "",
+        codes=_codes(options.get("code_specs") or ()),
+        actor_types=tuple(options.get("actor_types") or ()),
     )
+
+
+def _codes(specs: tuple[str, ...]) -> dict[str, str]:
+    found = {}
+    for spec in specs:
+        kind, sep, code = spec.partition("=")
+        if not sep or not kind.strip():
+            raise GovkgError(f"--code {spec!r}: expected KIND=CODE, CODE one of yes, abstain, "
+                             "no or missing")  # fmt: skip
+        found[kind.strip().replace("_", "-")] = code.strip()
+    return found
 
 
 def _weights(specs: tuple[str, ...]) -> dict[str, float]:
@@ -736,6 +776,47 @@ def stance_list(settings: Settings, instrument_id: str, out: Path | None) -> Non
         return
     count = write_stance_list(store, instrument_id, out)
     click.echo(f"wrote {count} row(s) to {out}", err=True)
+
+
+STATUS_HELP = """An actor's status on an instrument on a day: ratified, signed, withdrawn, member…
+
+\b
+The status on --at DATE (a day) is the actor's latest act on or before it:
+ratified (ratified, acceded, accepted or approved), signed-not-ratified (a
+convention signed, nothing later), signed, withdrawn, member (joined, not
+left), left, endorsed, voted-yes, voted-no, abstained, did-not-vote,
+declined, dissociated, co-sponsored, lead-sponsor, took-part, did-not-sign.
+An act that may or may not have happened by then (listed only later, a
+partial date such as 2025 that straddles the day, no date) makes it
+unknown, naming that act. With no act by then: not-a-party when the actor
+was not a member of the body that adopted the instrument on the adoption
+date, else no-record. Each row gives the act, its date and date_kind (act:
+the act's own date; as_of: listed by then, the act may be earlier).
+
+\b
+Without --instrument, every instrument with acts; without --actor, every
+actor with an act on it or a membership of the body that adopted it.
+
+\b
+Example:
+    govkg status --at 2025-06-01 --instrument coe-cets-225 --actor GBR
+"""
+
+
+@cli.command("status", help=STATUS_HELP)
+@click.option("--at", "day", required=True, metavar="DATE", help="The day (2025-06-01).")
+@click.option("--instrument", "instruments", multiple=True, metavar="ID",
+              help="This instrument (id, instrument:ID or IRI); repeatable.")  # fmt: skip
+@click.option("--actor", "actors", multiple=True, metavar="CODE",
+              help="This actor (ISO code, organisation id or IRI); repeatable.")  # fmt: skip
+@output_option()
+@click.pass_obj
+def status(settings: Settings, day: str, instruments: tuple[str, ...], actors: tuple[str, ...],
+           fmt: str) -> None:  # fmt: skip
+    check_day("at", day)  # before the store is opened
+    _project, store = open_project(settings.root, settings.store)
+    rows = [list(s.row().values()) for s in status_at(store, day, instruments, actors)]
+    click.echo(format_rows(list(STATUS_COLUMNS), rows, fmt), nl=False)
 
 
 PUBLISH_HELP = """Write the linked-data site to OUTDIR as static files, for any web host.

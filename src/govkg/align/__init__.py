@@ -12,8 +12,11 @@ From Python (notebooks)::
     result.pair(usa, chn)["kappa"]          # (value or None, reason)
     pair_measures([1, 1, 3, 1, 2, 1], [1, 1, 3, 3, 1, 1])["agreement"]   # (0.75, "")
 
-Coding: 1 = yes (signed, endorsed, voted yes), 2 = abstain, 3 = no (declined on record, voted no);
-did not vote, participated and no record are missing.  On an instrument whose list is complete an
+Coding (``KIND_CODES``; ``load_matrix(store, MatrixOptions(...))`` recodes, dates and chooses
+actor types): 1 = yes (signed, endorsed, voted yes, ratified, acceded, accepted or approved,
+joined, co-sponsored, lead sponsor), 2 = abstain, 3 = no (declined on record, voted no,
+dissociated, withdrew, left); did not vote, participated and no record are missing.  An actor's
+latest act on an instrument gives its code.  On an instrument whose list is complete an
 actor with no record did not sign: missing by default, or 3 with ``absent="no"``; "took part, did
 not sign" is coded as that absence, on any list, never as a refusal.
 """
@@ -29,13 +32,14 @@ from govkg.align.analysis import (
     periods,
     select_actors,
 )
-from govkg.align.matrix import KIND_CODES, StanceMatrix, load_matrix
+from govkg.align.matrix import KIND_CODES, MatrixOptions, StanceMatrix, load_matrix
 from govkg.align.measures import MEASURES, PairwiseResult, all_pairs, pair_measures
 
 __all__ = [
     "KIND_CODES",
     "MEASURES",
     "Filters",
+    "MatrixOptions",
     "PairwiseResult",
     "StanceMatrix",
     "all_pair_rows",

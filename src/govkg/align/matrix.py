@@ -1,21 +1,35 @@
 """The actor-by-instrument stance matrix, pulled from the store with one flat query, and coded.
 
-Coding (ordinal): 1 = yes (signed, endorsed, voted yes), 2 = abstain (abstained), 3 = no (declined
-on record, voted no). "Did not vote", "participated" and no record are missing (0). For an
-instrument whose list is complete, an actor with no record on it did not sign: ``absent="missing"``
-(the default) keeps that missing, ``absent="no"`` codes it 3. "Took part, did not sign" is not a
-refusal: it is coded as such an absence, on any list (missing, or 3 with ``absent="no"``).
+Coding (ordinal, :data:`KIND_CODES`; README, Alignment, has the table and the reasons): 1 = yes
+(signed, endorsed, voted yes, ratified, acceded, accepted or approved, joined, co-sponsored, lead
+sponsor), 2 = abstain (abstained), 3 = no (declined on record, voted no, dissociated, withdrew,
+left). "Did not vote", "participated" and no record are missing (0). For an instrument whose list
+is complete, an actor with no record on it did not sign: ``absent="missing"`` (the default) keeps
+that missing, ``absent="no"`` codes it 3. "Took part, did not sign" is not a refusal: it is coded
+as such an absence, on any list (missing, or 3 with ``absent="no"``).
+
+An actor with several acts on an instrument is coded by its latest (signed, then withdrew: no;
+joined, then left: no); acts none of which is certainly later than the others (the same day,
+overlapping partial dates, no date) are coded as the highest code among them.
+:class:`MatrixOptions` recodes kinds, keeps only the acts done by a day (``at``; an act that may
+fall either side of it is left out and counted) and chooses the types of actor.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 import numpy as np
+import pyoxigraph as ox
 
 from govkg.errors import GovkgError, RequestError
-from govkg.fixed_queries import fixed_query
-from govkg.namespaces import DATA_BASE, compact, expand
+from govkg.fixed_queries import fixed_query, with_values
+from govkg.lifecycle import Act as LifecycleAct
+from govkg.lifecycle import Span, split_at
+from govkg.namespaces import DATA_BASE, GK, compact, expand
 from govkg.resolve import Candidate, closest, unknown_message
 from govkg.store import Store
 
@@ -35,13 +49,29 @@ KIND_CODES = {
     "dissociated": 3,
     "withdrew": 3,
     "left": 3,
+    "did-not-vote": 0,
+    "participated": 0,
+    "did-not-sign": 0,
 }
+#: The codes ``--code KIND=WORD`` can give a kind.
+CODE_WORDS = {"yes": 1, "abstain": 2, "no": 3, "missing": 0}
+#: The types of actor the matrix can hold (``--actors-type``); by default states and
+#: intergovernmental organisations (and actors of no known type), as before companies were actors.
+ACTOR_TYPES = {
+    "state": str(GK.State),
+    "organisation": str(GK.InternationalOrganisation),
+    "company": str(GK.Company),
+    "research-institution": str(GK.ResearchInstitution),
+}
+DEFAULT_ACTOR_TYPES = ("state", "organisation")
 #: Kinds coded as an absence from a complete list, never as a refusal on record.
 ABSENT_KINDS = ("did-not-sign",)
 ABSENT_CHOICES = ("missing", "no")
 
 STANCES = fixed_query(__file__, "stances")
+DATED = fixed_query(__file__, "dated-stances")
 ACTORS = fixed_query(__file__, "actors")
+TYPES = fixed_query(__file__, "actor-types")
 INSTRUMENTS = fixed_query(__file__, "instruments")
 #: Instrument → one value per row, for the multi-valued details.
 DETAILS = {
@@ -50,6 +80,46 @@ DETAILS = {
     "themes": fixed_query(__file__, "instrument-themes"),
     "stance_date": fixed_query(__file__, "instrument-stance-dates"),
 }
+
+
+class StanceRow(NamedTuple):
+    """One stance: its actor, instrument and kind IRIs, its act date and as-of date ("" if none)."""
+
+    actor: str
+    instrument: str
+    kind: str
+    date: str = ""
+    as_of: str = ""
+
+    @property
+    def span(self) -> Span:
+        """The days on which the act may have happened (govkg.lifecycle)."""
+        return Span.of(self.date or self.as_of, not self.date and bool(self.as_of))
+
+
+def coding(overrides: Mapping[str, str]) -> dict[str, int]:
+    """:data:`KIND_CODES` with some kinds coded otherwise (``{"withdrew": "missing"}``); an
+    unknown kind or code is a :class:`RequestError` naming ``codes`` with the choices."""
+    codes = dict(KIND_CODES)
+    for kind, word in overrides.items():
+        if kind not in KIND_CODES:
+            raise RequestError("codes", f"{{codes}} {kind!r}: no such stance kind; choose "
+                               f"{', '.join(sorted(KIND_CODES))}")  # fmt: skip
+        if word not in CODE_WORDS:
+            raise RequestError("codes", f"{{codes}} {kind}={word!r}: choose a code of "
+                               f"{', '.join(CODE_WORDS)}")  # fmt: skip
+        codes[kind] = CODE_WORDS[word]
+    return codes
+
+
+@dataclass(frozen=True)
+class MatrixOptions:
+    """How the matrix is built: the code of each kind, the day it is as of ("": today, every
+    act) and the types of actor it holds (empty: :data:`DEFAULT_ACTOR_TYPES`)."""
+
+    codes: Mapping[str, int] = field(default_factory=lambda: dict(KIND_CODES))
+    at: str = ""
+    actor_types: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -83,6 +153,8 @@ class StanceMatrix:
     instruments: tuple[Instrument, ...]
     codes: np.ndarray  # int8 (A, I)
     absent: np.ndarray  # bool (A, I): no record on an instrument whose list is complete
+    #: With ``at``: the (actor, instrument) of each act left out because it may fall either side.
+    undetermined: tuple[tuple[str, str], ...] = ()
 
     def coded(self, absent: str = "missing") -> np.ndarray:
         """The codes, with absences on complete lists coded as ``absent`` says."""
@@ -167,9 +239,21 @@ def _instruments(store: Store, used: set[str]) -> list[Instrument]:
     return sorted(found, key=lambda i: (i.date, i.iri))
 
 
-def load_matrix(store: Store) -> StanceMatrix:
-    """One flat query for the stances, small ones for actor and instrument details."""
-    return build_matrix(store, stance_rows(store))
+def load_matrix(store: Store, options: MatrixOptions | None = None) -> StanceMatrix:
+    """One flat query for the stances (and their dates where an actor has several acts on an
+    instrument, or as of a day), small ones for actor and instrument details."""
+    options = options or MatrixOptions()
+    if options.at:
+        rows = dated_stance_rows(store)
+    else:
+        rows = [StanceRow(*row) for row in stance_rows(store)]
+        if several := _several_acts(rows):
+            rows = [r for r in rows if r.instrument not in several]
+            rows += dated_stance_rows(store, several)
+    rows = of_actor_types(store, rows, options.actor_types)
+    rows, undetermined = rows_at(rows, options.at)
+    matrix = build_matrix(store, rows, options.codes)
+    return replace(matrix, undetermined=tuple((r.actor, r.instrument) for r in undetermined))
 
 
 def stance_rows(store: Store) -> list[tuple[str, str, str]]:
@@ -180,25 +264,79 @@ def stance_rows(store: Store) -> list[tuple[str, str, str]]:
     ]
 
 
-def build_matrix(store: Store, stances: list[tuple[str, str, str]]) -> StanceMatrix:
-    """The matrix of these stances, with the actors' and instruments' details from the store."""
-    instruments = _instruments(store, {i for _a, i, _k in stances})
+def dated_stance_rows(store: Store, instruments: Iterable[str] = ()) -> list[StanceRow]:
+    """The stances on these instruments (every stance without), with their dates."""
+    terms = " ".join(str(ox.NamedNode(iri)) for iri in sorted(instruments))
+    return [
+        StanceRow(r.text("actor"), r.text("instrument"), r.text("kind"), r.text("date")[:10],
+                  r.text("asOf")[:10])
+        for r in store.query(with_values(DATED, "instrument", terms)).records()
+    ]  # fmt: skip
+
+
+def _several_acts(rows: list[StanceRow]) -> set[str]:
+    """The instruments on which some actor has more than one stance."""
+    cells = Counter((r.actor, r.instrument) for r in rows)
+    return {instrument for (_actor, instrument), n in cells.items() if n > 1}
+
+
+def of_actor_types(store: Store, rows: list[StanceRow], types: Sequence[str]) -> list[StanceRow]:
+    """The stances of actors of these types (by default states and organisations, and actors
+    of no known type)."""
+    wanted = {ACTOR_TYPES[t] for t in types or DEFAULT_ACTOR_TYPES}
+    typed: dict[str, set[str]] = {}
+    for r in store.query(TYPES).records():
+        typed.setdefault(r.text("actor"), set()).add(r.text("type"))
+    untyped_too = not types
+    keep = {a for a in {r.actor for r in rows}
+            if typed.get(a, set()) & wanted or (untyped_too and a not in typed)}  # fmt: skip
+    return [r for r in rows if r.actor in keep]
+
+
+def rows_at(rows: list[StanceRow], day: str) -> tuple[list[StanceRow], list[StanceRow]]:
+    """The stances certainly done by ``day`` (all of them without one), and those that may fall
+    either side of it; those certainly after it are dropped."""
+    if not day:
+        return rows, []
+    acts = {LifecycleAct(r.kind, r.date or r.as_of, not r.date and bool(r.as_of), str(k)): r
+            for k, r in enumerate(rows)}  # fmt: skip
+    done, _later, between = split_at(acts, day)
+    return [acts[a] for a in done], [acts[a] for a in between]
+
+
+def _latest_code(rows: list[StanceRow], kind_codes: Mapping[str, int]) -> int:
+    """The code of an actor's latest act on an instrument; of several none of which is
+    certainly later, the highest."""
+    latest = [r for r in rows if not any(r.span.before(o.span) for o in rows)]
+    return max(kind_codes.get(r.kind, 0) for r in latest)
+
+
+def build_matrix(store: Store, stances: Sequence[Sequence[str]],
+                 kind_codes: Mapping[str, int] = KIND_CODES) -> StanceMatrix:  # fmt: skip
+    """The matrix of these stances ((actor, instrument, kind) IRIs, with their act and as-of
+    dates if known), coded by ``kind_codes``, with the actors' and instruments' details from the
+    store."""
+    rows = [s if isinstance(s, StanceRow) else StanceRow(*s) for s in stances]
+    instruments = _instruments(store, {r.instrument for r in rows})
     names = {
         r.text("actor"): (r.text("label"), r.text("code")) for r in store.query(ACTORS).records()
     }
-    actors = sorted({actor for actor, _i, _k in stances})
+    actors = sorted({r.actor for r in rows})
     a_index = {a: k for k, a in enumerate(actors)}
     i_index = {ins.iri: k for k, ins in enumerate(instruments)}
-    kind_codes = {f"{DATA_BASE}stance-kind/{kind}": code for kind, code in KIND_CODES.items()}
+    by_iri = {f"{DATA_BASE}stance-kind/{kind}": code for kind, code in kind_codes.items()}
     absent_kinds = {f"{DATA_BASE}stance-kind/{kind}" for kind in ABSENT_KINDS}
-    codes = np.zeros((len(actors), len(instruments)), dtype=np.int8)
-    recorded = np.zeros(codes.shape, dtype=bool)
-    took_part = np.zeros(codes.shape, dtype=bool)  # took part, did not sign: an absence
-    for actor, instrument, kind in stances:
-        a, i = a_index[actor], i_index[instrument]
-        recorded[a, i] = True
-        took_part[a, i] |= kind in absent_kinds
-        codes[a, i] = max(codes[a, i], kind_codes.get(kind, 0))
+    shape = (len(actors), len(instruments))
+    cell = (_column((a_index[r.actor] for r in rows), len(rows), np.intp),
+            _column((i_index[r.instrument] for r in rows), len(rows), np.intp))  # fmt: skip
+    codes = np.zeros(shape, dtype=np.int8)
+    np.maximum.at(codes, cell, _column((by_iri.get(r.kind, 0) for r in rows), len(rows), np.int8))
+    recorded = np.zeros(shape, dtype=bool)
+    recorded[cell] = True
+    took_part = np.zeros(shape, dtype=bool)  # took part, did not sign: an absence
+    part = _column((r.kind in absent_kinds for r in rows), len(rows), bool)
+    took_part[cell[0][part], cell[1][part]] = True
+    _code_latest(codes, cell, rows, by_iri)
     complete = np.array([ins.complete for ins in instruments], dtype=bool)
     votable = (codes > 0).any(axis=0)  # a list of participants only is not a list of signatories
     absent = (~recorded & (complete & votable)[np.newaxis, :]) | (took_part & (codes == 0))
@@ -210,3 +348,19 @@ def build_matrix(store: Store, stances: list[tuple[str, str, str]]) -> StanceMat
         codes=codes,
         absent=absent,
     )
+
+
+def _column(values: Iterable[object], count: int, dtype: type) -> np.ndarray:
+    return np.fromiter(values, dtype=dtype, count=count)
+
+
+def _code_latest(codes: np.ndarray, cell: tuple[np.ndarray, np.ndarray], rows: list[StanceRow],
+                 kind_codes: Mapping[str, int]) -> None:  # fmt: skip
+    """Recode each cell with several acts by its latest act (``codes`` holds the highest)."""
+    counts = np.zeros(codes.shape, dtype=np.int32)
+    np.add.at(counts, cell, 1)
+    several: dict[tuple[int, int], list[StanceRow]] = {}
+    for k in np.flatnonzero(counts[cell] > 1):
+        several.setdefault((int(cell[0][k]), int(cell[1][k])), []).append(rows[k])
+    for (a, i), found in several.items():
+        codes[a, i] = _latest_code(found, kind_codes)

@@ -26,10 +26,11 @@ from govkg.align.analysis import (
     steady_counts,
     weights_for,
 )
-from govkg.align.matrix import StanceMatrix, load_matrix
+from govkg.align.matrix import ACTOR_TYPES, MatrixOptions, StanceMatrix, coding, load_matrix
 from govkg.align.measures import PairwiseResult
 from govkg.coverage import Coverage, answer_coverage
 from govkg.errors import GovkgError, RequestError, quoted
+from govkg.lifecycle import check_day
 from govkg.store import Store
 
 LINE_MEASURES = ("agreement", "s", "pi", "kappa")
@@ -53,8 +54,18 @@ class AlignRequest:
     bloc_measure: str = "agreement"
     absent: str = "missing"
     weights: dict[str, float] = field(default_factory=dict)
+    at: str = ""
+    codes: dict[str, str] = field(default_factory=dict)
+    actor_types: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
+        if self.at:
+            check_day("at", self.at)
+        coding(self.codes)  # an unknown kind or code
+        for name in self.actor_types:
+            if name not in ACTOR_TYPES:
+                raise RequestError("actor_types", f"{{actor_types}} {quoted(name)}: choose "
+                                   f"{', '.join(ACTOR_TYPES)}")  # fmt: skip
         for instrument, weight in self.weights.items():
             if not weight >= 0:  # NaN too
                 raise RequestError(
@@ -63,6 +74,10 @@ class AlignRequest:
                 )
         if self.min_n < 0:
             raise RequestError("min_n", f"{{min_n}} {self.min_n}: must be 0 or more")
+
+    def matrix_options(self) -> MatrixOptions:
+        """How to build the matrix: the coding, the day and the types of actor asked for."""
+        return MatrixOptions(coding(self.codes), self.at, self.actor_types)
 
 
 @dataclass
@@ -103,7 +118,24 @@ class AlignReport:
 def run_align(store: Store, request: AlignRequest) -> AlignReport:
     """Load the matrix, filter it and compute what the request asks for, with the coverage of
     the instruments' lists."""
-    return with_coverage(store, align_matrix(load_matrix(store), request))
+    matrix = load_matrix(store, request.matrix_options())
+    if request.at and not matrix.instruments:
+        raise RequestError("at", f"{{at}} {request.at}: no act is certainly done by then")
+    report = align_matrix(matrix, request)
+    if request.at:
+        report.footer.append(_at_note(report.matrix, request.at))
+    return with_coverage(store, report)
+
+
+def _at_note(matrix: StanceMatrix, day: str) -> str:
+    """How many acts were left out as of ``day`` because they may fall either side of it."""
+    actors, instruments = set(matrix.actors), {i.iri for i in matrix.instruments}
+    shown = sum(a in actors and i in instruments for a, i in matrix.undetermined)
+    rest = len(matrix.undetermined) - shown
+    more = f"; {rest} more on other actors or instruments" if rest else ""
+    return (f"As of {day}: acts after it are left out, and so are {shown} act(s) that may "
+            f"fall either side of it (no date, a partial date around it, listed only "
+            f"later){more}.")  # fmt: skip
 
 
 def align_matrix(whole: StanceMatrix, request: AlignRequest) -> AlignReport:

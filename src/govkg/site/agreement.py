@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from govkg.align.analysis import measure, pair_row
-from govkg.align.matrix import StanceMatrix, build_matrix, stance_rows
+from govkg.align.matrix import StanceMatrix, load_matrix, stance_rows
 from govkg.align.measures import PairwiseResult
 from govkg.align.report import DEFAULT_MIN_N
 from govkg.coverage import ListCoverage, instrument_coverage
@@ -114,8 +114,10 @@ _CACHE = _Cache()
 
 
 def _load(store: Store) -> Alignment:
+    """``govkg align``'s matrix with its defaults (latest act wins; states, organisations and
+    untyped actors), and each cell's stance kinds for the pages."""
+    matrix = load_matrix(store)
     stances = stance_rows(store)
-    matrix = build_matrix(store, stances)
     kinds, several = _kinds(stances, matrix)
     actors = store.query(_REGIONS).records()
     regions = {r.text("actor"): r.text("region", "") for r in actors}

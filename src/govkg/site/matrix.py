@@ -14,7 +14,7 @@ import csv
 import io
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -130,6 +130,7 @@ class MatrixView:
     pages: int
     alignment: Alignment
     choices: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    undated: list[int] = field(default_factory=list)  # left out by a period filter: no date
 
     def cell(self, a: int, i: int) -> tuple[str, tuple[str, ...]]:
         """The cell's palette key and, where there are several, all its kinds."""
@@ -170,6 +171,10 @@ def matrix_view(found: Alignment, request: MatrixRequest) -> MatrixView:
     rows = _rows(found, request, columns)
     view = MatrixView(request, rows, shown, len(columns), pages, found)
     view.choices = _choices(found)
+    if request.year_from or request.year_to:
+        no_period = replace(request, year_from=None, year_to=None)
+        view.undated = [k for k, ins in enumerate(matrix.instruments)
+                         if ins.year is None and _keep_instrument(ins, no_period)]  # fmt: skip
     return view
 
 

@@ -100,9 +100,15 @@ def _summary(view: MatrixView, name: str, root: str) -> str:
     params = urlencode(view.request.params())
     csv = f"{root}/matrix/{name}.csv" if view.request.preset else f"{root}/matrix.csv"
     href = csv + (f"?{params}" if params else "")
+    undated = ""
+    if view.undated:
+        names = ", ".join(escape(view.short(i)) for i in view.undated)
+        undated = (f'<p class="note">Left out by the period: {len(view.undated)} instrument(s) '
+                   f"the record does not date ({names}).</p>")  # fmt: skip
     return (
         f"<p>{len(view.actors)} actors by {view.total_instruments} instruments. "
         f'<a href="{escape(href)}">Download as CSV</a> (every instrument the filters keep).</p>'
+        + undated
     )
 
 
