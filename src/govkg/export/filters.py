@@ -1,5 +1,6 @@
 """The instrument filters of an export, with govkg align's meaning: ``--instruments``,
-``--series`` and ``--from``/``--to`` (instrument dates, then stance and link dates)."""
+``--series`` and ``--from``/``--to`` (instrument dates, then stance, link and membership
+dates)."""
 
 from __future__ import annotations
 
@@ -37,6 +38,20 @@ def in_range(day: str, filters: Filters) -> bool:
     if filters.date_from and day[: len(filters.date_from)] < filters.date_from:
         return False
     return not (filters.date_to and day[: len(filters.date_to)] > filters.date_to)
+
+
+def overlaps(begin: str, end: str, filters: Filters) -> bool:
+    """Whether an interval (either bound "" when unknown: open) meets ``--from``/``--to``,
+    compared at the precision of each bound as :func:`in_range` does; an interval with neither
+    date meets the period only when there are no bounds."""
+    low, high = filters.date_from, filters.date_to
+    if not (low or high):
+        return True
+    if not (begin or end):
+        return False
+    if high and begin and begin[: len(high)] > high:
+        return False
+    return not (low and end and end[: len(low)] < low)
 
 
 def _check_series(store: Store, names: tuple[str, ...]) -> None:

@@ -2,8 +2,9 @@
 
 No ``xsi:schemaLocation`` (the grammar allows no foreign attribute on ``gexf``), no clock time,
 no ``name`` on ``graph``; ``timeformat="date"`` always and ``mode="dynamic"`` when some element
-has a spell.  Attribute ids are the attribute names; ``liststring`` values are written as Gephi
-reads them, ``["a", "b"]`` with ``\\`` escaping ``"`` and ``\\``.  Colours are ``r``/``g``/``b``.
+has a spell (an edge that ends has ``end`` in its spell).  Attribute ids are the attribute
+names; ``liststring`` values are written as Gephi reads them, ``["a", "b"]`` with ``\\``
+escaping ``"`` and ``\\``.  Colours are ``r``/``g``/``b``.
 """
 
 from __future__ import annotations
@@ -109,15 +110,20 @@ def _element(
     element = etree.SubElement(parent, _g(tag), {k: xml_text(v) for k, v in xml.items()})
     if data["attrs"]:
         _attvalues(element, data["attrs"], types)
-    if data["start"]:
+    if data["start"] or data["end"]:
         spells = etree.SubElement(element, _g("spells"))
-        etree.SubElement(spells, _g("spell"), start=data["start"])
+        etree.SubElement(spells, _g("spell"), _spell(data))
     if data["colour"]:
         r, g, b = rgb(data["colour"])
         etree.SubElement(element, _v("color"), r=str(r), g=str(g), b=str(b))
     if data.get("position"):
         x, y = data["position"]
         etree.SubElement(element, _v("position"), x=f"{x:.3f}", y=f"{y:.3f}")
+
+
+def _spell(data: dict[str, Any]) -> dict[str, str]:
+    """A spell's ``start`` and ``end``, each only when known."""
+    return {name: data[name] for name in ("start", "end") if data[name]}
 
 
 def _attvalues(element: Any, attrs: dict[str, Values], types: dict[str, str]) -> None:

@@ -1,8 +1,8 @@
 """GraphML (yEd, igraph, networkx) and the flat values it shares with the CSV tables.
 
 networkx writes the GraphML: every attribute of the GEXF file, a list joined with ``|``, plus
-``label``, ``start`` (the spell start) and ``color`` (``#rrggbb``); keys are named after the
-attributes.
+``label``, ``start`` (the spell start), ``end`` (the spell end, on an edge that ends) and
+``color`` (``#rrggbb``); keys are named after the attributes.
 """
 
 from __future__ import annotations
@@ -57,8 +57,9 @@ def to_networkx(view: ViewGraph) -> nx.MultiGraph:
 
 def _extras(data: dict[str, Any]) -> dict[str, Any]:
     found: dict[str, Any] = {}
-    if data["start"]:
-        found["start"] = data["start"]
+    for name in ("start", "end"):
+        if data[name]:
+            found[name] = data[name]
     if data["colour"]:
         found["color"] = data["colour"]
     return found

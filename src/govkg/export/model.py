@@ -1,8 +1,9 @@
 """The in-memory model of an export view: a networkx multigraph with typed attributes.
 
 Every node and edge carries a label, attribute values (each a tuple: most hold one value, a
-multi-valued property several), a palette colour and a date (ISO, the element's own); the
-timeline then gives it a spell start and a layout a position.  Writers read the model in a fixed
+multi-valued property several), a palette colour and a date (ISO, the element's own); an edge may
+also carry the dates of the acts that can end it.  The timeline then gives each element a spell
+(start and, for an edge that ends, end) and a layout a position.  Writers read the model in a fixed
 order (nodes and edges sorted by id) so that the same data always gives the same bytes.
 """
 
@@ -29,9 +30,10 @@ class ViewGraph:
     """One view of the graph, ready for the writers.
 
     ``node_attributes`` and ``edge_attributes`` map each attribute name to its base GEXF type,
-    in column order.  Node data: ``label``, ``attrs``, ``colour``, ``date``, ``start``,
-    ``position``.  Edge data (keyed by edge id): the same plus ``source``, ``target``,
-    ``weight`` and ``kind``.
+    in column order.  Node data: ``label``, ``attrs``, ``colour``, ``date``, ``start``, ``end``
+    (always None: nodes do not end), ``position``.  Edge data (keyed by edge id): the same plus
+    ``source``, ``target``, ``weight``, ``kind`` and ``ends`` (the ISO dates, sorted, of the acts
+    that may end it: the timeline keeps the first on or after its start as its ``end``).
     """
 
     name: str
@@ -67,6 +69,7 @@ class ViewGraph:
             colour=colour,
             date=date,
             start=None,
+            end=None,
             position=None,
         )
 
@@ -82,6 +85,7 @@ class ViewGraph:
         date: str | None = None,
         weight: float | None = None,
         kind: str | None = None,
+        ends: Iterable[str] = (),
     ) -> None:
         """Add an edge between two nodes already in the view; edge ids are unique."""
         if edge_id in self._edge_ids:
@@ -101,6 +105,8 @@ class ViewGraph:
             colour=colour,
             date=date,
             start=None,
+            end=None,
+            ends=tuple(sorted(set(ends))),
             weight=weight,
             kind=kind,
         )
@@ -133,7 +139,7 @@ class ViewGraph:
     def dynamic(self) -> bool:
         """Whether any element has a spell."""
         return any(d["start"] for _n, d in self.nodes()) or any(
-            d["start"] for _e, d in self.edges()
+            d["start"] or d["end"] for _e, d in self.edges()
         )
 
 

@@ -1,9 +1,10 @@
 """The one palette of every export: node colours by type, edge colours by stance kind or link.
 
 Keys are class local names (``State``, ``Declaration``) for nodes, stance-kind slugs (``signed``,
-``voted-no``) for stance edges and link kinds (``dialogue``, ``meeting``, ``agreement``) for the
-edges of the dialogues view.  A node takes the colour of the first entry, in this order, that
-names one of its types; a node none names is ``other``.  The README lists the same table.
+``voted-no``) and ``member`` (a membership) for the edges of the stances view, and link kinds
+(``dialogue``, ``meeting``, ``agreement``) for the edges of the dialogues view.  A node takes the
+colour of the first entry, in this order, that names one of its types; a node none names is
+``other``.  The README lists the same table.
 """
 
 from __future__ import annotations
@@ -53,6 +54,8 @@ PALETTE: dict[str, str] = {
     "withdrew": "#67000d",
     "left": "#a50f15",
     "dissociated": "#e7298a",
+    # memberships (edges of the stances view, member → organisation)
+    "member": "#5254a3",
     # links of the dialogues view
     "dialogue": "#1f77b4",
     "meeting": "#9467bd",

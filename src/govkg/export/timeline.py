@@ -5,12 +5,24 @@ Rules (the README repeats them):
 - A date becomes the first day of the period it names: ``2025`` → ``2025-01-01``, ``2025-02`` →
   ``2025-02-01``, ``2025-02-11`` as it is; a time or a time zone is dropped.
 - An edge's spell starts at its own date (a stance's ``dcterms:date``, else its ``gk:asOf``; a
-  dialogue link's date).  A node's spell starts at the earliest of its own date and the dates of
-  its dated edges, so every dated edge lies within both endpoints' spells.
+  membership's beginning; a dialogue link's date).  A node's spell starts at the earliest of its
+  own date and the dates of its dated edges, so every edge lies within both endpoints' spells.
 - An undated edge starts when its later endpoint starts (it cannot exist before either); an
   element with no date and no dated neighbour has no spell and is present throughout.
-- Spells are open-ended (no ``end``: a signature still stands), one per element, so the
-  intervals of one element never overlap.
+- An undated edge that ends (a membership whose beginning the sources do not give) has no start:
+  its spell only ends, and both its endpoints are present from the beginning, so that no start is
+  invented (neither the day it ended nor an endpoint's first date).
+- An edge's spell ends when a later act ends it (the stances view, :mod:`govkg.export.lifecycle`):
+  a withdrawal ends the actor's consent to the same instrument (signed, ratified, acceded,
+  accepted or approved, endorsed, joined, co-sponsored, lead sponsor), a departure (``left``) its
+  joining, on the ending act's own date (its spell start: a partial date is its first day); a
+  membership ends at its end.  The first such date on or after the edge's start is its end.  A
+  ratification does not end a signature (both stand); an ending act with no date ends nothing,
+  nor does one the filters leave out of the view; an ending act dated before the edge starts does
+  not end it (the shapes report that order, the export keeps the edge open).  The ending act's
+  own edge starts on its date and stays open.
+- Every other spell is open-ended (no ``end``: a signature still stands).  Nodes never end.
+- One spell per element, so the intervals of one element never overlap.
 """
 
 from __future__ import annotations
@@ -39,7 +51,8 @@ def normalise_date(text: str | None) -> str | None:
 
 
 def assign_spells(view: ViewGraph) -> None:
-    """Give every node and edge its spell start (None: present throughout)."""
+    """Give every node and edge its spell: a start (None: present from the beginning) and, for an
+    edge that a later act ends, an end (None: open)."""
     starts: dict[str, str | None] = {node: data["date"] for node, data in view.nodes()}
     edges = view.edges()
     for _id, data in edges:
@@ -47,8 +60,19 @@ def assign_spells(view: ViewGraph) -> None:
             for node in (data["source"], data["target"]):
                 known = starts[node]
                 starts[node] = data["date"] if known is None else min(known, data["date"])
+    for _id, data in edges:  # an undated edge that ends began at a time nobody gives
+        if not data["date"] and data["ends"]:
+            starts[data["source"]] = starts[data["target"]] = None
     for node, start in starts.items():
         view.graph.nodes[node]["start"] = start
     for _id, data in edges:
         ends = [s for s in (starts[data["source"]], starts[data["target"]]) if s]
-        data["start"] = data["date"] or (max(ends) if ends else None)
+        open_start = not data["date"] and data["ends"]
+        data["start"] = None if open_start else data["date"] or (max(ends) if ends else None)
+        data["end"] = first_end(data["start"], data["ends"])
+
+
+def first_end(start: str | None, ends: tuple[str, ...]) -> str | None:
+    """The first of the (sorted) ending dates on or after ``start``; None if every one is before
+    it (the sources' order is wrong: the shapes say so, the spell stays open) or there is none."""
+    return next((end for end in ends if start is None or end >= start), None)

@@ -12,7 +12,8 @@ from govkg.align import apply_filters, load_matrix, measure
 from govkg.dates import date_kind
 from govkg.errors import ExportError
 from govkg.export.describe import ACTOR_ATTRIBUTES, INSTRUMENT_ATTRIBUTES, Catalogue, local_name
-from govkg.export.filters import in_range, kept_instruments
+from govkg.export.filters import in_range, kept_instruments, overlaps
+from govkg.export.lifecycle import MEMBER, Act, ending_dates, memberships
 from govkg.export.model import ViewGraph
 from govkg.export.palette import colour_for
 from govkg.export.request import MEASURES, ExportRequest
@@ -55,15 +56,14 @@ def _add_actor(view: ViewGraph, catalogue: Catalogue, iri: str) -> None:
 
 
 def stances_view(store: Store, request: ExportRequest, catalogue: Catalogue) -> ViewGraph:
-    """Actors and instruments, an edge per stance from actor to instrument."""
+    """Actors and instruments, an edge per stance from actor to instrument (ended by a later
+    withdrawal or departure, see :mod:`govkg.export.lifecycle`), and an edge per membership from
+    member to organisation."""
     view = ViewGraph("stances", True, STANCE_NODE_ATTRIBUTES, STANCE_EDGE_ATTRIBUTES)
-    kept = kept_instruments(store, request.filters)
-    rows = [tuple(row.text(name) for name in row) for row in store.query(STANCES).records()]
-    for stance, actor, instrument, kind, day, as_of in sorted(rows):
-        if kept is not None and instrument not in kept:
-            continue
-        if not in_range(day or as_of or catalogue.instrument_date(instrument), request.filters):
-            continue
+    rows = _kept_stances(store, request, catalogue)
+    acts = [Act(r[0], r[1], r[2], local_name(r[3]), normalise_date(r[4] or r[5])) for r in rows]
+    ends = ending_dates(acts)
+    for stance, actor, instrument, kind, day, as_of in rows:
         if actor not in view.graph:
             _add_actor(view, catalogue, actor)
         if instrument not in view.graph:
@@ -81,10 +81,58 @@ def stances_view(store: Store, request: ExportRequest, catalogue: Catalogue) -> 
             },
             colour=colour_for([local_name(kind)]),
             date=normalise_date(day or as_of),
+            ends=ends.get(stance, ()),
         )
+    _add_memberships(view, store, request, catalogue)
     if not view.graph:
         raise ExportError("no stance matches the filters")
     return view
+
+
+def _kept_stances(
+    store: Store, request: ExportRequest, catalogue: Catalogue
+) -> list[tuple[str, ...]]:
+    """The stances the filters keep, as sorted (stance, actor, instrument, kind, date, as-of)."""
+    kept = kept_instruments(store, request.filters)
+    rows = [tuple(row.text(name) for name in row) for row in store.query(STANCES).records()]
+    return [
+        row
+        for row in sorted(rows)
+        if (kept is None or row[2] in kept)
+        and in_range(row[4] or row[5] or catalogue.instrument_date(row[2]), request.filters)
+    ]
+
+
+def _add_memberships(
+    view: ViewGraph, store: Store, request: ExportRequest, catalogue: Catalogue
+) -> None:
+    """An edge of kind ``member`` per membership, from its beginning to its end; left out when
+    instruments or series are asked for (a membership is of no instrument), kept by
+    ``--from``/``--to`` when its interval meets the period."""
+    if request.filters.instruments or request.filters.series:
+        return
+    for membership in memberships(store):
+        if not overlaps(membership.begin, membership.end, request.filters):
+            continue
+        for actor in (membership.member, membership.organisation):
+            if actor not in view.graph:
+                _add_actor(view, catalogue, actor)
+        end = normalise_date(membership.end)
+        view.add_edge(
+            membership.iri,
+            membership.member,
+            membership.organisation,
+            label=MEMBER,
+            attrs={
+                "kind": MEMBER,
+                "date": membership.begin,
+                "date_kind": date_kind(membership.begin, None),
+                "as_of": False,
+            },
+            colour=colour_for([MEMBER]),
+            date=normalise_date(membership.begin),
+            ends=(end,) if end else (),
+        )
 
 
 def _add_instrument(view: ViewGraph, catalogue: Catalogue, iri: str) -> None:
