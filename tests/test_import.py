@@ -15,6 +15,7 @@ from rdflib import Graph, Literal
 from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
 from govkg.cli import cli
+from govkg.importer import _urls
 from govkg.namespaces import GK, data_namespace
 from govkg.store import Store
 
@@ -340,3 +341,12 @@ def test_an_unknown_organisation_type_names_its_row_and_column(
         "company, research_institution\n"
     )
     assert _digest(project_copy / "graph") == before
+
+
+def test_a_note_s_address_ends_before_the_sentence_s_punctuation() -> None:
+    """A note's "Also named by X (https://x.org/page: '47')" names https://x.org/page; the
+    shipped OECD list so cited one page as two sources before."""
+    text = "Also named by (https://a.org/p: '47') and https://b.org/q. See https://c.org/r?x=1!"
+    assert _urls(text) == ["https://a.org/p", "https://b.org/q", "https://c.org/r?x=1"]
+    shipped = (ROOT / "graph" / "instruments" / "oecd-ai-recommendation.ttl").read_text()
+    assert "oecd-ai-principles:>" not in shipped

@@ -182,7 +182,8 @@ def add_reference_source(graph: Graph, path: Path) -> URIRef:
 
 
 def _urls(text: str) -> list[str]:
-    return sorted({url.rstrip(".") for url in _URL.findall(text)})
+    """The addresses a note names; punctuation that ends a sentence or a clause is not theirs."""
+    return sorted({url.rstrip(".:!?") for url in _URL.findall(text)})
 
 
 # --- states and organisations ------------------------------------------------------------------
