@@ -11,6 +11,7 @@ from html import escape
 
 from govkg.site import charts, worldmap
 from govkg.site.layout import Layout
+from govkg.site.lifecycle_pages import lifecycle_html
 from govkg.site.pages import date_html, href_of, iri_html, table
 from govkg.site.palette import SWATCHES, swatch
 from govkg.site.profiles import (
@@ -41,6 +42,7 @@ def instrument_profile_html(
     parts = [
         _facts_html(profile, settings, root),
         _claims_html(profile.claims, profile.sources, settings, root),
+        lifecycle_html(profile.lifecycle, profile.sources, settings, root),
         _kinds_html(profile),
         _map_html(profile, states, settings, root),
         _principles_html(profile, settings, root),

@@ -17,6 +17,7 @@ import pyoxigraph as ox
 from govkg.coverage import ListCoverage, instrument_coverage
 from govkg.dates import date_kind
 from govkg.fixed_queries import fixed_query, with_values
+from govkg.site.lifecycle_profiles import LifecycleClaim, lifecycle_claims
 from govkg.site.palette import BY_KEY, SWATCHES, swatch
 from govkg.site.resources import Source
 from govkg.store import Row, Store
@@ -122,6 +123,7 @@ class InstrumentProfile:
     claims: list[CountClaim]
     principles: list[Principle]
     sources: dict[str, Source] = field(default_factory=dict)
+    lifecycle: list[LifecycleClaim] = field(default_factory=list)
 
     def kind_counts(self) -> list[tuple[str, int, int]]:
         """(kind slug, stances, actors) per stance kind, in the palette's order."""
@@ -276,8 +278,11 @@ def instrument_profile(store: Store, iri: str) -> InstrumentProfile | None:
     stances = instrument_stances(store, iri)
     claims = count_claims(store, iri)
     profile = InstrumentProfile(facts, coverage, stances, claims, principles(store, iri))
+    profile.lifecycle = lifecycle_claims(store, iri)
     cited = [i for s in stances for i in (*s.sources, *s.primary)]
-    profile.sources = source_details(store, cited + [i for c in claims for i in c.sources])
+    cited += [i for c in claims for i in c.sources]
+    cited += [i for lc in profile.lifecycle for i in lc.sources]
+    profile.sources = source_details(store, cited)
     return profile
 
 

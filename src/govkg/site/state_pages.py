@@ -12,6 +12,7 @@ from urllib.parse import quote
 from govkg.site import charts, worldmap
 from govkg.site.agreement import RANKED, Neighbour
 from govkg.site.layout import Layout
+from govkg.site.lifecycle_pages import memberships_html
 from govkg.site.pages import href_of, table
 from govkg.site.palette import AGREEMENT_BINS, agreement_bin
 from govkg.site.profiles import MapState
@@ -40,6 +41,7 @@ def state_profile_html(
     last path segment, for the downloads)."""
     parts = [
         _timeline_html(profile, settings, root),
+        memberships_html(profile.memberships, profile.sources, settings, root),
         _neighbours_html(profile, root, settings),
         _agreement_map_html(profile, states, settings, root),
         _posts_html(profile, settings, root),

@@ -5,13 +5,14 @@ officials said, who held its posts, its dialogues, and whom it agrees with (from
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
 from govkg.dates import date_kind
 from govkg.fixed_queries import fixed_query
 from govkg.site.agreement import Alignment, Neighbour, alignment, neighbours
+from govkg.site.lifecycle_profiles import Membership, memberships
 from govkg.site.profiles import Linked, linked, source_details, stance_fields
 from govkg.site.resources import PAGE_SIZE, Source
 from govkg.store import Row, Store
@@ -101,6 +102,7 @@ class StateProfile:
     alignment: Alignment
     neighbours: list[Neighbour]
     sources: dict[str, Source]
+    memberships: list[Membership] = field(default_factory=list)
 
 
 def _lane(row: Row) -> str:
@@ -188,6 +190,8 @@ def state_profile(store: Store, iri: str, page: int = 1) -> StateProfile:
     shown = stances[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     cited = [i for s in shown for i in (*s.sources, *s.primary)]
     cited += [i for q in said for i in q.sources]
+    joined = memberships(store, iri)
+    cited += [i for m in joined for i in m.sources]
     return StateProfile(
         iri=iri,
         stances=stances,
@@ -197,4 +201,5 @@ def state_profile(store: Store, iri: str, page: int = 1) -> StateProfile:
         alignment=found,
         neighbours=ranked,
         sources=source_details(store, cited),
+        memberships=joined,
     )
