@@ -22,7 +22,7 @@ from govkg.align.matrix import KIND_CODES, MatrixOptions, StanceMatrix, coding, 
 from govkg.align.report import AlignRequest
 from govkg.cli import cli
 from govkg.errors import RequestError
-from govkg.lifecycle import STATUS_OF_KIND, Span, status_at
+from govkg.lifecycle import STATUS_OF_KIND, Span, beginnings, status_at
 from govkg.load import parse_files
 from govkg.namespaces import DATA_BASE
 from govkg.project import Project
@@ -216,6 +216,72 @@ def test_an_as_of_date_after_the_day_is_unknown_and_on_or_before_it_counts(
     )
     row = _status(fixture_store, "2025-06-30", "treaty", "DDD")
     assert (row["status"], row["date_kind"]) == ("ratified", "as_of")
+
+
+BEGINNINGS = (
+    PREFIXES
+    + """
+@prefix schema: <https://schema.org/> .
+@prefix event: <https://w3id.org/govkg/id/event/> .
+instrument:later a gk:Declaration ; rdfs:label "A later declaration"@en ;
+    dcterms:date "2026-02"^^xsd:gYearMonth .
+instrument:opened a gk:Convention ; rdfs:label "A convention"@en ; gk:adoptedAt event:opening .
+event:opening schema:startDate "2024-09-05"^^xsd:date .
+claim:a1 gk:about instrument:opened ; gk:lifecycleStep lifecyclestep:adopted ;
+    dcterms:date "2024-05-17"^^xsd:date .
+claim:a2 gk:about instrument:opened ; gk:lifecycleStep lifecyclestep:entered-into-force ;
+    dcterms:date "2020-01-01"^^xsd:date .
+state:AAA a gk:State ; gk:iso3 "AAA" ; rdfs:label "Aland"@en .
+state:BBB a gk:State ; gk:iso3 "BBB" ; rdfs:label "Bland"@en .
+"""
+    + "\n".join(_act(*act) for act in [
+        ("l-AAA", "state:AAA", "later", "signed", 'asOf:"2026-07-17"^^xsd:date'),
+        ("l-BBB", "state:BBB", "later", "signed", ""),
+        ("o-AAA", "state:AAA", "opened", "signed", '"2023-12-01"^^xsd:date'),
+        ("o-BBB", "state:BBB", "opened", "ratified", 'asOf:"2025-01-01"^^xsd:date'),
+    ])
+)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def beginnings_store() -> Store:
+    store = OxigraphStore()
+    store.load(ox.parse(BEGINNINGS.encode(), format=ox.RdfFormat.TURTLE))
+    return store
+
+
+def test_an_instrument_begins_on_its_earliest_date(beginnings_store: Store) -> None:
+    """Its own date (a month: its first day), its event's start, a claimed adoption; not its
+    entry into force."""
+    found = beginnings(beginnings_store, [INS + "later", INS + "opened", INS + "none"])
+    assert found == {INS + "later": "2026-02-01", INS + "opened": "2024-05-17"}
+
+
+def test_nothing_is_done_on_an_instrument_before_it_begins(beginnings_store: Store) -> None:
+    """Listed by 2026-07-17, or not dated: on 2025-06-01, before the declaration began, not done
+    (no record, with the reason), rather than unknown."""
+    for actor in ("AAA", "BBB"):
+        row = _status(beginnings_store, "2025-06-01", "later", actor)
+        note = "the instrument begins on 2026-02-01: its acts are all later"
+        assert (row["status"], row["act"], row["note"]) == ("no-record", "", note)
+    row = _status(beginnings_store, "2026-03-01", "later", "AAA")
+    assert (row["status"], row["act"]) == ("unknown", "signed")  # it may have been by then
+    # an act dated before the beginning keeps its date: the record says so
+    row = _status(beginnings_store, "2024-01-01", "opened", "AAA")
+    assert (row["status"], row["date"]) == ("signed-not-ratified", "2023-12-01")
+    row = _status(beginnings_store, "2024-05-01", "opened", "BBB")
+    assert (row["status"], row["note"]) == (
+        "no-record", "the instrument begins on 2024-05-17: its acts are all later")  # fmt: skip
+    matrix = load_matrix(beginnings_store, MatrixOptions(at="2025-06-01"))
+    assert [i.slug for i in matrix.instruments] == ["opened"]  # later: no act done by then
+    assert not matrix.undetermined  # BBB's ratification is listed by 2025-01-01: done
+
+
+def test_the_shipped_graph_has_nothing_on_new_delhi_before_2026(store: Store) -> None:
+    (row,) = status_at(store, "2025-06-01", "new-delhi-declaration-2026", ["USA"])
+    assert (row.status, row.note) == (
+        "no-record", "the instrument begins on 2026-02-01: its acts are all later")  # fmt: skip
+    assert row.before_instrument
 
 
 def test_an_undated_act_is_unknown_on_any_day(fixture_store: Store) -> None:

@@ -15,6 +15,12 @@ The rules:
   day, overlapping partial dates), the one later in the lifecycle wins (a ratification follows a
   signature, a withdrawal or a departure ends them) and the row's note says the order is not
   certain, or, for one day, that the act is also recorded as another kind (two sources' words).
+- **Nothing before the instrument.** An act known only by an as-of date, or not dated at all,
+  happened on or after the instrument's beginning: the earliest first day of its own date, its
+  adopting event's start and the days its adoption or opening for signature are claimed on
+  (``sparql/instrument-beginnings.rq``). So on a day before that beginning no act is done, and
+  the status is ``no-record`` with a note that says when the instrument begins.  An act dated
+  before the beginning keeps its date (the record says so).
 - **Unknown on D.** An act that may or may not have happened by D (an as-of date after D, a partial
   date that straddles D, no date) is never silently counted or dropped: unless it is certainly
   before the latest act, or earlier in the lifecycle than it, the status is ``unknown`` on D and
@@ -41,7 +47,7 @@ from __future__ import annotations
 import calendar
 import datetime
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pyoxigraph as ox
 
@@ -61,6 +67,7 @@ from govkg.resolve import (
 from govkg.store import Row, Store
 
 _FACTS = fixed_query(__file__, "status-facts")
+_BEGINNINGS = fixed_query(__file__, "instrument-beginnings")
 _KIND_BASE = f"{DATA_BASE}stance-kind/"
 
 #: Each stance kind's status (``signed`` on a convention is ``signed-not-ratified``).
@@ -97,6 +104,8 @@ STAGES = (
 _RANK = {kind: (stage, k) for stage, kinds in enumerate(STAGES) for k, kind in enumerate(kinds)}
 #: Statuses that rest on no act.
 NO_RECORD, NOT_A_PARTY, UNKNOWN_STATUS = "no-record", "not-a-party", "unknown"
+#: How the note of a status on a day before the instrument's beginning opens.
+BEGINS_LATER = "the instrument begins on"
 
 
 # --- spans of days -----------------------------------------------------------------------------
@@ -158,10 +167,15 @@ class Act:
     date: str
     as_of: bool
     stance: str
+    not_before: str = ""  # the instrument's beginning: an as-of or undated act is not earlier
 
     @property
     def span(self) -> Span:
-        return Span.of(self.date, self.as_of)
+        span = Span.of(self.date, self.as_of)
+        dated = self.date and not self.as_of
+        if dated or not self.not_before or (span.last and span.last < self.not_before):
+            return span
+        return Span(self.not_before, span.last)
 
     @property
     def date_kind(self) -> str:
@@ -219,6 +233,11 @@ class Status:
     def actor_code(self) -> str:
         return self.actor.rsplit("/", 1)[-1]
 
+    @property
+    def before_instrument(self) -> bool:
+        """No record because the day is before the instrument's beginning."""
+        return self.status == NO_RECORD and self.note.startswith(BEGINS_LATER)
+
     def row(self) -> dict[str, str]:
         """The status as a table row: the act, its date and what kind of date it is."""
         act = self.act
@@ -265,6 +284,7 @@ class Facts:
     """What the query found about one instrument."""
 
     convention: bool = False
+    begins: str = ""  # the first day anything can have been done on it ("": not known)
     acts: dict[str, list[Act]] = field(default_factory=dict)  # actor → acts
     adoptions: list[Adoption] = field(default_factory=list)
     memberships: dict[str, list[Membership]] = field(default_factory=dict)  # actor → memberships
@@ -272,7 +292,8 @@ class Facts:
 
 def status_of(facts: Facts, actor: str, day: str) -> tuple[str, Act | None, str, tuple[str, ...]]:
     """The status, act, note and evidence of one actor on one instrument on ``day``."""
-    done, _later, between = split_at(facts.acts.get(actor, []), day)
+    acts = [replace(a, not_before=facts.begins) for a in facts.acts.get(actor, [])]
+    done, _later, between = split_at(acts, day)
     if not done:
         if between:
             act = latest(between)[0]
@@ -311,6 +332,8 @@ def _without_act(facts: Facts, actor: str, day: str) -> tuple[str, None, str, tu
     body on the adoption date, else no record."""
     adopted = [a for a in facts.adoptions if a.span.by(day)]
     later = "its acts are all later" if facts.acts.get(actor) else ""
+    if facts.begins > day:
+        later = f"{BEGINS_LATER} {facts.begins}" + (f": {later}" if later else "")
     members = facts.memberships.get(actor, [])
     if not adopted or not all(_outside(members, a) for a in adopted):
         return NO_RECORD, None, later, ()
@@ -445,6 +468,8 @@ def status_at(store: Store, date: str, instrument: str | Sequence[str] | None = 
     chosen = _actor_iris(store, list(actors)) if actors else []
     terms = " ".join(str(ox.NamedNode(iri)) for iri in wanted)  # N-Triples, never user text
     found = _read(store.query(with_values(_FACTS, "instrument", terms)).records())
+    for iri, begins in beginnings(store, found).items():
+        found[iri].begins = begins
     statuses = []
     for iri in sorted(wanted or (i for i, f in found.items() if f.acts or f.memberships)):
         facts = found.get(iri, Facts())
@@ -453,3 +478,18 @@ def status_at(store: Store, date: str, instrument: str | Sequence[str] | None = 
             status, act, note, evidence = status_of(facts, actor, day)
             statuses.append(Status(iri, actor, status, act, note, evidence))
     return statuses
+
+
+def beginnings(store: Store, instruments: Iterable[str]) -> dict[str, str]:
+    """Each instrument's beginning (``2024-09-05``): the earliest first day of its own date, its
+    adopting event's start and its claimed adoption or opening for signature; an instrument with
+    none of them is left out."""
+    terms = " ".join(str(ox.NamedNode(iri)) for iri in sorted(instruments))
+    if not terms:
+        return {}
+    found: dict[str, str] = {}
+    for row in store.query(with_values(_BEGINNINGS, "instrument", terms)).records():
+        day, iri = first_day(_date(row, "date")), row.text("instrument")
+        if len(day) == 10 and (iri not in found or day < found[iri]):
+            found[iri] = day
+    return found

@@ -28,7 +28,7 @@ import pyoxigraph as ox
 from govkg.errors import GovkgError, RequestError
 from govkg.fixed_queries import fixed_query, with_values
 from govkg.lifecycle import Act as LifecycleAct
-from govkg.lifecycle import Span, split_at
+from govkg.lifecycle import Span, beginnings, split_at
 from govkg.namespaces import DATA_BASE, GK, compact, expand
 from govkg.resolve import Candidate, closest, unknown_message
 from govkg.store import Store
@@ -251,7 +251,8 @@ def load_matrix(store: Store, options: MatrixOptions | None = None) -> StanceMat
             rows = [r for r in rows if r.instrument not in several]
             rows += dated_stance_rows(store, several)
     rows = of_actor_types(store, rows, options.actor_types)
-    rows, undetermined = rows_at(rows, options.at)
+    begins = beginnings(store, {r.instrument for r in rows}) if options.at else {}
+    rows, undetermined = rows_at(rows, options.at, begins)
     matrix = build_matrix(store, rows, options.codes)
     return replace(matrix, undetermined=tuple((r.actor, r.instrument) for r in undetermined))
 
@@ -293,12 +294,16 @@ def of_actor_types(store: Store, rows: list[StanceRow], types: Sequence[str]) ->
     return [r for r in rows if r.actor in keep]
 
 
-def rows_at(rows: list[StanceRow], day: str) -> tuple[list[StanceRow], list[StanceRow]]:
+def rows_at(rows: list[StanceRow], day: str, begins: Mapping[str, str] | None = None
+            ) -> tuple[list[StanceRow], list[StanceRow]]:  # fmt: skip
     """The stances certainly done by ``day`` (all of them without one), and those that may fall
-    either side of it; those certainly after it are dropped."""
+    either side of it; those certainly after it are dropped.  ``begins`` gives instruments'
+    beginnings: an act known by an as-of date or not dated is not earlier (govkg.lifecycle)."""
     if not day:
         return rows, []
-    acts = {LifecycleAct(r.kind, r.date or r.as_of, not r.date and bool(r.as_of), str(k)): r
+    begins = begins or {}
+    acts = {LifecycleAct(r.kind, r.date or r.as_of, not r.date and bool(r.as_of), str(k),
+                         begins.get(r.instrument, "")): r
             for k, r in enumerate(rows)}  # fmt: skip
     done, _later, between = split_at(acts, day)
     return [acts[a] for a in done], [acts[a] for a in between]

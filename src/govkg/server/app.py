@@ -23,9 +23,9 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from govkg.coverage import Coverage
-from govkg.errors import GovkgError, StoreError
+from govkg.errors import GovkgError, ParameterError, StoreError
 from govkg.project import Project
-from govkg.server import browse, catalogue, dataset, querypage
+from govkg.server import browse, catalogue, dataset, querypage, statuses
 from govkg.server.context import Context
 from govkg.server.execute import Job
 from govkg.server.http import ProtocolError, error_response, html_response, mount, site_root
@@ -121,9 +121,12 @@ class LinkedData:
         headers = {"Link": _link_header(doc)}
         if ext == "html":
             doc_name = doc.rsplit("/", 1)[-1]
-            page = await browse.resource_html(
-                self.store, self.settings, description, doc_name, request, number
-            )
+            try:
+                page = await browse.resource_html(
+                    self.store, self.settings, description, doc_name, request, number
+                )
+            except ParameterError as error:  # ?at= on an instrument's or an actor's page
+                return error_response(request, 400, str(error))
             return html_response(page, 200, headers)
         body = await run_in_threadpool(description.serialize, ext)
         media = DOC_FORMATS[ext]
@@ -265,6 +268,7 @@ def _routes(context: Context) -> list[BaseRoute]:
     return [
         Route("/", handlers.home),
         Route(prefix.id_prefix + "{path:path}", handlers.resource, methods=["GET", "HEAD"]),
+        *statuses.routes(context),
         Route(prefix.doc_prefix + "{path:path}", handlers.document, methods=["GET", "HEAD"]),
         Route("/style.css", handlers.style),
         Route("/sparql", handlers.sparql, methods=["GET", "POST"]),

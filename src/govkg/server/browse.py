@@ -22,7 +22,6 @@ from govkg.server.context import Context
 from govkg.server.http import error_response, html_response, site_root
 from govkg.server.settings import ServerSettings
 from govkg.site import pages
-from govkg.site.agreement import alignment
 from govkg.site.compare import compare, comparison_csv, comparison_json
 from govkg.site.compare_pages import comparison_page
 from govkg.site.coverage_html import coverage_html
@@ -30,6 +29,8 @@ from govkg.site.matrix import MatrixRequest, matrix_csv, matrix_path, matrix_vie
 from govkg.site.matrix_pages import matrix_page
 from govkg.site.profile_pages import profile_html
 from govkg.site.resources import INDEXES, Description, Index, Match, list_index, search, view
+from govkg.site.status_matrix import day_param, matrix_alignment
+from govkg.site.status_pages import dated_page, status_block
 from govkg.store import Store
 
 #: Longest search text taken (characters); the rest is dropped.
@@ -62,15 +63,20 @@ async def resource_html(
     number: int | None = None,
 ) -> str:
     """The HTML page of a described resource, at page ``number`` (its path's ``.page-N``), else
-    the page its ``?page=`` asks for."""
+    the page its ``?page=`` asks for; an instrument's, a state's or an organisation's with the
+    statuses on the day ``?at=`` asks for (a bad day is a :class:`ParameterError`)."""
     number = number or page_number(request.query_params.get("page"))
     root = site_root(request)
+    day = day_param(request.query_params) if dated_page(description.iri) else ""
 
     def render() -> str:
         coverage = page_coverage(store, description.iri)
         notice = coverage_html(coverage, settings, root) if coverage else ""
         shown = view(store, description, number)
         profile = profile_html(store, description.iri, settings, root, doc_name, shown.page)
+        if profile:
+            at = status_block(store, description.iri, day, settings, root, doc_name)
+            profile = at + profile
         return pages.resource_page(shown, settings, doc_name, root, notice, profile)
 
     return await run_in_threadpool(render)
@@ -133,7 +139,7 @@ class Browse:
             wanted = MatrixRequest.from_params(request.query_params, preset, number)
         except ParameterError as error:
             return error_response(request, 400, str(error))
-        found = await run_in_threadpool(alignment, self.store)
+        found = await run_in_threadpool(matrix_alignment, self.store, wanted.at)
         shown = matrix_view(found, wanted)
         if ext == "csv":
             return Response(matrix_csv(shown), media_type="text/csv; charset=utf-8")

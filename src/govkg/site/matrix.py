@@ -22,6 +22,7 @@ from govkg.align.matrix import Instrument
 from govkg.errors import ParameterError
 from govkg.site.agreement import KINDS, Alignment
 from govkg.site.palette import IN_FAVOUR
+from govkg.site.status_matrix import UNKNOWN_CELL, day_param
 
 #: How the CSV writes a cell without a stance.
 _MISSING_TEXT = {"no-record": "", "not-listed": "not listed", "not-party": "not a party"}
@@ -50,6 +51,7 @@ class MatrixRequest:
     sort: str = "name"
     page: int = 1
     preset: str = ""
+    at: str = ""  # a day: each cell is the status on it (govkg.site.status_matrix)
 
     @classmethod
     def from_params(
@@ -71,6 +73,7 @@ class MatrixRequest:
             sort=sort,
             page=page or _page(params.get("page")),
             preset=preset,
+            at=day_param(params),
         )
 
     def params(self) -> dict[str, str]:
@@ -82,6 +85,7 @@ class MatrixRequest:
             "from": str(self.year_from or ""),
             "to": str(self.year_to or ""),
             "sort": "" if self.sort == "name" else self.sort,
+            "at": self.at,
         }
         return {k: v for k, v in found.items() if v}
 
@@ -135,6 +139,8 @@ class MatrixView:
     def cell(self, a: int, i: int) -> tuple[str, tuple[str, ...]]:
         """The cell's palette key and, where there are several, all its kinds."""
         kind = int(self.alignment.kinds[a, i])
+        if kind == UNKNOWN_CELL:
+            return "unknown", ()
         if kind >= 0:
             return KINDS[kind], self.alignment.several.get((a, i), ())
         ins = self.alignment.matrix.instruments[i]

@@ -10,6 +10,7 @@ from govkg.site.layout import Layout
 from govkg.site.matrix import PRESETS, MatrixView
 from govkg.site.pages import href_of, page
 from govkg.site.palette import SWATCHES, swatch
+from govkg.site.status_matrix_pages import at_field, dated_cell, dated_note
 
 _FILTERS = (("series", "Series"), ("type", "Type"), ("region", "Region"))
 
@@ -30,6 +31,7 @@ def matrix_page(view: MatrixView, settings: Layout, root: str, static: bool = Fa
         _presets(root, request.preset),
         _static_note() if static else _form(view, root),
         _legend(),
+        dated_note(view),
         _summary(view, name, root),
         _pager(view, name),
         _table(view, settings, root),
@@ -79,6 +81,7 @@ def _form(view: MatrixView, root: str) -> str:
         for v, text in view.choices.get("sort", [])
     )
     fields.append(f'<label>Sort rows by <select name="sort">{sorts}</select></label>')
+    fields.append(at_field(view))
     action = f"{root}/matrix/{request.preset}.html" if request.preset else f"{root}/matrix.html"
     return (
         f'<form class="filters" method="get" action="{escape(action)}">'
@@ -162,6 +165,8 @@ def _clip(text: str, width: int = 42) -> str:
 
 
 def _cell(view: MatrixView, a: int, i: int) -> str:
+    if (dated := dated_cell(view, a, i)) is not None:
+        return dated
     key, several = view.cell(a, i)
     sw = swatch(key)
     if key == "no-record":
