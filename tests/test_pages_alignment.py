@@ -9,9 +9,11 @@ import threading
 import time
 
 import pytest
+from paths import ROOT
 from servers import in_process
 from test_server import BrokenStore
 
+from govkg.load import open_project
 from govkg.server import ServerSettings, create_app
 from govkg.site import agreement
 from govkg.store import Store
@@ -32,9 +34,10 @@ def test_a_failing_store_is_logged_in_one_line(caplog: pytest.LogCaptureFixture)
     assert "secret" not in caplog.text and "Traceback" not in caplog.text
 
 
-def test_an_old_alignment_is_served_while_the_next_is_read(
-    store: Store, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_an_old_alignment_is_served_while_the_next_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    # a store of its own: the shared one's kept alignment may be re-read by another test's call
+    # (after TTL seconds) while this one runs, and one re-read at a time means this one's waits
+    store = open_project(ROOT)[1]
     first = agreement.alignment(store)
     reads: list[threading.Event] = []
     release = threading.Event()
