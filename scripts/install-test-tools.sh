@@ -5,13 +5,17 @@
 # -bin package has no system service, database or debconf question; tests/virtuoso.py starts its
 # own server on a fresh folder) for tests/test_virtuoso.py; and, from npm, Comunica's SPARQL
 # endpoint (pinned) in $GOVKG_TEST_TOOLS/comunica (default /opt/govkg-test-tools) for
-# tests/test_read_only_servers.py.  Idempotent and quiet; needs root (or sudo) and apt-get the
+# tests/test_read_only_servers.py; and, from PyPI, cffconvert (pinned) in a virtual environment
+# of its own, $GOVKG_TEST_TOOLS/cffconvert, for the release tests' CITATION.cff check (cffconvert
+# 2.0.0 needs jsonschema < 4, frictionless >= 4.20: they cannot share govkg's).  Idempotent and quiet; needs root (or sudo) and apt-get the
 # first time only.
 set -eu
 # Comunica 5 needs Node 22 (its undici 8 fails on Node 20, Debian 12's and this image's Node)
 COMUNICA_VERSION=4.5.0
+CFFCONVERT_VERSION=2.0.0
 tools="${GOVKG_TEST_TOOLS:-/opt/govkg-test-tools}"
 comunica="$tools/comunica/node_modules/.bin/comunica-sparql-file-http"
+cffconvert="$tools/cffconvert/bin/cffconvert"
 missing=""
 [ -x /usr/bin/chromium ] || missing="$missing chromium fonts-liberation"
 [ -x /usr/sbin/apache2 ] || missing="$missing apache2"
@@ -39,3 +43,13 @@ if [ ! -x "$comunica" ]; then
     "@comunica/query-sparql-file@$COMUNICA_VERSION" >/dev/null
 fi
 test -x "$comunica"
+if [ ! -x "$cffconvert" ]; then
+  mkdir -p "$tools"
+  python3 -m venv "$tools/cffconvert"
+  if ! "$tools/cffconvert/bin/pip" install --quiet --disable-pip-version-check \
+      "cffconvert==$CFFCONVERT_VERSION" >"$tools/cffconvert.log" 2>&1; then
+    echo "install-test-tools: cffconvert could not be installed: see $tools/cffconvert.log" >&2
+    exit 1
+  fi
+fi
+test -x "$cffconvert"
