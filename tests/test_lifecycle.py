@@ -615,3 +615,25 @@ def test_virtuoso_gives_the_same_statuses_and_matrix(fixture_root: Path, virtuos
         assert here.exit_code == 0, here.output
         assert (there.exit_code, there.stdout) == (0, here.stdout), args
         assert here.stdout.count("\n") > 1
+
+
+def test_virtuoso_gives_the_same_beginnings(tmp_path: Path, virtuoso_server: str) -> None:
+    """The instruments' beginnings (own date, event start, claimed adoption) read there too."""
+    shutil.copytree(ROOT / "ontology", tmp_path / "ontology")
+    (tmp_path / "graph").mkdir()
+    (tmp_path / "graph" / "fixture.ttl").write_text(BEGINNINGS, encoding="utf-8")
+    runner = CliRunner()
+    root = ["--root", str(tmp_path)]
+    loaded = runner.invoke(cli, [*root, "--store", virtuoso_server, "load"])
+    assert loaded.exit_code == 0, loaded.output
+    answers = {}
+    for day in ("2024-05-01", "2025-06-01", "2026-03-01"):
+        args = ["status", "--at", day, "--format", "csv"]
+        here = runner.invoke(cli, [*root, *args])
+        there = runner.invoke(cli, [*root, "--store", virtuoso_server, *args])
+        assert here.exit_code == 0, here.output
+        assert (there.exit_code, there.stdout) == (0, here.stdout), day
+        answers[day] = here.stdout
+    assert answers["2025-06-01"].count("the instrument begins on 2026-02-01") == 2
+    assert "the instrument begins on 2024-05-17" in answers["2024-05-01"]
+    assert "begins on" not in answers["2026-03-01"]
