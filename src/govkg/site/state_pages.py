@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 from govkg.site import charts, worldmap
 from govkg.site.agreement import RANKED, Neighbour
+from govkg.site.ideal_pages import ideal_html
 from govkg.site.layout import Layout
 from govkg.site.lifecycle_pages import memberships_html
 from govkg.site.pages import href_of, table
@@ -43,6 +44,7 @@ def state_profile_html(
         _timeline_html(profile, settings, root),
         memberships_html(profile.memberships, profile.sources, settings, root),
         _neighbours_html(profile, root, settings),
+        ideal_html(profile.alignment, profile.iri, _code(profile), _label(profile), settings, root),
         _agreement_map_html(profile, states, settings, root),
         _posts_html(profile, settings, root),
         _quotes_html(profile, settings, root),
