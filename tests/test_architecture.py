@@ -25,12 +25,17 @@ LAZY_IMPORTS: dict[tuple[str, str], str] = {
     ("govkg.cli", "govkg.align.report"): "CLI start-up: numpy, networkx only for `govkg align`",
     ("govkg.cli", "govkg.align"): "CLI start-up: numpy, networkx only for `align`, `export`",
     ("govkg.cli", "govkg.export"): "CLI start-up: networkx, lxml only for `govkg export`",
+    ("govkg.cli", "govkg.panel"): "CLI start-up: numpy only for `govkg export panel`",
     ("govkg.cli", "govkg.server"): "CLI start-up: starlette, uvicorn only for `govkg serve`",
     ("govkg.cli", "govkg.server.launch"): "CLI start-up: uvicorn, httpx only for `govkg serve`",
     ("govkg.cli", "govkg.publish.static_site"): "CLI start-up: starlette, httpx for `publish`",
     # No heavy dependency (it adds one module): kept lazy like every command's module; may move up.
     ("govkg.cli", "govkg.stance_list"): "CLI start-up: only for `govkg stance-list`",
     ("govkg.align.report", "govkg.align.plot"): "matplotlib, only when a plot is asked for",
+    ("govkg.cli", "govkg.ideal.report"): "CLI start-up: scipy, numpy only for `ideal-points`",
+    ("govkg.ideal.report", "govkg.ideal.plot"): "matplotlib, only when a plot is asked for",
+    ("govkg.cli", "govkg.release"): "CLI start-up: feedgen, lxml only for `govkg release`",
+    ("govkg.release.build", "govkg.panel"): "the panel and codebook, written into a release",
 }
 
 #: Third-party web libraries: the site layer is web-neutral and imports none of them.

@@ -78,6 +78,8 @@ OPTION_NAMES = {
     "actor": "--actor",
     "codes": "--code",
     "actor_types": "--actors-type",
+    "anchor": "--anchor",
+    "level": "--level",
 }
 
 
@@ -545,6 +547,78 @@ def align(settings: Settings, fmt: str, plot_path: Path | None, **options: Any) 
         click.echo(f"wrote {plot_path}", err=True)
 
 
+IDEAL_HELP = """Ideal points: each actor's position on one dimension, with an interval.
+
+\b
+An ordinal item-response model (logit, graded response) over govkg align's
+stance matrix: yes / abstain / no, missing left out, fitted by joint
+posterior mode. Each row: actor, label, position, lower and upper (a
+--level interval, Laplace), n (the instruments the position rests on).
+Actors with fewer than --min-n answers are not estimable: listed with
+their n and no position.
+
+\b
+Convention: positions have mean 0 and sd 1 over the actors estimated; the
+sign puts --anchor (default USA, else the first estimable actor by code)
+on the positive side. --by-year / --window N: positions per period,
+bridged by holding each instrument's parameters at their pooled values.
+Filters and coding as govkg align; --actors chooses the rows shown (the
+model uses every actor the other options keep).
+
+\b
+Example:
+    govkg ideal-points --series reaim --plot ideal.png
+"""
+
+
+@cli.command("ideal-points", help=IDEAL_HELP)
+@click.option("--actors", help="Show only these actors (comma-separated ISO codes or IRIs).")
+@click.option("--anchor", default="", metavar="ACTOR",
+              help="The actor put on the positive side (default USA).")  # fmt: skip
+@click.option("--level", type=float, default=0.95, show_default=True,
+              help="The intervals' level.")  # fmt: skip
+@click.option("--min-n", type=click.IntRange(0), default=3, show_default=True,
+              help="Actors with fewer answers are not estimable.")  # fmt: skip
+@click.option("--instruments", help="Only these instruments (comma-separated ids).")
+@click.option("--series", help="Only instruments adopted at summits of this series (id).")
+@click.option("--type", "types", help="Only instruments of this type (declaration, resolution...).")
+@click.option("--theme", help="Only instruments committing to this theme (id).")
+@click.option("--from", "date_from", metavar="DATE", default="", help="Only instruments from.")
+@click.option("--to", "date_to", metavar="DATE", default="", help="Only instruments up to.")
+@click.option("--by-year", is_flag=True, help="Positions per year (bridged).")
+@click.option("--window", type=int, help="Positions per period of this many years (bridged).")
+@click.option("--absent", type=click.Choice(["missing", "no"]), default="missing",
+              show_default=True, help="Absences from complete lists: missing or no.")  # fmt: skip
+@click.option("--at", "at", metavar="DATE", default="",
+              help="The matrix as of this day: later acts left out.")  # fmt: skip
+@click.option("--code", "code_specs", multiple=True, metavar="KIND=CODE",
+              help="Code a stance kind yes, abstain, no or missing; repeatable.")  # fmt: skip
+@click.option("--actors-type", "actor_types", multiple=True,
+              type=click.Choice(["state", "organisation", "company", "research-institution"]),
+              help="Only actors of this type; repeatable (default: state and "
+                   "organisation).")  # fmt: skip
+@click.option("--plot", "plot_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Draw the positions with their intervals: .png or .svg.")  # fmt: skip
+@output_option()
+@click.pass_obj
+def ideal_points(settings: Settings, fmt: str, plot_path: Path | None, anchor: str, level: float,
+                 **options: Any) -> None:  # fmt: skip
+    from govkg.ideal.report import IdealRequest, check_plot, run_ideal_points, write_plot
+
+    request = IdealRequest(_align_request(options), anchor=anchor, level=level)
+    if plot_path is not None:
+        check_plot(plot_path, request)
+    _project, store = open_project(settings.root, settings.store)
+    report = run_ideal_points(store, request)
+    rows = [[row.get(c) for c in report.columns] for row in report.rows]
+    click.echo(format_rows(report.columns, rows, fmt), nl=False)
+    for line in report.footer:  # on stderr: stdout stays one table in every format
+        click.echo(line, err=True)
+    if plot_path is not None:
+        write_plot(report, plot_path)
+        click.echo(f"wrote {plot_path}", err=True)
+
+
 def _align_request(options: dict[str, Any]) -> AlignRequest:
     """The request the options of ``govkg align`` ask for."""
     from govkg.align import Filters  # numpy etc.: only for the commands that need it
@@ -649,14 +723,23 @@ or a file prefix and writes PREFIX-nodes.csv and PREFIX-edges.csv. Files are
 replaced atomically; on an error nothing is written.
 
 \b
+panel writes research data into the folder --out (made if missing):
+panel.csv (one row per actor and instrument of govkg align's matrix, vote
+coded 1 yes, 2 abstain, 3 no, 8 absent, 9 not a member), dyads.csv (the
+rows of govkg align --format csv), datapackage.json (a Frictionless Data
+Package) and codebook.md/.html. It takes govkg align's filters and options
+(--actors, --type, --theme, --absent, --at, --code, --actors-type,
+--min-n), not --view.
+
+\b
 Example:
     govkg export gexf --view stances --series reaim --out reaim.gexf
 """
 
 
 @cli.command(help=EXPORT_HELP)
-@click.argument("fmt", metavar="gexf|graphml|csv")
-@click.option("--view", required=True, help="stances, alignment, dialogues or full.")
+@click.argument("fmt", metavar="gexf|graphml|csv|panel")
+@click.option("--view", help="stances, alignment, dialogues or full (required but for panel).")
 @click.option("--out", type=click.Path(), help="The file (csv: a folder or a prefix).")
 @click.option("--instruments", help="Only these instruments (comma-separated ids).")
 @click.option("--series", help="Only instruments adopted at summits of this series (id).")
@@ -665,10 +748,33 @@ Example:
 @click.option("--measure", help="alignment: agreement (default), kappa, s or jaccard.")
 @click.option("--threshold", metavar="X", help="alignment: keep edges with weight >= X (0.5).")
 @click.option("--layout", help="spring: positions from networkx's spring layout (seeded).")
+@click.option("--actors", help="panel: only these actors (comma-separated ISO codes or ids).")
+@click.option("--type", "types", help="panel: only instruments of this type.")
+@click.option("--theme", help="panel: only instruments committing to this theme (id).")
+@click.option("--absent", type=click.Choice(["missing", "no"]),
+              help="panel: absences from complete lists: missing (default) or no.")  # fmt: skip
+@click.option("--at", metavar="DATE", help="panel: the matrix as of this day.")
+@click.option("--code", "code_specs", multiple=True, metavar="KIND=CODE",
+              help="panel: code a stance kind yes, abstain, no or missing.")  # fmt: skip
+@click.option("--actors-type", "actor_types", multiple=True,
+              type=click.Choice(["state", "organisation", "company", "research-institution"]),
+              help="panel: only actors of this type; repeatable.")  # fmt: skip
+@click.option("--min-n", type=click.IntRange(0),
+              help="panel: dyads with at least this many instruments in common (3).")  # fmt: skip
 @click.pass_obj
 def export(settings: Settings, fmt: str, **options: Any) -> None:
     from govkg.export import run_export, write_files  # lxml, numpy etc.
 
+    if fmt not in EXPORT_FORMATS:
+        raise GovkgError(f"unknown format {fmt!r}: choose gexf, graphml, csv or panel")
+    if fmt == "panel":
+        _export_panel(settings, options)
+        return
+    _refuse_options(options, PANEL_ONLY, "applies to export panel only")
+    if not options.get("view"):
+        context = click.get_current_context()
+        view = next(p for p in context.command.params if p.name == "view")
+        raise click.MissingParameter(ctx=context, param=view)
     request = _export_request(fmt, options)
     _project, store = open_project(settings.root, settings.store)
     result = run_export(store, request)
@@ -678,6 +784,35 @@ def export(settings: Settings, fmt: str, **options: Any) -> None:
     for path in write_files([(p, data) for p, data in result.files if p is not None]):
         click.echo(f"wrote {path}", err=True)
     click.echo(f"{result.nodes} nodes, {result.edges} edges", err=True)
+
+
+#: The formats of ``govkg export``: a network or tables of a view, or the panel.
+EXPORT_FORMATS = ("gexf", "graphml", "csv", "panel")
+#: The options of ``govkg export`` that only the panel takes, and those it does not.
+PANEL_ONLY = ("actors", "types", "theme", "absent", "at", "code_specs", "actor_types", "min_n")
+NOT_PANEL = ("view", "measure", "threshold", "layout")
+
+
+def _refuse_options(options: dict[str, Any], names: tuple[str, ...], why: str) -> None:
+    for name in names:
+        if options.get(name) not in (None, ()):
+            option = "--" + {"types": "type", "code_specs": "code"}.get(name, name)
+            raise GovkgError(f"{option.replace('_', '-')} {why}")
+
+
+def _export_panel(settings: Settings, options: dict[str, Any]) -> None:
+    """``govkg export panel --out FOLDER``: the panel with govkg align's options."""
+    from govkg.align.report import DEFAULT_MIN_N
+    from govkg.panel import write_panel  # numpy etc.
+
+    _refuse_options(options, NOT_PANEL, "does not apply to export panel")
+    if not options.get("out"):
+        raise GovkgError("export panel writes five files: give --out FOLDER")
+    min_n = options.get("min_n")
+    request = _align_request({**options, "min_n": DEFAULT_MIN_N if min_n is None else min_n})
+    _project, store = open_project(settings.root, settings.store)
+    for path in write_panel(store, Path(options["out"]), request):
+        click.echo(f"wrote {path}", err=True)
 
 
 SERVE_HELP = """Serve the graph as linked data: /id/ IRIs, HTML pages and a SPARQL endpoint.
@@ -862,6 +997,42 @@ def publish_site(
     )
     click.echo(f"wrote {done.files} files ({done.bytes:,} bytes) for {done.resources} resources "
                f"to {outdir}")  # fmt: skip
+
+
+RELEASE_HELP = """Write a citable release of the graph to releases/VERSION/, never overwriting one.
+
+\b
+The dumps with checksums, the VoID/DCAT description (dcat:version,
+dcat:previousVersion, dcterms:issued), CITATION.cff, the panel and its
+codebook, SHA256SUMS, and what changed since the previous release: stances,
+count claims, quotes, memberships and lifecycle claims added, removed or
+changed, by IRI and by value (CHANGES.md, changes.json, changes.atom). The
+previous release is the newest older one in the folder unless --previous
+names it. The folder is built beside its place and renamed when complete.
+
+\b
+Example:
+    govkg release 1.0.0
+"""
+
+
+@cli.command("release", help=RELEASE_HELP)
+@click.argument("version")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="The releases folder (default: the project's releases/).")  # fmt: skip
+@click.option("--previous", metavar="VERSION", help="The release to compare with.")
+@click.pass_obj
+def release(settings: Settings, version: str, out: Path | None, previous: str | None) -> None:
+    from govkg.release import check_version, make_release  # feedgen, lxml
+
+    check_version(version)  # before the store is opened
+    project, store = open_project(settings.root, settings.store)
+    done = make_release(project, store, version, out, previous)
+    if not done.panel:
+        click.echo("the panel was not written: govkg.panel is not installed", err=True)
+    since = f" since {done.diff.previous}" if done.diff.previous else " (first release)"
+    click.echo(f"wrote release {version} ({done.files} files) to {done.folder}")
+    click.echo(f"changes{since}: {len(done.diff.changes)} resource(s) added, removed or changed")
 
 
 def main() -> None:

@@ -25,7 +25,7 @@ from starlette.routing import BaseRoute, Route
 from govkg.coverage import Coverage
 from govkg.errors import GovkgError, ParameterError, StoreError
 from govkg.project import Project
-from govkg.server import browse, catalogue, dataset, querypage, statuses
+from govkg.server import browse, catalogue, changes_feed, dataset, querypage, statuses
 from govkg.server.context import Context
 from govkg.server.execute import Job
 from govkg.server.http import ProtocolError, error_response, html_response, mount, site_root
@@ -123,7 +123,13 @@ class LinkedData:
             doc_name = doc.rsplit("/", 1)[-1]
             try:
                 page = await browse.resource_html(
-                    self.store, self.settings, description, doc_name, request, number
+                    self.store,
+                    self.settings,
+                    description,
+                    doc_name,
+                    request,
+                    number,
+                    self.context.releases(),
                 )
             except ParameterError as error:  # ?at= on an instrument's or an actor's page
                 return error_response(request, 400, str(error))
@@ -276,4 +282,5 @@ def _routes(context: Context) -> list[BaseRoute]:
         *querypage.routes(context),
         *browse.routes(context),
         *dataset.routes(context),
+        *changes_feed.routes(context),
     ]

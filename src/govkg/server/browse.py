@@ -10,6 +10,7 @@ query.
 from __future__ import annotations
 
 from functools import partial
+from pathlib import Path
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -61,10 +62,12 @@ async def resource_html(
     doc_name: str,
     request: Request,
     number: int | None = None,
+    releases: Path | None = None,
 ) -> str:
     """The HTML page of a described resource, at page ``number`` (its path's ``.page-N``), else
     the page its ``?page=`` asks for; an instrument's, a state's or an organisation's with the
-    statuses on the day ``?at=`` asks for (a bad day is a :class:`ParameterError`)."""
+    statuses on the day ``?at=`` asks for (a bad day is a :class:`ParameterError`) and what the
+    releases in ``releases`` changed about it."""
     number = number or page_number(request.query_params.get("page"))
     root = site_root(request)
     day = day_param(request.query_params) if dated_page(description.iri) else ""
@@ -73,7 +76,8 @@ async def resource_html(
         coverage = page_coverage(store, description.iri)
         notice = coverage_html(coverage, settings, root) if coverage else ""
         shown = view(store, description, number)
-        profile = profile_html(store, description.iri, settings, root, doc_name, shown.page)
+        profile = profile_html(store, description.iri, settings, root, doc_name, shown.page,
+                               releases)  # fmt: skip
         if profile:
             at = status_block(store, description.iri, day, settings, root, doc_name)
             profile = at + profile

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from govkg.errors import GovkgError
 from govkg.project import Project, find_project
 from govkg.server.runner import Runner, make_runner
 from govkg.server.settings import ServerSettings
+from govkg.site.release_history import RELEASES_DIR
 from govkg.store import Store
 
 
@@ -29,6 +32,13 @@ class Context:
     def served_project(self) -> Project:
         """The project served: the one given, else the one :func:`find_project` finds."""
         return self.project if self.project is not None else find_project()
+
+    def releases(self) -> Path | None:
+        """The served project's releases folder (``releases/``), None when no project is found."""
+        try:
+            return self.served_project().root / RELEASES_DIR
+        except GovkgError:
+            return None
 
     def __post_init__(self) -> None:
         workers = self.settings.query_workers

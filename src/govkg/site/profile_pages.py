@@ -4,8 +4,11 @@ events and dialogues (:mod:`govkg.site.event_pages`)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from govkg.coverage import EVENT_BASE, INSTRUMENT_BASE, ORG_BASE, STATE_BASE
 from govkg.namespaces import DATA_BASE
+from govkg.site.change_pages import changes_html
 from govkg.site.event_pages import dialogue_profile_html, event_profile_html
 from govkg.site.event_profiles import dialogue_profile, event_profile
 from govkg.site.instrument_pages import instrument_profile_html
@@ -19,15 +22,23 @@ DIALOGUE_BASE = f"{DATA_BASE}dialogue/"
 
 
 def profile_html(
-    store: Store, iri: str, settings: Layout, root: str, doc_name: str, page: int = 1
+    store: Store,
+    iri: str,
+    settings: Layout,
+    root: str,
+    doc_name: str,
+    page: int = 1,
+    releases: Path | None = None,
 ) -> str:
-    """The profile sections of the resource's page ("" for a resource without a profile)."""
+    """The profile sections of the resource's page ("" for a resource without a profile); an
+    instrument's and an actor's end with what the releases in ``releases`` changed about it."""
     if iri.startswith(INSTRUMENT_BASE):
         profile = instrument_profile(store, iri)
         if profile is None:
             return ""
         states = map_states(store)
-        return instrument_profile_html(profile, states, settings, root, doc_name, page)
+        html = instrument_profile_html(profile, states, settings, root, doc_name, page)
+        return _with_changes(html, iri, settings, root, releases)
     if iri.startswith(EVENT_BASE):
         event = event_profile(store, iri)
         return event_profile_html(event, settings, root) if event is not None else ""
@@ -35,5 +46,11 @@ def profile_html(
         return dialogue_profile_html(dialogue_profile(store, iri), settings, root)
     if iri.startswith((STATE_BASE, ORG_BASE)):
         found = state_profile(store, iri, page)
-        return state_profile_html(found, map_states(store), settings, root, doc_name, page)
+        html = state_profile_html(found, map_states(store), settings, root, doc_name, page)
+        return _with_changes(html, iri, settings, root, releases)
     return ""
+
+
+def _with_changes(html: str, iri: str, settings: Layout, root: str, releases: Path | None) -> str:
+    changes = changes_html(iri, settings, root, releases) if releases is not None else ""
+    return html + changes if changes else html
