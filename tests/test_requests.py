@@ -124,3 +124,18 @@ def test_every_entry_point_is_listed() -> None:
     import govkg
 
     assert set(govkg.__all__) == {"__version__", *govkg._ENTRY_POINTS}
+
+
+def test_a_query_process_imports_neither_the_pages_nor_scipy() -> None:
+    """``python -m govkg.server.worker`` starts for every runaway query stopped: it loads what
+    runs queries, not the app, the pages or the ideal points' scipy."""
+    import subprocess
+    import sys
+
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import govkg.server.worker, sys; print(sorted(m for m in "
+         "sys.modules if m in ('scipy', 'govkg.server.app', 'govkg.site.profile_pages', "
+         "'matplotlib')))"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert loaded.stdout.strip() == "[]"
