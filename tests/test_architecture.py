@@ -36,6 +36,10 @@ LAZY_IMPORTS: dict[tuple[str, str], str] = {
     ("govkg.ideal.report", "govkg.ideal.plot"): "matplotlib, only when a plot is asked for",
     ("govkg.cli", "govkg.release"): "CLI start-up: feedgen, lxml only for `govkg release`",
     ("govkg.release.build", "govkg.panel"): "the panel and codebook, written into a release",
+    ("govkg.server", "govkg.server.app"): "a query process imports govkg.server.worker only",
+    ("govkg.server", "govkg.server.settings"): "beside create_app, for the same reason",
+    ("govkg.cli", "govkg.ingest.pipeline"): "CLI start-up: rapidfuzz, lxml only for `ingest`",
+    ("govkg.cli", "govkg.ingest.review"): "only for `govkg ingest`, beside its pipeline",
 }
 
 #: Third-party web libraries: the site layer is web-neutral and imports none of them.

@@ -25,6 +25,7 @@ from govkg.errors import (
     one_line,
 )
 from govkg.importer import run_import
+from govkg.ingest.accept import accept as accept_review
 from govkg.lifecycle import COLUMNS as STATUS_COLUMNS
 from govkg.lifecycle import check_day, status_at
 from govkg.load import file_count, open_project, rebuild
@@ -434,6 +435,74 @@ def import_reference(settings: Settings, folder: Path) -> None:
         organisations=folder / "organisations.csv",
         stances=sorted((folder / "instruments").glob("*.csv")),
     )
+
+
+@cli.command("ingest")
+@click.argument("article_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--url", default="", help="The article's URL.")
+@click.option("--title", default="", help="Its title (default: the file's title or first line).")
+@click.option("--outlet", default="", help="The outlet that published it.")
+@click.option("--published", default="", metavar="YYYY-MM-DD", help="Its publication date.")
+@click.option("--review/--no-review", "write", default=True,
+              help="Write review/SLUG.json (default) or only print.")  # fmt: skip
+@output_option(("table", "json"))
+@click.pass_obj
+def ingest(settings: Settings, article_file: Path, fmt: str, write: bool, **options: str) -> None:
+    """Propose candidate facts from a news article (plain text, Markdown or HTML), each with the
+    exact words it comes from.  Prints them and writes them to the review file
+    review/SLUG.json, keeping the decisions of an earlier review of the same text (a decided
+    candidate is not proposed again); nothing is written to graph/ (`govkg accept` does that).
+    Exit 0, also when none is found (then no review file is written); an empty, binary,
+    non-UTF-8 or over-5-MB file is an error (exit 2).
+
+    \b
+    Example:
+        govkg ingest article.txt --published 2026-02-05
+    """
+    from govkg.ingest.pipeline import HEADERS, candidate_rows, candidates_json, propose
+    from govkg.ingest.review import REVIEW_DIR, write_review
+
+    project, store = open_project(settings.root, settings.store)
+    article, candidates = propose(store, article_file, **options)
+    if write and candidates:
+        path = write_review(article, candidates, project.root / REVIEW_DIR)
+        click.echo(f"wrote {project.relative(path)}", err=True)
+    if fmt == "json":
+        click.echo(json.dumps(candidates_json(article, candidates), indent=2, ensure_ascii=False))
+        return
+    if not candidates:
+        click.echo(f"no candidate facts found in {article_file}")
+        return
+    click.echo(format_rows(list(HEADERS), candidate_rows(candidates), "table"))
+
+
+@cli.command("accept")
+@click.argument("review_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--all", "accept_all", is_flag=True,
+    help='Accept the candidates the file marks "accept" or "correct".',
+)  # fmt: skip
+@click.option("--id", "ids", multiple=True, metavar="ID", help="Accept this candidate (repeat it).")
+@click.pass_obj
+def accept(settings: Settings, review_file: Path, accept_all: bool, ids: tuple[str, ...]) -> None:
+    """Write a review's accepted candidates to graph/articles/SLUG.ttl, each fact with the
+    article as its source and a W3C Web Annotation of the words it comes from.
+
+    The graph is validated with the new file first; exit 2 and nothing written when it would not
+    validate, when the review file is bad, or when a candidate names no resource of the graph.
+
+    \b
+    Example:
+        govkg accept review/2026-02-05-us-and-china-decline.json --id c1a2b3c4
+    """
+    if accept_all == bool(ids):
+        raise click.UsageError("give either --all or one or more --id ID")
+    project = find_project(settings.root)
+    done = accept_review(project, review_file, list(ids) if ids else None)
+    click.echo(f"wrote {project.relative(done.path)} ({len(done.facts)} fact(s))")
+    for fact in done.facts:
+        click.echo(f"  {fact}")
+    click.echo(f"recorded the decisions in {project.relative(done.review)}")
 
 
 ALIGN_HELP = """How closely actors stand together on AI-governance instruments, for every pair.

@@ -33,6 +33,8 @@ ORG = Namespace("http://www.w3.org/ns/org#")
 WD = Namespace("http://www.wikidata.org/entity/")
 SH = Namespace("http://www.w3.org/ns/shacl#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
+#: The W3C Web Annotation vocabulary: a fact anchored to the words of its source.
+OA = Namespace("http://www.w3.org/ns/oa#")
 
 #: The kinds of data resource, each a path segment under ``DATA_BASE`` and a Turtle/SPARQL prefix.
 DATA_KINDS: tuple[str, ...] = (
@@ -55,6 +57,7 @@ DATA_KINDS: tuple[str, ...] = (
     "action",
     "tension",
     "source",
+    "annotation",
     "model",
     "stance-kind",
     "theme",
@@ -104,6 +107,7 @@ PREFIXES: dict[str, str] = {
     "org": str(ORG),
     "wd": str(WD),
     "sh": str(SH),
+    "oa": str(OA),
 }
 
 

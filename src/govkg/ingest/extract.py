@@ -1,0 +1,640 @@
+# ruff: noqa: RUF001 (typographic quotes and apostrophes are what articles print)
+"""Candidate facts found in an article, sentence by sentence, by general rules on the words
+(stances with their negation and hedging, attendance, counts, quotes, meetings), each with its
+selector and the names it rests on."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+from govkg.ingest.model import Article, Candidate, Mention
+from govkg.ingest.names import Gazetteer, find_mentions, fold, how_named
+from govkg.ingest.text import selector, sentences
+
+_VERBS = r"(?:sign|endorse|back|join|adopt|approve|support)"
+#: Words of refusal (a refusal on record: declined), of absence (did-not-sign), of hedging, of
+#: signing; the first that matches at a place wins.
+_DECLINED = re.compile(
+    rf"\b(?:(?:refus\w*|declin\w*|chose not|opted not|decided not|decision not|refusal)"
+    rf"(?: of [^,.;]{{1,60}}?)? (?:not )?to {_VERBS}\w*|opted out|rejected|reject)\b",
+    re.I,
+)
+_ABSENT = re.compile(
+    rf"\b(?:did not|didn['’]t|have not|has not|had not|not) {_VERBS}(?:ed|ing)?\b", re.I
+)
+_HEDGED = re.compile(
+    rf"\b(?:(?:is|are|was|were) expected to|may|might|could|plans? to|planning to|"
+    rf"(?:is|are) set to|"
+    rf"will|would|intends? to) {_VERBS}\b",
+    re.I,
+)
+_SIGNED = re.compile(
+    r"\b(signed(?: on)?|signatories|signatory|endorsed|backed|joined|adopted|approved|"
+    r"put (?:their|its) names? to)\b",
+    re.I,
+)
+_AGREED = re.compile(r"\b(?:have |has |had )?agreed (?:to|with|on|that|by)\b", re.I)
+_BILATERAL = re.compile(r"\b(?:agree\w*|talks|met|meeting|summit)\b", re.I)
+_ATTENDED = re.compile(r"\b(took part|attended|participated|were present|was present)\b", re.I)
+_SAID = re.compile(
+    r"\b(said|says|told|added|remarked|argued|emphasi[sz]ed|stated|wrote|warned|noted|explained|"
+    r"described|insisted|stressed|urged|according to)\b",
+    re.I,
+)
+_QUOTE = re.compile(r"“([^”]{2,}?)”|\"([^\"\n]{2,}?)\"")
+_NUMBER_MODS = {
+    "only": "exact", "just": "exact", "in all,": "exact", "about": "approximate",
+    "around": "approximate", "roughly": "approximate", "some": "approximate",
+    "nearly": "approximate", "almost": "approximate", "approximately": "approximate",
+    "over": "lower-bound", "more than": "lower-bound", "at least": "lower-bound",
+}  # fmt: skip
+_MOD = (
+    r"(?P<mod>only|just|about|around|roughly|some|nearly|almost|approximately|over|"
+    r"more than|at least)?\s*"
+)
+_COUNT_OF = re.compile(_MOD + r"\b(?P<value>\d{1,4}) (?:out )?of (?:the )?(?P<out>\d{1,4})\b", re.I)
+_COUNT = re.compile(
+    _MOD + r"\b(?P<value>\d{1,4}) (?:\w+ ){0,1}(?:countries|nations|states|governments|delegations|"
+    r"signatories|participants|members|(?P<principles>principles))\b",
+    re.I,
+)
+_PARTICIPANTS = re.compile(r"\b(took part|attended|attendees|participat\w*|present)\b", re.I)
+_MEETING = re.compile(
+    r"\b(met|meeting (?:with|between)|talks (?:with|between)|held talks|agreed to launch|"
+    r"agreed with)\b",
+    re.I,
+)
+_COREFERENCE = re.compile(
+    r"\bthe (declaration|document|statement|pledge|text|agreement|blueprint)\b", re.I
+)
+_MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
+_DATE = re.compile(
+    r"\b(?:(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),? )?"
+    r"(?:(?P<month>January|February|March|April|May|June|July|August|September|October|November|"
+    r"December) (?P<day>\d{1,2})(?:st|nd|rd|th)?(?:, (?P<year>\d{4}))?|"
+    r"(?P<day2>\d{1,2}) (?P<month2>January|February|March|April|May|June|July|August|September|"
+    r"October|November|December)(?: (?P<year2>\d{4}))?)\b"
+)
+_ACTOR_TYPES = ("state", "organisation")
+_PLACE_WORDS = re.compile(r"\b(?:in|at|from|to|near|held in|hosted in)\s+$", re.I)
+_EXCLUDING = re.compile(
+    r"\b(?:excluding|except|without|not including|but not)\s+(?:the\s+)?$", re.I
+)
+_STRENGTH = {"declined": 0, "did-not-sign": 1}
+
+
+@dataclass
+class _Context:
+    """What earlier sentences said: the last target named, the last speaker, the last meeting's
+    parties, and the events the article's own dates point to."""
+
+    article: Article
+    gazetteer: Gazetteer
+    target: str = ""
+    speaker: Mention | None = None
+    speaker_at: int = -9  # the number of the sentence that named the speaker
+    parties: list[str] = field(default_factory=list)
+    year: str = ""
+    #: The targets of the sentence at hand (the last target, or what the sentence names).
+    targets: list[str] = field(default_factory=list)
+
+
+def extract(article: Article, gazetteer: Gazetteer) -> list[Candidate]:
+    """The candidates of ``article`` (see :class:`~govkg.ingest.model.Candidate`)."""
+    text = article.text
+    mentions = find_mentions(gazetteer, text)
+    context = _Context(article, gazetteer, year=article.published[:4] or _inferred_year(text))
+    spans = sentences(text)
+    context.target = _dated_target(context) or _first_named(context, spans, mentions)
+    found: list[Candidate] = []
+    for number, (start, end) in enumerate(spans):
+        here = [m for m in mentions if start <= m.start and m.end <= end]
+        quoted = [(start + q.start(), start + q.end()) for q in _QUOTE.finditer(text[start:end])]
+        said = [m for m in here if not any(qs <= m.start < qe for qs, qe in quoted)]
+        named = _named_target(context, said, text[start:end])
+        if named:
+            context.target = named
+        context.targets = [named] if named else _placed_targets(context, start, end, here)
+        context.targets = context.targets or [context.target]
+        found += _stances(context, start, end, here)
+        found += _attendance(context, start, end, here)
+        found += _counts(context, start, end, here)
+        found += _meetings(context, start, end, here)
+        found += _quotes(context, spans, number, mentions)
+    return _deduplicated(found)
+
+
+def _inferred_year(text: str) -> str:
+    """The year of the first "Weekday, Month Day" in the text: the latest year not after this one
+    on which that day falls on that weekday."""
+    for match in _DATE.finditer(text):
+        if match["weekday"] and match["month"] and not match["year"]:
+            month = _MONTHS.index(match["month"].lower()) + 1
+            for year in range(dt.date.today().year, dt.date.today().year - 12, -1):
+                try:
+                    day = dt.date(year, month, int(match["day"]))
+                except ValueError:
+                    break
+                if day.strftime("%A") == match["weekday"]:
+                    return str(year)
+    return ""
+
+
+def _date_in(context: _Context, words: str) -> str:
+    """The first date the words state, completed with the article's year; else ""."""
+    match = _DATE.search(words)
+    if not match:
+        return ""
+    month = match["month"] or match["month2"]
+    day = match["day"] or match["day2"]
+    year = match["year"] or match["year2"] or context.year
+    if not year:
+        return ""
+    try:
+        return dt.date(int(year), _MONTHS.index(month.lower()) + 1, int(day)).isoformat()
+    except ValueError:
+        return ""
+
+
+def _year_in(words: str) -> str:
+    """The year of "In 2024," and the like, or ""."""
+    match = re.search(r"\b(?:[Ii]n|[Dd]uring|[Ss]ince) ((?:19|20)\d\d)\b", words)
+    return match[1] if match else ""
+
+
+def _dated_target(context: _Context) -> str:
+    """The instrument adopted at an event the graph dates to a day the article states."""
+    days = {_date_in(context, m[0]) for m in _DATE.finditer(context.article.text)} - {""}
+    for event, date in sorted(context.gazetteer.dates.items()):
+        if date[:10] in days and "/event/" in event:
+            instrument = _instrument_of(context.gazetteer, event)
+            if instrument:
+                return instrument
+    return ""
+
+
+def _instrument_of(gazetteer: Gazetteer, event: str) -> str:
+    adopted = sorted(i for i, e in gazetteer.adopted_at.items() if e == event)
+    return adopted[0] if len(adopted) >= 1 else ""
+
+
+NEW = "new:"
+
+
+def _target_fields(target: str) -> dict[str, str]:
+    """``target`` (an IRI), or, for a new one, "" and its name as ``target_name``."""
+    if target.startswith(NEW):
+        return {"target": "", "target_name": target[len(NEW) :]}
+    return {"target": target}
+
+
+def _first_named(context: _Context, spans: list[tuple[int, int]], mentions: list[Mention]) -> str:
+    """The first target the article names (a headline's "the declaration" may be named later)."""
+    for start, end in spans:
+        here = [m for m in mentions if start <= m.start and m.end <= end]
+        named = _named_target(context, here, context.article.text[start:end])
+        if named:
+            return named
+    return ""
+
+
+def _named_target(context: _Context, here: list[Mention], sentence: str) -> str:
+    """The instrument a sentence names: by name, by the event it was adopted at, or by the
+    two people a bilateral instrument's label names ("Trump-Xi agreement")."""
+    for mention in here:
+        if mention.type == "instrument" and mention.iri:
+            return mention.iri
+    for mention in here:
+        if mention.type == "instrument" and mention.proposed:
+            return NEW + mention.proposed  # a new instrument, named but not in the graph
+    for mention in here:
+        if mention.type == "event" and mention.iri:
+            return _instrument_of(context.gazetteer, mention.iri) or mention.iri
+    people = {m.iri for m in here if m.type == "person" and m.iri}
+    if len(people) >= 2 and _BILATERAL.search(sentence):
+        names = [_name_words(context.gazetteer, iri) for iri in people]
+        for iri, label in sorted(context.gazetteer.labels_of.items()):
+            words = set(re.findall(r"[A-Z][\w]+", label))
+            if "/instrument/" in iri and sum(bool(n & words) for n in names) >= 2:
+                return iri
+    return ""
+
+
+def _name_words(gazetteer: Gazetteer, person: str) -> set[str]:
+    return {
+        word
+        for entries in gazetteer.names.values()
+        for name, entry in entries
+        if entry.iri == person and entry.how == "label"
+        for word in name.split()
+        if word[:1].isupper()
+    }
+
+
+def _placed_targets(context: _Context, start: int, end: int, here: list[Mention]) -> list[str]:
+    """Instruments of the events a sentence places and dates without naming them ("the summits
+    held in The Hague and Seoul in 2023 and 2024"): an event whose place and year the sentence
+    states; among namesakes, the one whose label begins as the current target's event does."""
+    sentence = fold(context.article.text[start:end])
+    years = set(re.findall(r"\b(?:19|20)\d\d\b", sentence))
+    if not years:
+        return []
+    gazetteer = context.gazetteer
+    current = gazetteer.labels_of.get(gazetteer.adopted_at.get(context.target, ""), "")
+    series = current.split()[0] if current else ""
+    found: dict[tuple[str, str], list[str]] = {}
+    for event, place in sorted(gazetteer.places.items()):
+        year = gazetteer.dates.get(event, "")[:4]
+        if year in years and re.search(rf"\b{re.escape(fold(place))}\b", sentence):
+            found.setdefault((place, year), []).append(event)
+    out = []
+    for events in found.values():
+        same = [e for e in events if series and gazetteer.labels_of.get(e, "").startswith(series)]
+        instrument = _instrument_of(gazetteer, (same or events)[0])
+        if instrument and instrument not in out:
+            out.append(instrument)
+    return out
+
+
+def _actors(
+    context: _Context, text: str, here: list[Mention], lo: int, hi: int
+) -> list[tuple[str, Mention]]:
+    """The states and organisations named between ``lo`` and ``hi`` as actors (a person for the
+    state of the post the graph gives them): not adjectives, not places ("in Beijing"), not
+    excluded ("excluding China")."""
+    out: list[tuple[str, Mention]] = []
+    for mention in here:
+        if not (lo <= mention.start and mention.end <= hi):
+            continue
+        actor = mention.iri or ""
+        if mention.type == "person":
+            actor = context.gazetteer.person_state.get(actor, "")
+        elif mention.type not in _ACTOR_TYPES:
+            continue
+        if not actor:
+            continue
+        how = how_named(context.gazetteer, mention)
+        before = text[max(0, mention.start - 40) : mention.start]
+        if how == "adjective" or (how == "capital" and _is_place(text, mention, before)):
+            continue
+        if re.search(r"\bin\s+(?:[A-Z][\w’'-]*\s+){0,3}[A-Z][\w’'-]*,\s+$", before):
+            continue  # "in A Coruna, Spain": a place
+        possessive = text[mention.end : mention.end + 2] in ("’s", "'s")
+        stance_noun = re.match(r"[’']s (?:refusal|decision)", text[mention.end : mention.end + 14])
+        if (_EXCLUDING.search(before) or possessive) and not stance_noun:
+            continue
+        if all(a != actor for a, _ in out):
+            out.append((actor, mention))
+    return out
+
+
+def _is_place(text: str, mention: Mention, before: str) -> bool:
+    """A capital named as a place ("in Seoul", "in The Hague and Seoul", "the Seoul declarations"),
+    not as its government."""
+    after = text[mention.end : mention.end + 30]
+    return bool(
+        _PLACE_WORDS.search(before)
+        or re.search(r"\b(?:in|at)\s+(?:[A-Z][\w’'-]*\s+){1,3}(?:and|or)\s+(?:in\s+)?$", before)
+        or re.match(
+            r"\s+[a-z]*(?:summit|declaration|statement|talks|meeting|process|conference)",
+            after,
+            re.I,
+        )
+    )
+
+
+def _stances(context: _Context, start: int, end: int, here: list[Mention]) -> list[Candidate]:
+    text = context.article.text
+    sentence = text[start:end]
+    found: list[tuple[int, int, str, bool, bool]] = []  # start, end, kind, negated, hedged
+    for pattern, kind, negated, hedged in (
+        (_DECLINED, "declined", True, False),
+        (_HEDGED, "", False, True),
+        (_ABSENT, "did-not-sign", True, False),
+        (_AGREED, "participated", False, False),
+        (_SIGNED, "", False, False),
+    ):
+        for match in pattern.finditer(sentence):
+            s, e = start + match.start(), start + match.end()
+            if any(s < fe and fs < e for fs, fe, *_ in found):
+                continue
+            word = match[0].lower()
+            found.append((s, e, kind or _positive_kind(word), negated, hedged))
+    quoted = [(start + q.start(), start + q.end()) for q in _QUOTE.finditer(sentence)]
+    found = sorted(f for f in found if not any(qs <= f[0] < qe for qs, qe in quoted))
+    out: list[Candidate] = []
+    lo = start
+    for s, e, kind, negated, hedged in found:
+        actors = _actors(context, text, here, lo, e)
+        if "signator" in text[s:e].lower() and not actors:
+            actors = _actors(context, text, here, e, end)
+        if text[s:e].lower().endswith("agreed with"):  # "X agreed with Y that …"
+            clause = re.search(r"\bthat\b|[,;]", text[e:end])
+            actors += _actors(context, text, here, e, e + clause.start() if clause else end)
+        lo = e
+        for actor, mention in actors:
+            for target in context.targets:
+                fields = {"actor": actor, **_target_fields(target), "stance_kind": kind}
+                fields["negated"] = "true" if negated else "false"
+                out.append(_candidate("stance", text, start, end, fields, (mention,), hedged))
+    return out
+
+
+def _attendance(context: _Context, start: int, end: int, here: list[Mention]) -> list[Candidate]:
+    """ "X and Y attended / took part in / participated in" the event named or in view."""
+    text = context.article.text
+    match = _ATTENDED.search(text, start, end)
+    if not match or _QUOTE.search(text[start:end]):
+        return []
+    events = [m.iri for m in here if m.type == "event" and m.iri]
+    event = events[0] if events else context.gazetteer.adopted_at.get(context.target, "")
+    event = "" if event.startswith(NEW) else event
+    out = []
+    for actor, mention in _actors(context, text, here, start, match.start()):
+        fields = {"actor": actor, "event": event}
+        out.append(_candidate("attendance", text, start, end, fields, (mention,)))
+    return out
+
+
+def _positive_kind(word: str) -> str:
+    return "endorsed" if re.search(r"endorse|back", word) else "signed"
+
+
+def _counts(context: _Context, start: int, end: int, here: list[Mention]) -> list[Candidate]:
+    text = context.article.text
+    sentence = text[start:end]
+    counted = (
+        "attendees"
+        if _PARTICIPANTS.search(sentence) and not _SIGNED.search(sentence)
+        else "signatories"
+    )
+    out: list[Candidate] = []
+    taken: list[tuple[int, int]] = []
+    for match in list(_COUNT_OF.finditer(sentence)) + list(_COUNT.finditer(sentence)):
+        if any(match.start("value") < e and s < match.end("value") for s, e in taken):
+            continue
+        taken.append((match.start("value"), match.end("value")))
+        if match.groupdict().get("out"):
+            taken.append((match.start("out"), match.end("out")))
+        mod = (match["mod"] or "").lower()
+        if re.search(r"in all,?\s*$", sentence[: match.start()], re.I):
+            mod = "in all,"
+        out_of = match.groupdict().get("out") or ""
+        rest = sentence[match.end() : match.end() + 60]
+        if match.groupdict().get("principles"):
+            what = "principles"
+        elif out_of:  # "35 of the 85 countries that took part signed": the main verb counts
+            what = "signatories" if _SIGNED.search(sentence, match.end()) else counted
+        else:
+            what = _counted(rest, counted)
+        for target in context.targets:
+            fields = {
+                **_target_fields(target), "counted": what, "value": match["value"],
+                "out_of": out_of,
+                "precision": _NUMBER_MODS.get(mod, "exact"), "as_of": context.article.published,
+            }  # fmt: skip
+            out.append(_candidate("count", text, start, end, fields, ()))
+            if out_of and _PARTICIPANTS.search(rest):  # "35 of the 85 countries that took part"
+                fields = dict(fields, counted="attendees", value=out_of, out_of="")
+                out.append(_candidate("count", text, start, end, fields, ()))
+    return out
+
+
+def _counted(after: str, default: str) -> str:
+    """What a number counts, from the first verb after it ("40 nations attended" → attendees)."""
+    attended, signed = _PARTICIPANTS.search(after), _SIGNED.search(after)
+    if attended and (not signed or attended.start() < signed.start()):
+        return "attendees"
+    return "signatories" if signed else default
+
+
+def _meetings(context: _Context, start: int, end: int, here: list[Mention]) -> list[Candidate]:
+    text = context.article.text
+    sentence = text[start:end]
+    if not _MEETING.search(sentence):
+        return []
+    parties: list[str] = []
+    place = ""
+    for mention in here:
+        before = text[max(0, mention.start - 12) : mention.start]
+        if (
+            mention.type == "state"
+            and how_named(context.gazetteer, mention) == "capital"
+            and _PLACE_WORDS.search(before)
+        ):
+            place = place or mention.text
+        elif mention.type == "state" and mention.iri and mention.iri not in parties:
+            parties.append(mention.iri)
+        elif mention.type == "person" and mention.iri in context.gazetteer.person_state:
+            state = context.gazetteer.person_state[mention.iri]
+            parties += [] if state in parties else [state]
+    if len(parties) < 2:
+        if not re.search(r"\bthe two (?:presidents|leaders|sides|countries)\b", sentence, re.I):
+            return []
+        parties = context.parties
+    if len(parties) < 2:
+        return []
+    context.parties = parties
+    place_match = re.search(r"\bin ((?:[A-Z][\w’'-]+ ?){1,3})", sentence)
+    if not place and place_match and not _DATE.match(place_match[1]):
+        place = place_match[1].strip()
+    fields = {
+        "parties": " ".join(sorted(parties)),
+        "date": _date_in(context, sentence) or _year_in(sentence) or context.article.published,
+        "place": place,
+    }
+    return [
+        _candidate("meeting", text, start, end, fields, tuple(m for m in here if m.iri in parties))
+    ]
+
+
+def _quotes(
+    context: _Context, spans: list[tuple[int, int]], number: int, mentions: list[Mention]
+) -> list[Candidate]:
+    text = context.article.text
+    start, end = spans[number]
+    sentence = text[start:end]
+    out: list[Candidate] = []
+    quotes = list(_QUOTE.finditer(sentence))
+    outside = _QUOTE.sub(lambda m: " " * len(m[0]), sentence)
+    speaker = _speaker(context, start, outside, mentions)
+    recent = context.speaker if number - context.speaker_at <= 3 else None
+    if speaker is None and _SAID.search(outside) and re.search(r"\b(he|she|they)\b", outside, re.I):
+        speaker = recent  # "… ,” she added."
+    if speaker is None and quotes and not outside.strip(' ,.;:!?—–-\n"“”'):
+        speaker = context.speaker if number - context.speaker_at == 1 else None  # goes on
+    if speaker is None and quotes and number + 1 < len(spans):
+        s2, e2 = spans[number + 1]
+        nxt = text[s2:e2]
+        if _SAID.search(nxt) and not _QUOTE.search(nxt):  # the speaker named after the quote
+            speaker = _speaker(context, s2, nxt, mentions)
+    if speaker is None:
+        return []
+    context.speaker, context.speaker_at = speaker, number
+    if not quotes:
+        return []
+    for quote in quotes:
+        words = quote[1] or quote[2]
+        if len(words.split()) < 3:
+            continue
+        q_start = start + quote.start() + 1
+        role, behalf = _role(context, speaker, mentions)
+        fields = {
+            "speaker": speaker.iri or "", "role": role, "on_behalf_of": behalf, "text": words,
+            "date": _date_in(context, sentence) or context.article.published,
+        }  # fmt: skip
+        if not speaker.iri:
+            fields["speaker_name"] = speaker.proposed
+        out.append(_candidate("quote", text, q_start, q_start + len(words), fields, (speaker,)))
+    return out
+
+
+def _speaker(
+    context: _Context, offset: int, outside: str, mentions: list[Mention]
+) -> Mention | None:
+    said = _SAID.search(outside)
+    if not said:
+        return None
+    people = [
+        m
+        for m in mentions
+        if m.type == "person" and offset <= m.start and m.end <= offset + len(outside)
+    ]
+    if people:
+        return min(people, key=lambda m: abs(m.start - (offset + said.start())))
+    run = r"((?:[A-Z][\w’'.-]+ ){1,5}[A-Z][\w’'-]+)"
+    found = re.search(run + r",? (?:said|told|added|remarked|wrote)\b", outside)
+    found = found or re.search(r"\bsaid " + run, outside)
+    if found:  # a name the graph does not hold: its last two words (the words before: a role)
+        name = " ".join(found[1].split()[-2:])
+        s = offset + found.end(1) - len(name)
+        return Mention(name, s, s + len(name), "person", None, proposed=name, score=0.0)
+    return None
+
+
+_ROLE_STOP = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "and",
+        "or",
+        "but",
+        "between",
+        "with",
+        "by",
+        "to",
+        "from",
+        "in",
+        "on",
+        "at",
+        "for",
+        "said",
+        "says",
+        "told",
+        "that",
+        "as",
+        "while",
+        "when",
+        "after",
+        "before",
+        "followed",
+    ]
+)
+
+
+def _role_words(before: str) -> str:
+    """The role words just before a name: "Dutch Defense Minister", "Chinese foreign ministry
+    spokesman" (up to six words, from a capitalised one, never across punctuation)."""
+    words = before.rstrip().split(" ") if before.endswith(" ") else []
+    taken: list[str] = []
+    for word in reversed(words):
+        if (
+            not re.fullmatch(r"[A-Za-z][\w’'.-]*", word)
+            or word.lower() in _ROLE_STOP
+            or len(taken) == 6
+        ):
+            break
+        taken.insert(0, word)
+    while taken and not taken[0][:1].isupper():
+        taken.pop(0)
+    role = " ".join(taken)
+    return "" if re.fullmatch(r"[A-Z][\w’']*[’']s|The|A|An|On|In|At|However", role) else role
+
+
+def _role(context: _Context, speaker: Mention, mentions: list[Mention]) -> tuple[str, str]:
+    """The role stated where the speaker is named with one, and the state an adjective or name
+    in it points to."""
+    text = context.article.text
+    same = [m for m in mentions if speaker.iri and m.iri == speaker.iri] or [speaker]
+    for named in sorted(same, key=lambda m: (m.start != speaker.start, m.start)):
+        line_start = text.rfind("\n", 0, named.start) + 1
+        role = _role_words(text[line_start : named.start])
+        if role:
+            lo = named.start - len(role) - 1
+            states = [m for m in mentions if m.type == "state" and lo <= m.start < named.start]
+            return role, (states[0].iri or "") if states else ""
+    after = re.match(r",\s+((?:a |an )?[a-z][\w’'-]*(?: [\w’'-]+){0,8}?),", text[speaker.end :])
+    if after and re.search(r"\b(?:at|of|for)\b", after[1]):  # "X, head of AI at Full Fact,"
+        return after[1], ""
+    return "", ""
+
+
+def _candidate(
+    kind: str, text: str, start: int, end: int, fields: dict[str, str],
+    mentions: tuple[Mention, ...], hedged: bool = False,
+) -> Candidate:  # fmt: skip
+    key = "\x1f".join(
+        [kind, str(start), str(end)] + [f"{k}={v}" for k, v in sorted(fields.items())]
+    )
+    ident = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+    return Candidate(ident, kind, selector(text, start, end), fields, mentions, hedged)
+
+
+def _deduplicated(found: list[Candidate]) -> list[Candidate]:
+    """One candidate per fact: the first evidence of each; of a refusal and an absence of one
+    actor on one target, the refusal."""
+    refused = {
+        (c.fields["actor"], c.fields["target"])
+        for c in found
+        if c.kind == "stance" and c.fields["stance_kind"] == "declined"
+    }
+    seen: set[tuple[str, ...]] = set()
+    out: list[Candidate] = []
+    for candidate in found:
+        f = candidate.fields
+        if (
+            candidate.kind == "stance"
+            and f["stance_kind"] == "did-not-sign"
+            and (f["actor"], f["target"]) in refused
+        ):
+            continue
+        key = (
+            candidate.kind,
+            str(candidate.hedged),
+            *(
+                v
+                for k, v in sorted(f.items())
+                if k not in ("date", "as_of") and (candidate.kind != "quote" or k == "text")
+            ),
+        )
+        if candidate.kind == "meeting" or key not in seen:
+            seen.add(key)
+            out.append(candidate)
+    return out
