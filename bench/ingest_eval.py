@@ -1,6 +1,6 @@
 """``govkg ingest``'s proposals scored against the facts the graph already holds about an article.
 
-For each article (by default the five in ``../shared/sources/``), the candidates proposed by
+For each article (by default the five in ``data/sources/``, copies of ``../shared/sources/``), the candidates proposed by
 ``govkg.ingest.pipeline.propose`` on the shipped graph are scored against the gold: the stances,
 attendance, count claims, quotations, reported positions and bilateral meetings or dialogues whose
 source record has the article's file name as ``gk:sourceFile`` (``govkg.ingest.gold``; matching
@@ -39,7 +39,7 @@ from govkg.namespaces import compact
 from govkg.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
-SOURCES = ROOT.parent / "shared" / "sources"
+SOURCES = ROOT / "data" / "sources"  # copies of ../shared/sources
 SHOWN = (*SCORED, "position")
 
 
@@ -148,7 +148,7 @@ def as_json(articles: list[ArticleScore], errors: list[str]) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("articles", nargs="*", type=Path, help="default: ../shared/sources/*.txt")
+    parser.add_argument("articles", nargs="*", type=Path, help="default: data/sources/*.txt")
     parser.add_argument("--brief", action="store_true", help="tables only, no lists")
     parser.add_argument("--json", help="write the scores as JSON to FILE ('-': stdout)")
     args = parser.parse_args(argv)

@@ -19,7 +19,7 @@ from govkg.ingest.text import read_article, sentences
 from govkg.load import open_project
 from govkg.store import Store
 
-SOURCES = Path(__file__).resolve().parents[2] / "shared" / "sources"
+SOURCES = Path(__file__).resolve().parents[1] / "data" / "sources"  # ../shared/sources
 ARTICLE_000 = SOURCES / "000_5096008864bef671.txt"
 STATE = "https://w3id.org/govkg/id/state/"
 REAIM_2026 = "https://w3id.org/govkg/id/instrument/reaim-2026-pathways-to-action"

@@ -17,7 +17,7 @@ from govkg.ingest.score import dates_fit, overlap, score_article, score_kind, st
 from govkg.namespaces import data_namespace
 from govkg.store import Store
 
-SOURCES = ROOT.parent / "shared" / "sources"
+SOURCES = ROOT / "data" / "sources"  # copies of ../shared/sources
 ARTICLES = sorted(SOURCES.glob("*.txt"))
 STATE = data_namespace("state")
 INSTRUMENT = data_namespace("instrument")
