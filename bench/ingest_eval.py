@@ -1,6 +1,6 @@
 """``govkg ingest``'s proposals scored against the facts the graph already holds about an article.
 
-For each article (by default the five in ``data/sources/``, copies of ``../shared/sources/``), the candidates proposed by
+For each article (by default the five in ``data/sources/``), the candidates proposed by
 ``govkg.ingest.pipeline.propose`` on the shipped graph are scored against the gold: the stances,
 attendance, count claims, quotations, reported positions and bilateral meetings or dialogues whose
 source record has the article's file name as ``gk:sourceFile`` (``govkg.ingest.gold``; matching
