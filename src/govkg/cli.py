@@ -127,6 +127,25 @@ def _one_line_usage(error: click.UsageError) -> click.UsageError:
     return click.UsageError(f"{error.format_message()} (see '{path} --help')")
 
 
+def lifecycle_options(command: Callable) -> Callable:
+    """``--at``, ``--code`` and ``--actors-type``: the stance matrix as ``govkg align`` and
+    ``govkg ideal-points`` read it (as of a day, coded, of some kinds of actor)."""
+    options = [
+        click.option("--at", "at", metavar="DATE", default="",
+                     help="The matrix as of this day: later acts left out."),
+        click.option("--code", "code_specs", multiple=True, metavar="KIND=CODE",
+                     help="Code a stance kind yes, abstain, no or missing; repeatable."),
+        click.option("--actors-type", "actor_types", multiple=True,
+                     type=click.Choice(["state", "organisation", "company",
+                                        "research-institution"]),
+                     help="Only actors of this type; repeatable (default: state and "
+                          "organisation)."),
+    ]  # fmt: skip
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 def output_option(choices: tuple[str, ...] = FORMATS, default: str = "table") -> Callable:
     """The shared ``--format`` option of every command that prints rows."""
     return click.option(
@@ -580,14 +599,7 @@ Example:
               show_default=True, help="Absences from complete lists: missing or no.")  # fmt: skip
 @click.option("--weight", "weight_specs", multiple=True, metavar="ID=W",
               help="Weight an instrument (default 1); adds s_weighted.")  # fmt: skip
-@click.option("--at", "at", metavar="DATE", default="",
-              help="The matrix as of this day: later acts left out.")  # fmt: skip
-@click.option("--code", "code_specs", multiple=True, metavar="KIND=CODE",
-              help="Code a stance kind yes, abstain, no or missing; repeatable.")  # fmt: skip
-@click.option("--actors-type", "actor_types", multiple=True,
-              type=click.Choice(["state", "organisation", "company", "research-institution"]),
-              help="Only actors of this type; repeatable (default: state and "
-                   "organisation).")  # fmt: skip
+@lifecycle_options
 @click.option(
     "--plot",
     "plot_path",
@@ -658,14 +670,7 @@ Example:
 @click.option("--window", type=int, help="Positions per period of this many years (bridged).")
 @click.option("--absent", type=click.Choice(["missing", "no"]), default="missing",
               show_default=True, help="Absences from complete lists: missing or no.")  # fmt: skip
-@click.option("--at", "at", metavar="DATE", default="",
-              help="The matrix as of this day: later acts left out.")  # fmt: skip
-@click.option("--code", "code_specs", multiple=True, metavar="KIND=CODE",
-              help="Code a stance kind yes, abstain, no or missing; repeatable.")  # fmt: skip
-@click.option("--actors-type", "actor_types", multiple=True,
-              type=click.Choice(["state", "organisation", "company", "research-institution"]),
-              help="Only actors of this type; repeatable (default: state and "
-                   "organisation).")  # fmt: skip
+@lifecycle_options
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Draw the positions with their intervals: .png or .svg.")  # fmt: skip
 @output_option()

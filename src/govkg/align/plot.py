@@ -51,7 +51,7 @@ def check_path(path: Path) -> None:
         )
 
 
-def _save(figure: plt.Figure, path: Path) -> None:
+def save_figure(figure: plt.Figure, path: Path) -> None:
     """Write atomically: a temporary file in the same folder, renamed into place."""
     temporary = path.with_name(f".{path.name}.tmp{path.suffix}")
     try:
@@ -164,7 +164,7 @@ def heatmap(data: HeatmapData, title: str, path: Path) -> None:
     below = (font * 3.2 + 10) / 72 / inches
     _caption(figure, data.caption(), width=int(width), top=box.y0 - below, left=box.x0,
              size=text)  # fmt: skip
-    _save(figure, path)
+    save_figure(figure, path)
 
 
 def _cells(axes: plt.Axes, values: np.ndarray, low: np.ndarray) -> AxesImage:
@@ -256,7 +256,7 @@ def line_chart(periods: Sequence[str], series: Mapping[str, Sequence[float | Non
     top = axes.get_position().y0 - (lines * 12 + 10) / 72 / figure.get_figheight()
     caption = LINE_CAPTION.format(min_n=min_n) + (f" {coverage}" if coverage else "")
     _caption(figure, caption, 110, top=top)
-    _save(figure, path)
+    save_figure(figure, path)
 
 
 def _line_legend(axes: plt.Axes, min_n: int) -> list[Artist]:

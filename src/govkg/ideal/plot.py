@@ -10,8 +10,7 @@ from typing import Any
 
 import matplotlib
 
-from govkg.align.plot import check_path
-from govkg.errors import GovkgError
+from govkg.align.plot import check_path, save_figure
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # the backend is chosen first
@@ -52,18 +51,4 @@ def positions_chart(rows: Sequence[dict[str, Any]], title: str, caption: str, pa
     figure.subplots_adjust(bottom=0.75 / height, top=1 - 0.45 / height)
     wrapped = "\n".join(textwrap.wrap(caption, 110))
     figure.text(0.02, 0.1 / height, wrapped, ha="left", va="top", fontsize=7, color="#333333")
-    _save(figure, path)
-
-
-def _save(figure: plt.Figure, path: Path) -> None:
-    """Write atomically: a temporary file in the same folder, renamed into place."""
-    temporary = path.with_name(f".{path.name}.tmp{path.suffix}")
-    try:
-        with plt.rc_context({"svg.fonttype": "none"}):
-            figure.savefig(temporary, dpi=150, bbox_inches="tight")
-        temporary.replace(path)
-    except OSError as error:
-        temporary.unlink(missing_ok=True)
-        raise GovkgError(f"cannot write {path}: {error.strerror}") from None
-    finally:
-        plt.close(figure)
+    save_figure(figure, path)
