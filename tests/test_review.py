@@ -122,8 +122,9 @@ def test_accepted_facts_are_written_with_their_annotations(
     result = _accept(project_copy, str(review_file), "--all")
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
-        f"wrote graph/articles/{SLUG}.ttl (1 fact(s))",
-        "  stance:reaim-2026-pathways-to-action--BRA",
+        f"wrote graph/articles/{SLUG}.ttl (1 fact(s), 0 already in the graph; source "
+        f"source:{SLUG})",
+        "  stance:reaim-2026-pathways-to-action--BRA (new)",
         f"recorded the decisions in review/{SLUG}.json",
     ]
     store = _store(project_copy)
@@ -151,7 +152,7 @@ def test_an_existing_fact_gets_the_article_as_one_more_source(
 ) -> None:
     result = _accept(project_copy, str(review_file), "--id", "usa")
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines()[1] == "  attendance:reaim-2026--USA"
+    assert result.stdout.splitlines()[1] == "  attendance:reaim-2026--USA (one more source)"
     sources = (
         _store(project_copy)
         .query("SELECT ?s WHERE { attendance:reaim-2026--USA prov:wasDerivedFrom ?s } ORDER BY ?s")
@@ -180,7 +181,7 @@ def test_corrected_fields_are_used(project_copy: Path, review_file: Path) -> Non
     _edit(review_file, freedonia=("correct", {"actor": "state:ZAF"}))
     result = _accept(project_copy, str(review_file), "--all")
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines()[1] == "  stance:reaim-2026-pathways-to-action--ZAF"
+    assert result.stdout.splitlines()[1] == "  stance:reaim-2026-pathways-to-action--ZAF (new)"
     text = (project_copy / "graph" / "articles" / f"{SLUG}.ttl").read_text(encoding="utf-8")
     assert "gk:actor state:ZAF" in text
     assert 'oa:exact "Freedonia also signed it"' in text
@@ -275,11 +276,120 @@ def test_two_sentences_for_one_fact_give_one_fact_and_two_annotations(project_co
     result = _accept(project_copy, str(path), "--id", "brazil", "--id", "brazil-again")
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[:2] == [
-        f"wrote graph/articles/{SLUG}.ttl (1 fact(s))",
-        "  stance:reaim-2026-pathways-to-action--BRA",
+        f"wrote graph/articles/{SLUG}.ttl (1 fact(s), 0 already in the graph; source "
+        f"source:{SLUG})",
+        "  stance:reaim-2026-pathways-to-action--BRA (new)",
     ]
     rows = _store(project_copy).query(ANNOTATIONS).rows
     assert sorted(row[1].value for row in rows) == [
         "Brazil signed",
         "Brazil signed the declaration",
     ]
+
+
+# --- quotes, meetings and events; the article's own record -------------------------------------
+
+OTHER = (
+    'US Vice President JD Vance said: "We must build the new frontier with courage and speed." '
+    "President Biden met President Xi in Lima on 16 November 2024. "
+    "Biden and Xi met again in Lima on 3 March 2025. "
+    "The Geneva AI Forum opened in Geneva on 4 March 2025."
+)
+PERSON = "https://w3id.org/govkg/id/person/"
+
+
+def _other(name: str, url: str = "https://example.org/news/vance") -> Article:
+    sha = hashlib.sha256(OTHER.encode("utf-8")).hexdigest()
+    return Article(OTHER, sha, f"{name}.txt", "Vance on the frontier", url, "Example News",
+                   "2025-03-05")  # fmt: skip
+
+
+def _at(words: str, kind: str, fields: dict[str, str], cid: str) -> Candidate:
+    start = OTHER.index(words)
+    end = start + len(words)
+    selector = Selector(words, OTHER[max(0, start - 32) : start], OTHER[end : end + 32], start, end)
+    return Candidate(cid, kind, selector, fields)
+
+
+OTHER_CANDIDATES = [
+    _at("We must build the new frontier with courage and speed.", "quote",
+        {"speaker": PERSON + "jd-vance", "role": "US Vice President", "on_behalf_of": STATE + "USA",
+         "text": "We must build the new frontier with courage and speed.", "date": ""}, "vance"),
+    _at("President Biden met President Xi in Lima on 16 November 2024.", "meeting",
+        {"parties": f"{STATE}USA {STATE}CHN", "date": "2024-11-16", "place": "Lima"}, "lima"),
+    _at("Biden and Xi met again in Lima on 3 March 2025.", "meeting",
+        {"parties": "state:CHN state:USA", "date": "2025-03-03", "place": "place:lima"}, "again"),
+    _at("The Geneva AI Forum opened in Geneva on 4 March 2025.", "event",
+        {"name": "Geneva AI Forum", "start": "2025-03-04", "end": "", "place": "Geneva",
+         "host": ""}, "forum"),
+]  # fmt: skip
+
+
+def test_quotes_meetings_and_events_are_accepted(project_copy: Path) -> None:
+    path = write_review(_other("vance"), OTHER_CANDIDATES, project_copy / "review")
+    result = _accept(project_copy, str(path), "--id", "vance", "--id", "lima", "--id", "again",
+                     "--id", "forum")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert "  event:biden-xi-lima-2024 (one more source)" in lines  # the same parties, same day
+    assert "  event:CHN-USA-meeting-2025-03-03 (new)" in lines
+    assert "  event:geneva-ai-forum-2025 (new)" in lines
+    assert "  quote:jd-vance-2025-03-05-vance-on-the-frontier (new)" in lines
+    assert lines[0] == (
+        "wrote graph/articles/2025-03-05-vance-on-the-frontier.ttl (4 fact(s), 1 already in the "
+        "graph; source source:2025-03-05-vance-on-the-frontier)"
+    )
+    assert not any("difference" in line for line in lines)  # another day is another meeting
+    store = _store(project_copy)
+    assert validate_store(store, Project(project_copy)).passes
+    quote = store.query(
+        "SELECT ?role ?comment WHERE { quote:jd-vance-2025-03-05-vance-on-the-frontier "
+        "gk:speakerRole ?role ; rdfs:comment ?comment }"
+    ).rows
+    assert [(r.value, c.value) for r, c in quote] == [(
+        "https://w3id.org/govkg/id/role/jd-vance-us-vice-president",
+        "The article gives the speaker's role as: US Vice President",
+    )]  # fmt: skip
+    meeting = store.query(
+        "SELECT ?p ?d ?where WHERE { event:CHN-USA-meeting-2025-03-03 a gk:BilateralMeeting ; "
+        "gk:party ?p ; schema:startDate ?d ; schema:location ?where } ORDER BY ?p"
+    ).rows
+    shown = [(p.value.rsplit("/", 1)[1], d.value, w.value.rsplit("/", 1)[1]) for p, d, w in meeting]
+    assert shown == [("CHN", "2025-03-03", "lima"), ("USA", "2025-03-03", "lima")]
+
+
+def test_a_meeting_needs_two_parties_and_a_new_one_its_date(project_copy: Path) -> None:
+    three = _at(
+        "Biden and Xi met again in Lima on 3 March 2025.",
+        "meeting",
+        {"parties": "state:CHN state:USA state:GBR", "date": "2025-03-03"},
+        "three",
+    )
+    undated = _at("Biden and Xi met again in Lima on 3 March 2025.", "meeting",
+                  {"parties": "state:CHN state:GBR", "date": ""}, "undated")  # fmt: skip
+    path = write_review(_other("meetings"), [three, undated], project_copy / "review")
+    messages = {"three": "a bilateral meeting has two parties, not 3",
+                "undated": 'a new meeting needs its date; "correct" it with "date"'}  # fmt: skip
+    for cid, message in messages.items():
+        result = _accept(project_copy, str(path), "--id", cid)
+        assert result.exit_code == 2
+        assert result.stderr == f"Error: {path}: candidate {cid}: {message}\n"
+    assert not (project_copy / "graph" / "articles").exists()
+
+
+def test_the_graphs_record_of_the_article_is_used(project_copy: Path) -> None:
+    """An article the graph already describes (here by its URL, with no checksum recorded) is
+    that record, given the checksum; no second record is made."""
+    url = (
+        "https://techcrunch.com/2025/02/11/as-us-and-uk-refuse-to-sign-ai-action-summit-statement"
+        "-countries-fail-to-agree-on-the-basics/"
+    )
+    path = write_review(_other("techcrunch", url), OTHER_CANDIDATES[:1], project_copy / "review")
+    result = _accept(project_copy, str(path), "--id", "vance")
+    assert result.exit_code == 0, result.output
+    assert "source source:techcrunch-2025-02-11-paris-statement)" in result.stdout.splitlines()[0]
+    written = (project_copy / "graph" / "articles" / f"{read_review(path).slug}.ttl").read_text()
+    assert "gk:Article" not in written
+    assert (
+        f'source:techcrunch-2025-02-11-paris-statement gk:sha256 "{_other("x").sha256}"' in written
+    )

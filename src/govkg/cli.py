@@ -505,7 +505,11 @@ def ingest(settings: Settings, article_file: Path, fmt: str, write: bool, **opti
 @click.pass_obj
 def accept(settings: Settings, review_file: Path, accept_all: bool, ids: tuple[str, ...]) -> None:
     """Write a review's accepted candidates to graph/articles/SLUG.ttl, each fact with the
-    article as its source and a W3C Web Annotation of the words it comes from.
+    article as its source and a W3C Web Annotation of the words it comes from.  A fact the graph
+    already holds gets the article as one more source; the article's own record is used when the
+    graph has one.  Prints each fact (new, or one more source) and the differences from the
+    graph: what it says otherwise about the same thing, what it draws from the article that was
+    not accepted.
 
     The graph is validated with the new file first; exit 2 and nothing written when it would not
     validate, when the review file is bad, or when a candidate names no resource of the graph.
@@ -518,9 +522,14 @@ def accept(settings: Settings, review_file: Path, accept_all: bool, ids: tuple[s
         raise click.UsageError("give either --all or one or more --id ID")
     project = find_project(settings.root)
     done = accept_review(project, review_file, list(ids) if ids else None)
-    click.echo(f"wrote {project.relative(done.path)} ({len(done.facts)} fact(s))")
+    click.echo(f"wrote {project.relative(done.path)} ({len(done.facts)} fact(s), "
+               f"{len(done.existing)} already in the graph; source {done.source})")  # fmt: skip
     for fact in done.facts:
-        click.echo(f"  {fact}")
+        click.echo(f"  {fact}{' (one more source)' if fact in done.existing else ' (new)'}")
+    if done.differences:
+        click.echo(f"{len(done.differences)} difference(s) from the graph:")
+        for difference in done.differences:
+            click.echo(f"  {difference}")
     click.echo(f"recorded the decisions in {project.relative(done.review)}")
 
 

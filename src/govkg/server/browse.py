@@ -26,6 +26,7 @@ from govkg.site import pages
 from govkg.site.compare import compare, comparison_csv, comparison_json
 from govkg.site.compare_pages import comparison_page
 from govkg.site.coverage_html import coverage_html
+from govkg.site.evidence import evidence_html
 from govkg.site.matrix import MatrixRequest, matrix_csv, matrix_path, matrix_view
 from govkg.site.matrix_pages import matrix_page
 from govkg.site.profile_pages import profile_html
@@ -81,7 +82,8 @@ async def resource_html(
         if profile:
             at = status_block(store, description.iri, day, settings, root, doc_name)
             profile = at + profile
-        return pages.resource_page(shown, settings, doc_name, root, notice, profile)
+        evidence = evidence_html(store, description.iri, settings, root) if shown.page == 1 else ""
+        return pages.resource_page(shown, settings, doc_name, root, notice, profile, evidence)
 
     return await run_in_threadpool(render)
 

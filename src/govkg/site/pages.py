@@ -191,11 +191,13 @@ def resource_page(
     root: str,
     notice: str = "",
     profile: str = "",
+    evidence: str = "",
 ) -> str:
     """The HTML page of a resource: label, types, a notice (what the lists it shows are worth),
     its profile (an instrument's, a state's: they show its stances their own way) or else its
-    stances and their sources, properties and incoming links (both paged and grouped by
-    property), other formats and its JSON-LD."""
+    stances and their sources, the passages of text behind it (``evidence``: a fact's words, an
+    article's facts), properties and incoming links (both paged and grouped by property), other
+    formats and its JSON-LD."""
     description = view.description
     label = label_of(description)
     title = label if view.pages == 1 else f"{label} (page {view.page} of {view.pages})"
@@ -208,6 +210,7 @@ def resource_page(
         _pager(view, doc_name),
         "" if profile else _stances_section(view, settings, root),
         _sources_section(view, settings, root) if view.is_stance else "",
+        evidence,
         _links_section("Properties", view.outgoing, view, settings, root),
         _links_section("Incoming links", view.incoming, view, settings, root),
         _pager(view, doc_name),
