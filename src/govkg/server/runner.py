@@ -186,18 +186,21 @@ class ProcessRunner(Runner):
         return answer
 
     async def _acquire(self, deadline: float) -> _Worker | None:
-        """An idle process, a new one while below the maximum, else wait for one to be freed."""
+        """An idle process; else, while below the maximum, one more is started in the background
+        and the request takes whichever process is free first: the new one, or one released
+        meanwhile (a start takes ~0.25 s, often longer than the query the request waits behind);
+        else wait for one to be freed."""
         loop = asyncio.get_running_loop()
+        starting: asyncio.Future[None] | None = None
         while loop.time() < deadline:
             with self._lock:
                 if self._idle:
                     return self._idle.pop()
-            if self._reserve_if_below(self.max_workers):
-                try:
-                    return await run_in_threadpool(self._started)
-                except StoreError:
-                    self._unreserve()
-                    raise
+            if starting is not None and starting.done():
+                starting.result()  # a start that failed raises its StoreError here
+                starting = None
+            if starting is None and self._reserve_if_below(self.max_workers):
+                starting = asyncio.ensure_future(run_in_threadpool(self._pooled_start))
             await self._wait_for_release(loop, min(0.02, max(0.0, deadline - loop.time())))
         return None
 
@@ -234,13 +237,19 @@ class ProcessRunner(Runner):
                 self._path = self._snapshot = snapshot(self.store)
             return self._path
 
-    def _add_started(self) -> None:
+    def _pooled_start(self) -> None:
+        """Start a process (its place already reserved) and put it in the idle pool, waking a
+        waiting request; a failed start gives its place back and raises."""
         try:
             worker = self._started()
         except StoreError:
             self._unreserve()
-            return
+            raise
         self._release(worker)
+
+    def _add_started(self) -> None:
+        with contextlib.suppress(StoreError):
+            self._pooled_start()
 
     def _top_up(self) -> None:
         """Keep a process warm for the next request, started in the background."""
