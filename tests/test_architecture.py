@@ -25,6 +25,10 @@ LAZY_IMPORTS: dict[tuple[str, str], str] = {
     ("govkg.cli", "govkg.align.report"): "CLI start-up: numpy, networkx only for `govkg align`",
     ("govkg.cli", "govkg.align"): "CLI start-up: numpy, networkx only for `align`, `export`",
     ("govkg.cli", "govkg.export"): "CLI start-up: networkx, lxml only for `govkg export`",
+    (
+        "govkg.cli",
+        "govkg.ingest.review_app",
+    ): "CLI start-up: starlette, uvicorn only for `govkg review`",
     ("govkg.cli", "govkg.panel"): "CLI start-up: numpy only for `govkg export panel`",
     ("govkg.cli", "govkg.server"): "CLI start-up: starlette, uvicorn only for `govkg serve`",
     ("govkg.cli", "govkg.server.launch"): "CLI start-up: uvicorn, httpx only for `govkg serve`",

@@ -533,6 +533,31 @@ def accept(settings: Settings, review_file: Path, accept_all: bool, ids: tuple[s
     click.echo(f"recorded the decisions in {project.relative(done.review)}")
 
 
+@cli.command("review")
+@click.argument("review_file", required=False,
+                type=click.Path(dir_okay=False, exists=True, path_type=Path))  # fmt: skip
+@click.option("--port", type=click.IntRange(1, 65535), default=8765, show_default=True,
+              help="The port on 127.0.0.1.")  # fmt: skip
+@click.pass_obj
+def review(settings: Settings, review_file: Path | None, port: int) -> None:
+    """Open the local review page: the review files of review/ (or of REVIEW_FILE's folder),
+    each candidate's words highlighted in the article, to accept, reject or correct, then write
+    the accepted facts as `govkg accept --all` does.  Listens on 127.0.0.1 only; never part of
+    `govkg serve`.
+
+    \b
+    Example:
+        govkg review review/2026-02-05-us-and-china-decline.json --port 8765
+    """
+    from govkg.ingest.review_app import create_review_app, page_url, run_review_page
+
+    project, store = open_project(settings.root, settings.store)
+    folder = review_file.resolve().parent if review_file is not None else None
+    app = create_review_app(project, store, folder)
+    click.echo(f"govkg: review page on {page_url(port, review_file)} (Ctrl-C to stop)")
+    run_review_page(app, port)
+
+
 ALIGN_HELP = """How closely actors stand together on AI-governance instruments, for every pair.
 
 \b
