@@ -2,12 +2,13 @@
 
 For each article (by default the five in ``data/sources/``), the candidates proposed by
 ``govkg.ingest.pipeline.propose`` on the shipped graph are scored against the gold: the stances,
-attendance, count claims, quotations, reported positions and bilateral meetings or dialogues whose
-source record has the article's file name as ``gk:sourceFile`` (``govkg.ingest.gold``; matching
-rules in ``govkg.ingest.score``).  A table per article and overall per kind: gold, proposed,
-matched, recall, precision, and how many of the paired proposals have the actor, target, kind and
-negation right; then the misses and false positives for a curator to read.  Targets from issue 20:
-recall >= 0.9 of stances and quotes, >= 0.8 of counts and meetings; precision >= 0.8.  Always exits
+attendance, count claims, quotations, reported positions, bilateral meetings or dialogues and
+events (summits; bilateral meetings are meetings) whose source record has the article's file name
+as ``gk:sourceFile`` (``govkg.ingest.gold``; matching rules in ``govkg.ingest.score``).  A table
+per article and overall per kind: gold, proposed, matched, recall, precision, and how many of the
+paired proposals have the actor, target, kind and negation right; then the misses and false
+positives for a curator to read.  Targets from issue 20: recall >= 0.9 of stances and quotes,
+>= 0.8 of counts and meetings; precision >= 0.8 (attendance and events have none).  Always exits
 0 (a benchmark reports; tests/test_ingest_eval.py asserts).
 
     .venv/bin/python bench/ingest_eval.py [ARTICLE ...] [--brief] [--json FILE|-]
@@ -106,8 +107,9 @@ LEGEND = (
     "columns actor .. negation: right/paired over the proposals paired with a gold fact (matched "
     "or near);\n  actor: a stance's or attendance's actor, a quote's speaker, a meeting's parties; "
     "target: the instrument or event,\n  a quote's on-behalf-of; kind: a stance's kind, what a "
-    "count counts; negation: a stance's negation flag;\n  [other checks]: a count's out-of and "
-    "precision, a quote's date, a meeting's date and place"
+    "count counts, meeting or dialogue; negation: a stance's\n  negation flag; [other checks]: a "
+    "count's out-of and precision, a quote's date and role as stated,\n  a meeting's date and "
+    "place, an event's dates, place and host"
 )
 
 

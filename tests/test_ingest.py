@@ -278,7 +278,9 @@ def test_meeting_parties_place_and_date(gazetteer: Gazetteer) -> None:
     (meeting,) = _fields(gazetteer, text, "meeting")
     assert meeting == {
         "parties": f"{STATE}CHN {STATE}USA",
+        "what": "meeting",
         "date": "2026-05-14",
+        "end": "",
         "place": "Beijing",
     }
 
@@ -322,7 +324,8 @@ def test_bilateral_article_agreements_and_meetings(store: Store) -> None:
         ("USA", "biden-xi-lima-nuclear-ai-2024", "participated"),
     }
     meetings = [(c.fields["place"], c.fields["date"]) for c in candidates if c.kind == "meeting"]
-    assert meetings == [("Beijing", ""), ("", ""), ("", "2024")]
+    # "last week", counted from the article's "May 19" (2026 from the graph's event in Beijing)
+    assert meetings == [("Beijing", "2026-05-11"), ("", "2026-05-11"), ("", "2024"), ("", "2024")]
 
 
 def test_no_fact_found_is_one_line_and_exit_0(tmp_path: Path) -> None:

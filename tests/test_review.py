@@ -393,3 +393,35 @@ def test_the_graphs_record_of_the_article_is_used(project_copy: Path) -> None:
     assert (
         f'source:techcrunch-2025-02-11-paris-statement gk:sha256 "{_other("x").sha256}"' in written
     )
+
+
+def test_a_meeting_over_a_range_and_a_dialogue_find_the_graphs_own(project_copy: Path) -> None:
+    """ "last week" (11-17 May 2026) overlaps the Beijing meeting of 14-15 May; a dialogue dated
+    May 2026 is the graph's dialogue of that month; a dialogue of another month is new."""
+    words = "Biden and Xi met again in Lima on 3 March 2025."
+    pair = f"{STATE}USA {STATE}CHN"
+    candidates = [
+        _at(words, "meeting", {"parties": pair, "what": "meeting", "date": "2026-05-11",
+                               "end": "2026-05-17", "place": ""}, "week"),
+        _at(words, "meeting", {"parties": pair, "what": "dialogue", "date": "2026-05",
+                               "end": "", "place": ""}, "talks"),
+        _at(words, "meeting", {"parties": pair, "what": "dialogue", "date": "2027-01",
+                               "end": "", "place": ""}, "later"),
+    ]  # fmt: skip
+    path = write_review(_other("ranges"), candidates, project_copy / "review")
+    result = _accept(project_copy, str(path), "--id", "week", "--id", "talks", "--id", "later")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[1:4] == [
+        "  dialogue:CHN-USA-dialogue-2027-01 (new)",
+        "  dialogue:us-china-ai-2026 (one more source)",
+        "  event:trump-xi-beijing-2026 (one more source)",
+    ]
+    store = _store(project_copy)
+    assert validate_store(store, Project(project_copy)).passes
+    query = (
+        "SELECT ?d WHERE { dialogue:CHN-USA-dialogue-2027-01 a gk:BilateralDialogue ; "
+        "dcterms:date ?d }"
+    )
+    kind = store.query(query).rows
+    assert [d.value for (d,) in kind] == ["2027-01"]

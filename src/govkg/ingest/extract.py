@@ -1,7 +1,9 @@
 # ruff: noqa: RUF001 (typographic quotes and apostrophes are what articles print)
 """Candidate facts found in an article, sentence by sentence, by general rules on the words
-(stances with their negation and hedging, attendance, counts, quotes, meetings), each with its
-selector and the names it rests on."""
+(stances with their negation and hedging, attendance, counts, quotes, meetings, events), each
+with its selector and the names it rests on.  Dates are read by :mod:`govkg.ingest.dates`
+against the article's date (or the year inferred from its text), events by
+:mod:`govkg.ingest.events`."""
 
 from __future__ import annotations
 
@@ -10,6 +12,15 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
+from govkg.ingest.dates import (
+    Stated,
+    dates_in,
+    event_year,
+    overlaps,
+    reference_date,
+    weekday_year,
+)
+from govkg.ingest.events import Setting, event_iris, events_in
 from govkg.ingest.model import Article, Candidate, Mention
 from govkg.ingest.names import Gazetteer, find_mentions, fold, how_named
 from govkg.ingest.text import selector, sentences
@@ -63,33 +74,20 @@ _COUNT = re.compile(
 )
 _PARTICIPANTS = re.compile(r"\b(took part|attended|attendees|participat\w*|present)\b", re.I)
 _MEETING = re.compile(
-    r"\b(met|meeting (?:with|between)|talks (?:with|between)|held talks|agreed to launch|"
-    r"agreed with)\b",
+    r"\b(met|meets|meeting (?:with|between)|talks|summit (?:with|between)|"
+    r"dialogue (?:with|between)|agreed to launch|agreed with)\b",
     re.I,
 )
+#: Words that point back to the parties of the meeting in view.
+_BOTH = re.compile(
+    r"\b(?:the two (?:presidents|leaders|sides|countries|governments|nations|ministers)|"
+    r"both (?:leaders|sides|presidents)|their (?:talks|meeting|summit))\b",
+    re.I,
+)
+_DIALOGUE = re.compile(r"\b(?:dialogue|agreed to launch)\b", re.I)
+_SAID_ON = re.compile(r"\b(?:said|says|told|added|announced|stated|wrote)\s+(?:on\s+)?$", re.I)
 _COREFERENCE = re.compile(
     r"\bthe (declaration|document|statement|pledge|text|agreement|blueprint)\b", re.I
-)
-_MONTHS = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-]
-_DATE = re.compile(
-    r"\b(?:(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),? )?"
-    r"(?:(?P<month>January|February|March|April|May|June|July|August|September|October|November|"
-    r"December) (?P<day>\d{1,2})(?:st|nd|rd|th)?(?:, (?P<year>\d{4}))?|"
-    r"(?P<day2>\d{1,2}) (?P<month2>January|February|March|April|May|June|July|August|September|"
-    r"October|November|December)(?: (?P<year2>\d{4}))?)\b"
 )
 _ACTOR_TYPES = ("state", "organisation")
 _PLACE_WORDS = re.compile(r"\b(?:in|at|from|to|near|held in|hosted in)\s+$", re.I)
@@ -110,7 +108,12 @@ class _Context:
     speaker: Mention | None = None
     speaker_at: int = -9  # the number of the sentence that named the speaker
     parties: list[str] = field(default_factory=list)
+    meeting_date: tuple[str, str] = ("", "")  # the last meeting's start and end
+    meeting_what: str = "meeting"  # the last meeting's kind: meeting or dialogue
     year: str = ""
+    reference: dt.date | None = None
+    events: frozenset[str] = frozenset()
+    speaker_date: str = ""  # the date stated where the last speaker was named
     #: The targets of the sentence at hand (the last target, or what the sentence names).
     targets: list[str] = field(default_factory=list)
 
@@ -119,7 +122,10 @@ def extract(article: Article, gazetteer: Gazetteer) -> list[Candidate]:
     """The candidates of ``article`` (see :class:`~govkg.ingest.model.Candidate`)."""
     text = article.text
     mentions = find_mentions(gazetteer, text)
-    context = _Context(article, gazetteer, year=article.published[:4] or _inferred_year(text))
+    year = article_year(article, gazetteer)
+    reference = reference_date(text, article.published, year)
+    context = _Context(article, gazetteer, year=year, reference=reference)
+    context.events = event_iris(gazetteer)
     spans = sentences(text)
     context.target = _dated_target(context) or _first_named(context, spans, mentions)
     found: list[Candidate] = []
@@ -136,51 +142,54 @@ def extract(article: Article, gazetteer: Gazetteer) -> list[Candidate]:
         found += _attendance(context, start, end, here)
         found += _counts(context, start, end, here)
         found += _meetings(context, start, end, here)
+        found += _events(context, start, end, here)
         found += _quotes(context, spans, number, mentions)
-    return _deduplicated(found)
+    return _merged_events(text, _deduplicated(found))
 
 
-def _inferred_year(text: str) -> str:
-    """The year of the first "Weekday, Month Day" in the text: the latest year not after this one
-    on which that day falls on that weekday."""
-    for match in _DATE.finditer(text):
-        if match["weekday"] and match["month"] and not match["year"]:
-            month = _MONTHS.index(match["month"].lower()) + 1
-            for year in range(dt.date.today().year, dt.date.today().year - 12, -1):
-                try:
-                    day = dt.date(year, month, int(match["day"]))
-                except ValueError:
-                    break
-                if day.strftime("%A") == match["weekday"]:
-                    return str(year)
-    return ""
+def article_year(article: Article, gazetteer: Gazetteer) -> str:
+    """The article's year: its publication date's; else that of the first "Weekday, Month Day"
+    it states; else that of an event the graph holds which the article places and dates without
+    a year; else ""."""
+    events = [(date, "", gazetteer.places.get(iri, "")) for iri, date in gazetteer.dates.items()]
+    return (
+        article.published[:4]
+        or weekday_year(article.text, dt.date.today().year)
+        or event_year(article.text, events)
+    )
 
 
 def _date_in(context: _Context, words: str) -> str:
-    """The first date the words state, completed with the article's year; else ""."""
-    match = _DATE.search(words)
-    if not match:
-        return ""
-    month = match["month"] or match["month2"]
-    day = match["day"] or match["day2"]
-    year = match["year"] or match["year2"] or context.year
-    if not year:
-        return ""
-    try:
-        return dt.date(int(year), _MONTHS.index(month.lower()) + 1, int(day)).isoformat()
-    except ValueError:
-        return ""
+    """The start of the first date the words state (not the day something was said, when the
+    words state another), completed with the article's year; else ""."""
+    when = _stated(context, words)
+    return when.start if when else ""
 
 
-def _year_in(words: str) -> str:
-    """The year of "In 2024," and the like, or ""."""
-    match = re.search(r"\b(?:[Ii]n|[Dd]uring|[Ss]ince) ((?:19|20)\d\d)\b", words)
-    return match[1] if match else ""
+def _stated(context: _Context, words: str, near: int | None = None) -> Stated | None:
+    """The date the words state (the first, or the one nearest offset ``near``), not the day
+    something was said when they state another."""
+    found = dates_in(words, context.year, context.reference)
+    told = [d for d in found if not _SAID_ON.search(words[: d.at])] or found
+    if near is not None and told:
+        return min(told, key=lambda d: d.at - near if d.at >= near else 2 * (near - d.stop))
+    return told[0] if told else None
+
+
+def _article_date(context: _Context) -> str:
+    """The article's date: its publication date, else the day relative dates count from."""
+    if context.article.published:
+        return context.article.published
+    return context.reference.isoformat() if context.reference else ""
 
 
 def _dated_target(context: _Context) -> str:
     """The instrument adopted at an event the graph dates to a day the article states."""
-    days = {_date_in(context, m[0]) for m in _DATE.finditer(context.article.text)} - {""}
+    days = {
+        d.start
+        for d in dates_in(context.article.text, context.year)
+        if len(d.start) == 10 and re.search(r"\d", d.words)
+    }
     for event, date in sorted(context.gazetteer.dates.items()):
         if date[:10] in days and "/event/" in event:
             instrument = _instrument_of(context.gazetteer, event)
@@ -405,15 +414,25 @@ def _counts(context: _Context, start: int, end: int, here: list[Mention]) -> lis
             what = _counted(rest, counted)
         for target in context.targets:
             fields = {
-                **_target_fields(target), "counted": what, "value": match["value"],
-                "out_of": out_of,
+                **_target_fields(_counted_target(context, target, what)), "counted": what,
+                "value": match["value"], "out_of": out_of,
                 "precision": _NUMBER_MODS.get(mod, "exact"), "as_of": context.article.published,
             }  # fmt: skip
             out.append(_candidate("count", text, start, end, fields, ()))
             if out_of and _PARTICIPANTS.search(rest):  # "35 of the 85 countries that took part"
-                fields = dict(fields, counted="attendees", value=out_of, out_of="")
+                event = _counted_target(context, target, "attendees")
+                fields = dict(fields, **_target_fields(event), counted="attendees", value=out_of,
+                              out_of="")  # fmt: skip
                 out.append(_candidate("count", text, start, end, fields, ()))
     return out
+
+
+def _counted_target(context: _Context, target: str, counted: str) -> str:
+    """What a count is about: those who attended, the event (of the instrument in view, when
+    the graph knows where it was adopted); others, the instrument."""
+    if counted == "attendees":
+        return context.gazetteer.adopted_at.get(target, target)
+    return target
 
 
 def _counted(after: str, default: str) -> str:
@@ -425,12 +444,56 @@ def _counted(after: str, default: str) -> str:
 
 
 def _meetings(context: _Context, start: int, end: int, here: list[Mention]) -> list[Candidate]:
+    """A bilateral meeting or dialogue step: two parties (states, or people for the state the
+    graph gives them) with words of meeting or talks, or the parties in view ("the two
+    presidents", "their talks", talks with no party named); ``what`` is "meeting" where leaders
+    are named or meet, "dialogue" where a dialogue is named or the parties talk unnamed."""
     text = context.article.text
     sentence = text[start:end]
-    if not _MEETING.search(sentence):
+    outside = _QUOTE.sub(lambda m: " " * len(m[0]), sentence)
+    trigger = _MEETING.search(outside)
+    if not trigger:
         return []
+    parties, place, people = _meeting_parties(context, here)
+    when = _stated(context, outside, trigger.end())
+    both = _BOTH.search(outside)
+    anaphoric = False
+    if not parties and (both or (trigger[0].lower() == "talks" and when)):
+        parties, anaphoric = context.parties, True
+    if len(parties) != 2:
+        return []
+    place = place or _place_in(outside)
+    if when:
+        date, end_date = when.start, when.end if when.is_range else ""
+    elif anaphoric:
+        date, end_date = context.meeting_date
+    else:
+        date, end_date = _article_date(context), ""
+    if _DIALOGUE.search(outside):
+        what = "dialogue"
+    elif anaphoric and both:  # "their talks": the meeting in view
+        what = context.meeting_what
+    else:  # talks of the parties, no leader named, are a dialogue's
+        what = "dialogue" if not people and trigger[0].lower() == "talks" else "meeting"
+    context.parties, context.meeting_date, context.meeting_what = parties, (date, end_date), what
+    fields = {
+        "parties": " ".join(sorted(parties)),
+        "what": what,
+        "date": date,
+        "end": end_date,
+        "place": place,
+    }
+    mentions = tuple(m for m in here if m.iri in parties)
+    return [_candidate("meeting", text, start, end, fields, mentions)]
+
+
+def _meeting_parties(context: _Context, here: list[Mention]) -> tuple[list[str], str, bool]:
+    """The parties a sentence names (a capital after "in" is the place, not a party), the place
+    so named, and whether a person named a party."""
+    text = context.article.text
     parties: list[str] = []
     place = ""
+    people = False
     for mention in here:
         before = text[max(0, mention.start - 12) : mention.start]
         if (
@@ -442,25 +505,32 @@ def _meetings(context: _Context, start: int, end: int, here: list[Mention]) -> l
         elif mention.type == "state" and mention.iri and mention.iri not in parties:
             parties.append(mention.iri)
         elif mention.type == "person" and mention.iri in context.gazetteer.person_state:
+            people = True
             state = context.gazetteer.person_state[mention.iri]
             parties += [] if state in parties else [state]
-    if len(parties) < 2:
-        if not re.search(r"\bthe two (?:presidents|leaders|sides|countries)\b", sentence, re.I):
-            return []
-        parties = context.parties
-    if len(parties) < 2:
-        return []
-    context.parties = parties
-    place_match = re.search(r"\bin ((?:[A-Z][\w’'-]+ ?){1,3})", sentence)
-    if not place and place_match and not _DATE.match(place_match[1]):
-        place = place_match[1].strip()
-    fields = {
-        "parties": " ".join(sorted(parties)),
-        "date": _date_in(context, sentence) or _year_in(sentence) or context.article.published,
-        "place": place,
-    }
+    return parties, place, people
+
+
+def _place_in(words: str) -> str:
+    """A place "in" capitalised words that are not a date, a year or an acronym ("in AI")."""
+    for match in re.finditer(r"\bin ((?:[A-Z][\w’'-]+ ?){1,3})", words):
+        place = match[1].strip()
+        if not dates_in(place, "2000") and not re.fullmatch(r"[A-Z0-9]+", place):
+            return place
+    return ""
+
+
+def _events(context: _Context, start: int, end: int, here: list[Mention]) -> list[Candidate]:
+    """The events a sentence names or places (:func:`govkg.ingest.events.events_in`)."""
+    gazetteer = context.gazetteer
+    current = gazetteer.labels_of.get(gazetteer.adopted_at.get(context.target, ""), "")
+    setting = Setting(
+        context.year, context.reference, context.events, current.split()[0] if current else ""
+    )
+    text = context.article.text
     return [
-        _candidate("meeting", text, start, end, fields, tuple(m for m in here if m.iri in parties))
+        _candidate("event", text, found.start, found.end, found.fields, found.mentions)
+        for found in events_in(gazetteer, text, start, end, here, setting)
     ]
 
 
@@ -486,6 +556,11 @@ def _quotes(
             speaker = _speaker(context, s2, nxt, mentions)
     if speaker is None:
         return []
+    stated = next((d.start for d in dates_in(outside, context.year, context.reference)
+                   if len(d.start) == 10), "")  # fmt: skip
+    if speaker is not context.speaker:
+        context.speaker_date = stated
+    date = stated or context.speaker_date or _article_date(context)
     context.speaker, context.speaker_at = speaker, number
     if not quotes:
         return []
@@ -497,7 +572,7 @@ def _quotes(
         role, behalf = _role(context, speaker, mentions)
         fields = {
             "speaker": speaker.iri or "", "role": role, "on_behalf_of": behalf, "text": words,
-            "date": _date_in(context, sentence) or context.article.published,
+            "date": date,
         }  # fmt: skip
         if not speaker.iri:
             fields["speaker_name"] = speaker.proposed
@@ -585,15 +660,35 @@ def _role(context: _Context, speaker: Mention, mentions: list[Mention]) -> tuple
     same = [m for m in mentions if speaker.iri and m.iri == speaker.iri] or [speaker]
     for named in sorted(same, key=lambda m: (m.start != speaker.start, m.start)):
         line_start = text.rfind("\n", 0, named.start) + 1
-        role = _role_words(text[line_start : named.start])
+        before = text[line_start : named.start]
+        role = _role_words(before) or _title_before(before)
         if role:
-            lo = named.start - len(role) - 1
+            lo = line_start + before.rfind(role)
             states = [m for m in mentions if m.type == "state" and lo <= m.start < named.start]
             return role, (states[0].iri or "") if states else ""
     after = re.match(r",\s+((?:a |an )?[a-z][\w’'-]*(?: [\w’'-]+){0,8}?),", text[speaker.end :])
     if after and re.search(r"\b(?:at|of|for)\b", after[1]):  # "X, head of AI at Full Fact,"
-        return after[1], ""
+        return re.sub(r"^(?:a|an) ", "", after[1]), ""
     return "", ""
+
+
+#: The head nouns of titles ("Vice President of the United States, JD Vance").
+_TITLE = re.compile(
+    r"\b(?:President|Minister|Secretary|Chancellor|Premier|Spokes(?:wo)?man|Spokesperson|"
+    r"Director|Chair(?:man|woman|person)?|Commissioner|Ambassador|Envoy|Governor|Senator|"
+    r"Mayor|King|Queen|Head|Chief|Adviser|Advisor|Secretary-General|Leader|Representative)\b"
+)
+
+
+def _title_before(before: str) -> str:
+    """A title set off by a comma just before a name ("Vice President of the United States,
+    JD Vance"): capitalised words joined by of/the/for/and, with a title's head noun."""
+    match = re.search(
+        r"((?:[A-Z][\w’'.-]*)(?: (?:[A-Z][\w’'.-]*|of|the|for|and|on)){0,7}),\s*$", before
+    )
+    if not match or not _TITLE.search(match[1]):
+        return ""
+    return re.sub(r"^(?:The|A|An) ", "", match[1])
 
 
 def _candidate(
@@ -634,7 +729,46 @@ def _deduplicated(found: list[Candidate]) -> list[Candidate]:
                 if k not in ("date", "as_of") and (candidate.kind != "quote" or k == "text")
             ),
         )
-        if candidate.kind == "meeting" or key not in seen:
+        if candidate.kind == "meeting":
+            if not any(_same_meeting(candidate, kept) for kept in out if kept.kind == "meeting"):
+                out.append(candidate)
+        elif key not in seen:
             seen.add(key)
             out.append(candidate)
+    return out
+
+
+def _same_meeting(a: Candidate, b: Candidate) -> bool:
+    """Whether two meeting candidates are one meeting told twice: the same parties and kind,
+    dates that overlap and places that agree (or one not given)."""
+    fa, fb = a.fields, b.fields
+    return (
+        (fa["parties"], fa["what"]) == (fb["parties"], fb["what"])
+        and overlaps(fa["date"], fa["end"], fb["date"], fb["end"])
+        and (not fa["place"] or not fb["place"] or fa["place"] == fb["place"])
+    )
+
+
+def _merged_events(text: str, found: list[Candidate]) -> list[Candidate]:
+    """One event candidate an event (the graph's event, or a new event's name): the first
+    evidence, its empty fields filled from the later ones."""
+    first: dict[str, int] = {}
+    out: list[Candidate] = []
+    for candidate in found:
+        if candidate.kind != "event":
+            out.append(candidate)
+            continue
+        key = fold(candidate.fields["name"]).lower()
+        if key not in first:
+            first[key] = len(out)
+            out.append(candidate)
+            continue
+        kept = out[first[key]]
+        fields = dict(kept.fields)
+        for name, value in candidate.fields.items():
+            fields[name] = fields.get(name) or value
+        if fields != kept.fields:
+            sel = kept.selector
+            mentions = kept.mentions + candidate.mentions
+            out[first[key]] = _candidate("event", text, sel.start, sel.end, fields, mentions)
     return out

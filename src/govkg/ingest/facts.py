@@ -33,6 +33,7 @@ ATTENDANCE = data_namespace("attendance")
 CLAIM = data_namespace("claim")
 QUOTE = data_namespace("quote")
 EVENT = data_namespace("event")
+DIALOGUE = data_namespace("dialogue")
 COUNTED = data_namespace("counted")
 PRECISION = data_namespace("precision")
 
@@ -211,29 +212,34 @@ def _place(m: Making, g: Graph, fact: URIRef, place: str) -> str:
 
 
 def meeting(m: Making, fields: dict[str, str]) -> Built:
+    """A bilateral meeting (``what`` "meeting") or dialogue ("dialogue") of two parties: the
+    graph's own when one of the same parties and kind has dates overlapping the candidate's,
+    else a new gk:BilateralMeeting (start and end dates, place) or gk:BilateralDialogue (its
+    date)."""
     parties = tuple(sorted(fields["parties"].split()))
     if len(parties) != 2:
         raise ReviewError(f"{m.shown}: a bilateral meeting has two parties, not {len(parties)}")
-    when = fields.get("date", "")
-    match = m.known.meeting((parties[0], parties[1]), when)
-    if (found := _existing(match)) is not None:
+    when, end, what = fields.get("date", ""), fields.get("end", ""), fields.get("what", "")
+    if (found := _existing(m.known.meeting((parties[0], parties[1]), when, end, what))) is not None:
         return found
     start = m.date(when, "date")
     if start is None:
         raise ReviewError(f'{m.shown}: a new meeting needs its date; "correct" it with "date"')
+    dialogue = what == "dialogue"
     names = [_local(p) for p in parties]
-    fact = m.free([EVENT[f"{names[0]}-{names[1]}-meeting-{when}"],
-                   EVENT[f"{names[0]}-{names[1]}-meeting-{when}-{m.review.slug}"]])  # fmt: skip
+    base = f"{names[0]}-{names[1]}-{'dialogue' if dialogue else 'meeting'}-{when}"
+    fact = m.free([(DIALOGUE if dialogue else EVENT)[base],
+                   (DIALOGUE if dialogue else EVENT)[f"{base}-{m.review.slug}"]])  # fmt: skip
     g = m.graph
-    g.add((fact, RDF.type, GK.BilateralMeeting))
+    g.add((fact, RDF.type, GK.BilateralDialogue if dialogue else GK.BilateralMeeting))
     for party in parties:
         g.add((fact, GK.party, URIRef(party)))
-    g.add((fact, SDO.startDate, start))
-    if (end := m.date(fields.get("end", ""), "end")) is not None:
-        g.add((fact, SDO.endDate, end))
-    place = _place(m, g, fact, fields.get("place", ""))
+    g.add((fact, DCTERMS.date if dialogue else SDO.startDate, start))
+    if not dialogue and (last := m.date(end, "end")) is not None:
+        g.add((fact, SDO.endDate, last))
+    place = "" if dialogue else _place(m, g, fact, fields.get("place", ""))
     who = "\u2013".join(m.known.label(p) for p in parties)
-    label = ", ".join(filter(None, (f"{who} meeting", place, when)))
+    label = ", ".join(filter(None, (f"{who} {'dialogue' if dialogue else 'meeting'}", place, when)))
     g.add((fact, RDFS.label, Literal(label, lang="en")))
     return Built(fact)
 

@@ -72,6 +72,7 @@ class GoldQuote:
     text: str
     on_behalf_of: str
     date: str
+    role: str = ""  # the label of the speaker's role holding ("Name, post"), or ""
 
     def key(self) -> tuple[str, str]:
         return (self.speaker, " ".join(self.text.split()))
@@ -109,6 +110,22 @@ class GoldMeeting:
 
 
 @dataclass(frozen=True)
+class GoldEvent:
+    """A summit or other event (not a bilateral meeting): its label, dates (``end`` is
+    ``start`` when the graph gives one date), place's label and host (a state's IRI, or "")."""
+
+    fact: str
+    label: str
+    start: str
+    end: str
+    place: str
+    host: str
+
+    def key(self) -> str:
+        return self.fact
+
+
+@dataclass(frozen=True)
 class Gold:
     """The gold of one article file; ``source`` is "" when the graph has no source for it."""
 
@@ -120,6 +137,7 @@ class Gold:
     quote: tuple[GoldQuote, ...] = ()
     position: tuple[GoldPosition, ...] = ()
     meeting: tuple[GoldMeeting, ...] = ()
+    event: tuple[GoldEvent, ...] = ()
 
 
 def gold_for(store: Store, article: str | Path) -> Gold:
@@ -134,6 +152,7 @@ def gold_for(store: Store, article: str | Path) -> Gold:
         quote=_sorted(_quote(r) for r in _rows(store, "gold-quotes", file)),
         position=_sorted(_position(r) for r in _rows(store, "gold-positions", file)),
         meeting=_meetings(_rows(store, "gold-meetings", file)),
+        event=_sorted(_event(r) for r in _rows(store, "gold-events", file)),
     )
 
 
@@ -182,6 +201,19 @@ def _quote(row: Row) -> GoldQuote:
         row.text("text"),
         row.text("onBehalfOf"),
         row.text("date"),
+        row.text("role"),
+    )
+
+
+def _event(row: Row) -> GoldEvent:
+    start = row.text("start")
+    return GoldEvent(
+        fact=row.text("fact"),
+        label=row.text("label"),
+        start=start,
+        end=row.text("end") or start,
+        place=row.text("place"),
+        host=row.text("host"),
     )
 
 

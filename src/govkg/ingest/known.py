@@ -15,6 +15,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from govkg.fixed_queries import fixed_query
+from govkg.ingest.dates import overlaps
 from govkg.ingest.model import Article
 from govkg.namespaces import compact, data_namespace
 from govkg.store import Store, Term
@@ -59,12 +60,6 @@ def _nodes(**terms: str) -> dict[str, ox.NamedNode]:
 def words(text: str) -> str:
     """Quoted words compared without case, quotation marks, punctuation or spacing."""
     return " ".join(re.findall(r"[\w']+", text.lower().replace("\u2019", "'")))
-
-
-def dates_agree(a: str, b: str) -> bool:
-    """Two dates of a meeting agree when one is as precise as or a prefix of the other
-    ("2026-05" and "2026-05-14"); an unknown date agrees with none."""
-    return bool(a and b) and (a.startswith(b) or b.startswith(a))
 
 
 class Known:
@@ -134,11 +129,16 @@ class Known:
                 return Match(_value(fact))
         return Match(None)
 
-    def meeting(self, parties: tuple[str, str], date: str) -> Match:
-        """A bilateral meeting or dialogue of the two parties whose date agrees with ``date``
-        (the parties' other meetings are other facts, not differences)."""
+    def meeting(self, parties: tuple[str, str], start: str, end: str = "", what: str = "") -> Match:
+        """A bilateral meeting or dialogue (``what``: "meeting" or "dialogue", else either) of
+        the two parties whose dates overlap ``start``-``end`` (the parties' other meetings are
+        other facts, not differences)."""
         rows = self.store.query(_MEETINGS, _nodes(a=parties[0], b=parties[1])).rows
-        return Match(next((_value(f) for f, d, *_ in rows if dates_agree(_value(d), date)), None))
+        for fact, date, kind, *_ in rows:
+            fits = not what or _value(kind).endswith("Dialogue") == (what == "dialogue")
+            if fits and overlaps(start, end, _value(date), _value(date)):
+                return Match(_value(fact))
+        return Match(None)
 
     def role(self, speaker: str, stated: str) -> str | None:
         """The speaker's role holding that the role as the article states it names: the one

@@ -69,8 +69,11 @@ class Candidate:
       ``precision`` (exact, approximate, lower-bound), ``as_of``
     - quote: ``speaker``, ``role`` (as stated), ``on_behalf_of``, ``text`` (the quoted words),
       ``date``
-    - meeting: ``parties`` (IRIs joined by a space), ``date``, ``place``
-    - event: ``name``, ``start``, ``end``, ``place``, ``host``
+    - meeting: ``parties`` (IRIs joined by a space), ``what`` ("meeting" or "dialogue"),
+      ``date`` (its start), ``end`` ("" unless the words give a range: "May 14-15", "last
+      week"), ``place``
+    - event: ``name`` (the graph event's IRI when the name resolves, else the name as stated),
+      ``start``, ``end``, ``place``, ``host``
 
     ``hedged`` marks words that are not facts ("is expected to sign", "may join"): listed, never
     accepted as they are.  ``id`` is stable across runs (a hash of the kind, the selector and the

@@ -9,7 +9,16 @@ A proposal *matches* a gold fact when it gets the fact's key right:
 - quote: speaker and the quoted words (at least 0.8 of the tokens shared, both ways, since quote
   boundaries differ);
 - meeting: the set of parties and a date compatible with the meeting's (to the precision of the
-  less precise: "2026-05" fits 14-15 May 2026).
+  less precise: "2026-05" fits 14-15 May 2026; a proposed range, ``date`` to ``end``, fits when
+  it overlaps the meeting's: "last week" fits 14-15 May); meeting or dialogue (``what``) is
+  scored apart, as the kind;
+- event: the graph's event (``name``, an IRI when resolved); dates, place and host scored
+  apart.  The events scored are those the graph derives from the article, bilateral meetings
+  left out (they are meetings).
+
+A quote's role as stated is scored apart against the label of the speaker's role holding in the
+graph: right when at least half of its words (and at least one) are the label's, spelling of
+defence/defense and the like folded; "(title not given)" expects no role.
 
 Each gold fact is paired with at most one proposal, full matches first; a proposal that gets part
 of a key right (the actor but not the target, the words but not the speaker …) is paired as a
@@ -28,9 +37,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from govkg.ingest.dates import overlaps
 from govkg.ingest.gold import (
     Gold,
     GoldCount,
+    GoldEvent,
     GoldMeeting,
     GoldQuote,
     GoldStance,
@@ -41,7 +52,7 @@ from govkg.namespaces import compact
 
 #: The kinds scored against gold, in the order reports show them; ``position`` (reported
 #: positions) has gold but no candidate kind proposes it.
-SCORED = ("stance", "attendance", "count", "quote", "meeting")
+SCORED = ("stance", "attendance", "count", "quote", "meeting", "event")
 #: The issue's targets: kind → (least recall, least precision).
 TARGETS = {"stance": (0.9, 0.8), "quote": (0.9, 0.8), "count": (0.8, 0.8), "meeting": (0.8, 0.8)}
 #: Stance kinds that are refusals or absences: the words that give them are negated.
@@ -104,7 +115,7 @@ class KindScore:
 
 @dataclass(frozen=True)
 class ArticleScore:
-    """An article's scores by kind, and the candidates of kinds no gold scores (events)."""
+    """An article's scores by kind, and the candidates of kinds no gold scores."""
 
     file: str
     source: str  # the article's source record in the graph, or ""
@@ -129,14 +140,11 @@ def overlap(a: str, b: str) -> float:
     return sum((ta & tb).values()) / longer if longer else 0.0
 
 
-def dates_fit(date: str, start: str, end: str = "") -> bool:
-    """Whether ``date`` (YYYY, YYYY-MM or YYYY-MM-DD) falls in ``start``-``end`` to the precision
-    of the less precise of them; an empty date fits nothing."""
-    if not date or not start:
-        return False
-    end = end or start
-    n = min(len(date), len(start))
-    return start[:n] <= date[:n] <= end[: min(len(date), len(end))]
+def dates_fit(date: str, start: str, end: str = "", date_end: str = "") -> bool:
+    """Whether ``date`` (YYYY, YYYY-MM or YYYY-MM-DD; to ``date_end`` when a range: "last week")
+    falls in, or overlaps, ``start``-``end``, each compared to the precision of the less precise
+    of the two; an empty date fits nothing."""
+    return overlaps(date, date_end, start, end)
 
 
 def stance_kind(candidate: Candidate) -> str:
@@ -154,6 +162,26 @@ def _int(text: str) -> int | None:
 
 def _parties(candidate: Candidate) -> frozenset[str]:
     return frozenset(candidate.fields.get("parties", "").split())
+
+
+_ROLE_STOP = frozenset({"a", "an", "the", "of", "at", "for", "and", "in", "on", "to", "s"})
+
+
+def _role_words(text: str) -> set[str]:
+    """A role's words, stop words left out and "-se" spellings read as "-ce" (defense)."""
+    return {re.sub(r"se$", "ce", w) for w in tokens(text) if w not in _ROLE_STOP}
+
+
+def role_fits(gold_role: str, proposed: str) -> bool | None:
+    """Whether a role as stated fits the label of the speaker's role holding ("Name, post"):
+    at least half of its words are the label's; None where the graph gives no role."""
+    if not gold_role:
+        return None
+    post = gold_role.split(",", 1)[-1]
+    if "title not given" in post:
+        return not proposed
+    words, label = _role_words(proposed), _role_words(post)
+    return bool(words) and 2 * len(words & label) >= len(words)
 
 
 def _place_fits(place: str, proposed: str) -> bool | None:
@@ -204,15 +232,45 @@ def _quote_checks(g: GoldQuote, c: Candidate) -> Checks:
         "actor": _f(c, "speaker") == g.speaker,
         "target": _f(c, "on_behalf_of") == g.on_behalf_of,
         "date": dates_fit(_f(c, "date"), g.date) if g.date else None,
+        "role": role_fits(g.role, _f(c, "role")),
     }
+
+
+def _meeting_dates(g: GoldMeeting, c: Candidate) -> bool:
+    return dates_fit(_f(c, "date"), g.start, g.end, _f(c, "end"))
 
 
 def _meeting_checks(g: GoldMeeting, c: Candidate) -> Checks:
     return {
         "actor": _parties(c) == frozenset(g.parties),
-        "date": dates_fit(_f(c, "date"), g.start, g.end),
+        "kind": _f(c, "what") == g.what if _f(c, "what") else None,
+        "date": _meeting_dates(g, c),
         "place": _place_fits(g.place, _f(c, "place")),
     }
+
+
+def _event_iri(c: Candidate) -> str:
+    """The graph's event a candidate names, or "" for a new one (named as stated)."""
+    name = _f(c, "name")
+    return name if name.startswith(("http://", "https://")) else ""
+
+
+def _event_checks(g: GoldEvent, c: Candidate) -> Checks:
+    return {
+        "target": _event_iri(c) == g.fact,
+        "date": dates_fit(_f(c, "start"), g.start, g.end, _f(c, "end")) if g.start else None,
+        "place": _place_fits(g.place, _f(c, "place")),
+        "host": _f(c, "host") == g.host if g.host else None,
+    }
+
+
+def _event_near(g: GoldEvent, c: Candidate) -> bool:
+    """A new event (no IRI) at the gold event's place and dates, or named as it is."""
+    if _event_iri(c):
+        return False
+    placed = bool(_place_fits(g.place, _f(c, "place"))) and _event_checks(g, c)["date"] is True
+    head = re.sub(r"\s+(?:19|20)\d\d$", "", g.label.split(",")[0])  # "AI Action Summit"
+    return placed or overlap(_f(c, "name"), head) >= QUOTE_OVERLAP
 
 
 RULES: dict[str, _Rule] = {
@@ -254,18 +312,29 @@ RULES: dict[str, _Rule] = {
         gold_text=lambda g: f"{compact(g.speaker) or '?'}: “{_short(g.text)}”",
     ),
     "meeting": _Rule(
-        strict=lambda g, c: (
-            _parties(c) == frozenset(g.parties) and dates_fit(_f(c, "date"), g.start, g.end)
-        ),
+        strict=lambda g, c: _parties(c) == frozenset(g.parties) and _meeting_dates(g, c),
         near=lambda g, c: (
             _parties(c) == frozenset(g.parties)
-            or (bool(_parties(c) & set(g.parties)) and dates_fit(_f(c, "date"), g.start, g.end))
+            or (bool(_parties(c) & set(g.parties)) and _meeting_dates(g, c))
         ),
         checks=_meeting_checks,
-        identity=lambda c: (_parties(c), _f(c, "date"), _f(c, "place")),
+        identity=lambda c: (
+            *(_f(c, k) for k in ("what", "date", "end", "place")),
+            _parties(c),
+        ),
         gold_text=lambda g: (
             f"{g.what} {' '.join(compact(p) for p in g.parties)} "
             f"{g.start}{'/' + g.end if g.end != g.start else ''} {g.place}".rstrip()
+        ),
+    ),
+    "event": _Rule(
+        strict=lambda g, c: _event_iri(c) == g.fact,
+        near=_event_near,
+        checks=_event_checks,
+        identity=lambda c: (_event_iri(c) or " ".join(tokens(_f(c, "name"))),),
+        gold_text=lambda g: (
+            f"{g.label} {g.start}{'/' + g.end if g.end != g.start else ''}"
+            + (f" host {compact(g.host)}" if g.host else "")
         ),
     ),
 }
