@@ -365,8 +365,10 @@ def test_the_benchmark_scores_the_real_pipeline_on_the_five_articles(tmp_path: P
     """bench/ingest_eval.py on the five articles, as measured on 4 Dec 2026: stances, quotes,
     counts and meetings meet the issue's targets (meetings: all four gold meetings and dialogues
     matched by four proposals, dates and meeting/dialogue right; counts: all eleven); events (no
-    target) 8 of 10, with no false positive; attendance, which no candidate proposes yet, has no
-    target.  Floors, so an improvement passes."""
+    target) 8 of 10, with no false positive; attendance (no target; stated or inferred from hosts,
+    acts placed at the event, signatories counted among attendees and speeches there) 24 of 25
+    with one false positive (the UK, which 002 says refused to sign "at the Paris summit", an
+    attendance the graph does not draw from 002).  Floors, so an improvement passes."""
     sys.path.insert(0, str(ROOT / "bench"))
     try:
         import ingest_eval
@@ -386,6 +388,7 @@ def test_the_benchmark_scores_the_real_pipeline_on_the_five_articles(tmp_path: P
         "count": (11, 1.0, 1.0),  # target 0.8 / 0.8: met (attendees counted of the event)
         "meeting": (4, 1.0, 1.0),  # target 0.8 / 0.8: met
         "event": (8, 0.8, 1.0),  # no target
+        "attendance": (24, 0.96, 0.96),  # no target; precision matters more than recall
     }
     for kind, (matched, recall, precision) in floors.items():
         s = overall[kind]
@@ -394,6 +397,10 @@ def test_the_benchmark_scores_the_real_pipeline_on_the_five_articles(tmp_path: P
     for kind in ("stance", "quote", "count", "meeting"):
         assert overall[kind]["target_met"] is True, kind
     assert overall["event"]["target_met"] is None
+    assert overall["attendance"]["target_met"] is None
+    for article in data["articles"]:  # each article's too (002 lowest: 2 of 3)
+        precision = article["kinds"]["attendance"]["precision"]
+        assert precision is None or precision >= 0.6, article["file"]
     checks = overall["meeting"]["checks"]  # each matched meeting's date and kind right
     assert checks["date"] == [4, 4] and checks["kind"] == [4, 4]
     right, paired = overall["quote"]["checks"]["role"]

@@ -3,7 +3,10 @@
 (stances with their negation and hedging, attendance, counts, quotes, meetings, events), each
 with its selector and the names it rests on.  Dates are read by :mod:`govkg.ingest.dates`
 against the article's date (or the year inferred from its text), events by
-:mod:`govkg.ingest.events`."""
+:mod:`govkg.ingest.events`.  Attendance is proposed where the words state it, and inferred, with
+a note saying why, from an event's host, from a signing or refusal of an event's instrument
+that the words place at the event (:mod:`govkg.ingest.attendance`), from signatories the
+article counts among those that took part, and from a speech at the event."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
+from govkg.ingest import attendance
 from govkg.ingest.dates import (
     Stated,
     dates_in,
@@ -49,7 +53,21 @@ _SIGNED = re.compile(
 )
 _AGREED = re.compile(r"\b(?:have |has |had )?agreed (?:to|with|on|that|by)\b", re.I)
 _BILATERAL = re.compile(r"\b(?:agree\w*|talks|met|meeting|summit)\b", re.I)
-_ATTENDED = re.compile(r"\b(took part|attended|participated|were present|was present)\b", re.I)
+#: Words of attending; the actors are named before them ("India and Kenya attended").
+_ATTENDED = re.compile(
+    r"\b(?:took part|attended|participated|(?:were|was) present|(?:were|was) represented|"
+    r"joined the (?:[\w’'-]+ ){0,6}?(?:summit|conference|forum|gathering|ministerial)|"
+    r"sent (?:a|an|its|their) (?:[\w-]+ )?delegations?)\b",
+    re.I,
+)
+#: Words of attending with the actors named after them ("attended by India and Kenya").
+_ATTENDED_BY = re.compile(r"\b(?:attended by|delegations? (?:from|of))\s", re.I)
+#: A delegation named for its state ("the Chinese delegation", "India's delegation").
+_DELEGATION = re.compile(r"^(?:[’']s)?\s+delegation\b", re.I)
+#: Stance kinds that, done at an event, show the actor there; the words a note gives them.
+_ACTS = {"signed": "signed", "endorsed": "endorsed", "declined": "declined to sign",
+         "did-not-sign": "did not sign"}  # fmt: skip
+_POSITIVE = ("signed", "endorsed")
 _SAID = re.compile(
     r"\b(said|says|told|added|remarked|argued|emphasi[sz]ed|stated|wrote|warned|noted|explained|"
     r"described|insisted|stressed|urged|according to)\b",
@@ -116,6 +134,15 @@ class _Context:
     speaker_date: str = ""  # the date stated where the last speaker was named
     #: The targets of the sentence at hand (the last target, or what the sentence names).
     targets: list[str] = field(default_factory=list)
+    spans: list[tuple[int, int]] = field(default_factory=list)  # the sentences
+    mentions: list[Mention] = field(default_factory=list)  # the names of the whole text
+    #: The graph's events each sentence read so far names or places, by its number.
+    placed: dict[int, list[str]] = field(default_factory=dict)
+    #: Instruments whose signatories the article counts among an event's attendees ("35 of the
+    #: 85 countries that took part signed"): instrument → (event, the words).
+    signed_there: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: Signatures read so far that nothing sets apart from their event: (stance, event).
+    signatures: list[tuple[Candidate, str]] = field(default_factory=list)
 
 
 def extract(article: Article, gazetteer: Gazetteer) -> list[Candidate]:
@@ -127,24 +154,41 @@ def extract(article: Article, gazetteer: Gazetteer) -> list[Candidate]:
     context = _Context(article, gazetteer, year=year, reference=reference)
     context.events = event_iris(gazetteer)
     spans = sentences(text)
+    context.spans, context.mentions = spans, mentions
     context.target = _dated_target(context) or _first_named(context, spans, mentions)
     found: list[Candidate] = []
     for number, (start, end) in enumerate(spans):
         here = [m for m in mentions if start <= m.start and m.end <= end]
-        quoted = [(start + q.start(), start + q.end()) for q in _QUOTE.finditer(text[start:end])]
-        said = [m for m in here if not any(qs <= m.start < qe for qs, qe in quoted)]
+        said = _outside_quotes(text, start, end, here)
         named = _named_target(context, said, text[start:end])
         if named:
             context.target = named
         context.targets = [named] if named else _placed_targets(context, start, end, here)
         context.targets = context.targets or [context.target]
-        found += _stances(context, start, end, here)
-        found += _attendance(context, start, end, here)
+        stances = _stances(context, start, end, here)
+        events = _events(context, start, end, here)
+        context.placed[number] = _placed_events(context, said, events)
+        found += stances
+        found += _attendance(context, number, here, stances, events)
         found += _counts(context, start, end, here)
         found += _meetings(context, start, end, here)
-        found += _events(context, start, end, here)
+        found += events
         found += _quotes(context, spans, number, mentions)
+    found += _signatories_attended(context)
     return _merged_events(text, _deduplicated(found))
+
+
+def _outside_quotes(text: str, start: int, end: int, here: list[Mention]) -> list[Mention]:
+    """The names of a sentence that are not inside a quotation."""
+    quoted = [(start + q.start(), start + q.end()) for q in _QUOTE.finditer(text[start:end])]
+    return [m for m in here if not any(qs <= m.start < qe for qs, qe in quoted)]
+
+
+def _placed_events(context: _Context, said: list[Mention], events: list[Candidate]) -> list[str]:
+    """The graph's events a sentence names (outside quotations) or places."""
+    named = [m.iri for m in said if m.type == "event" and m.iri in context.events]
+    placed = [c.fields["name"] for c in events if c.fields["name"] in context.events]
+    return list(dict.fromkeys([iri for iri in named if iri] + placed))
 
 
 def article_year(article: Article, gazetteer: Gazetteer) -> str:
@@ -365,20 +409,229 @@ def _stances(context: _Context, start: int, end: int, here: list[Mention]) -> li
     return out
 
 
-def _attendance(context: _Context, start: int, end: int, here: list[Mention]) -> list[Candidate]:
-    """ "X and Y attended / took part in / participated in" the event named or in view."""
+def _attendance(
+    context: _Context, number: int, here: list[Mention], stances: list[Candidate],
+    events: list[Candidate],
+) -> list[Candidate]:  # fmt: skip
+    """The attendance a sentence states ("X attended …") or implies: the host of an event, an
+    actor signing or refusing an event's instrument where the sentence places the act at the
+    event, a speaker addressing the event (those implied carry a note saying why)."""
+    return (
+        _attended(context, number, here)
+        + _hosts(context, number, here, events)
+        + _acts_at_events(context, number, stances)
+        + _speakers_at_events(context, number, here)
+    )
+
+
+def _attended(context: _Context, number: int, here: list[Mention]) -> list[Candidate]:
+    """ "X and Y attended / took part in / participated in / were represented at / joined" the
+    event named or in view, "the summit was attended by X", "delegations from X", "the Chinese
+    delegation" (where the sentence places it at the event)."""
     text = context.article.text
-    match = _ATTENDED.search(text, start, end)
-    if not match or _QUOTE.search(text[start:end]):
+    start, end = context.spans[number]
+    if _QUOTE.search(text[start:end]):
         return []
-    events = [m.iri for m in here if m.type == "event" and m.iri]
-    event = events[0] if events else context.gazetteer.adopted_at.get(context.target, "")
-    event = "" if event.startswith(NEW) else event
+    event = _event_in_view(context, number, here)  # "" when unknown: the curator gives it
+    by, match = _ATTENDED_BY.search(text, start, end), _ATTENDED.search(text, start, end)
+    actors = []
+    if by:
+        clause = re.search(r"[;.:]|,\s+(?:but|while|which|who)\b", text[by.end() : end])
+        actors = _actors(
+            context, text, here, by.end(), by.end() + clause.start() if clause else end
+        )
+    elif match:
+        actors = _actors(context, text, here, start, match.start())
+    actors += _delegations(context, number, here, event)
     out = []
-    for actor, mention in _actors(context, text, here, start, match.start()):
-        fields = {"actor": actor, "event": event}
-        out.append(_candidate("attendance", text, start, end, fields, (mention,)))
+    for actor, mention in actors:
+        out.append(_attending(context, number, actor, event, mention, ""))
     return out
+
+
+def _delegations(
+    context: _Context, number: int, here: list[Mention], event: str
+) -> list[tuple[str, Mention]]:
+    """States whose delegation the sentence places at the event ("the Chinese delegation said at
+    the summit")."""
+    text = context.article.text
+    named = [
+        (m.iri, m)
+        for m in here
+        if m.type == "state" and m.iri and _DELEGATION.match(text[m.end : m.end + 16])
+    ]
+    return named if named and event and _placing(context, number, event).why else []
+
+
+def _event_in_view(context: _Context, number: int, here: list[Mention]) -> str:
+    """The event a sentence is about: the one it names or places, else the event of the
+    instrument in view; "" when it names several, or none is the graph's."""
+    placed = context.placed.get(number, [])
+    if len(placed) > 1:
+        return ""
+    event = placed[0] if placed else context.gazetteer.adopted_at.get(context.target, "")
+    return event if event in context.events else ""
+
+
+def _hosts(
+    context: _Context, number: int, here: list[Mention], events: list[Candidate]
+) -> list[Candidate]:
+    """The host of an event the sentence names or places attends it."""
+    out = []
+    for found in events:
+        host, event = found.fields.get("host", ""), found.fields["name"]
+        if not host or event not in context.events:
+            continue
+        mention = next((m for m in here if _state_named(context.gazetteer, m) == host), None)
+        if mention is None:
+            continue
+        note = f"inferred: the host attends the event it hosts ({_label(context, event)})"
+        out.append(_attending(context, number, host, event, mention, note))
+    return out
+
+
+def _state_named(gazetteer: Gazetteer, mention: Mention) -> str:
+    """The state a mention names: a state, or the state of a person's post."""
+    if mention.type == "person":
+        return gazetteer.person_state.get(mention.iri or "", "")
+    return mention.iri or "" if mention.type == "state" else ""
+
+
+def _acts_at_events(context: _Context, number: int, stances: list[Candidate]) -> list[Candidate]:
+    """An actor that signs, endorses, declines or does not sign an instrument adopted at an
+    event, where the sentence places the act at the event (a refusal also where the sentence
+    before, in the same paragraph, sets the scene there: "On Thursday, Spain hosted a summit.
+    However, the US chose not to sign the declaration."); signatures nothing sets apart from the
+    event are kept for :func:`_signatories_attended`."""
+    out = []
+    for stance in stances:
+        f = stance.fields
+        kind, event = f["stance_kind"], context.gazetteer.adopted_at.get(f["target"], "")
+        if stance.hedged or kind not in _ACTS or event not in context.events:
+            continue
+        placed = _placing(context, number, event)
+        if placed.ruled_out:
+            continue
+        if kind in _POSITIVE and f["negated"] == "false":
+            context.signatures.append((stance, event))
+        why = _why(placed)
+        if not why and kind == "declined":
+            why = _scene_before(context, number, event)
+        if why:
+            note = (
+                f"inferred: {_ACTS[kind]} {_label(context, f['target'])} at "
+                f"{_label(context, event)} ({why})"
+            )
+            mention = stance.mentions[0]
+            out.append(_attending(context, number, f["actor"], event, mention, note))
+    return out
+
+
+def _placing(context: _Context, number: int, event: str, said: bool = False) -> attendance.Placing:
+    """How sentence ``number`` places its acts at ``event`` (quotations left out; a date
+    something was said on left out too, unless ``said``)."""
+    text = context.article.text
+    start, end = context.spans[number]
+    words = _QUOTE.sub(lambda m: " " * len(m[0]), text[start:end])
+    here = _outside_quotes(text, start, end, _in(context.mentions, start, end))
+    stated = [
+        d
+        for d in dates_in(words, context.year, context.reference)
+        if said or not _SAID_ON.search(words[: d.at])
+    ]
+    placed = context.placed.get(number, [])
+    return attendance.placing(context.gazetteer, event, words, start, here, placed, stated)
+
+
+def _in(mentions: list[Mention], start: int, end: int) -> list[Mention]:
+    return [m for m in mentions if start <= m.start and m.end <= end]
+
+
+def _why(placed: attendance.Placing) -> str:
+    """The note's words for how a sentence places an act at an event."""
+    if placed.why == attendance.AT:
+        return f"the sentence says “{placed.words}”"
+    if placed.why == attendance.ON_ITS_DAY:
+        return f"the sentence dates it to the event's days: “{placed.words}”"
+    if placed.why == attendance.NAMED:
+        return "the sentence names the event as the scene"
+    return ""
+
+
+def _scene_before(context: _Context, number: int, event: str) -> str:
+    """Why the sentence before, in the same paragraph, sets the scene at ``event`` (it says "at
+    the summit" or dates what it tells to the event's days), or ""."""
+    text = context.article.text
+    if number == 0 or "\n" in text[context.spans[number - 1][1] : context.spans[number][0]]:
+        return ""
+    before = _placing(context, number - 1, event)
+    if before.ruled_out or before.why not in (attendance.AT, attendance.ON_ITS_DAY):
+        return ""
+    return f"the sentence before sets the scene at the event: “{before.words}”"
+
+
+def _speakers_at_events(context: _Context, number: int, here: list[Mention]) -> list[Candidate]:
+    """A person who speaks at an event ("said during the summit's closing ceremony", "in a
+    speech on Tuesday" of the summit's days) attends it for the state of their post, or the
+    state or organisation their title names ("EU president …")."""
+    text = context.article.text
+    start, end = context.spans[number]
+    words = _QUOTE.sub(lambda m: " " * len(m[0]), text[start:end])
+    spoke = attendance.SPOKE.search(words)
+    people = [m for m in _outside_quotes(text, start, end, here) if m.type == "person" and m.iri]
+    event = _event_in_view(context, number, here)
+    if not spoke or not people or not event:
+        return []
+    at = start + spoke.start()
+    person = min(people, key=lambda m: abs(m.start - at))
+    actor, named = attendance.actor_of_speaker(context.gazetteer, text, person, here)
+    placed = _placing(context, number, event, said=True)
+    audience = attendance.AUDIENCE.search(words)
+    if (
+        not actor
+        or placed.ruled_out
+        or not (placed.why == attendance.AT or (placed.why and audience))
+    ):
+        return []
+    how = f"“{audience[0]}”, " if audience and placed.why != attendance.AT else ""
+    note = f"inferred: {person.text} spoke at {_label(context, event)} ({how}{_why(placed)})"
+    return [_attending(context, number, actor, event, named or person, note)]
+
+
+def _signatories_attended(context: _Context) -> list[Candidate]:
+    """Signatories of an instrument the article counts among an event's attendees ("35 of the
+    85 countries that took part in the summit signed"): each named signatory attended."""
+    out = []
+    for stance, event in context.signatures:
+        target = stance.fields["target"]
+        if context.signed_there.get(target, ("", ""))[0] != event:
+            continue
+        words = context.signed_there[target][1]
+        note = (
+            f"inferred: a signatory of {_label(context, target)}, whose signatories the article "
+            f"counts among those at {_label(context, event)} (“{words}”)"
+        )
+        sel = stance.selector
+        fields = {"actor": stance.fields["actor"], "event": event}
+        out.append(
+            _candidate("attendance", context.article.text, sel.start, sel.end, fields,
+                       stance.mentions[:1], notes=(note,))
+        )  # fmt: skip
+    return out
+
+
+def _attending(
+    context: _Context, number: int, actor: str, event: str, mention: Mention, note: str
+) -> Candidate:
+    start, end = context.spans[number]
+    fields = {"actor": actor, "event": event}
+    notes = (note,) if note else ()
+    return _candidate("attendance", context.article.text, start, end, fields, (mention,),
+                      notes=notes)  # fmt: skip
+
+
+def _label(context: _Context, iri: str) -> str:
+    return context.gazetteer.labels_of.get(iri, "") or iri.rsplit("/", 1)[-1]
 
 
 def _positive_kind(word: str) -> str:
@@ -421,10 +674,18 @@ def _counts(context: _Context, start: int, end: int, here: list[Mention]) -> lis
             out.append(_candidate("count", text, start, end, fields, ()))
             if out_of and _PARTICIPANTS.search(rest):  # "35 of the 85 countries that took part"
                 event = _counted_target(context, target, "attendees")
+                if what == "signatories" and event in context.events:
+                    context.signed_there[target] = (event, _words(sentence, match.start(), 80))
                 fields = dict(fields, **_target_fields(event), counted="attendees", value=out_of,
                               out_of="")  # fmt: skip
                 out.append(_candidate("count", text, start, end, fields, ()))
     return out
+
+
+def _words(text: str, at: int, length: int) -> str:
+    """Up to ``length`` characters of ``text`` from ``at``, cut at a word's end."""
+    cut = text[at : at + length]
+    return cut if at + length >= len(text) else cut.rsplit(" ", 1)[0] + " …"
 
 
 def _counted_target(context: _Context, target: str, counted: str) -> str:
@@ -693,13 +954,13 @@ def _title_before(before: str) -> str:
 
 def _candidate(
     kind: str, text: str, start: int, end: int, fields: dict[str, str],
-    mentions: tuple[Mention, ...], hedged: bool = False,
+    mentions: tuple[Mention, ...], hedged: bool = False, notes: tuple[str, ...] = (),
 ) -> Candidate:  # fmt: skip
     key = "\x1f".join(
         [kind, str(start), str(end)] + [f"{k}={v}" for k, v in sorted(fields.items())]
     )
     ident = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
-    return Candidate(ident, kind, selector(text, start, end), fields, mentions, hedged)
+    return Candidate(ident, kind, selector(text, start, end), fields, mentions, hedged, notes)
 
 
 def _deduplicated(found: list[Candidate]) -> list[Candidate]:

@@ -64,7 +64,9 @@ class Candidate:
     - stance: ``actor``, ``target`` (instrument or event), ``stance_kind`` (a stance-kind slug:
       signed, endorsed, declined …), ``negated`` ("true"/"false": "did not sign" is negated
       signed and proposed as declined or did-not-sign as the words say)
-    - attendance: ``actor``, ``event``
+    - attendance: ``actor``, ``event`` (inferred ones, from the host, a signing or refusal the
+      words place at the event, signatories counted among those that took part or a speech at
+      the event, say why in ``notes``)
     - count: ``target``, ``counted`` (signatories, participants …), ``value``, ``out_of``,
       ``precision`` (exact, approximate, lower-bound), ``as_of``
     - quote: ``speaker``, ``role`` (as stated), ``on_behalf_of``, ``text`` (the quoted words),

@@ -40,8 +40,7 @@ def read_article(
         text, found_title, found_date = _from_markdown(text)
     else:
         text, found_title, found_date = _normalise(text), "", ""
-    if not found_title:
-        found_title = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    found_title = found_title or headline(text)
     found_date = found_date or _dateline(text)
     if not text.strip():
         raise ArticleError(str(path), "the article has no text")
@@ -68,6 +67,89 @@ def _dateline(text: str) -> str:
             month = _MONTHS.split().index(match[1]) + 1
             return f"{match[3]}-{month:02d}-{int(match[2]):02d}"
     return ""
+
+
+#: At most this many words of a first sentence taken as a title.
+TITLE_WORDS = 30
+_SHORT_DATE = (
+    rf"(?:(?:{_MONTHS.replace(' ', '|')}|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.? "
+    r"\d{1,2}(?:st|nd|rd|th)?,? \d{4}"
+    rf"|\d{{1,2}} (?:{_MONTHS.replace(' ', '|')}|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)"
+    r"\.? \d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})"
+)
+#: The parts of a dateline: dates, weekdays, times, "Updated", "Published"…
+_DATELINE_PART = re.compile(
+    rf"{_SHORT_DATE}|\b(?:Mon|Tues?|Wed|Thu(?:rs)?|Fri|Sat|Sun)(?:day|nesday|urday)?\b\.?,?"
+    r"|\b\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?(?:\s*[A-Z]{2,4}\b)?"
+    r"|\b(?:Updated|Published|Posted|Last updated|on|at)\b:?",
+    re.I,
+)
+_BYLINE = re.compile(r"^(?:By|Written by|Reporting by)\s+[A-Z]", re.I)
+_CITATIONS = re.compile(r"\s*\[\d+(?:\s*[,-–]\s*\d+)*\]")
+
+
+def headline(text: str) -> str:
+    """The title of an article that does not state one apart: its first headline-like line,
+    passing over a dateline ("World February 5, 2026": a section word and a date), a byline
+    and a section word that a headline follows; else the first sentence of its first
+    paragraph (citation marks like "[1, 2]" left out, cut after :data:`TITLE_WORDS` words)."""
+    lines = [_unmarked(line) for line in text.splitlines()[:12] if line.strip()]
+    lines = [line for line in lines if line and not _is_dateline(line) and not _BYLINE.match(line)]
+    for i, line in enumerate(lines):
+        if _is_paragraph(line):
+            return _first_sentence(line)
+        following = lines[i + 1] if i + 1 < len(lines) else ""
+        if _is_label(line) and following and _is_headline(following):
+            continue  # a section word ("World", "Technology") above the headline
+        return line
+    return ""
+
+
+def _unmarked(line: str) -> str:
+    """A line without Markdown heading marks, bullets or emphasis."""
+    return re.sub(r"^(?:#{1,6}\s+|[*•-]\s+)|[*_]{2}", "", line.strip()).strip()
+
+
+def _is_dateline(line: str) -> bool:
+    """A line that is a date, time or weekday with at most two other words, capitalised as a
+    section's name is ("World February 5, 2026", "Updated 10:30 AM ET, Thu Feb 5, 2026"; not
+    "Summit ends May 5, 2026")."""
+    rest, dated = _DATELINE_PART.subn(" ", line)
+    words = re.findall(r"[A-Za-z][\w’'&-]*", rest)
+    return (
+        bool(re.search(r"\d", line))
+        and dated > 0
+        and len(words) <= 2
+        and all(w[0].isupper() for w in words)
+    )
+
+
+def _is_label(line: str) -> bool:
+    """One or two capitalised words, as a section's name is ("World", "Tech Policy")."""
+    words = line.split()
+    return len(words) <= 2 and all(w[0].isupper() for w in words)
+
+
+def _is_headline(line: str) -> bool:
+    """Three to 30 words, not ended as a sentence is (a headline has no full stop)."""
+    return 3 <= len(line.split()) <= 30 and not line.endswith(".")
+
+
+def _is_paragraph(line: str) -> bool:
+    """Running text: more than one sentence, or a sentence of more than 30 words, or a line of
+    more than three words ended by a full stop."""
+    return (
+        len(sentences(line)) > 1
+        or len(line.split()) > 30
+        or (line.endswith(".") and len(line.split()) > 3)
+    )
+
+
+def _first_sentence(paragraph: str) -> str:
+    start, end = sentences(paragraph)[0]
+    words = _CITATIONS.sub("", paragraph[start:end]).split()
+    cut = words[:TITLE_WORDS]
+    return " ".join(cut) + (" …" if len(words) > TITLE_WORDS else "")
 
 
 def _read_bytes(path: Path) -> bytes:
