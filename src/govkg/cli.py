@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from govkg import __version__
+from govkg import __version__, textsearch
 from govkg.errors import (
     EXIT_ERROR,
     EXIT_PROBLEMS,
@@ -365,6 +365,53 @@ def stats(settings: Settings, fmt: str) -> None:
     ):
         click.echo(f"{title}:")
         click.echo(format_rows(headers, rows, "table"))
+
+
+@cli.command("search")
+@click.argument("text")
+@click.option(
+    "--kind",
+    "kinds",
+    multiple=True,
+    type=click.Choice(textsearch.KINDS),
+    help="Only results of this kind; repeatable (default: every kind).",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(1, textsearch.MAX_PER_PAGE),
+    default=20,
+    show_default=True,
+    help="Most results shown, best first.",
+)
+@output_option(("table", "json", "csv"))
+@click.pass_obj
+def search_text(
+    settings: Settings, text: str, kinds: tuple[str, ...], limit: int, fmt: str
+) -> None:
+    """Search the names, quotations, descriptions, positions and principles of the graph.
+
+    Every word must match, whatever its accents and case; the last also as the start of a word.
+    A resource named TEXT comes first, then those whose names hold every word, then the texts
+    that do. The table and CSV say on stderr how many matched; exit 0 also when none did (an
+    empty answer, as govkg query gives), 2 when TEXT has no letters or digits. On an on-disk
+    store (--store FOLDER) the index is kept in FOLDER.search.sqlite, rebuilt when the graph
+    changes.
+
+    \b
+    Example:
+        govkg search "frontier optimism" --kind quote
+    """
+    request = textsearch.SearchRequest(text, kinds, 1, limit)
+    if not request.words:
+        raise textsearch.TextSearchError(f"{text!r} has no letters or digits to search for")
+    _project, store = open_project(settings.root, settings.store)
+    found = textsearch.search(store, request)
+    if fmt == "json":
+        click.echo(json.dumps(textsearch.page_json(found), indent=2, ensure_ascii=False))
+        return
+    rows = textsearch.hit_rows(found)
+    click.echo(format_rows(textsearch.HIT_COLUMNS, rows, fmt), nl=False)
+    click.echo(f"{found.total} matched; {len(rows)} shown", err=True)
 
 
 @cli.group("import")

@@ -1,10 +1,9 @@
-"""Browsing the graph: index pages of states, instruments, events, people and themes, the search
-over labels, and the paged HTML view of one resource (``/doc/X.page-N.html``, or ``?page=N``).
+"""Browsing the graph: index pages of states, instruments, events, people and themes, the text
+search, and the paged HTML view of one resource (``/doc/X.page-N.html``, or ``?page=N``).
 
 Index pages answer at ``/states.html`` and ``/states``; pages link to the ``.html`` form, which
 :data:`govkg.site.paths.INDEX_PATHS` lists for a static copy of the site.  The search
-(``/search?q=``) needs the server: the text is bound as an RDF literal, never pasted into the
-query.
+(``/search?q=``, ``/search.json``: :mod:`govkg.server.text_search`) needs the server.
 """
 
 from __future__ import annotations
@@ -19,6 +18,7 @@ from starlette.routing import BaseRoute, Route
 
 from govkg.coverage import page_coverage
 from govkg.errors import GovkgError, ParameterError, RequestError
+from govkg.server import text_search
 from govkg.server.context import Context
 from govkg.server.http import error_response, html_response, site_root
 from govkg.server.settings import ServerSettings
@@ -30,13 +30,10 @@ from govkg.site.evidence import evidence_html
 from govkg.site.matrix import MatrixRequest, matrix_csv, matrix_path, matrix_view
 from govkg.site.matrix_pages import matrix_page
 from govkg.site.profile_pages import profile_html
-from govkg.site.resources import INDEXES, Description, Index, Match, list_index, search, view
+from govkg.site.resources import INDEXES, Description, Index, list_index, view
 from govkg.site.status_matrix import day_param, matrix_alignment
 from govkg.site.status_pages import dated_page, status_block
 from govkg.store import Store
-
-#: Longest search text taken (characters); the rest is dropped.
-MAX_SEARCH = 200
 
 
 def split_page(name: str) -> tuple[str, int | None]:
@@ -89,7 +86,7 @@ async def resource_html(
 
 
 class Browse:
-    """The handlers of the index pages and the search."""
+    """The handlers of the index pages, comparisons and the matrix."""
 
     def __init__(self, context: Context) -> None:
         self.store = context.store
@@ -100,16 +97,6 @@ class Browse:
     async def index(self, request: Request, index: Index) -> Response:
         rows = await run_in_threadpool(list_index, self.store, index)
         return html_response(pages.index_page(index, rows, self.settings, site_root(request)))
-
-    async def search(self, request: Request) -> Response:
-        text = request.query_params.get("q", "").strip()[:MAX_SEARCH]
-        matches: list[Match] = []
-        more = False
-        if text:
-            base = self.settings.public_base
-            matches, more = await run_in_threadpool(search, self.store, text, base)
-        page = pages.search_page(text, matches, more, self.settings, site_root(request))
-        return html_response(page)
 
     async def compare(self, request: Request) -> Response:
         """``/compare/A/B`` (``.html``, ``.json``, ``.csv``): two actors side by side; an
@@ -157,7 +144,7 @@ def routes(context: Context) -> list[BaseRoute]:
     """The search, the index pages (each at ``/NAME.html`` and ``/NAME``) and comparisons."""
     browse = Browse(context)
     found: list[BaseRoute] = [
-        Route("/search", browse.search),
+        *text_search.routes(context),
         Route("/compare/{a}/{b}", browse.compare, methods=["GET", "HEAD"]),
         Route("/matrix{rest:path}", browse.matrix, methods=["GET", "HEAD"]),
     ]

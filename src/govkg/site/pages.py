@@ -28,7 +28,6 @@ from govkg.site.resources import (
     Index,
     Link,
     LinkPage,
-    Match,
     ResourceView,
     Source,
     StanceRow,
@@ -102,7 +101,7 @@ def search_form(root: str, text: str = "") -> str:
     """The search box: a GET form to ``/search?q=``."""
     return (
         f'<form class="search" role="search" method="get" action="{escape(root)}/search">'
-        '<input type="search" name="q" aria-label="Search labels" placeholder="Search labels"'
+        '<input type="search" name="q" aria-label="Search" placeholder="Search names and texts"'
         f' value="{escape(text)}" maxlength="200"><button type="submit">Search</button></form>'
     )
 
@@ -438,21 +437,6 @@ def _cell(column: Column, row: Row, settings: Layout, root: str) -> str:
     if not isinstance(target, ox.NamedNode):
         return escape(text or "")
     return term_html(target, settings, root, text, brief=True)
-
-
-def search_page(text: str, matches: list[Match], more: bool, settings: Layout, root: str) -> str:
-    """The search results: each matching resource, linked, with its types."""
-    parts = [f"<h1>Search</h1>{search_form(root, text)}"]
-    if text:
-        found = f"{len(matches)}{'+' if more else ''} match{'es' if len(matches) != 1 else ''}"
-        parts.append(f"<p>{found} for <q>{escape(text)}</q> in labels.</p>")
-        rows = ([iri_html(m.iri, m.label, settings, root), escape(m.types)] for m in matches)
-        parts.append(table(("Resource", "Type"), rows))
-        if more:
-            parts.append(f"<p>Only the first {len(matches)} are shown: search for more words.</p>")
-    else:
-        parts.append("<p>Search the labels of states, instruments, events, people, themes…</p>")
-    return page(f"Search: {text}" if text else "Search", "".join(parts), root)
 
 
 def home_page(root: str = ".") -> str:

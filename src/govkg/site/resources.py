@@ -23,8 +23,6 @@ from govkg.written import written_pairs
 
 #: Rows a page shows of each list (properties, incoming links, stances).
 PAGE_SIZE = 100
-#: Most matches a search shows.
-SEARCH_LIMIT = 50
 
 _OUTGOING = "SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?p ?o"
 _INCOMING = "SELECT DISTINCT ?o ?s ?p WHERE { ?s ?p ?o } ORDER BY ?p ?s"
@@ -82,19 +80,6 @@ _SOURCES = """SELECT ?focus ?src (SAMPLE(?l) AS ?label) (SAMPLE(?t) AS ?title) (
   OPTIONAL {{ ?src schema:url ?u }} OPTIONAL {{ ?src dcterms:publisher ?pub }}
   OPTIONAL {{ ?src dcterms:date ?d }}
 }} GROUP BY ?focus ?src ORDER BY ?src"""
-
-# Ordered outside the grouping (the same rows in the same order): Virtuoso 7.2 refuses an ORDER
-# BY expression over an aggregate's variable ("SP031 … used in the result set outside aggregate").
-_SEARCH = """SELECT ?q ?base ?s ?label ?types WHERE {{ {{
-  SELECT ?q ?base ?s (SAMPLE(?l) AS ?label) (GROUP_CONCAT(DISTINCT ?tn; separator=", ")
-  AS ?types) WHERE {{
-  ?s {label} ?l .
-  FILTER(isIRI(?s) && STRSTARTS(STR(?s), STR(?base)) && CONTAINS(LCASE(STR(?l)), LCASE(STR(?q))))
-  OPTIONAL {{ ?s a ?t OPTIONAL {{ ?t rdfs:label ?tl }}
-             BIND(COALESCE(STR(?tl), REPLACE(STR(?t), "^.*[#/]", "")) AS ?tn) }}
-}} GROUP BY ?q ?base ?s }} }}
-ORDER BY (!STRSTARTS(LCASE(STR(?label)), LCASE(STR(?q)))) STRLEN(STR(?label)) LCASE(STR(?label))
-  ?s LIMIT {limit}"""
 
 
 #: What a subject can be.
@@ -338,35 +323,6 @@ def _sources(store: Store, role: str, node: ox.NamedNode) -> dict[str, Source]:
             names = ("label", "title", "url", "publisher", "date")
             found[src.value] = Source(src.value, *(row.text(name, None) for name in names))
     return found
-
-
-# --- searching labels ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Match:
-    """A resource whose label contains the search text."""
-
-    iri: str
-    label: str
-    types: str
-
-
-def search(
-    store: Store, text: str, base: str, limit: int = SEARCH_LIMIT
-) -> tuple[list[Match], bool]:
-    """Resources under ``base`` whose label contains ``text`` (any case): labels starting with it
-    first, shorter labels first; at most ``limit``, and whether there were more.  ``text`` is
-    bound as a literal."""
-    bindings: dict[str, Term] = {"q": ox.Literal(text), "base": ox.Literal(base)}
-    query = _SEARCH.format(label=_LABEL, limit=limit + 1)
-    rows = sorted_concatenations(query, store.query(query, bindings)).records()
-    matches = [
-        Match(s.value, row.text("label") or s.value, row.text("types"))
-        for row in rows
-        if isinstance(s := row["s"], ox.NamedNode)
-    ]
-    return matches[:limit], len(matches) > limit
 
 
 # --- index pages --------------------------------------------------------------------------------

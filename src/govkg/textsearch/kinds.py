@@ -1,0 +1,77 @@
+"""What kind of thing a search result is (state, quote, instrument …), read from its types.
+
+A resource's kind comes from its ``rdf:type`` (its classes and their superclasses, as the
+ontology's ``rdfs:subClassOf`` says) or, for a concept, from its scheme (``skos:inScheme``):
+the first kind in :data:`KINDS` that one of them belongs to, else ``other``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from rdflib.namespace import FOAF, SDO
+
+from govkg.namespaces import DATA_BASE, GK, ORG
+
+_SCHEME = DATA_BASE + "scheme/"
+
+#: Each kind and the classes (or concept schemes) that make a resource one, in order of
+#: precedence: a company is also an organisation, a quotation also a source's entity.
+KIND_CLASSES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("quote", (str(GK.PublicStatement), str(GK.Quotation), str(GK.ReportedPosition))),
+    ("principle", (str(GK.Principle),)),
+    ("stance", (str(GK.Stance),)),
+    ("state", (str(GK.State),)),
+    ("company", (str(GK.Company),)),
+    (
+        "organisation",
+        (
+            str(GK.InternationalOrganisation),
+            str(GK.CivilSocietyOrganisation),
+            str(GK.ResearchInstitution),
+            str(ORG.Organization),
+            str(ORG.FormalOrganization),
+            str(ORG.OrganizationalUnit),
+        ),
+    ),
+    ("instrument", (str(GK.Instrument),)),
+    ("event", (str(SDO.Event), str(SDO.EventSeries), str(GK.BilateralDialogue))),
+    ("person", (str(FOAF.Person),)),
+    ("position", (_SCHEME + "position",)),
+    ("theme", (_SCHEME + "theme",)),
+    ("source", (str(GK.Document), str(GK.Article))),
+)
+OTHER = "other"
+#: Every kind a search can be filtered by, in the order pages list them.
+KINDS: tuple[str, ...] = (
+    "state", "organisation", "company", "instrument", "event", "person", "quote", "principle",
+    "position", "theme", "stance", "source", OTHER,
+)  # fmt: skip
+
+
+def superclasses(pairs: Iterable[tuple[str, str]]) -> dict[str, frozenset[str]]:
+    """Each class with every class above it (itself included), from (class, superclass) pairs."""
+    parents: dict[str, set[str]] = {}
+    for child, parent in pairs:
+        parents.setdefault(child, set()).add(parent)
+    closed: dict[str, frozenset[str]] = {}
+    for start in parents:
+        seen, todo = {start}, [start]
+        while todo:
+            for parent in parents.get(todo.pop(), ()):
+                if parent not in seen:
+                    seen.add(parent)
+                    todo.append(parent)
+        closed[start] = frozenset(seen)
+    return closed
+
+
+def kind_of(types: Iterable[str], above: Mapping[str, frozenset[str]]) -> str:
+    """The kind of a resource with these classes and schemes (``above``: :func:`superclasses`)."""
+    every: set[str] = set()
+    for name in types:
+        every |= above.get(name, frozenset((name,)))
+    for kind, classes in KIND_CLASSES:
+        if every.intersection(classes):
+            return kind
+    return OTHER
