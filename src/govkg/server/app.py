@@ -25,7 +25,7 @@ from starlette.routing import BaseRoute, Route
 from govkg.coverage import Coverage
 from govkg.errors import GovkgError, ParameterError, StoreError
 from govkg.project import Project
-from govkg.server import browse, catalogue, changes_feed, dataset, querypage, statuses
+from govkg.server import browse, catalogue, changes_feed, dataset, querypage, reconcile, statuses
 from govkg.server.context import Context
 from govkg.server.execute import Job
 from govkg.server.http import ProtocolError, error_response, html_response, mount, site_root
@@ -283,4 +283,5 @@ def _routes(context: Context) -> list[BaseRoute]:
         *browse.routes(context),
         *dataset.routes(context),
         *changes_feed.routes(context),
+        *reconcile.routes(context),
     ]
