@@ -14,6 +14,7 @@ import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from govkg.bundled import refuse_bundled
 from govkg.errors import GovkgError
 
 
@@ -29,6 +30,7 @@ def write_atomically(
     failure nothing is replaced and ``error`` is raised, naming the file.
     """
     for path, _data in files:
+        refuse_bundled(path)  # the installed package's dataset is changed in a checkout
         if path.is_dir():
             raise error(f"cannot write {path}: it is a folder; nothing was written")
     staged: list[tuple[Path, str]] = []

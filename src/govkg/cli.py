@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from govkg import __version__, textsearch
+from govkg.bundled import refuse_bundled
 from govkg.errors import (
     EXIT_ERROR,
     EXIT_PROBLEMS,
@@ -26,6 +27,7 @@ from govkg.errors import (
 )
 from govkg.importer import run_import
 from govkg.ingest.accept import accept as accept_review
+from govkg.ingest.review import REVIEW_DIR
 from govkg.lifecycle import COLUMNS as STATUS_COLUMNS
 from govkg.lifecycle import check_day, status_at
 from govkg.load import file_count, open_project, rebuild
@@ -526,7 +528,7 @@ def ingest(settings: Settings, article_file: Path, fmt: str, write: bool, **opti
         govkg ingest article.txt --published 2026-02-05
     """
     from govkg.ingest.pipeline import HEADERS, candidate_rows, candidates_json, propose
-    from govkg.ingest.review import REVIEW_DIR, write_review
+    from govkg.ingest.review import write_review
 
     project, store = open_project(settings.root, settings.store)
     article, candidates = propose(store, article_file, **options)
@@ -600,6 +602,7 @@ def review(settings: Settings, review_file: Path | None, port: int) -> None:
 
     project, store = open_project(settings.root, settings.store)
     folder = review_file.resolve().parent if review_file is not None else None
+    refuse_bundled(folder or project.root / REVIEW_DIR)  # decisions are saved there
     app = create_review_app(project, store, folder)
     click.echo(f"govkg: review page on {page_url(port, review_file)} (Ctrl-C to stop)")
     run_review_page(app, port)

@@ -21,6 +21,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SDO, XSD
 
 from govkg.atomic import write_atomically
+from govkg.bundled import refuse_bundled
 from govkg.csv_input import Row, read_table
 from govkg.errors import CsvError, ImportRefused
 from govkg.labels import short_title, source_label, stance_label
@@ -515,6 +516,7 @@ def run_import(
     check: bool = True,
 ) -> tuple[Plan, list[Path]]:
     """Plan, validate and write an import; returns the plan and the files written."""
+    refuse_bundled(project.graph_dir)  # before the work: the installed package's copy is read-only
     plan = Plan()
     if states is not None:
         plan_states(project, states, plan)

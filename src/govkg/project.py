@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from govkg.bundled import announce, bundled_dataset
 from govkg.errors import LoadError
 
 ROOT_ENV = "GOVKG_ROOT"
@@ -81,7 +82,9 @@ def _is_shapes(path: Path, ontology_dir: Path) -> bool:
 
 def find_project(root: str | Path | None = None) -> Project:
     """The project at ``root``, else ``$GOVKG_ROOT``, else the nearest folder upwards from the
-    working directory that has ``ontology/``, else the checkout this package was installed from."""
+    working directory that has ``ontology/``, else the dataset bundled with the installed
+    package (:mod:`govkg.bundled`, announced on stderr), else the checkout this package was
+    installed from in editable mode."""
     if root is None:
         root = os.environ.get(ROOT_ENV) or None
     if root is not None:
@@ -89,10 +92,21 @@ def find_project(root: str | Path | None = None) -> Project:
         if not project.ontology_dir.is_dir():
             raise LoadError(str(root), "not a govkg project: it has no ontology/ folder")
         return project
-    for candidate in (Path.cwd(), *Path.cwd().parents, *Path(__file__).resolve().parents):
-        if (candidate / "ontology").is_dir() and (candidate / "graph").is_dir():
+    for candidate in (Path.cwd(), *Path.cwd().parents):
+        if _is_checkout(candidate):
+            return Project(candidate)
+    dataset = bundled_dataset()
+    if dataset is not None:
+        announce(dataset)
+        return Project(dataset.root)
+    for candidate in Path(__file__).resolve().parents:
+        if _is_checkout(candidate):
             return Project(candidate)
     raise LoadError(
         str(Path.cwd()),
         f"no govkg project found here or above; run from a checkout or set {ROOT_ENV}",
     )
+
+
+def _is_checkout(folder: Path) -> bool:
+    return (folder / "ontology").is_dir() and (folder / "graph").is_dir()

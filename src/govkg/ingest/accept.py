@@ -30,6 +30,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SDO, XSD
 
 from govkg.atomic import write_atomically
+from govkg.bundled import refuse_bundled
 from govkg.importer import Plan, merged_store, new_graph, turtle
 from govkg.ingest.annotations import add_annotation, annotation_iri
 from govkg.ingest.facts import BUILDERS, RESOURCE_FIELDS, Built, Making
@@ -69,6 +70,7 @@ class Accepted:
 def accept(project: Project, review_path: Path, ids: Sequence[str] | None = None) -> Accepted:
     """Accept the candidates ``ids`` (or, with None, those the file already marks ``accept`` or
     ``correct``), then write every accepted fact of the review to ``graph/articles/SLUG.ttl``."""
+    refuse_bundled(project.graph_dir)  # before the work: the installed package's copy is read-only
     review = read_review(review_path)
     if ids is not None:
         unknown = [i for i in ids if review.item(i) is None]

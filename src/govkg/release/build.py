@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from govkg.bundled import refuse_bundled
 from govkg.project import Project
 from govkg.release.changelog import ReleaseDiff, changes_data, changes_json, changes_markdown
 from govkg.release.citation import citation_cff
@@ -140,6 +141,7 @@ def make_release(project: Project, store: Store, version: str, out: Path | None 
     release date (default: today, UTC)."""
     check_version(version)
     folder = releases_folder(project, out)
+    refuse_bundled(folder)  # the installed package's dataset: released from a checkout
     target = folder / version
     _refuse_existing(target)
     previous = previous_release(folder, version, previous)
