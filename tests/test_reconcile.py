@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import quote
 
 import httpx
+import pyoxigraph as ox
 import pytest
 from jsonschema import Draft7Validator
 from paths import ROOT
@@ -27,7 +28,7 @@ from govkg.reconcile.match import Query, reconcile
 from govkg.reconcile.names import build_index
 from govkg.server import ServerSettings, create_app
 from govkg.site.layout import Layout
-from govkg.store import Store
+from govkg.store import OxigraphStore, Store
 
 SCHEMAS = ROOT / "tests" / "reconciliation-api"
 NAMES = ROOT / "tests" / "reconcile" / "state-names.csv"
@@ -452,12 +453,23 @@ def test_companies_people_instruments_and_codes(
     assert (found[0]["id"], found[0]["match"]) == (expected, sure)
 
 
-def test_two_resources_with_one_name_are_never_sure(client: httpx.Client) -> None:
-    """The graph holds Anthropic twice (org/ANTHROPIC from the reference list, org/anthropic
-    from the statements): both come back, neither as a sure match."""
-    found = best(client, {"query": "Anthropic", "type": "Company"})
-    assert {c["id"] for c in found[:2]} == {"org/ANTHROPIC", "org/anthropic"}
+def test_two_resources_with_one_name_are_never_sure(store: Store) -> None:
+    """A company the graph held twice under two IRIs with one label (as Anthropic once was):
+    both come back, neither as a sure match."""
+    twice = OxigraphStore()
+    copy = ox.NamedNode("https://w3id.org/govkg/id/org/anthropic-copy")
+    label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    kind = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    company = ox.NamedNode("https://w3id.org/govkg/ontology#Company")
+    twice.load([*store.quads(), ox.Quad(copy, kind, company),
+                ox.Quad(copy, label, ox.Literal("Anthropic", language="en"))])  # fmt: skip
+    with in_process(create_app(twice, ServerSettings(query_workers=0))) as http:
+        found = best(http, {"query": "Anthropic", "type": "Company"})
+    assert {c["id"] for c in found[:2]} == {"org/ANTHROPIC", "org/anthropic-copy"}
     assert not any(c["match"] for c in found)
+    with in_process(create_app(store, ServerSettings(query_workers=0))) as http:
+        (only, *_rest) = best(http, {"query": "Anthropic", "type": "Company"})
+    assert (only["id"], only["match"]) == ("org/ANTHROPIC", True)
 
 
 # --- suggest, preview, extend ----------------------------------------------------------------

@@ -152,7 +152,7 @@ def test_kinds_come_from_types_and_schemes(store: Store, index: TextIndex) -> No
         "position/favours-innovation": "position",
         "principle/paris-statement-2025-open": "principle",
         "person/jd-vance": "person",
-        "org/anthropic": "company",
+        "org/ANTHROPIC": "company",
         "org/UN": "organisation",
         "instrument/bletchley-declaration-2023": "instrument",
         "event/reaim-2026": "event",
