@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 from paths import ROOT
 from servers import in_process
 
@@ -416,3 +416,16 @@ def test_a_python_without_fts5_is_told_in_one_line(monkeypatch: pytest.MonkeyPat
 
 def test_every_kind_is_named() -> None:
     assert len(set(KINDS)) == len(KINDS) and KINDS[-1] == "other"
+
+
+def test_the_command_pages_and_names_a_bad_page_as_its_option() -> None:
+    def run(*args: str) -> Result:
+        return CliRunner().invoke(cli, ["--root", str(ROOT), "search", "china", *args])
+
+    first = run("--limit", "3", "--format", "csv")
+    second = run("--limit", "3", "--page", "2", "--format", "csv")
+    assert first.exit_code == second.exit_code == 0
+    one, two = first.stdout.splitlines()[1:], second.stdout.splitlines()[1:]
+    assert len(one) == len(two) == 3 and not set(one) & set(two)
+    bad = run("--page", "0")
+    assert (bad.exit_code, bad.stderr) == (2, "Error: --page must be 1 or more\n")

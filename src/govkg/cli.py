@@ -81,6 +81,9 @@ OPTION_NAMES = {
     "actor": "--actor",
     "codes": "--code",
     "actor_types": "--actors-type",
+    "kind": "--kind",
+    "page": "--page",
+    "limit": "--limit",
     "anchor": "--anchor",
     "level": "--level",
 }
@@ -385,10 +388,12 @@ def stats(settings: Settings, fmt: str) -> None:
     show_default=True,
     help="Most results shown, best first.",
 )
+@click.option("--page", type=int, default=1, show_default=True,
+              help="Which page of --limit results, best first.")  # fmt: skip
 @output_option(("table", "json", "csv"))
 @click.pass_obj
 def search_text(
-    settings: Settings, text: str, kinds: tuple[str, ...], limit: int, fmt: str
+    settings: Settings, text: str, kinds: tuple[str, ...], limit: int, page: int, fmt: str
 ) -> None:
     """Search the names, quotations, descriptions, positions and principles of the graph.
 
@@ -403,7 +408,7 @@ def search_text(
     Example:
         govkg search "frontier optimism" --kind quote
     """
-    request = textsearch.SearchRequest(text, kinds, 1, limit)
+    request = textsearch.SearchRequest(text, kinds, page, limit)
     if not request.words:
         raise textsearch.TextSearchError(f"{text!r} has no letters or digits to search for")
     _project, store = open_project(settings.root, settings.store)
