@@ -709,7 +709,7 @@ def align(settings: Settings, fmt: str, plot_path: Path | None, **options: Any) 
     for number, table in enumerate(tables):
         if number:
             click.echo()
-        click.echo(format_rows(table.columns, table.rows, fmt), nl=False)
+        click.echo(table.format(fmt), nl=False)
     for line in report.footer:  # on stderr: stdout stays one table in every format
         click.echo(line, err=True)
     if plot_path is not None:

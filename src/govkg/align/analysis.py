@@ -11,7 +11,8 @@ import networkx as nx
 import numpy as np
 
 from govkg.align.matrix import Instrument, StanceMatrix
-from govkg.align.measures import MEASURES, NO_COMMON, PairwiseResult, all_pairs
+from govkg.align.measures import MEASURES, NO_COMMON, REASONS, PairwiseResult, all_pairs
+from govkg.align.table import AnyColumn, Column, ColumnTable, Filled, template
 from govkg.errors import GovkgError, RequestError, escaped, quoted
 from govkg.namespaces import compact, expand
 from govkg.resolve import Candidate, closest, expected_id, unknown_message
@@ -97,16 +98,21 @@ def _check_names(parameter: str, kind: str, names: Sequence[str], known: dict[st
 def _check_filters(matrix: StanceMatrix, filters: Filters) -> None:
     """Every instrument, series, theme and type a filter names is one the matrix knows."""
     ins = matrix.instruments
-    found = {i.iri: Candidate(compact(i.iri), (i.label,)) for i in ins}
-    _check_names("instruments", "instrument", filters.instruments, found,
-                 "instruments with stances")  # fmt: skip
-    series = {v: Candidate(compact(v)) for i in ins for v in i.series}
-    _check_names("series", "series", filters.series, series,
-                 "series of instruments with stances")  # fmt: skip
-    themes = {v: Candidate(compact(v)) for i in ins for v in i.themes}
-    _check_names("themes", "theme", filters.themes, themes, "themes of instruments with stances")
-    types = {t: Candidate(t) for i in ins for t in i.types}
-    _check_names("types", "type", filters.types, types, "types of instruments with stances")
+    if filters.instruments:
+        found = {i.iri: Candidate(compact(i.iri), (i.label,)) for i in ins}
+        _check_names("instruments", "instrument", filters.instruments, found,
+                     "instruments with stances")  # fmt: skip
+    if filters.series:
+        series = {v: Candidate(compact(v)) for i in ins for v in i.series}
+        _check_names("series", "series", filters.series, series,
+                     "series of instruments with stances")  # fmt: skip
+    if filters.themes:
+        themes = {v: Candidate(compact(v)) for i in ins for v in i.themes}
+        _check_names("themes", "theme", filters.themes, themes,
+                     "themes of instruments with stances")  # fmt: skip
+    if filters.types:
+        types = {t: Candidate(t) for i in ins for t in i.types}
+        _check_names("types", "type", filters.types, types, "types of instruments with stances")
 
 
 def apply_filters(matrix: StanceMatrix, filters: Filters) -> StanceMatrix:
@@ -166,6 +172,25 @@ def _number(value: float) -> float | None:
     return None if np.isnan(value) else round(float(value), 4) + 0.0  # no "-0.0"
 
 
+def _defined(value: float) -> float | None:
+    return None if value != value else value  # NaN: undefined
+
+
+def rounded(values: np.ndarray) -> np.ndarray:
+    """``round(v, 4) + 0.0`` of every value as Python rounds it (NaN stays NaN).
+
+    The nearest whole number of ``v * 10**4`` divided by ``10**4`` is Python's answer unless
+    the product lies (within its rounding error) half-way between two whole numbers, or is too
+    large for that error to be small: those few are rounded by Python."""
+    with np.errstate(over="ignore", invalid="ignore"):  # too large: rounded by Python below
+        scaled = np.asarray(values, dtype=np.float64) * 1e4
+        out = np.rint(scaled) / 1e4 + 0.0
+        near = (np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6) | (np.abs(scaled) > 1e9)
+    for k in np.flatnonzero(near).tolist():
+        out.flat[k] = round(float(values.flat[k]), 4) + 0.0
+    return out
+
+
 VERBS = {1: "said yes", 2: "abstained", 3: "said no"}
 CHANCE = ("pi", "kappa", "kappa_squared", "kappa_linear", "pi_squared")
 
@@ -194,9 +219,16 @@ def pair_notes(matrix: StanceMatrix, result: PairwiseResult, a: int, b: int,
     steady = (int(result.steady[a, b]), int(result.steady[b, a])) if n else (0, 0)
     if any(steady) and any(m in names for m in CHANCE):
         notes.append(_steady_note((matrix.codes_of[a], matrix.codes_of[b]), steady, n))
-    for name in names:
-        reason = str(result.reasons[name][a, b])
-        if not reason or (name in CHANCE and any(steady)):
+    reasons = [result.reason(name, a, b) for name in names]
+    return _reason_notes(notes, names, reasons, any(steady))
+
+
+def _reason_notes(notes: list[str], names: Sequence[str], reasons: Sequence[str],
+                  steady: bool) -> list[str]:  # fmt: skip
+    """``notes`` followed by why each measure is undefined (once each), but the chance-corrected
+    ones when a side never varies (the steady note says why)."""
+    for name, reason in zip(names, reasons, strict=True):
+        if not reason or (name in CHANCE and steady):
             continue
         text = reason if reason == NO_COMMON else f"{name} undefined: {reason}"
         if text not in notes:
@@ -225,15 +257,74 @@ def pair_row(matrix: StanceMatrix, result: PairwiseResult, a: int, b: int,
 def all_pair_rows(matrix: StanceMatrix, result: PairwiseResult, min_n: int = 1,
                   weighted: bool = False) -> list[dict[str, object]]:  # fmt: skip
     """Rows for every unordered pair with at least ``min_n`` instruments in common."""
-    upper_a, upper_b = kept_pairs(result, min_n)
-    return [pair_row(matrix, result, int(a), int(b), weighted)
-            for a, b in zip(upper_a, upper_b, strict=True)]  # fmt: skip
+    table = pair_table(matrix, result, min_n, weighted)
+    return [dict(zip(table.names, row, strict=True)) for row in table.rows()]
+
+
+def pair_columns(weighted: bool = False) -> tuple[str, ...]:
+    """The columns of an all-pairs row, so that an empty table still has its header."""
+    return ("actor_a", "actor_b", "n", *SHOWN, *(["s_weighted"] if weighted else []), "note")
+
+
+def pair_table(matrix: StanceMatrix, result: PairwiseResult, min_n: int = 1,
+               weighted: bool = False) -> ColumnTable:  # fmt: skip
+    """The rows :func:`all_pair_rows` gives, as columns of arrays: every unordered pair (a < b)
+    with at least ``min_n`` instruments in common, each value what :func:`pair_row` gives."""
+    a, b = kept_pairs(result, min_n)
+    names = (*SHOWN, "s_weighted") if weighted else SHOWN
+    columns: list[AnyColumn] = [
+        Column.of_choices(a, matrix.codes_of),
+        Column.of_choices(b, matrix.codes_of),
+        Column.of_numbers(result.values["n"][a, b], int),
+        *(Column.of_numbers(rounded(result.values[name][a, b]), _defined) for name in names),
+        _note_column(matrix, result, (a, b), names),
+    ]
+    return ColumnTable(pair_columns(weighted), tuple(columns))
+
+
+def _note_column(matrix: StanceMatrix, result: PairwiseResult,
+                 pairs: tuple[np.ndarray, np.ndarray], names: Sequence[str]) -> Filled:  # fmt: skip
+    """Each pair's ``note`` as :func:`pair_notes` writes it (without ``min_n``), made once for
+    each combination of reasons, and where a side never varies once for each combination of
+    reasons, steady codes and n, with the pair's actors put in."""
+    a, b = pairs
+    n = result.values["n"][a, b].astype(np.int64)
+    x = np.where(n > 0, result.steady[a, b], 0).astype(np.int64)
+    y = np.where(n > 0, result.steady[b, a], 0).astype(np.int64)
+    steady = (x > 0) | (y > 0)
+    key = steady.astype(np.int64)
+    for name in names:  # a reason code is under 8: three bits each
+        key = (key << 3) | result.reason_codes[name][a, b]
+    keys, which = np.unique(key, return_inverse=True)
+    which = which.reshape(-1)
+    tails = [_reason_notes([], names, _unpacked(k, len(names)), bool(k >> 3 * len(names)))
+             for k in keys.tolist()]  # fmt: skip
+    templates = [template("; ".join(tail)) for tail in tails]
+    first, second = np.zeros(len(a), dtype=np.intp), np.zeros(len(a), dtype=np.intp)
+    rows = np.flatnonzero(steady)
+    if rows.size and any(m in names for m in CHANCE):
+        # n, then which combination of reasons (under 2**28), then x and y (2 bits each)
+        shape = n[rows] << 32 | which[rows] << 4 | x[rows] << 2 | y[rows]
+        kinds, kind_of = np.unique(shape, return_inverse=True)
+        for k in kinds.tolist():
+            note = _steady_note(("{0}", "{1}"), ((k >> 2) & 3, k & 3), k >> 32)
+            templates.append("; ".join([note, *map(template, tails[(k & 0xFFFFFFFF) >> 4])]))
+        which[rows] = len(tails) + kind_of.reshape(-1)
+        first[rows], second[rows] = a[rows], b[rows]
+    return Filled(which, first, second, tuple(templates), tuple(matrix.codes_of))
+
+
+def _unpacked(key: int, count: int) -> list[str]:
+    """The reasons packed in ``key``, three bits each, the first measure's highest."""
+    return [REASONS[(key >> 3 * (count - 1 - k)) & 7] for k in range(count)]
 
 
 def kept_pairs(result: PairwiseResult, min_n: int) -> tuple[np.ndarray, np.ndarray]:
     """The unordered pairs (a < b) with at least ``min_n`` instruments in common."""
-    upper_a, upper_b = np.triu_indices(result.values["n"].shape[0], k=1)
-    keep = result.values["n"][upper_a, upper_b] >= min_n
+    upper_a, upper_b, counts = result.upper
+    if min_n <= 0:
+        return upper_a, upper_b
+    keep = counts >= min_n
     return upper_a[keep], upper_b[keep]
 
 
@@ -268,12 +359,19 @@ def blocs(matrix: StanceMatrix, result: PairwiseResult, measure_name: str = "agr
           min_n: int = 1, seed: int = 1) -> list[list[int]]:  # fmt: skip
     """Communities of the graph whose edges join pairs by the measure (Louvain, seeded)."""
     values, counts = result.values[measure_name], result.values["n"]
+    return bloc_groups(matrix.codes_of, values, counts, min_n, seed)
+
+
+def bloc_groups(codes_of: Sequence[str], values: np.ndarray, counts: np.ndarray, min_n: int = 1,
+                seed: int = 1) -> list[list[int]]:  # fmt: skip
+    """:func:`blocs` from the measure's (A, A) values and the counts of instruments in common
+    (actors named by ``codes_of``)."""
     weights = np.where((counts >= min_n) & ~np.isnan(values) & (values > 0), values, 0.0)
     np.fill_diagonal(weights, 0.0)
     graph = nx.from_numpy_array(weights)
     communities = nx.community.louvain_communities(graph, weight="weight", seed=seed)
-    ordered = [sorted(c, key=lambda i: matrix.codes_of[i]) for c in communities]
-    return sorted(ordered, key=lambda c: (-len(c), matrix.codes_of[c[0]]))
+    ordered = [sorted(c, key=lambda i: codes_of[i]) for c in communities]
+    return sorted(ordered, key=lambda c: (-len(c), codes_of[c[0]]))
 
 
 def linked_actors(result: PairwiseResult, min_n: int) -> list[int]:

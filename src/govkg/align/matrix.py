@@ -17,10 +17,10 @@ fall either side of it is left out and counted) and chooses the types of actor.
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import NamedTuple
+from operator import itemgetter
+from typing import Any, NamedTuple
 
 import numpy as np
 import pyoxigraph as ox
@@ -31,7 +31,7 @@ from govkg.lifecycle import Act as LifecycleAct
 from govkg.lifecycle import Span, beginnings, split_at
 from govkg.namespaces import DATA_BASE, GK, compact, expand
 from govkg.resolve import Candidate, closest, unknown_message
-from govkg.store import Store
+from govkg.store import QueryResult, Store
 
 KIND_CODES = {
     "signed": 1,
@@ -78,8 +78,11 @@ DETAILS = {
     "types": fixed_query(__file__, "instrument-types"),
     "series": fixed_query(__file__, "instrument-series"),
     "themes": fixed_query(__file__, "instrument-themes"),
-    "stance_date": fixed_query(__file__, "instrument-stance-dates"),
 }
+#: The earliest stance date of the instruments in its VALUES block (of every one without).
+STANCE_DATES = fixed_query(__file__, "instrument-stance-dates")
+#: The most instruments named in a VALUES block; for more, one pass over every stance.
+VALUES_LIMIT = 200
 
 
 class StanceRow(NamedTuple):
@@ -211,6 +214,17 @@ def _details(store: Store) -> dict[str, dict[str, set[str]]]:
     return found
 
 
+def _stance_dates(store: Store, iris: Sequence[str]) -> dict[str, str]:
+    """The earliest date of a stance on each of these instruments (those with one)."""
+    if not iris:
+        return {}
+    terms = (
+        " ".join(str(ox.NamedNode(i)) for i in sorted(iris)) if len(iris) <= VALUES_LIMIT else ""
+    )
+    rows = store.query(with_values(STANCE_DATES, "instrument", terms)).records()
+    return {r.text("instrument"): r.text("v") for r in rows}
+
+
 def _instruments(store: Store, used: set[str]) -> list[Instrument]:
     """The instruments that have stances (``used``), with their details."""
     details = _details(store)
@@ -219,15 +233,17 @@ def _instruments(store: Store, used: set[str]) -> list[Instrument]:
         r.text("instrument"): [r.text(c) for c in columns]
         for r in store.query(INSTRUMENTS).records()
     }
+    none = ["", "", "", ""]
+    undated = [iri for iri in used if not any(rows.get(iri, none)[2:])]
+    stance_dates = _stance_dates(store, undated)  # only where neither it nor its event has one
     found = []
     for iri in used:  # an instrument a stance names is kept even if its type is not known
-        label, complete, own, held = rows.get(iri, ["", "", "", ""])
-        stance_date = min(details["stance_date"].get(iri, {""}))
+        label, complete, own, held = rows.get(iri, none)
         found.append(
             Instrument(
                 iri=iri,
                 label=label or iri,
-                date=own or held or stance_date,
+                date=own or held or stance_dates.get(iri, ""),
                 complete=complete in ("true", "1"),
                 types=frozenset(
                     t.rsplit("#", 1)[-1].lower() for t in details["types"].get(iri, ())
@@ -239,30 +255,115 @@ def _instruments(store: Store, used: set[str]) -> list[Instrument]:
     return sorted(found, key=lambda i: (i.date, i.iri))
 
 
+@dataclass(frozen=True)
+class _Cells:
+    """Stances as arrays: ``actor[k]``, ``instrument[k]`` and ``kind[k]`` index stance k's IRIs
+    in ``actors``, ``instruments`` and ``kinds``.  Stances from ``first_dated`` on are also kept
+    as rows (``dated``, with their dates): only they may share a cell."""
+
+    actors: tuple[str, ...]
+    instruments: tuple[str, ...]
+    kinds: tuple[str, ...]
+    actor: np.ndarray
+    instrument: np.ndarray
+    kind: np.ndarray
+    first_dated: int = 0
+    dated: tuple[StanceRow, ...] = ()
+
+    @classmethod
+    def of(cls, columns: Sequence[list[Any]], text: Callable[[Any], str]) -> _Cells:
+        """Stances from their actor, instrument and kind columns, each value's IRI ``text``."""
+        vocabularies: list[dict[str, int]] = [{}, {}, {}]
+        actor, instrument, kind = (_positions(column, vocabulary, text)
+                                   for column, vocabulary in zip(columns, vocabularies,
+                                                                 strict=True))  # fmt: skip
+        actors, instruments, kinds = (tuple(v) for v in vocabularies)
+        return cls(actors, instruments, kinds, actor, instrument, kind, len(actor))
+
+    def with_dated(self, rows: Sequence[StanceRow]) -> _Cells:
+        """These stances and ``rows`` (which keep their dates) after them."""
+        names = (self.actors, self.instruments, self.kinds)
+        vocabularies = [{v: k for k, v in enumerate(known)} for known in names]
+        actor, instrument, kind = (
+            np.concatenate([old, _positions([r[k] for r in rows], vocabularies[k], str)])
+            for k, old in enumerate((self.actor, self.instrument, self.kind))
+        )
+        actors, instruments, kinds = (tuple(v) for v in vocabularies)
+        return _Cells(actors, instruments, kinds, actor, instrument, kind, len(self.actor),
+                      tuple(rows))  # fmt: skip
+
+    def where(self, keep: np.ndarray) -> _Cells:
+        """The stances ``keep`` (a boolean mask) holds."""
+        first = int(keep[: self.first_dated].sum())
+        dated = tuple(r for r, k in zip(self.dated, keep[self.first_dated :], strict=True) if k)
+        return replace(self, actor=self.actor[keep], instrument=self.instrument[keep],
+                       kind=self.kind[keep], first_dated=first, dated=dated)  # fmt: skip
+
+    def row(self, k: int) -> StanceRow:
+        """Stance k (one of those that may share a cell) with its dates."""
+        if k < self.first_dated:
+            raise ValueError(f"stance {k} was read without its dates: it shares no cell")
+        return self.dated[k - self.first_dated]
+
+
+def _positions(values: list[Any], vocabulary: dict[str, int], text: Callable[[Any], str]
+               ) -> np.ndarray:  # fmt: skip
+    """Each value's position in ``vocabulary`` by its ``text`` (new texts are added to it)."""
+    distinct = {v: k for k, v in enumerate(dict.fromkeys(values))}
+    where = [vocabulary.setdefault(text(v), len(vocabulary)) for v in distinct]
+    found = np.fromiter(map(distinct.__getitem__, values), np.intp, len(values))
+    return np.array(where, dtype=np.intp)[found] if where else found
+
+
+def _term_text(term: ox.NamedNode | ox.Literal | ox.BlankNode | None) -> str:
+    return "" if term is None else term.value
+
+
 def load_matrix(store: Store, options: MatrixOptions | None = None) -> StanceMatrix:
     """One flat query for the stances (and their dates where an actor has several acts on an
     instrument, or as of a day), small ones for actor and instrument details."""
     options = options or MatrixOptions()
     if options.at:
-        rows = dated_stance_rows(store)
-    else:
-        rows = [StanceRow(*row) for row in stance_rows(store)]
-        if several := _several_acts(rows):
-            rows = [r for r in rows if r.instrument not in several]
-            rows += dated_stance_rows(store, several)
-    rows = of_actor_types(store, rows, options.actor_types)
-    begins = beginnings(store, {r.instrument for r in rows}) if options.at else {}
-    rows, undetermined = rows_at(rows, options.at, begins)
-    matrix = build_matrix(store, rows, options.codes)
-    return replace(matrix, undetermined=tuple((r.actor, r.instrument) for r in undetermined))
+        rows = of_actor_types(store, dated_stance_rows(store), options.actor_types)
+        begins = beginnings(store, {r.instrument for r in rows})
+        rows, undetermined = rows_at(rows, options.at, begins)
+        matrix = build_matrix(store, rows, options.codes)
+        return replace(matrix, undetermined=tuple((r.actor, r.instrument) for r in undetermined))
+    cells = _stance_cells(store)
+    kept = _kept_actors(store, cells.actors, options.actor_types)
+    if len(kept) < len(cells.actors):
+        wanted = np.array([a in kept for a in cells.actors], dtype=bool)
+        cells = cells.where(wanted[cells.actor])
+    return _matrix_of(store, cells, options.codes)
+
+
+def _stance_cells(store: Store) -> _Cells:
+    """Every stance, with its dates on the instruments where an actor has several."""
+    result = store.query(STANCES)
+    positions = [result.variables.index(name) for name in ("actor", "instrument", "kind")]
+    cells = _Cells.of([list(map(itemgetter(k), result.rows)) for k in positions], _term_text)
+    several = _several_acts(cells)
+    if not several:
+        return cells
+    single = ~np.isin(cells.instrument, [cells.instruments.index(i) for i in several])
+    return cells.where(single).with_dated(dated_stance_rows(store, several))
+
+
+def _text_columns(result: QueryResult, names: Sequence[str]) -> list[list[str]]:
+    """The text of each named column of a query's rows."""
+    columns = []
+    for name in names:
+        k = result.variables.index(name)
+        columns.append([_term_text(row[k]) for row in result.rows])  # type: ignore[arg-type]
+    return columns
 
 
 def stance_rows(store: Store) -> list[tuple[str, str, str]]:
     """Every stance as (actor, instrument, kind) IRIs: the matrix's cells."""
-    return [
-        (r.text("actor"), r.text("instrument"), r.text("kind"))
-        for r in store.query(STANCES).records()
-    ]
+    actors, instruments, kinds = _text_columns(
+        store.query(STANCES), ("actor", "instrument", "kind")
+    )
+    return list(zip(actors, instruments, kinds, strict=True))
 
 
 def dated_stance_rows(store: Store, instruments: Iterable[str] = ()) -> list[StanceRow]:
@@ -275,22 +376,30 @@ def dated_stance_rows(store: Store, instruments: Iterable[str] = ()) -> list[Sta
     ]  # fmt: skip
 
 
-def _several_acts(rows: list[StanceRow]) -> set[str]:
+def _several_acts(cells: _Cells) -> set[str]:
     """The instruments on which some actor has more than one stance."""
-    cells = Counter((r.actor, r.instrument) for r in rows)
-    return {instrument for (_actor, instrument), n in cells.items() if n > 1}
+    cell = cells.actor.astype(np.int64) * max(len(cells.instruments), 1) + cells.instrument
+    found, counts = np.unique(cell, return_counts=True)
+    columns = np.unique(found[counts > 1] % max(len(cells.instruments), 1))
+    return {cells.instruments[k] for k in columns.tolist()}
 
 
-def of_actor_types(store: Store, rows: list[StanceRow], types: Sequence[str]) -> list[StanceRow]:
-    """The stances of actors of these types (by default states and organisations, and actors
-    of no known type)."""
+def _kept_actors(store: Store, actors: Iterable[str], types: Sequence[str]) -> set[str]:
+    """The actors of these types (by default states and organisations, and actors of no known
+    type)."""
     wanted = {ACTOR_TYPES[t] for t in types or DEFAULT_ACTOR_TYPES}
     typed: dict[str, set[str]] = {}
     for r in store.query(TYPES).records():
         typed.setdefault(r.text("actor"), set()).add(r.text("type"))
     untyped_too = not types
-    keep = {a for a in {r.actor for r in rows}
+    return {a for a in actors
             if typed.get(a, set()) & wanted or (untyped_too and a not in typed)}  # fmt: skip
+
+
+def of_actor_types(store: Store, rows: list[StanceRow], types: Sequence[str]) -> list[StanceRow]:
+    """The stances of actors of these types (by default states and organisations, and actors
+    of no known type)."""
+    keep = _kept_actors(store, {r.actor for r in rows}, types)
     return [r for r in rows if r.actor in keep]
 
 
@@ -322,26 +431,35 @@ def build_matrix(store: Store, stances: Sequence[Sequence[str]],
     dates if known), coded by ``kind_codes``, with the actors' and instruments' details from the
     store."""
     rows = [s if isinstance(s, StanceRow) else StanceRow(*s) for s in stances]
-    instruments = _instruments(store, {r.instrument for r in rows})
+    return _matrix_of(store, _Cells.of([[], [], []], str).with_dated(rows), kind_codes)
+
+
+def _matrix_of(store: Store, cells: _Cells, kind_codes: Mapping[str, int]) -> StanceMatrix:
+    """The matrix of the stances ``cells`` holds (see :func:`build_matrix`)."""
+    used_actors = np.unique(cells.actor).tolist()
+    used_instruments = np.unique(cells.instrument).tolist()
+    instruments = _instruments(store, {cells.instruments[k] for k in used_instruments})
     names = {
         r.text("actor"): (r.text("label"), r.text("code")) for r in store.query(ACTORS).records()
     }
-    actors = sorted({r.actor for r in rows})
+    actors = sorted(cells.actors[k] for k in used_actors)
     a_index = {a: k for k, a in enumerate(actors)}
     i_index = {ins.iri: k for k, ins in enumerate(instruments)}
     by_iri = {f"{DATA_BASE}stance-kind/{kind}": code for kind, code in kind_codes.items()}
     absent_kinds = {f"{DATA_BASE}stance-kind/{kind}" for kind in ABSENT_KINDS}
     shape = (len(actors), len(instruments))
-    cell = (_column((a_index[r.actor] for r in rows), len(rows), np.intp),
-            _column((i_index[r.instrument] for r in rows), len(rows), np.intp))  # fmt: skip
+    row_of = np.array([a_index.get(a, -1) for a in cells.actors], dtype=np.intp)
+    column_of = np.array([i_index.get(i, -1) for i in cells.instruments], dtype=np.intp)
+    cell = (row_of[cells.actor], column_of[cells.instrument])
+    kind_code = np.array([by_iri.get(k, 0) for k in cells.kinds], dtype=np.int8)[cells.kind]
+    part = np.array([k in absent_kinds for k in cells.kinds], dtype=bool)[cells.kind]
     codes = np.zeros(shape, dtype=np.int8)
-    np.maximum.at(codes, cell, _column((by_iri.get(r.kind, 0) for r in rows), len(rows), np.int8))
+    np.maximum.at(codes, cell, kind_code)
     recorded = np.zeros(shape, dtype=bool)
     recorded[cell] = True
     took_part = np.zeros(shape, dtype=bool)  # took part, did not sign: an absence
-    part = _column((r.kind in absent_kinds for r in rows), len(rows), bool)
     took_part[cell[0][part], cell[1][part]] = True
-    _code_latest(codes, cell, rows, by_iri)
+    _code_latest(codes, cell, cells, by_iri)
     complete = np.array([ins.complete for ins in instruments], dtype=bool)
     votable = (codes > 0).any(axis=0)  # a list of participants only is not a list of signatories
     absent = (~recorded & (complete & votable)[np.newaxis, :]) | (took_part & (codes == 0))
@@ -355,17 +473,13 @@ def build_matrix(store: Store, stances: Sequence[Sequence[str]],
     )
 
 
-def _column(values: Iterable[object], count: int, dtype: type) -> np.ndarray:
-    return np.fromiter(values, dtype=dtype, count=count)
-
-
-def _code_latest(codes: np.ndarray, cell: tuple[np.ndarray, np.ndarray], rows: list[StanceRow],
+def _code_latest(codes: np.ndarray, cell: tuple[np.ndarray, np.ndarray], cells: _Cells,
                  kind_codes: Mapping[str, int]) -> None:  # fmt: skip
     """Recode each cell with several acts by its latest act (``codes`` holds the highest)."""
     counts = np.zeros(codes.shape, dtype=np.int32)
     np.add.at(counts, cell, 1)
     several: dict[tuple[int, int], list[StanceRow]] = {}
-    for k in np.flatnonzero(counts[cell] > 1):
-        several.setdefault((int(cell[0][k]), int(cell[1][k])), []).append(rows[k])
+    for k in np.flatnonzero(counts[cell] > 1).tolist():
+        several.setdefault((int(cell[0][k]), int(cell[1][k])), []).append(cells.row(k))
     for (a, i), found in several.items():
         codes[a, i] = _latest_code(found, kind_codes)

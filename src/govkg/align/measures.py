@@ -9,15 +9,17 @@ and a single matrix product gives the joint category counts ``C[c, d, a, b]`` (i
 actor a has code c and actor b has code d) for every pair at once. All measures are functions
 of these counts (and, for ``s_weighted``, of the weighted counts).
 
-Undefined values are NaN in the arrays, with the reason in a parallel string array. ``steady``
+Undefined values are NaN in the arrays, with the reason in a parallel array (kept as small codes
+into :data:`REASONS`, turned into strings only when asked for). ``steady``
 says which actor gave one and the same answer on every instrument of a pair: then every kappa is
 0 (or undefined when both did) and every pi at most 0, whatever the other actor did.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -43,7 +45,11 @@ NO_VARIANCE = "no variance"
 NO_WEIGHT = "zero total weight on the instruments in common"
 NO_SIGNATURES = "neither actor signed any instrument"
 
-_REASON_DTYPE = f"<U{max(len(r) for r in (NO_COMMON, NO_VARIANCE, NO_WEIGHT, NO_SIGNATURES))}"
+#: Every reason a value can be undefined for; a reason code is an index into it ("" = defined).
+REASONS: tuple[str, ...] = ("", NO_COMMON, NO_VARIANCE, NO_WEIGHT, NO_SIGNATURES)
+_REASON_DTYPE = f"<U{max(len(r) for r in REASONS)}"
+_REASON_TEXTS = np.array(REASONS, dtype=_REASON_DTYPE)
+_CODE = {reason: np.int8(k) for k, reason in enumerate(REASONS)}
 _FLOAT32_EXACT = 2**24  # integers below this are exact in float32
 _DIFF = np.subtract.outer(np.array(CATEGORIES), np.array(CATEGORIES)).astype(np.float64)
 
@@ -57,25 +63,63 @@ _CHANCE_CORRECTED: dict[str, tuple[str, bool]] = {
 }
 
 
+class ReasonTexts(Mapping[str, np.ndarray]):
+    """The reasons of a result as (A, A) string arrays, each made from its codes when first
+    read (read-only)."""
+
+    def __init__(self, codes: Mapping[str, np.ndarray]) -> None:
+        self._codes = codes
+        self._texts: dict[str, np.ndarray] = {}
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        if name not in self._texts:
+            texts = _REASON_TEXTS[self._codes[name]]
+            texts.flags.writeable = False
+            self._texts[name] = texts
+        return self._texts[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._codes)
+
+    def __len__(self) -> int:
+        return len(self._codes)
+
+
 @dataclass(frozen=True)
 class PairwiseResult:
     """Every measure for every ordered pair of actors.
 
     ``values[m]`` is an (A, A) float64 array (NaN where undefined; ``n`` holds the counts as
-    floats); ``reasons[m]`` is an (A, A) string array, ``""`` where the value is defined.
+    floats); ``reason_codes[m]`` an (A, A) int8 array of indices into :data:`REASONS` (0 where
+    the value is defined), ``reasons[m]`` the same as strings (``""`` where defined).
     ``steady[a, b]`` is the code (1, 2 or 3) actor a gave on every instrument it has in common
     with b, 0 if its answers varied or there is none (not symmetric).
     """
 
     values: dict[str, np.ndarray]
-    reasons: dict[str, np.ndarray]
+    reason_codes: dict[str, np.ndarray]
     steady: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.int8))
+
+    @cached_property
+    def reasons(self) -> Mapping[str, np.ndarray]:
+        """Each measure's reasons as an (A, A) string array, ``""`` where defined."""
+        return ReasonTexts(self.reason_codes)
+
+    @cached_property
+    def upper(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The unordered pairs (a < b) as two index arrays, and their counts ``n``."""
+        a, b = np.triu_indices(self.values["n"].shape[0], k=1)
+        return a, b, self.values["n"][a, b]
+
+    def reason(self, name: str, a: int, b: int) -> str:
+        """Why measure ``name`` is undefined for actors a and b, ``""`` if it is defined."""
+        return REASONS[self.reason_codes[name][a, b]]
 
     def pair(self, a: int, b: int) -> dict[str, tuple[float | None, str]]:
         """Each measure for actors a and b: (value, "") or (None, reason)."""
         out: dict[str, tuple[float | None, str]] = {}
         for name in MEASURES:
-            reason = str(self.reasons[name][a, b])
+            reason = self.reason(name, a, b)
             if reason:
                 out[name] = (None, reason)
                 continue
@@ -98,8 +142,10 @@ def all_pairs(
     with np.errstate(divide="ignore", invalid="ignore"):
         _add_distance_measures(values, reasons, counts, n, d_max)
         _add_weighted_s(values, reasons, stacked, weights, d_max)
+        margins = _margins(counts, n)
         for name, (kind, pooled) in _CHANCE_CORRECTED.items():
-            value, expected = _chance_corrected(counts, n, _disagreement(kind, d_max), pooled)
+            table = _disagreement(kind, d_max)
+            value, expected = _chance_corrected(counts, n, table, margins[pooled])
             values[name] = value
             reasons[name] = _reasons(
                 n.shape, [(no_common, NO_COMMON), (expected == 0, NO_VARIANCE)]
@@ -169,15 +215,26 @@ def _one_hot(codes: np.ndarray) -> np.ndarray:
 
 
 def _joint_counts(left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    """C[c, d, a, b] = sum over instruments of left_c[a] * right_d[b], in one matrix product."""
+    """C[c, d, a, b] = sum over instruments of left_c[a] * right_d[b], in one matrix product
+    (laid out in that order, float64)."""
     k = len(CATEGORIES)
     actors = left.shape[0] // k
-    gram = (left @ right.T).astype(np.float64)
-    return gram.reshape(k, actors, k, actors).transpose(0, 2, 1, 3)
+    gram = (left @ right.T).reshape(k, actors, k, actors).transpose(0, 2, 1, 3)
+    return np.ascontiguousarray(gram, dtype=np.float64)
 
 
-def _weighted_sum(table: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """Sum over categories c, d of table[c, d] * counts[c, d, a, b] -> (A, A)."""
+def _weighted_sum(table: np.ndarray, counts: np.ndarray, whole: bool = False) -> np.ndarray:
+    """Sum over categories c, d of table[c, d] * counts[c, d, a, b] -> (A, A).
+
+    With ``whole`` counts (instruments, under 2**24) and weights in quarters (every table of
+    ``d_max`` 2) each term and each partial sum is exact, so the terms are added one by one (no
+    BLAS call, the same numbers); otherwise one matrix product does it."""
+    if whole and np.array_equal(table * 4, np.round(table * 4)):
+        total = np.zeros(counts.shape[2:], dtype=np.float64)
+        for (c, d), weight in np.ndenumerate(table):
+            if weight:
+                total += weight * counts[c, d]
+        return total
     return np.tensordot(table, counts, axes=([0, 1], [0, 1]))
 
 
@@ -191,8 +248,8 @@ def _add_distance_measures(
     n: np.ndarray,
     d_max: float,
 ) -> None:
-    absolute = _weighted_sum(np.abs(_DIFF), counts)
-    squared = _weighted_sum(_DIFF**2, counts)
+    absolute = _weighted_sum(np.abs(_DIFF), counts, whole=True)
+    squared = _weighted_sum(_DIFF**2, counts, whole=True)
     values["agreement"] = 1.0 - absolute / (2.0 * n)
     values["s"] = 1.0 - 2.0 * absolute / (n * d_max)
     values["s_squared"] = 1.0 - 2.0 * squared / (n * d_max**2)
@@ -228,20 +285,25 @@ def _disagreement(kind: str, d_max: float) -> np.ndarray:
     return (_DIFF / d_max) ** 2
 
 
+def _margins(counts: np.ndarray, n: np.ndarray) -> dict[bool, tuple[np.ndarray, np.ndarray]]:
+    """The marginals chance is computed from, by pooled or not: each actor's own (Cohen's
+    kappa), or the mean of the two (Scott's pi)."""
+    first = counts.sum(axis=1) / n  # (3, A, A): marginal of row actor a
+    second = counts.sum(axis=0) / n  # (3, A, A): marginal of column actor b
+    pooled = (first + second) / 2.0
+    return {False: (first, second), True: (pooled, pooled)}
+
+
 def _chance_corrected(
-    counts: np.ndarray, n: np.ndarray, table: np.ndarray, pooled: bool
+    counts: np.ndarray, n: np.ndarray, table: np.ndarray, margins: tuple[np.ndarray, np.ndarray]
 ) -> tuple[np.ndarray, np.ndarray]:
     """1 - observed / expected weighted disagreement; returns (value, expected).
 
-    Cohen's kappa uses each actor's own marginals over the pair's common instruments; Scott's pi
-    uses the mean of the two. ``expected`` is a sum of non-negative terms, so it is exactly 0
-    when there is no variance to correct for.
+    ``margins`` are the two actors' marginals (see :func:`_margins`). ``expected`` is a sum of
+    non-negative terms, so it is exactly 0 when there is no variance to correct for.
     """
-    observed = _weighted_sum(table, counts) / n
-    first = counts.sum(axis=1) / n  # (3, A, A): marginal of row actor a
-    second = counts.sum(axis=0) / n  # (3, A, A): marginal of column actor b
-    if pooled:
-        first = second = (first + second) / 2.0
+    observed = _weighted_sum(table, counts, whole=True) / n
+    first, second = margins
     expected = np.einsum("cd,cab,dab->ab", table, first, second)
     return 1.0 - observed / expected, expected
 
@@ -269,10 +331,11 @@ def _steady(counts: np.ndarray) -> np.ndarray:
 
 
 def _reasons(shape: tuple[int, ...], rules: list[tuple[np.ndarray, str]]) -> np.ndarray:
-    """A string array: the first rule whose mask holds gives the reason, else ""."""
-    out = np.full(shape, "", dtype=_REASON_DTYPE)
+    """Reason codes (int8, into :data:`REASONS`): the first rule whose mask holds gives the
+    reason, else 0."""
+    out = np.zeros(shape, dtype=np.int8)
     for mask, reason in reversed(rules):
-        out[mask] = reason
+        out[mask] = _CODE[reason]
     return out
 
 
@@ -284,15 +347,15 @@ def _finalise(
     Floating-point sums for (a, b) and (b, a) may be taken in different orders, so the lower
     triangle is copied from the upper one to make the symmetry exact.
     """
-    lower = np.tril_indices(values["n"].shape[0], -1)
+    lower = np.tril(np.ones(values["n"].shape, dtype=bool), -1)
     for name in MEASURES:
-        values[name] = np.where(reasons[name] != "", np.nan, values[name])
-        values[name][lower] = values[name].T[lower]
-        reasons[name][lower] = reasons[name].T[lower]
+        values[name] = np.where(reasons[name] != 0, np.nan, values[name])
+        np.copyto(values[name], values[name].T, where=lower)
+        np.copyto(reasons[name], reasons[name].T, where=lower)
         values[name].flags.writeable = False
         reasons[name].flags.writeable = False
     return PairwiseResult(
         values={m: values[m] for m in MEASURES},
-        reasons={m: reasons[m] for m in MEASURES},
+        reason_codes={m: reasons[m] for m in MEASURES},
         steady=steady,
     )

@@ -3,24 +3,25 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import numpy as np
 import pyoxigraph as ox
 
 from govkg.align.analysis import (
-    SHOWN,
     Filters,
-    all_pair_rows,
     apply_filters,
+    bloc_groups,
     bloc_rows,
-    blocs,
     kept_pairs,
     linked_actors,
     measure,
+    pair_columns,
     pair_instruments,
     pair_row,
+    pair_table,
     periods,
     select_actors,
     steady_counts,
@@ -28,9 +29,11 @@ from govkg.align.analysis import (
 )
 from govkg.align.matrix import ACTOR_TYPES, MatrixOptions, StanceMatrix, coding, load_matrix
 from govkg.align.measures import PairwiseResult
+from govkg.align.table import Column, ColumnTable, concat
 from govkg.coverage import Coverage, answer_coverage
 from govkg.errors import GovkgError, RequestError, quoted
 from govkg.lifecycle import check_day
+from govkg.output import format_rows
 from govkg.store import Store
 
 LINE_MEASURES = ("agreement", "s", "pi", "kappa")
@@ -80,15 +83,67 @@ class AlignRequest:
         return MatrixOptions(coding(self.codes), self.at, self.actor_types)
 
 
-@dataclass
 class Table:
-    columns: list[str]
-    rows: list[list[Any]]
+    """A table of the report: its columns and rows.  The all-pairs tables are kept as arrays
+    (:class:`~govkg.align.table.ColumnTable`): ``rows`` makes their Python rows when first read,
+    :meth:`format` and :meth:`write` write their text straight from the arrays."""
+
+    def __init__(self, columns: list[str], rows: list[list[Any]]) -> None:
+        self.columns = columns
+        self._rows: list[list[Any]] | None = rows
+        self._arrays: ColumnTable | None = None
 
     @classmethod
     def of(cls, rows: list[dict[str, Any]], columns: list[str] | None = None) -> Table:
         names = columns or (list(rows[0]) if rows else [])
         return cls(names, [[row.get(c) for c in names] for row in rows])
+
+    @classmethod
+    def of_arrays(cls, arrays: ColumnTable) -> Table:
+        """A table whose rows are kept as arrays."""
+        table = cls(list(arrays.names), [])
+        table._rows, table._arrays = None, arrays
+        return table
+
+    @property
+    def rows(self) -> list[list[Any]]:
+        """Every row as a list of values (made from the arrays when first read)."""
+        if self._rows is None:
+            self._rows = self._arrays.rows() if self._arrays is not None else []
+        return self._rows
+
+    def __len__(self) -> int:
+        return len(self._arrays) if self._arrays is not None else len(self.rows)
+
+    def format(self, fmt: str) -> str:
+        """The table in ``fmt`` as :func:`govkg.output.format_rows` writes it."""
+        if self._arrays is not None:
+            return self._arrays.format(fmt)
+        return format_rows(self.columns, self.rows, fmt)
+
+    def write(self, stream: TextIO, fmt: str) -> None:
+        """Write :meth:`format`'s text to ``stream`` (from the arrays a chunk of rows at a time)."""
+        if self._arrays is not None:
+            self._arrays.write(stream, fmt)
+        else:
+            stream.write(self.format(fmt))
+
+
+@dataclass(frozen=True)
+class Blocs:
+    """What the blocs are found from: a measure's values and the counts over the actors of the
+    heatmap; the groups are found (Louvain) when first asked for."""
+
+    codes_of: tuple[str, ...]
+    values: np.ndarray
+    counts: np.ndarray
+    min_n: int
+
+    @cached_property
+    def groups(self) -> list[list[int]]:
+        if len(self.codes_of) < 2:
+            return []
+        return bloc_groups(self.codes_of, self.values, self.counts, self.min_n)
 
 
 @dataclass
@@ -97,12 +152,13 @@ class AlignReport:
 
     ``footer`` holds one sentence a line (the CLI prints them on stderr after the tables);
     ``heat`` and ``heat_n`` are the measure and the counts over the actors of ``matrix`` (those
-    with at least ``min_n`` instruments in common with someone), ``left_out`` the others."""
+    with at least ``min_n`` instruments in common with someone), ``left_out`` the others;
+    ``groups`` the blocs among them, found when first asked for (``blocs``)."""
 
     tables: list[Table]
     matrix: StanceMatrix
     heat: np.ndarray | None = None
-    groups: list[list[int]] = field(default_factory=list)
+    blocs: Blocs | None = None
     measure_name: str = "agreement"
     line: dict[str, list[float | None]] = field(default_factory=dict)
     line_periods: list[str] = field(default_factory=list)
@@ -113,6 +169,11 @@ class AlignReport:
     coverage: Coverage = field(default_factory=lambda: Coverage("lists"))
     heat_n: np.ndarray | None = None
     left_out: tuple[str, ...] = ()
+
+    @property
+    def groups(self) -> list[list[int]]:
+        """The blocs of the heatmap's actors (rows of ``matrix``), largest first."""
+        return self.blocs.groups if self.blocs is not None else []
 
 
 def run_align(store: Store, request: AlignRequest) -> AlignReport:
@@ -211,11 +272,6 @@ def _pair_periods_report(matrix: StanceMatrix, request: AlignRequest, title: str
 BLOC_COLUMNS = ["bloc", "size", "n_min", "n_median", "n_max", "members"]
 
 
-def _pair_columns(weighted: bool) -> list[str]:
-    """The columns of an all-pairs row, so that an empty table still has its header."""
-    return ["actor_a", "actor_b", "n", *SHOWN, *(["s_weighted"] if weighted else []), "note"]
-
-
 def _pairs(number: int) -> str:
     return f"{number} pair" + ("" if number == 1 else "s")
 
@@ -247,27 +303,34 @@ def _pairs_footer(results: list[PairwiseResult], min_n: int) -> list[str]:
 def _all_pairs_report(matrix: StanceMatrix, request: AlignRequest) -> AlignReport:
     weighted = bool(request.weights)
     if request.window:
-        rows: list[dict[str, Any]] = []
+        tables: list[ColumnTable] = []
         results: list[PairwiseResult] = []
         for label, part in periods(matrix, request.window):
             result = measure(part, request.absent, weights_for(part, request.weights, check=False))
             results.append(result)
-            rows += [{"period": label, **r} for r in all_pair_rows(part, result, request.min_n,
-                                                                   weighted)]  # fmt: skip
+            tables.append(_with_period(label, pair_table(part, result, request.min_n, weighted)))
         footer = _pairs_footer(results, request.min_n)
-        table = Table.of(rows, ["period", *_pair_columns(weighted)])
-        return AlignReport([table], matrix, title="Alignment by period", footer=footer,
-                           min_n=request.min_n)  # fmt: skip
+        names = ("period", *pair_columns(weighted))
+        joined = ColumnTable(names, tuple(concat([t.columns[k] for t in tables])
+                                          for k in range(len(names))))  # fmt: skip
+        return AlignReport([Table.of_arrays(joined)], matrix, title="Alignment by period",
+                           footer=footer, min_n=request.min_n)  # fmt: skip
     result = measure(matrix, request.absent, weights_for(matrix, request.weights))
     report = _bloc_report(matrix, result, request)
     if request.show_blocs and report.heat_n is not None:
         rows = bloc_rows(report.matrix, report.heat_n, report.groups)
         report.tables.append(Table.of(rows, BLOC_COLUMNS))
     else:
-        rows = all_pair_rows(matrix, result, request.min_n, weighted)
-        report.tables.append(Table.of(rows, _pair_columns(weighted)))
+        table = pair_table(matrix, result, request.min_n, weighted)
+        report.tables.append(Table.of_arrays(table))
         report.footer = _pairs_footer([result], request.min_n) + report.footer
     return report
+
+
+def _with_period(label: str, table: ColumnTable) -> ColumnTable:
+    """The table with a first column ``period`` holding ``label`` on every row."""
+    period = Column.of_choices(np.zeros(len(table), dtype=np.intp), [label])
+    return ColumnTable(("period", *table.names), (period, *table.columns))
 
 
 def _bloc_report(matrix: StanceMatrix, whole: PairwiseResult, request: AlignRequest) -> AlignReport:
@@ -276,9 +339,9 @@ def _bloc_report(matrix: StanceMatrix, whole: PairwiseResult, request: AlignRequ
     min_n = max(request.min_n, 1)
     linked = linked_actors(whole, min_n)
     kept = matrix.rows(linked)
-    result = measure(kept, request.absent, weights_for(kept, request.weights))
-    name = request.bloc_measure
-    groups = blocs(kept, result, name, min_n) if len(linked) > 1 else []
+    name = request.bloc_measure  # a pair's measures are those of its two rows: taken, not redone
+    inside = np.ix_(linked, linked)
+    heat, heat_n = whole.values[name][inside], whole.values["n"][inside]
     shown = set(linked)
     left_out = tuple(sorted(c for i, c in enumerate(matrix.codes_of) if i not in shown))
     footer = [_N_MEANS] if request.show_blocs else []
@@ -287,8 +350,8 @@ def _bloc_report(matrix: StanceMatrix, whole: PairwiseResult, request: AlignRequ
                       f"with every other actor: {len(left_out)} of {len(matrix.actors)} actors, "
                       f"{' '.join(left_out)}.")  # fmt: skip
     title = f"{name} of every pair with n ≥ {min_n}, ordered by bloc"
-    return AlignReport([], kept, heat=result.values[name], groups=groups, measure_name=name,
-                       title=title, footer=footer, min_n=min_n, heat_n=result.values["n"],
+    return AlignReport([], kept, heat=heat, blocs=Blocs(kept.codes_of, heat, heat_n, min_n),
+                       measure_name=name, title=title, footer=footer, min_n=min_n, heat_n=heat_n,
                        left_out=left_out)  # fmt: skip
 
 

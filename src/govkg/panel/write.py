@@ -42,7 +42,7 @@ def panel_files(store: Store, panel: Panel, created: str) -> list[bytes]:
                              (len(panel.rows), len(panel.dyads.rows)))  # fmt: skip
     return [
         format_rows(names, panel.rows, "csv").encode("utf-8"),
-        format_rows(panel.dyads.columns, panel.dyads.rows, "csv").encode("utf-8"),
+        panel.dyads.format("csv").encode("utf-8"),
         package_json(panel.request, created),
         to_markdown(blocks).encode("utf-8"),
         to_html(blocks).encode("utf-8"),
