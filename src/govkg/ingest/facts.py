@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SDO, XSD
 
-from govkg.importer import LATER_ACTS
-from govkg.ingest.known import STANCE_KIND, Known, Match
+from govkg.importer import LATER_ACTS, STANCE, STANCE_KIND
+from govkg.ingest.known import COUNTED, Known, Match
 from govkg.ingest.review import Review, ReviewError, slugify
 from govkg.labels import KIND_VERBS, stance_label
 from govkg.namespaces import GK, data_namespace, expand
@@ -28,13 +28,11 @@ from govkg.namespaces import GK, data_namespace, expand
 _DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 _DATATYPES = {4: XSD.gYear, 7: XSD.gYearMonth, 10: XSD.date}
 
-STANCE = data_namespace("stance")
 ATTENDANCE = data_namespace("attendance")
 CLAIM = data_namespace("claim")
 QUOTE = data_namespace("quote")
 EVENT = data_namespace("event")
 DIALOGUE = data_namespace("dialogue")
-COUNTED = data_namespace("counted")
 PRECISION = data_namespace("precision")
 
 

@@ -20,7 +20,6 @@ from govkg.ingest.model import Article
 from govkg.namespaces import compact, data_namespace
 from govkg.store import Store, Term
 
-STANCE_KIND = data_namespace("stance-kind")
 COUNTED = data_namespace("counted")
 
 _EXISTS = "SELECT ?s ?p WHERE { ?s ?p ?o } LIMIT 1"
