@@ -11,11 +11,16 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from functools import partial
 from pathlib import Path
+from typing import IO
 
 from govkg.bundled import refuse_bundled
 from govkg.errors import GovkgError
+
+#: Writes one file's content to the open binary stream it is given.
+Stream = Callable[[IO[bytes]], None]
 
 
 def write_atomically(
@@ -29,7 +34,24 @@ def write_atomically(
     New files get the permissions a plain write would give them (0666 less the umask).  On a
     failure nothing is replaced and ``error`` is raised, naming the file.
     """
-    for path, _data in files:
+    streams = [(path, partial(_write_bytes, data)) for path, data in files]
+    return stream_atomically(streams, error, make_folders)
+
+
+def _write_bytes(data: bytes, out: IO[bytes]) -> None:
+    out.write(data)
+
+
+def stream_atomically(
+    files: Sequence[tuple[Path, Stream]],
+    error: type[GovkgError] = GovkgError,
+    make_folders: bool = False,
+) -> list[Path]:
+    """Stream every ``(path, write)`` to a temporary file beside ``path`` (the content is made
+    as it is written, never held whole), then rename them all into place; returns the paths.  On
+    a failure nothing is replaced and ``error`` names the file (an error of a writer itself is
+    raised as it is, after the temporary files are removed)."""
+    for path, _write in files:
         refuse_bundled(path)  # the installed package's dataset is changed in a checkout
         if path.is_dir():
             raise error(f"cannot write {path}: it is a folder; nothing was written")
@@ -37,13 +59,13 @@ def write_atomically(
     mode = 0o666 & ~_umask()
     current = Path()
     try:
-        for current, data in files:
+        for current, write in files:
             if make_folders:
                 current.parent.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(prefix=f".{current.name}.", dir=current.parent)
             staged.append((current, temporary))
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
+            with os.fdopen(handle, "wb", buffering=1 << 20) as out:
+                write(out)
                 out.flush()
                 os.fsync(out.fileno())
             os.chmod(temporary, mode)
@@ -51,6 +73,9 @@ def write_atomically(
         _remove(temporary for _path, temporary in staged)
         reason = problem.strerror or str(problem)
         raise error(f"cannot write {current}: {reason}; nothing was written") from None
+    except BaseException:
+        _remove(temporary for _path, temporary in staged)
+        raise
     for done, (path, temporary) in enumerate(staged):
         try:
             os.replace(temporary, path)

@@ -926,7 +926,7 @@ Example:
               help="panel: dyads with at least this many instruments in common (3).")  # fmt: skip
 @click.pass_obj
 def export(settings: Settings, fmt: str, **options: Any) -> None:
-    from govkg.export import run_export, write_files  # lxml, numpy etc.
+    from govkg.export import write_export  # lxml, numpy etc.
 
     if fmt not in EXPORT_FORMATS:
         raise GovkgError(f"unknown format {fmt!r}: choose gexf, graphml, csv or panel")
@@ -940,13 +940,13 @@ def export(settings: Settings, fmt: str, **options: Any) -> None:
         raise click.MissingParameter(ctx=context, param=view)
     request = _export_request(fmt, options)
     _project, store = open_project(settings.root, settings.store)
-    result = run_export(store, request)
+    stdout = None if request.out else sys.stdout.buffer  # streamed, never held whole
+    exported = write_export(store, request, stdout)
     if request.out is None:
-        click.echo(result.files[0][1], nl=False)
         return
-    for path in write_files([(p, data) for p, data in result.files if p is not None]):
+    for path in exported.paths:
         click.echo(f"wrote {path}", err=True)
-    click.echo(f"{result.nodes} nodes, {result.edges} edges", err=True)
+    click.echo(f"{exported.nodes} nodes, {exported.edges} edges", err=True)
 
 
 #: The formats of ``govkg export``: a network or tables of a view, or the panel.

@@ -1,19 +1,20 @@
 """What the views say about a resource: its label, its types, and the attributes of actors and
-instruments, each looked up once for the whole store."""
+instruments, each looked up once for the resources a view shows (or for the whole store)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 
 from govkg.coverage import ListCoverage, headline, instrument_coverage
-from govkg.fixed_queries import fixed_query
+from govkg.fixed_queries import fixed_query, with_values
 from govkg.namespaces import DCTERMS, GK, OWL, RDFS, SKOS, WD, compact
-from govkg.store import Store
-from govkg.written import union_forms
+from govkg.store import Store, Term
+from govkg.store.literals import RECORD_GRAPH
+from govkg.written import as_written, has_records, read_records, union_forms
 
 #: Actor attributes and their GEXF types, in column order.
 ACTOR_ATTRIBUTES = {
@@ -45,15 +46,36 @@ _ACTOR_PROPERTIES = {
     "org_id": GK.orgId,
 }
 
-LABELS = fixed_query(__file__, "labels")
+#: The queries of a catalogue, each with an empty ``VALUES`` block of the resources it is about
+#: (dropped for the whole store).
+_LABELS = fixed_query(__file__, "labels")
 #: The most specific asserted types: a type is dropped when another asserted type is below it
 #: (OPTIONAL + !BOUND over a sub-select: Virtuoso 7.2 ignores the transitive path inside FILTER
 #: NOT EXISTS or MINUS, and listed gk:Instrument beside gk:Declaration).
-TYPES = fixed_query(__file__, "most-specific-types")
-PROPERTIES = fixed_query(__file__, "node-properties")
-INSTRUMENTS = fixed_query(__file__, "instruments")
-SERIES = "SELECT ?i ?s WHERE { ?i gk:adoptedAt/gk:inSeries ?s }"
-EVENT_DATES = "SELECT ?i ?d WHERE { ?i gk:adoptedAt/schema:startDate ?d }"
+_TYPES = fixed_query(__file__, "most-specific-types")
+_PROPERTIES = fixed_query(__file__, "node-properties")
+_INSTRUMENTS = fixed_query(__file__, "instruments")
+_SERIES = "SELECT ?i ?s WHERE { VALUES ?i { } ?i gk:adoptedAt/gk:inSeries ?s }"
+_EVENT_DATES = "SELECT ?i ?d WHERE { VALUES ?i { } ?i gk:adoptedAt/schema:startDate ?d }"
+#: The quads, in every named graph, of some subjects and predicates (to read literals as written).
+_QUADS = "SELECT ?g ?s ?p ?o WHERE { VALUES (?s ?p) { } GRAPH ?g { ?s ?p ?o } }"
+_VALUES_BLOCK = "VALUES (?s ?p) { }"
+
+
+def about(sparql: str, iris: Collection[str] | None) -> str:
+    """A catalogue query about ``iris`` (each of its ``VALUES`` blocks filled), or about every
+    resource of the store (None: the blocks dropped)."""
+    variable = "r" if "VALUES ?r { }" in sparql else "i"
+    terms = "" if iris is None else " ".join(str(ox.NamedNode(iri)) for iri in sorted(iris))
+    while f"VALUES ?{variable} {{ }}" in sparql:
+        sparql = with_values(sparql, variable, terms)
+    return sparql
+
+
+LABELS = about(_LABELS, None)
+TYPES = about(_TYPES, None)
+PROPERTIES = about(_PROPERTIES, None)
+INSTRUMENTS = about(_INSTRUMENTS, None)
 
 _LABEL_RANK = {str(RDFS.label): 0, str(SKOS.prefLabel): 2}
 
@@ -76,16 +98,24 @@ class Catalogue:
     coverage: dict[str, ListCoverage]
 
     @classmethod
-    def load(cls, store: Store) -> Catalogue:
-        """A handful of flat queries over the whole store."""
+    def load(cls, store: Store, iris: Collection[str] | None = None) -> Catalogue:
+        """A handful of flat queries about ``iris`` (the resources a view shows), or about the
+        whole store (None)."""
+        if iris is not None and not iris:
+            return cls({}, {}, {}, {}, {}, {})
         return cls(
-            labels=_labels(store),
-            types=_grouped(store, TYPES, local_name),
-            properties=_properties(store),
-            series=_grouped_lists(store, SERIES, local_name),
-            event_dates=_grouped_lists(store, EVENT_DATES, str),
-            coverage=_coverage(store),
+            labels=_labels(store, iris),
+            types=_grouped(store, about(_TYPES, iris), local_name),
+            properties=_properties(store, iris),
+            series=_grouped_lists(store, about(_SERIES, iris), local_name),
+            event_dates=_grouped_lists(store, about(_EVENT_DATES, iris), str),
+            coverage=_coverage(store, iris),
         )
+
+    @classmethod
+    def labelled(cls, store: Store) -> Catalogue:
+        """The labels and list coverage of the whole store only (what the full view reads)."""
+        return cls(_labels(store, None), {}, {}, {}, {}, _coverage(store, None))
 
     def label(self, iri: str) -> str:
         """rdfs:label (English first), else skos:prefLabel, else the compact IRI."""
@@ -123,9 +153,11 @@ class Catalogue:
         return min(own or held or [""])
 
 
-def _labels(store: Store) -> dict[str, str]:
+def _labels(store: Store, iris: Collection[str] | None) -> dict[str, str]:
     best: dict[str, tuple[int, str]] = {}
-    for row in store.query(LABELS).records():  # ?l: a literal (the query keeps no other)
+    for row in store.query(
+        about(_LABELS, iris)
+    ).records():  # ?l: a literal (the query keeps no other)
         language = literal.language if (literal := row.literal("l")) is not None else None
         rank = _LABEL_RANK[row.text("p")] + (0 if language == "en" else 1)
         key, text = row.text("r"), " ".join(row.text("l").split())
@@ -151,10 +183,11 @@ def _grouped_lists(
     return {key: sorted(set(values)) for key, values in found.items()}
 
 
-def _properties(store: Store) -> dict[str, dict[str, list[str]]]:
+def _properties(store: Store, iris: Collection[str] | None) -> dict[str, dict[str, list[str]]]:
     found: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    written = union_forms(store)  # literals as the files wrote them
-    for row in store.query(PROPERTIES).records():
+    # literals as the files wrote them
+    written = union_forms(store) if iris is None else _union_forms_of(store, iris)
+    for row in store.query(about(_PROPERTIES, iris)).records():
         forms = written.get((row.term("r"), row.term("p"), row.term("o")))
         texts = [row.text("o")]  # the literal's form in the store, unless recorded otherwise
         if forms is not None:  # records are of literals only
@@ -167,10 +200,43 @@ def _booleans(values: list[str]) -> list[bool]:
     return [v in ("true", "1") for v in values]
 
 
-def _coverage(store: Store) -> dict[str, ListCoverage]:
+def _union_forms_of(
+    store: Store, iris: Collection[str]
+) -> dict[tuple[Term, Term, Term], set[Term]]:
+    """:func:`govkg.written.union_forms` for the places whose subject is one of ``iris``: the
+    same forms, from the quads of those subjects and predicates only (not a pass over the
+    store)."""
+    if not has_records(store):
+        return {}
+    records = read_records(store)
+    stored_as: dict[Term, Term] = {r.written: r.stored for r in records}
+    places = {
+        (r.subject, r.predicate, r.stored)
+        for r in records
+        if isinstance(r.subject, ox.NamedNode) and r.subject.value in iris
+    }
+    pairs = sorted({f"({s} {p})" for s, p, _o in places})
+    if not pairs:
+        return {}
+    rows = store.query(_QUADS.replace(_VALUES_BLOCK, f"VALUES (?s ?p) {{ {' '.join(pairs)} }}"))
+    quads = (
+        ox.Quad(s, p, o, g)  # type: ignore[arg-type]
+        for g, s, p, o in rows.rows
+        if g != RECORD_GRAPH
+    )
+    forms: dict[tuple[Term, Term, Term], set[Term]] = defaultdict(set)
+    for quad in as_written(quads, records):
+        place = (quad.subject, quad.predicate, stored_as.get(quad.object, quad.object))
+        if place in places:
+            forms[place].add(quad.object)
+    return dict(forms)
+
+
+def _coverage(store: Store, iris: Collection[str] | None) -> dict[str, ListCoverage]:
     """How complete each instrument's list is (see :mod:`govkg.coverage`)."""
-    iris = sorted(row.text("i") for row in store.query(INSTRUMENTS).records())
-    return {item.iri: item for item in instrument_coverage(store, iris)}
+    query = about(_INSTRUMENTS, iris)
+    instruments = sorted(row.text("i") for row in store.query(query).records())
+    return {item.iri: item for item in instrument_coverage(store, instruments)}
 
 
 def coverage_attributes(item: ListCoverage | None) -> dict[str, object]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import lru_cache
 
 import pyoxigraph as ox
 
@@ -46,6 +47,9 @@ _INTEGERS = {
 _DOUBLES = {"decimal", "double", "float"}
 _INT_MAX = 2**31 - 1
 TYPE = str(RDF.type)
+#: Compact IRIs of predicates and classes (a few hundred, met once a triple): each made once.
+_compact = lru_cache(maxsize=4096)(compact)
+_TYPE = compact(TYPE)
 
 Literal = tuple[str, str]  # (lexical form, GEXF kind: integer, double, boolean or string)
 
@@ -80,7 +84,7 @@ class _Collector:
         self.literals: dict[str, dict[str, list[Literal]]] = defaultdict(lambda: defaultdict(list))
         self.edges: set[tuple[str, str, str]] = set()
         for subject, predicate, obj in sorted(self.triples, key=str):
-            self.add(subject.value, compact(predicate.value), obj, frozenset())
+            self.add(subject.value, _compact(predicate.value), obj, frozenset())
 
     def add(self, subject: str, path: str, obj: object, seen: frozenset[ox.BlankNode]) -> None:
         if isinstance(obj, ox.Literal):
@@ -89,13 +93,13 @@ class _Collector:
             self.add_iri(subject, path, obj.value)
         elif isinstance(obj, ox.BlankNode) and obj not in seen:
             for predicate, value in self.blank.get(obj, ()):
-                self.add(subject, f"{path}/{compact(predicate.value)}", value, seen | {obj})
+                self.add(subject, f"{path}/{_compact(predicate.value)}", value, seen | {obj})
 
     def add_iri(self, subject: str, path: str, iri: str) -> None:
-        if path == compact(TYPE):
+        if path == _TYPE:
             self.types[subject].add(iri)
-        elif path.endswith("/" + compact(TYPE)):
-            self.literals[subject][path].append((compact(iri), "string"))
+        elif path.endswith("/" + _TYPE):
+            self.literals[subject][path].append((_compact(iri), "string"))
         else:
             self.nodes.add(iri)
             self.edges.add((subject, path, iri))
@@ -135,8 +139,11 @@ def _convert(values: list[Literal], kind: str) -> list[object]:
     return list(lexical)
 
 
-def full_view(store: Store, request: ExportRequest, catalogue: Catalogue) -> ViewGraph:
+def full_view(
+    store: Store, request: ExportRequest, catalogue: Catalogue | None = None
+) -> ViewGraph:
     """Every IRI resource, its literals as attributes, its links to other IRIs as edges."""
+    catalogue = catalogue or Catalogue.labelled(store)
     found = _Collector(written_quads(store))  # literals as the files wrote them
     literal_types = _attribute_types(found.literals)
     view = ViewGraph(
@@ -148,7 +155,7 @@ def full_view(store: Store, request: ExportRequest, catalogue: Catalogue) -> Vie
             name: _convert(values, literal_types[name])
             for name, values in found.literals.get(node, {}).items()
         }
-        attrs.update(type=[compact(t) for t in types], file=found.files.get(node, set()))
+        attrs.update(type=[_compact(t) for t in types], file=found.files.get(node, set()))
         view.add_node(
             node, catalogue.label(node), attrs, colour=colour_for(local_name(t) for t in types)
         )
@@ -161,4 +168,5 @@ def full_view(store: Store, request: ExportRequest, catalogue: Catalogue) -> Vie
             attrs={"predicate": path},
             kind=path,
         )
+    view.lists = tuple(item for iri, item in sorted(catalogue.coverage.items()) if iri in view)
     return view

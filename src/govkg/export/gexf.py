@@ -1,4 +1,8 @@
-"""GEXF 1.3, written with lxml exactly as the official grammar (``gexf.rng``) says.
+"""GEXF 1.3, written exactly as the official grammar (``gexf.rng``) says, streamed: the document's
+head (meta, attribute declarations, counts) is serialised by lxml, then each node and edge is
+written as lxml writes it (pretty-printed, attributes escaped as libxml2 escapes them), one at a
+time, an edge's children (its values, spell and colour) serialised once for all edges that share
+them.
 
 No ``xsi:schemaLocation`` (the grammar allows no foreign attribute on ``gexf``), no clock time,
 no ``name`` on ``graph``; ``timeformat="date"`` always and ``mode="dynamic"`` when some element
@@ -9,18 +13,26 @@ escaping ``"`` and ``\\``.  Colours are ``r``/``g``/``b``.
 
 from __future__ import annotations
 
+import io
 import re
-from typing import Any
+from collections.abc import Callable, Iterator
+from functools import lru_cache
+from typing import IO, Any
 
 from lxml import etree
 
 from govkg import __version__
-from govkg.export.model import LIST_TYPE, Scalar, Values, ViewGraph
+from govkg.export.model import LIST_TYPE, AttrRow, Edge, Node, Scalar, Values, ViewGraph
+from govkg.export.output import write_lines
 from govkg.export.palette import rgb
 
 GEXF = "http://gexf.net/1.3"
 VIZ = "http://gexf.net/1.3/viz"
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+#: What an attribute value may hold that libxml2 does not write as it is.
+_ESCAPED = re.compile('[&<>"\n\r\t\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]')
+#: How many distinct edge bodies (values, spell, colour) are kept serialised at most.
+_BODIES = 100_000
 
 
 def xml_text(text: str) -> str:
@@ -58,8 +70,51 @@ def _v(name: str) -> str:
     return f"{{{VIZ}}}{name}"
 
 
+def attribute(text: str) -> str:
+    """An attribute value as lxml writes it between double quotes (characters XML cannot hold
+    left out): as it is unless it holds a character libxml2 escapes, which lxml then escapes."""
+    if _ESCAPED.search(text) is None:
+        return text
+    return _lxml_attribute(xml_text(text))
+
+
+@lru_cache(maxsize=4096)
+def _lxml_attribute(text: str) -> str:
+    written = etree.tostring(etree.Element("a", v=text), encoding="UTF-8").decode("utf-8")
+    return written[len('<a v="') : -len('"/>')]
+
+
 def to_gexf(view: ViewGraph) -> bytes:
     """The view as a GEXF 1.3 document (UTF-8 bytes)."""
+    buffer = io.BytesIO()
+    write_gexf(view, buffer)
+    return buffer.getvalue()
+
+
+def write_gexf(view: ViewGraph, out: IO[bytes]) -> None:
+    """Write the view as a GEXF 1.3 document to a binary stream, one element at a time."""
+    nodes, edges = view.node_elements(), view.edge_elements()
+    node_types, edge_types = view.declared_types("node"), view.declared_types("edge")
+    head, middle, tail = _frame(view, len(nodes), len(edges), node_types, edge_types)
+    out.write(head)
+    write_lines(out, (_node(node, view, node_types) for node in nodes))
+    out.write(middle)
+    write_lines(out, _edge_lines(edges, _edge_bodies(view, edge_types)))
+    out.write(tail)
+
+
+_NODES_HERE, _EDGES_HERE = "nodes-here", "edges-here"
+
+
+def _frame(
+    view: ViewGraph,
+    node_count: int,
+    edge_count: int,
+    node_types: dict[str, str],
+    edge_types: dict[str, str],
+) -> tuple[bytes, bytes, bytes]:
+    """The document without its nodes and edges, serialised by lxml: what comes before the
+    nodes, between the nodes and the edges, and after the edges."""
     root = etree.Element(_g("gexf"), nsmap={None: GEXF, "viz": VIZ}, version="1.3")
     meta = etree.SubElement(root, _g("meta"))
     etree.SubElement(meta, _g("creator")).text = f"govkg {__version__}"
@@ -71,18 +126,18 @@ def to_gexf(view: ViewGraph) -> bytes:
         timeformat="date",
         mode="dynamic" if view.dynamic else "static",
     )
-    node_types, edge_types = view.declared_types("node"), view.declared_types("edge")
     _declare(graph, "node", node_types)
     _declare(graph, "edge", edge_types)
-    nodes, edges = view.nodes(), view.edges()
-    node_list = etree.SubElement(graph, _g("nodes"), count=str(len(nodes)))
-    for node_id, data in nodes:
-        xml = {"id": node_id, "label": token(data["label"])}
-        _element(node_list, "node", xml, data, node_types)
-    edge_list = etree.SubElement(graph, _g("edges"), count=str(len(edges)))
-    for edge_id, data in edges:
-        _element(edge_list, "edge", _edge_attributes(edge_id, data), data, edge_types)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    node_list = etree.SubElement(graph, _g("nodes"), count=str(node_count))
+    if node_count:
+        etree.SubElement(node_list, _g(_NODES_HERE))
+    edge_list = etree.SubElement(graph, _g("edges"), count=str(edge_count))
+    if edge_count:
+        etree.SubElement(edge_list, _g(_EDGES_HERE))
+    text = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    head, _here, middle = text.partition(f"      <{_NODES_HERE}/>\n".encode())
+    middle, _here, tail = middle.partition(f"      <{_EDGES_HERE}/>\n".encode())
+    return head, middle, tail  # without nodes or edges, what follows them is in head or middle
 
 
 def _declare(graph: Any, cls: str, types: dict[str, str]) -> None:
@@ -93,42 +148,96 @@ def _declare(graph: Any, cls: str, types: dict[str, str]) -> None:
         etree.SubElement(attributes, _g("attribute"), id=name, title=name, type=gexf_type)
 
 
-def _edge_attributes(edge_id: str, data: dict[str, Any]) -> dict[str, str]:
-    found = {"id": edge_id, "source": data["source"], "target": data["target"]}
-    if data["label"]:
-        found["label"] = token(data["label"])
-    if data["weight"] is not None:
-        found["weight"] = repr(float(data["weight"]))
-    if data["kind"]:
-        found["kind"] = token(data["kind"])
-    return found
+def _node(node: Node, view: ViewGraph, types: dict[str, str]) -> str:
+    names = view.node_schema.names
+    tag = f'      <node id="{attribute(node.id)}" label="{attribute(token(node.label))}"'
+    body = _body(node.row, names, types, node.start, node.end, node.colour, node.position)
+    return f"{tag}>\n{body}      </node>\n" if body else f"{tag}/>\n"
 
 
-def _element(
-    parent: Any, tag: str, xml: dict[str, str], data: dict[str, Any], types: dict[str, str]
-) -> None:
-    element = etree.SubElement(parent, _g(tag), {k: xml_text(v) for k, v in xml.items()})
-    if data["attrs"]:
-        _attvalues(element, data["attrs"], types)
-    if data["start"] or data["end"]:
-        spells = etree.SubElement(element, _g("spells"))
-        etree.SubElement(spells, _g("spell"), _spell(data))
-    if data["colour"]:
-        r, g, b = rgb(data["colour"])
-        etree.SubElement(element, _v("color"), r=str(r), g=str(g), b=str(b))
-    if data.get("position"):
-        x, y = data["position"]
-        etree.SubElement(element, _v("position"), x=f"{x:.3f}", y=f"{y:.3f}")
+def _edge_bodies(
+    view: ViewGraph, types: dict[str, str]
+) -> Callable[[AttrRow, str | None, str | None, str | None], str]:
+    """The serialised children of an edge with these values, spell and colour (kept: the edges
+    of a view share a few thousand)."""
+    names = view.edge_schema.names
+    known: dict[tuple[AttrRow, str | None, str | None, str | None], str] = {}
+
+    def body(row: AttrRow, start: str | None, end: str | None, colour: str | None) -> str:
+        key = (row, start, end, colour)
+        found = known.get(key)
+        if found is None:
+            if len(known) >= _BODIES:
+                known.clear()
+            found = known[key] = _body(row, names, types, start, end, colour, None)
+        return found
+
+    return body
 
 
-def _spell(data: dict[str, Any]) -> dict[str, str]:
-    """A spell's ``start`` and ``end``, each only when known."""
-    return {name: data[name] for name in ("start", "end") if data[name]}
+def _kept(convert: Callable[[str], str]) -> Callable[[str], str]:
+    """``convert``, each answer kept: for the values many edges share (sources, targets,
+    labels, kinds)."""
+    known: dict[str, str] = {}
+
+    def kept(text: str) -> str:
+        found = known.get(text)
+        if found is None:
+            found = known[text] = convert(text)
+        return found
+
+    return kept
 
 
-def _attvalues(element: Any, attrs: dict[str, Values], types: dict[str, str]) -> None:
-    values = etree.SubElement(element, _g("attvalues"))
-    for name, gexf_type in types.items():
-        if name in attrs:
-            text = value_text(attrs[name], gexf_type)
-            etree.SubElement(values, _g("attvalue"), {"for": name, "value": text})
+def _token_attribute(text: str) -> str:
+    return attribute(token(text))
+
+
+def _edge_lines(edges: list[Edge], body: Callable[..., str]) -> Iterator[str]:
+    """Each edge as lxml pretty-prints it, one at a time."""
+    plain, tokens, escaped = _kept(attribute), _kept(_token_attribute), _ESCAPED.search
+    for edge in edges:
+        edge_id = edge.id if escaped(edge.id) is None else attribute(edge.id)
+        tag = f'      <edge id="{edge_id}" source="{plain(edge.source)}" '
+        tag += f'target="{plain(edge.target)}"'
+        if edge.label:
+            tag += f' label="{tokens(edge.label)}"'
+        if edge.weight is not None:
+            tag += f' weight="{float(edge.weight)!r}"'
+        if edge.kind:
+            tag += f' kind="{tokens(edge.kind)}"'
+        inner = body(edge.row, edge.start, edge.end, edge.colour)
+        yield f"{tag}>\n{inner}      </edge>\n" if inner else f"{tag}/>\n"
+
+
+def _body(
+    row: AttrRow,
+    names: tuple[str, ...],
+    types: dict[str, str],
+    start: str | None,
+    end: str | None,
+    colour: str | None,
+    position: tuple[float, float] | None,
+) -> str:
+    """An element's children, each on its own line, as lxml pretty-prints them."""
+    lines = []
+    values = [
+        f'          <attvalue for="{attribute(name)}" '
+        f'value="{attribute(value_text(cell, types[name]))}"/>\n'
+        for name, cell in zip(names, row, strict=True)
+        if cell
+    ]
+    if values:
+        lines += ["        <attvalues>\n", *values, "        </attvalues>\n"]
+    if start or end:
+        spell = "".join(
+            f' {name}="{attribute(day)}"' for name, day in (("start", start), ("end", end)) if day
+        )
+        lines += ["        <spells>\n", f"          <spell{spell}/>\n", "        </spells>\n"]
+    if colour:
+        r, g, b = rgb(colour)
+        lines.append(f'        <viz:color r="{r}" g="{g}" b="{b}"/>\n')
+    if position:
+        x, y = position
+        lines.append(f'        <viz:position x="{x:.3f}" y="{y:.3f}"/>\n')
+    return "".join(lines)

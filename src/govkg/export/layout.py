@@ -15,10 +15,10 @@ def spring_layout(view: ViewGraph, seed: int = SEED) -> None:
     """Give every node a position (x, y in -1000…1000), the same for the same graph; edges
     attract by their weight (1 when they have none)."""
     simple = nx.Graph()
-    simple.add_nodes_from(node for node, _data in view.nodes())
-    for _id, data in view.edges():  # parallel edges pull harder; weights below 0 do not pull
-        pair = (data["source"], data["target"])
-        weight = 1.0 if data["weight"] is None else max(float(data["weight"]), 0.0)
+    simple.add_nodes_from(node.id for node in view.node_elements())
+    for edge in view.edge_elements():  # parallel edges pull harder; weights below 0 do not pull
+        pair = (edge.source, edge.target)
+        weight = 1.0 if edge.weight is None else max(float(edge.weight), 0.0)
         previous = simple.edges[pair]["weight"] if simple.has_edge(*pair) else 0.0
         simple.add_edge(*pair, weight=previous + weight)
     try:
@@ -30,4 +30,4 @@ def spring_layout(view: ViewGraph, seed: int = SEED) -> None:
             "(pip install scipy)",
         ) from None
     for node, (x, y) in positions.items():
-        view.graph.nodes[node]["position"] = (float(x), float(y))
+        view.node(node).position = (float(x), float(y))

@@ -1,32 +1,46 @@
-"""The ``govkg export`` request run: the view built, timed, laid out, rendered and written."""
+"""The ``govkg export`` request run: the view built, timed, laid out, then streamed to its files
+(or to a stream) or rendered in memory."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import IO
 
 from govkg.atomic import write_atomically
 from govkg.coverage import Coverage
 from govkg.errors import ExportError
 from govkg.export.describe import Catalogue
 from govkg.export.full import full_view
-from govkg.export.gexf import to_gexf
-from govkg.export.graphml import to_graphml
+from govkg.export.gexf import write_gexf
+from govkg.export.graphml import write_graphml
 from govkg.export.layout import spring_layout
 from govkg.export.model import ViewGraph
+from govkg.export.output import stream_atomically
 from govkg.export.request import ExportRequest
-from govkg.export.tables import edge_table, node_table
+from govkg.export.tables import write_edge_table, write_node_table
 from govkg.export.timeline import assign_spells
 from govkg.export.views import alignment_view, dialogues_view, stances_view
 from govkg.store import Store
 
-Builder = Callable[[Store, ExportRequest, Catalogue], ViewGraph]
+#: Builds a view from the store; the catalogue, when given, describes every resource (else the
+#: builder describes the resources its view shows, and those only).
+Builder = Callable[[Store, ExportRequest, Catalogue | None], ViewGraph]
 BUILDERS: dict[str, Builder] = {
     "stances": stances_view,
     "alignment": alignment_view,
     "dialogues": dialogues_view,
     "full": full_view,
+}
+#: Writes a view to a binary stream.
+Writer = Callable[[ViewGraph, IO[bytes]], None]
+WRITERS: dict[str, list[Writer]] = {
+    "gexf": [write_gexf],
+    "graphml": [write_graphml],
+    "csv": [write_node_table, write_edge_table],
 }
 
 
@@ -39,11 +53,19 @@ class ExportResult:
     edges: int
 
 
+@dataclass
+class Exported:
+    """What a streamed export wrote: its files (none: it went to a stream) and its size."""
+
+    paths: list[Path]
+    nodes: int
+    edges: int
+
+
 def build_view(store: Store, request: ExportRequest) -> ViewGraph:
     """The view the request names, with its spells (and positions when a layout is asked)."""
-    catalogue = Catalogue.load(store)
-    view = BUILDERS[request.view](store, request, catalogue)
-    coverage = view_coverage(view, catalogue)
+    view = BUILDERS[request.view](store, request, None)
+    coverage = view_coverage(view)
     view.graph_attributes = {"coverage": coverage.verdict, "coverage_note": coverage_note(coverage)}
     view.description = f"{request.describe()} Coverage: {coverage_note(coverage)}"
     assign_spells(view)
@@ -52,10 +74,9 @@ def build_view(store: Store, request: ExportRequest) -> ViewGraph:
     return view
 
 
-def view_coverage(view: ViewGraph, catalogue: Catalogue) -> Coverage:
+def view_coverage(view: ViewGraph) -> Coverage:
     """The coverage of the instrument lists a view shows (its instrument nodes)."""
-    found = [catalogue.coverage[node] for node, _data in view.nodes() if node in catalogue.coverage]
-    return Coverage("lists", tuple(found), about="view")
+    return Coverage("lists", view.lists, about="view")
 
 
 def coverage_note(coverage: Coverage) -> str:
@@ -68,12 +89,14 @@ def coverage_note(coverage: Coverage) -> str:
 
 
 def encode_view(view: ViewGraph, request: ExportRequest) -> list[bytes]:
-    """The view in the requested format: one document, or the nodes and edges tables."""
-    if request.fmt == "gexf":
-        return [to_gexf(view)]
-    if request.fmt == "graphml":
-        return [to_graphml(view)]
-    return [node_table(view), edge_table(view)]
+    """The view in the requested format, in memory: one document, or the nodes and edges
+    tables."""
+    documents = []
+    for write in WRITERS[request.fmt]:
+        buffer = io.BytesIO()
+        write(view, buffer)
+        documents.append(buffer.getvalue())
+    return documents
 
 
 def run_export(store: Store, request: ExportRequest) -> ExportResult:
@@ -83,10 +106,24 @@ def run_export(store: Store, request: ExportRequest) -> ExportResult:
     documents = encode_view(view, request)
     paths: list[Path | None] = list(targets) or [None]
     return ExportResult(
-        list(zip(paths, documents, strict=True)),
-        nodes=view.graph.number_of_nodes(),
-        edges=view.graph.number_of_edges(),
+        list(zip(paths, documents, strict=True)), nodes=len(view), edges=view.edge_count
     )
+
+
+def write_export(store: Store, request: ExportRequest, out: IO[bytes] | None = None) -> Exported:
+    """Build the view and stream it, element by element: to the request's files, each written to
+    a temporary file beside it and all renamed into place once written (on an error nothing is
+    replaced), or to ``out`` when the request names no file (gexf and graphml)."""
+    targets = request.targets()
+    view = build_view(store, request)
+    writers = WRITERS[request.fmt]
+    if not targets:
+        if out is None:
+            raise ValueError("the request names no file: give the stream to write to")
+        writers[0](view, out)
+        return Exported([], len(view), view.edge_count)
+    streams = [(path, partial(write, view)) for path, write in zip(targets, writers, strict=True)]
+    return Exported(stream_atomically(streams), len(view), view.edge_count)
 
 
 def write_files(files: list[tuple[Path, bytes]]) -> list[Path]:

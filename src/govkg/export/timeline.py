@@ -53,23 +53,29 @@ def normalise_date(text: str | None) -> str | None:
 def assign_spells(view: ViewGraph) -> None:
     """Give every node and edge its spell: a start (None: present from the beginning) and, for an
     edge that a later act ends, an end (None: open)."""
-    starts: dict[str, str | None] = {node: data["date"] for node, data in view.nodes()}
-    edges = view.edges()
-    for _id, data in edges:
-        if data["date"]:
-            for node in (data["source"], data["target"]):
-                known = starts[node]
-                starts[node] = data["date"] if known is None else min(known, data["date"])
-    for _id, data in edges:  # an undated edge that ends began at a time nobody gives
-        if not data["date"] and data["ends"]:
-            starts[data["source"]] = starts[data["target"]] = None
-    for node, start in starts.items():
-        view.graph.nodes[node]["start"] = start
-    for _id, data in edges:
-        ends = [s for s in (starts[data["source"]], starts[data["target"]]) if s]
-        open_start = not data["date"] and data["ends"]
-        data["start"] = None if open_start else data["date"] or (max(ends) if ends else None)
-        data["end"] = first_end(data["start"], data["ends"])
+    nodes = {node.id: node for node in view.node_elements()}
+    starts: dict[str, str | None] = {node_id: node.date for node_id, node in nodes.items()}
+    edges = view.edge_elements()
+    for edge in edges:
+        if day := edge.date:
+            for node_id in (edge.source, edge.target):
+                known = starts[node_id]
+                if known is None or day < known:
+                    starts[node_id] = day
+    for edge in edges:  # an undated edge that ends began at a time nobody gives
+        if not edge.date and edge.ends:
+            starts[edge.source] = starts[edge.target] = None
+    for node_id, start in starts.items():
+        nodes[node_id].start = start
+    for edge in edges:
+        if edge.date:
+            edge.start = edge.date
+        elif edge.ends:  # an undated edge that ends: no start
+            edge.start = None
+        else:
+            first, second = starts[edge.source], starts[edge.target]
+            edge.start = max(first, second) if first and second else (first or second or None)
+        edge.end = first_end(edge.start, edge.ends) if edge.ends else None
 
 
 def first_end(start: str | None, ends: tuple[str, ...]) -> str | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from itertools import combinations
+from typing import Any
 
 import numpy as np
 
@@ -13,8 +14,8 @@ from govkg.dates import date_kind
 from govkg.errors import ExportError
 from govkg.export.describe import ACTOR_ATTRIBUTES, INSTRUMENT_ATTRIBUTES, Catalogue, local_name
 from govkg.export.filters import in_range, kept_instruments, overlaps
-from govkg.export.lifecycle import MEMBER, Act, ending_dates, memberships
-from govkg.export.model import ViewGraph
+from govkg.export.lifecycle import ENDED_BY, MEMBER, Act, Membership, ending_dates, memberships
+from govkg.export.model import AttrRow, ViewGraph
 from govkg.export.palette import colour_for
 from govkg.export.request import MEASURES, ExportRequest
 from govkg.export.timeline import normalise_date
@@ -55,67 +56,149 @@ def _add_actor(view: ViewGraph, catalogue: Catalogue, iri: str) -> None:
     view.add_node(iri, catalogue.label(iri), {**extra, **attrs}, colour=colour)
 
 
-def stances_view(store: Store, request: ExportRequest, catalogue: Catalogue) -> ViewGraph:
+def _add_instrument(view: ViewGraph, catalogue: Catalogue, iri: str) -> None:
+    attrs = catalogue.instrument(iri)
+    view.add_node(
+        iri,
+        catalogue.label(iri),
+        {"side": "instrument", **attrs},
+        colour=colour_for(catalogue.types.get(iri, ())),
+        date=normalise_date(str(attrs["date"])),
+    )
+
+
+def _lists(view: ViewGraph, catalogue: Catalogue) -> None:
+    """The coverage of the instrument lists the view shows (its instrument nodes)."""
+    view.lists = tuple(item for iri, item in sorted(catalogue.coverage.items()) if iri in view)
+
+
+def stances_view(
+    store: Store, request: ExportRequest, catalogue: Catalogue | None = None
+) -> ViewGraph:
     """Actors and instruments, an edge per stance from actor to instrument (ended by a later
     withdrawal or departure, see :mod:`govkg.export.lifecycle`), and an edge per membership from
-    member to organisation."""
+    member to organisation.  One query gives the stances, one the memberships; the catalogue
+    describes the actors, instruments and stance kinds they name, and nothing else."""
     view = ViewGraph("stances", True, STANCE_NODE_ATTRIBUTES, STANCE_EDGE_ATTRIBUTES)
-    rows = _kept_stances(store, request, catalogue)
-    acts = [Act(r[0], r[1], r[2], local_name(r[3]), normalise_date(r[4] or r[5])) for r in rows]
-    ends = ending_dates(acts)
+    rows = _stance_rows(store, request)
+    kept = _kept_memberships(store, request)
+    if catalogue is None:
+        named = {iri for row in rows for iri in row[1:4]}
+        named.update(iri for m in kept for iri in (m.member, m.organisation))
+        catalogue = Catalogue.load(store, named)
+    if request.filters.date_from or request.filters.date_to:
+        rows = [
+            row
+            for row in rows
+            if in_range(row[4] or row[5] or catalogue.instrument_date(row[2]), request.filters)
+        ]
+    _add_stances(view, catalogue, rows)
+    del rows
+    _add_memberships(view, catalogue, kept)
+    if not len(view):
+        raise ExportError("no stance matches the filters")
+    _lists(view, catalogue)
+    return view
+
+
+Stance = tuple[str, str, str, str, str, str]  # stance, actor, instrument, kind, date, as-of
+
+
+def _stance_rows(store: Store, request: ExportRequest) -> list[Stance]:
+    """The stances of the kept instruments (all without an instrument filter), as (stance, actor,
+    instrument, kind, date, as-of) texts, an actor, instrument or kind's text shared by its rows;
+    each row of the query's answer replaced by its texts as it is read (never both held)."""
+    kept = kept_instruments(store, request.filters)
+    rows: list[Any] = store.query(STANCES).rows
+    shared: dict[str, str] = {}
+    count = 0
     for stance, actor, instrument, kind, day, as_of in rows:
-        if actor not in view.graph:
+        target = instrument.value
+        if kept is not None and target not in kept:
+            continue
+        rows[count] = (
+            stance.value,
+            shared.setdefault(value := actor.value, value),
+            shared.setdefault(target, target),
+            shared.setdefault(value := kind.value, value),
+            shared.setdefault(value := day.value, value) if day is not None else "",
+            shared.setdefault(value := as_of.value, value) if as_of is not None else "",
+        )
+        count += 1
+    del rows[count:]
+    return rows
+
+
+def _add_stances(view: ViewGraph, catalogue: Catalogue, rows: list[Stance]) -> None:
+    """An edge per stance, its endpoints added as they are first met; the stances' attribute
+    rows, colours and dates computed once per kind and date.  ``rows`` is used up: sorted, and
+    each row dropped once it is an edge."""
+    kinds = {kind: local_name(kind) for kind in {row[3] for row in rows}}
+    ends = ending_dates(_ending_acts(rows, kinds))
+    labels = {kind: catalogue.label(kind) for kind in kinds}
+    colours = {kind: colour_for([name]) for kind, name in kinds.items()}
+    attributes: dict[tuple[str, str, str], AttrRow] = {}
+    days: dict[str, str | None] = {}
+    added: set[str] = set()
+    rows.sort()
+    for number, (stance, actor, instrument, kind, day, as_of) in enumerate(rows):
+        rows[number] = None  # type: ignore[call-overload]  # each row freed once it is an edge
+        if actor not in added:
+            added.add(actor)
             _add_actor(view, catalogue, actor)
-        if instrument not in view.graph:
+        if instrument not in added:
+            added.add(instrument)
             _add_instrument(view, catalogue, instrument)
+        row = attributes.get((kind, day, as_of))
+        if row is None:
+            row = attributes[(kind, day, as_of)] = view.edge_schema.row(
+                {
+                    "kind": labels[kind],
+                    "date": day or as_of,
+                    "date_kind": date_kind(day, as_of),
+                    "as_of": bool(as_of and not day),
+                }
+            )
+        given = day or as_of
+        if given not in days:
+            days[given] = normalise_date(given)
         view.add_edge(
             stance,
             actor,
             instrument,
-            label=catalogue.label(kind),
-            attrs={
-                "kind": catalogue.label(kind),
-                "date": day or as_of,
-                "date_kind": date_kind(day, as_of),
-                "as_of": bool(as_of and not day),
-            },
-            colour=colour_for([local_name(kind)]),
-            date=normalise_date(day or as_of),
+            label=labels[kind],
+            attrs=row,
+            colour=colours[kind],
+            date=days[given],
             ends=ends.get(stance, ()),
         )
-    _add_memberships(view, store, request, catalogue)
-    if not view.graph:
-        raise ExportError("no stance matches the filters")
-    return view
 
 
-def _kept_stances(
-    store: Store, request: ExportRequest, catalogue: Catalogue
-) -> list[tuple[str, ...]]:
-    """The stances the filters keep, as sorted (stance, actor, instrument, kind, date, as-of)."""
-    kept = kept_instruments(store, request.filters)
-    rows = [tuple(row.text(name) for name in row) for row in store.query(STANCES).records()]
+def _ending_acts(rows: list[Stance], kinds: dict[str, str]) -> list[Act]:
+    """The acts :func:`ending_dates` reads: those of the (actor, instrument) pairs with an ending
+    act (no other stance can be ended)."""
+    ending = {kind for kind, name in kinds.items() if name in ENDED_BY}
+    pairs = {(row[1], row[2]) for row in rows if row[3] in ending}
     return [
-        row
-        for row in sorted(rows)
-        if (kept is None or row[2] in kept)
-        and in_range(row[4] or row[5] or catalogue.instrument_date(row[2]), request.filters)
+        Act(row[0], row[1], row[2], kinds[row[3]], normalise_date(row[4] or row[5]))
+        for row in rows
+        if (row[1], row[2]) in pairs
     ]
 
 
-def _add_memberships(
-    view: ViewGraph, store: Store, request: ExportRequest, catalogue: Catalogue
-) -> None:
-    """An edge of kind ``member`` per membership, from its beginning to its end; left out when
-    instruments or series are asked for (a membership is of no instrument), kept by
-    ``--from``/``--to`` when its interval meets the period."""
+def _kept_memberships(store: Store, request: ExportRequest) -> list[Membership]:
+    """The memberships the view shows: none when instruments or series are asked for (a
+    membership is of no instrument), those whose interval meets ``--from``/``--to``."""
     if request.filters.instruments or request.filters.series:
-        return
-    for membership in memberships(store):
-        if not overlaps(membership.begin, membership.end, request.filters):
-            continue
+        return []
+    return [m for m in memberships(store) if overlaps(m.begin, m.end, request.filters)]
+
+
+def _add_memberships(view: ViewGraph, catalogue: Catalogue, kept: list[Membership]) -> None:
+    """An edge of kind ``member`` per membership, from its beginning to its end."""
+    for membership in kept:
         for actor in (membership.member, membership.organisation):
-            if actor not in view.graph:
+            if actor not in view:
                 _add_actor(view, catalogue, actor)
         end = normalise_date(membership.end)
         view.add_edge(
@@ -135,18 +218,9 @@ def _add_memberships(
         )
 
 
-def _add_instrument(view: ViewGraph, catalogue: Catalogue, iri: str) -> None:
-    attrs = catalogue.instrument(iri)
-    view.add_node(
-        iri,
-        catalogue.label(iri),
-        {"side": "instrument", **attrs},
-        colour=colour_for(catalogue.types.get(iri, ())),
-        date=normalise_date(str(attrs["date"])),
-    )
-
-
-def alignment_view(store: Store, request: ExportRequest, catalogue: Catalogue) -> ViewGraph:
+def alignment_view(
+    store: Store, request: ExportRequest, catalogue: Catalogue | None = None
+) -> ViewGraph:
     """Actor-to-actor edges weighted by an alignment measure, kept at or above the threshold."""
     view = ViewGraph("alignment", False, dict(ACTOR_ATTRIBUTES), ALIGNMENT_EDGE_ATTRIBUTES)
     matrix = apply_filters(load_matrix(store), request.filters)
@@ -157,7 +231,10 @@ def alignment_view(store: Store, request: ExportRequest, catalogue: Catalogue) -
     pairs = [(int(a), int(b)) for a, b in zip(upper_a[keep], upper_b[keep], strict=True)]
     if not pairs:
         raise ExportError(f"no pair of actors has {request.measure} >= {request.threshold:g}")
-    for index in sorted({i for pair in pairs for i in pair}):
+    shown = sorted({i for pair in pairs for i in pair})
+    if catalogue is None:
+        catalogue = Catalogue.load(store, {matrix.actors[index] for index in shown})
+    for index in shown:
         _add_actor(view, catalogue, matrix.actors[index])
     for a, b in pairs:
         values = {m: float(result.values[m][a, b]) for m in MEASURES}
@@ -171,23 +248,33 @@ def alignment_view(store: Store, request: ExportRequest, catalogue: Catalogue) -
             },
             weight=round(values[request.measure], 6),
         )
+    _lists(view, catalogue)
     return view
 
 
-def dialogues_view(store: Store, request: ExportRequest, catalogue: Catalogue) -> ViewGraph:
+def dialogues_view(
+    store: Store, request: ExportRequest, catalogue: Catalogue | None = None
+) -> ViewGraph:
     """Actors linked by bilateral dialogues, meetings and agreements, an edge per link."""
     view = ViewGraph("dialogues", False, dict(ACTOR_ATTRIBUTES), DIALOGUE_EDGE_ATTRIBUTES)
     kept = kept_instruments(store, request.filters)
     instrument_filter = bool(request.filters.instruments or request.filters.series)
-    links, dates, topics = _links(store), _link_dates(store), _topics(store, catalogue)
-    for (link, kind), actors in sorted(links.items()):
-        if instrument_filter and (kind != "agreement" or kept is None or link not in kept):
-            continue
-        if not in_range(dates.get(link, ""), request.filters):
-            continue
+    links, dates, topics = _links(store), _link_dates(store), _topics(store)
+    shown = [
+        (link, kind, actors)
+        for (link, kind), actors in sorted(links.items())
+        if not (instrument_filter and (kind != "agreement" or kept is None or link not in kept))
+        and in_range(dates.get(link, ""), request.filters)
+        and len(actors) > 1
+    ]
+    if catalogue is None:
+        named = {iri for link, _kind, actors in shown for iri in (link, *actors)}
+        named.update(t for link, _kind, _actors in shown for t in topics.get(link, ()))
+        catalogue = Catalogue.load(store, named)
+    for link, kind, actors in shown:
         for a, b in combinations(sorted(actors), 2):
             for actor in (a, b):
-                if actor not in view.graph:
+                if actor not in view:
                     _add_actor(view, catalogue, actor)
             view.add_edge(
                 f"{link}|{a}|{b}",
@@ -197,15 +284,16 @@ def dialogues_view(store: Store, request: ExportRequest, catalogue: Catalogue) -
                 attrs={
                     "kind": kind,
                     "date": dates.get(link),
-                    "topics": topics.get(link),
+                    "topics": [catalogue.label(t) for t in topics.get(link, ())],
                     "link": link,
                 },
                 colour=colour_for([kind]),
                 date=normalise_date(dates.get(link)),
                 kind=kind,
             )
-    if not view.graph:
+    if not len(view):
         raise ExportError("no dialogue, meeting or agreement matches the filters")
+    _lists(view, catalogue)
     return view
 
 
@@ -227,8 +315,9 @@ def _link_dates(store: Store) -> dict[str, str]:
     return found
 
 
-def _topics(store: Store, catalogue: Catalogue) -> dict[str, list[str]]:
+def _topics(store: Store) -> dict[str, list[str]]:
+    """Each link's topics (IRIs)."""
     found: dict[str, list[str]] = defaultdict(list)
     for row in store.query(TOPICS).records():
-        found[row.text("link")].append(catalogue.label(row.text("t")))
+        found[row.text("link")].append(row.text("t"))
     return found
