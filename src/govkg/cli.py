@@ -32,11 +32,12 @@ from govkg.lifecycle import COLUMNS as STATUS_COLUMNS
 from govkg.lifecycle import check_day, status_at
 from govkg.load import file_count, open_project, rebuild
 from govkg.output import FORMATS, format_answer, format_rows, format_triples
+from govkg.paging import Page, make_page, page_summary, paging_json, run_page
 from govkg.project import ROOT_ENV, find_project
-from govkg.queries import catalogue, find_query, result_coverage, run_query
+from govkg.queries import Query, catalogue, find_query, result_coverage, run_query
 from govkg.site.layout import Layout
 from govkg.stats import graph_stats
-from govkg.store import shown
+from govkg.store import Store, shown
 from govkg.validate import ENGINES, validate_files, validate_store
 
 if TYPE_CHECKING:
@@ -288,9 +289,20 @@ def load_store(settings: Settings, store_spec: str | None) -> None:
     metavar="NAME=VALUE",
     help="Bind a query parameter (repeatable).",
 )
+@click.option("--limit", type=int, default=None, metavar="N",
+              help="Show at most N rows (paged in the query; a SELECT query only).")  # fmt: skip
+@click.option("--offset", type=int, default=None, metavar="M",
+              help="Skip the first M rows (with or without --limit).")  # fmt: skip
 @output_option()
 @click.pass_obj
-def query(settings: Settings, name_or_file: str, params: tuple[str, ...], fmt: str) -> None:
+def query(
+    settings: Settings,
+    name_or_file: str,
+    params: tuple[str, ...],
+    limit: int | None,
+    offset: int | None,
+    fmt: str,
+) -> None:
     """Run a catalogue query by name, or a .rq file.
 
     Parameters are bound as RDF terms, never pasted into the query. A query in
@@ -299,13 +311,23 @@ def query(settings: Settings, name_or_file: str, params: tuple[str, ...], fmt: s
     Every answer says how complete the lists it rests on are: a notice on stderr after a table
     or CSV; a "coverage" member in json; a last line {"govkg:coverage": ...} in ndjson.
 
+    With --limit/--offset the query itself is paged (LIMIT/OFFSET after its ORDER BY) and the
+    whole answer's number of rows is shown: on stderr ("rows 21-40 of 523"), or as "total",
+    "limit" and "offset" members in json.
+
     \b
     Example:
         govkg query stances-on-instrument -p instrument=instrument:paris-statement-2025
+        govkg query single-source-facts --limit 20 --offset 40
     """
+    paging = limit is not None or offset is not None
+    page = make_page(limit, offset) if paging else None
     project, store = open_project(settings.root, settings.store)
     chosen = find_query(project, name_or_file)
     given = _parse_params(params)
+    if page is not None:
+        _query_page(store, chosen, given, page, fmt)
+        return
     result = run_query(store, chosen, given)
     if result.kind == "ask":
         click.echo("true" if result.boolean else "false")
@@ -318,6 +340,24 @@ def query(settings: Settings, name_or_file: str, params: tuple[str, ...], fmt: s
             for line in coverage.notice():
                 click.echo(line, err=True)
     if chosen.kind == "check" and result.rows:
+        sys.exit(EXIT_PROBLEMS)
+
+
+def _query_page(store: Store, chosen: Query, given: dict[str, str], page: Page, fmt: str) -> None:
+    """``govkg query --limit/--offset``: one page of a SELECT query and the number of rows."""
+    paged = run_page(store, chosen, given, page)
+    coverage = result_coverage(store, chosen, given, paged.result)
+    text = format_answer(paged.result.variables, paged.result.rows, fmt, coverage.as_json())
+    if fmt == "json":
+        text = json.dumps({**json.loads(text), **paging_json(paged)}, indent=2, ensure_ascii=False)
+        text += "\n"
+    click.echo(text, nl=False)
+    if fmt != "json":
+        click.echo(page_summary(paged), err=True)
+    if fmt in ("table", "csv"):
+        for line in coverage.notice():
+            click.echo(line, err=True)
+    if chosen.kind == "check" and paged.total:
         sys.exit(EXIT_PROBLEMS)
 
 

@@ -22,6 +22,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from govkg.errors import ParameterError, QueryError
+from govkg.paging import run_page
 from govkg.queries import (
     Query,
     catalogue,
@@ -32,6 +33,7 @@ from govkg.queries import (
 from govkg.server.context import Context
 from govkg.server.http import error_response, html_response, site_root
 from govkg.server.negotiation import choose
+from govkg.server.paged import PageRequest, paged_headers, paged_members, paging_html, split_paging
 from govkg.server.results import TRUNCATED, to_csv, to_json
 from govkg.server.settings import ServerSettings
 from govkg.site import pages
@@ -43,6 +45,8 @@ from govkg.store import INERT, QueryResult, Store, Term
 
 #: What the Accept header may ask for at ``/queries/NAME`` (``application/json`` is JSON too).
 _OFFERED = {**{m: e for e, m in QUERY_FORMATS.items()}, "application/json": "json"}
+#: Where a page's links go on a query page: after the rows, before the query's text.
+_QUERY_TEXT = "<h2>The query</h2>"
 #: The opening of the query's WHERE block, past comments, strings and IRIs (which are skipped).
 _WHERE = re.compile(rf"(?:{INERT.pattern})|(?P<where>(?<![\w:?$])WHERE\s*\{{)", re.IGNORECASE)
 
@@ -139,7 +143,9 @@ class Catalogue:
             formats = ", ".join(QUERY_FORMATS.values())
             return PlainTextResponse(f"acceptable formats: {formats}\n", 406, headers)
         try:
-            given = given_params(request)
+            given, wanted = split_paging(query, given_params(request), self.settings.max_rows)
+            if wanted is not None:
+                return await self.answer_page(request, query, given, wanted, ext, headers)
             bindings = query.bindings(given)
             await run_in_threadpool(check_given, self.store, query, given)  # unknown IRIs: 400
             result = await self.run(query, bindings)
@@ -157,6 +163,32 @@ class Catalogue:
             headers[COVERAGE_HEADER] = coverage.header()
         return self.render(request, query, given, Covered(answer, coverage), ext, headers)
 
+    async def answer_page(
+        self,
+        request: Request,
+        query: Query,
+        given: dict[str, str],
+        wanted: PageRequest,
+        ext: str,
+        headers: dict[str, str],
+    ) -> Response:
+        """``?page=N`` / ``?limit=SIZE``: one page, paged in the query, with the total of rows
+        (:mod:`govkg.server.paged`)."""
+        run = partial(run_page, self.store, query, given, wanted.page)
+        paged = await run_in_threadpool(run)
+        headers.update(paged_headers(given, wanted, paged))
+        coverage = await run_in_threadpool(
+            partial(result_coverage, self.store, query, given, paged.result)
+        )
+        headers[COVERAGE_HEADER] = coverage.header()
+        if ext == "json":
+            extra = {"coverage": coverage.as_json(), **paged_members(wanted, paged)}
+            text = to_json(paged.result, extra)
+            return Response(text, media_type=QUERY_FORMATS["json"], headers=headers)
+        covered = Covered(Capped(paged.result, False), coverage)
+        nav = paging_html(given, wanted, paged)
+        return self.render(request, query, given, covered, ext, headers, nav)
+
     def render(
         self,
         request: Request,
@@ -165,9 +197,11 @@ class Catalogue:
         covered: Covered,
         ext: str,
         headers: dict[str, str],
+        nav: str = "",
     ) -> Response:
         """The answer as SPARQL JSON (with a ``coverage`` member), CSV (coverage in the
-        ``X-Govkg-Coverage`` header) or the query's HTML page (a coverage notice)."""
+        ``X-Govkg-Coverage`` header) or the query's HTML page (a coverage notice; ``nav``, a
+        page's links, after the rows)."""
         answer = covered.answer
         if ext == "json":
             text = to_json(answer.result, {"coverage": covered.coverage.as_json()})
@@ -177,6 +211,7 @@ class Catalogue:
             return Response(text, media_type="text/csv; charset=utf-8", headers=headers)
         root = site_root(request)
         body = query_body(query, given, covered, self.settings, root)
+        body = body.replace(_QUERY_TEXT, nav + _QUERY_TEXT, 1) if nav else body
         return html_response(pages.page(query.title, body, root), 200, headers)
 
     async def run(self, query: Query, bindings: dict[str, Term]) -> QueryResult:
