@@ -42,12 +42,9 @@ ATTACKS = [
 
 
 @pytest.fixture(scope="module")
-def client(store: Store) -> Iterator[httpx.Client]:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(ROOT_ENV, str(ROOT))
-        app = create_app(store, ServerSettings())
-    with in_process(app) as http:
-        yield http
+def client(shipped_client: httpx.Client) -> httpx.Client:
+    """The app over the shipped graph (conftest's, shared by the session)."""
+    return shipped_client
 
 
 @pytest.fixture(scope="module")

@@ -6,21 +6,18 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 from click.testing import CliRunner
 from paths import ROOT
-from servers import in_process
 
 from govkg.cli import cli
 from govkg.errors import ParameterError
 from govkg.paging import Page, combined, count_rows, make_page, paged_text, run_page
-from govkg.project import ROOT_ENV, Project
+from govkg.project import Project
 from govkg.queries import catalogue, find_query, run_query
-from govkg.server import ServerSettings, create_app
 from govkg.server.paged import TOTAL
 from govkg.store import Store, open_store
 
@@ -164,12 +161,9 @@ def test_cli_refuses_to_page_a_construct_query(tmp_path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def client(store: Store) -> Iterator[httpx.Client]:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(ROOT_ENV, str(ROOT))
-        app = create_app(store, ServerSettings())
-    with in_process(app) as http:
-        yield http
+def client(shipped_client: httpx.Client) -> httpx.Client:
+    """The app over the shipped graph (conftest's, shared by the session)."""
+    return shipped_client
 
 
 def test_server_json_page_is_a_slice_with_the_total(client: httpx.Client) -> None:
