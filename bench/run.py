@@ -30,6 +30,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -161,12 +162,18 @@ def serve_lines(row: dict[str, Any]) -> dict[str, str]:
     lines = {}
     for kind, servers in row["summary"].items():
         ours, theirs = servers["govkg"], servers.get("oxigraph")
-        text = f"{ours['rps']:.0f} req/s, p99 {ours['p99_ms']:.0f} ms"
+        text = (
+            f"{ours['rps']:.0f} req/s, p50 {ours['p50_ms']:.0f} ms, p99 {ours['p99_ms']:.0f} ms, "
+            f"PSS {ours['pss_mb']:.0f} MB"
+        )
         if theirs:
             text += (
-                f"; oxigraph serve {theirs['rps']:.0f} req/s ({theirs['rps'] / ours['rps']:.2f}x)"
+                f"; oxigraph serve {theirs['rps']:.0f} req/s, PSS {theirs['pss_mb']:.0f} MB "
+                f"({servers['ratio']:.2f}x its req/s, {servers['memory_ratio']:.1f}x memory)"
             )
         lines[f"serve {kind}"] = text
+    if row.get("load_generator"):
+        lines["serve: load generator"] = row["load_generator"]
     return lines
 
 
@@ -193,6 +200,79 @@ SUMMARIES: dict[str, Callable[[dict[str, Any]], dict[str, str]]] = {
     "serve": serve_lines,
     "remote": remote_lines,
 }
+
+
+# ------------------------------------------------------------------------------ issue 22's targets
+
+
+@dataclass(frozen=True)
+class Target:
+    """One target of issue 22, checked against one size's results of this run."""
+
+    step: str
+    size: str
+    name: str
+    check: Callable[[dict[str, Any]], tuple[str, bool]]
+
+
+def _export_time(row: dict[str, Any]) -> tuple[str, bool]:
+    gexf = row["views"]["stances"]["formats"]["gexf"]
+    seconds, peak = gexf["seconds"], gexf["peak_mb"]
+    return f"{seconds:.1f} s, {peak:,.0f} MB", seconds < 30 and peak < 1500
+
+
+def _export_ratio(row: dict[str, Any]) -> tuple[str, bool]:
+    ratio = row["views"]["stances"]["formats"]["gexf"]["time_ratio"]
+    return f"{ratio:.2f}x its lower bound", ratio <= 2.0
+
+
+def _align_ratio(limit: float) -> Callable[[dict[str, Any]], tuple[str, bool]]:
+    def check(row: dict[str, Any]) -> tuple[str, bool]:
+        ratio = row["oxigraph"]["ratio"]
+        return f"{ratio:.2f}x its lower bound", ratio <= limit
+
+    return check
+
+
+def _lookup(row: dict[str, Any]) -> tuple[str, bool]:
+    lookup = row["summary"]["lookup"]
+    ratio, memory = lookup["ratio"], lookup["memory_ratio"]
+    text = f"{ratio:.2f}x oxigraph serve's req/s, {memory:.1f}x its memory (PSS)"
+    return text, ratio <= 1.25 and memory <= 4.0
+
+
+def _page(row: dict[str, Any]) -> tuple[str, bool]:
+    p50 = row["summary"]["page"]["govkg"]["p50_ms"]
+    return f"p50 {p50:.0f} ms", p50 < 200
+
+
+TARGETS = (
+    Target("export", "100x1000", "export stances GEXF within 2x of its bound", _export_ratio),
+    Target("export", "200x5000", "export stances GEXF < 30 s and < 1.5 GB", _export_time),
+    Target("align", "0x0", "align all pairs within 3x of its bound", _align_ratio(3.0)),
+    Target("align", "100x1000", "align all pairs within 1.5x of its bound", _align_ratio(1.5)),
+    Target("serve", "100x1000", "/sparql lookup within 1.25x, memory 4x", _lookup),
+    Target("serve", "200x5000", "/sparql lookup within 1.25x, memory 4x", _lookup),
+    Target("serve", "200x5000", "a state's page < 200 ms p50, 16 clients", _page),
+)
+
+
+def target_table(steps: dict[str, dict[str, Any]]) -> list[tuple[str, str, str, str]]:
+    """(target, size, measured, verdict) for every target whose step and size this run has."""
+    table = []
+    for target in TARGETS:
+        outcome = steps.get(target.step)
+        if outcome is None:
+            continue
+        rows = [r for r in _sizes_of(outcome["results"]) if _label(r) == target.size]
+        if not rows:
+            continue
+        try:
+            text, met = target.check(rows[0])
+        except (KeyError, TypeError, ZeroDivisionError) as error:
+            text, met = f"no result ({error!r})", False
+        table.append((target.name, target.size, text, "met" if met else "NOT MET"))
+    return table
 
 
 def summary(steps: dict[str, dict[str, Any]]) -> dict[str, dict[str, str]]:
@@ -224,6 +304,11 @@ def print_summary(table: dict[str, dict[str, str]], steps: dict[str, dict[str, A
         print(f"{size}:")
         for name, text in lines.items():
             print(f"  {name:<38}{text}")
+    targets = target_table(steps)
+    if targets:
+        print("\nissue 22's targets (this run):")
+        for name, size, text, verdict in targets:
+            print(f"  {name:<46}{size:<10}{text:<52}{verdict}")
     print("\nstep times: " + ", ".join(f"{s} {o['seconds']:.0f} s" for s, o in steps.items()))
     print(machine_line())
 
@@ -243,6 +328,7 @@ def main() -> None:
     report["seconds"] = time.perf_counter() - start
     report["machine_after"] = machine()
     report["summary"] = summary(report["steps"])
+    report["targets"] = target_table(report["steps"])
     print_summary(report["summary"], report["steps"])
     print(f"end to end: {report['seconds'] / 60:.1f} min")
     if args.json:

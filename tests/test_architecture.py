@@ -44,6 +44,8 @@ LAZY_IMPORTS: dict[tuple[str, str], str] = {
     ("govkg.server", "govkg.server.settings"): "beside create_app, for the same reason",
     ("govkg.cli", "govkg.ingest.pipeline"): "CLI start-up: rapidfuzz, lxml only for `ingest`",
     ("govkg.cli", "govkg.ingest.review"): "only for `govkg ingest`, beside its pipeline",
+    ("govkg.namespaces", "rdflib"): "GK, ID … made on first use: a query process needs none",
+    ("govkg.namespaces", "rdflib.namespace"): "RDFS, XSD … likewise, on first use",
 }
 
 #: Third-party web libraries: the site layer is web-neutral and imports none of them.

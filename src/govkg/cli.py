@@ -1063,6 +1063,12 @@ Example:
     show_default=True,
     help="Query processes kept warm (0: threads, which cannot stop a query).",
 )
+@click.option(
+    "--access-log/--no-access-log",
+    default=False,
+    show_default=True,
+    help="Log every request on stderr (errors are always logged).",
+)
 @click.pass_obj
 def serve(
     settings: Settings, host: str, port: int, get_path: str | None, accept: str, **limits: Any
@@ -1079,7 +1085,7 @@ def serve(
     app = create_app(store, server, project)
     if get_path is None:
         click.echo(f"govkg: serving on http://{host}:{port}/ (Ctrl-C to stop)", err=True)
-        run_server(app, host, port)
+        run_server(app, host, port, access_log=limits["access_log"])
         return
     status, head, body = get_once(app, get_path, accept)
     click.echo(head, err=True)

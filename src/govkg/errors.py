@@ -119,3 +119,12 @@ class PublishError(GovkgError):
 
 class UnsupportedShape(GovkgError):
     """A shape uses SHACL that the SPARQL validation engine cannot evaluate; nothing was checked."""
+
+
+class ProtocolError(Exception):
+    """A request the server refuses: its HTTP status and a plain one-line message."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message

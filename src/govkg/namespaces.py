@@ -9,8 +9,22 @@ SPARQL queries can write ``state:USA`` instead of the full IRI; organisations (`
 
 from __future__ import annotations
 
-from rdflib import Namespace
-from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SDO, SKOS, TIME, XSD
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rdflib import Namespace
+    from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SDO, SKOS, TIME, XSD
+
+    GK: Namespace
+    ID: Namespace
+    GKS: Namespace
+    ORG: Namespace
+    WD: Namespace
+    SH: Namespace
+    SPDX: Namespace
+    OA: Namespace
+
+    __all__ = ["DCTERMS", "FOAF", "OWL", "PROV", "RDF", "RDFS", "SDO", "SKOS", "TIME", "XSD"]
 
 ONTOLOGY_IRI = "https://w3id.org/govkg/ontology"
 DATA_BASE = "https://w3id.org/govkg/id/"
@@ -25,16 +39,51 @@ WRITTEN = "https://w3id.org/govkg/written#"
 #: An encoded literal's datatype is this + the datatype it was written with (``govkg.written``).
 WRITTEN_DATATYPE = "urn:govkg:written:"
 
-GK = Namespace(ONTOLOGY_IRI + "#")
-ID = Namespace(DATA_BASE)
 SHAPES_IRI = "https://w3id.org/govkg/shapes"
-GKS = Namespace(SHAPES_IRI + "#")
-ORG = Namespace("http://www.w3.org/ns/org#")
-WD = Namespace("http://www.wikidata.org/entity/")
-SH = Namespace("http://www.w3.org/ns/shacl#")
-SPDX = Namespace("http://spdx.org/rdf/terms#")
-#: The W3C Web Annotation vocabulary: a fact anchored to the words of its source.
-OA = Namespace("http://www.w3.org/ns/oa#")
+
+#: govkg's own namespaces (rdflib ``Namespace`` objects, made on first use: see ``__getattr__``).
+#: OA is the W3C Web Annotation vocabulary: a fact anchored to the words of its source.
+OWN_NAMESPACES: dict[str, str] = {
+    "GK": ONTOLOGY_IRI + "#",
+    "ID": DATA_BASE,
+    "GKS": SHAPES_IRI + "#",
+    "ORG": "http://www.w3.org/ns/org#",
+    "WD": "http://www.wikidata.org/entity/",
+    "SH": "http://www.w3.org/ns/shacl#",
+    "SPDX": "http://spdx.org/rdf/terms#",
+    "OA": "http://www.w3.org/ns/oa#",
+}
+#: The W3C and other vocabularies, as rdflib defines them (``RDFS``, ``XSD`` …): their IRIs.
+VOCABULARIES: dict[str, str] = {
+    "RDF": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "RDFS": "http://www.w3.org/2000/01/rdf-schema#",
+    "OWL": "http://www.w3.org/2002/07/owl#",
+    "XSD": "http://www.w3.org/2001/XMLSchema#",
+    "SKOS": "http://www.w3.org/2004/02/skos/core#",
+    "DCTERMS": "http://purl.org/dc/terms/",
+    "PROV": "http://www.w3.org/ns/prov#",
+    "SDO": "https://schema.org/",
+    "FOAF": "http://xmlns.com/foaf/0.1/",
+    "TIME": "http://www.w3.org/2006/time#",
+}
+
+
+def __getattr__(name: str) -> object:
+    """``GK``, ``RDFS`` … as rdflib namespaces, made on first use: rdflib is imported only by
+    code that uses them (a query process, which needs only :data:`PREFIXES`, never is)."""
+    if name in OWN_NAMESPACES:
+        from rdflib import Namespace
+
+        value: object = Namespace(OWN_NAMESPACES[name])
+    elif name in VOCABULARIES:
+        import rdflib.namespace
+
+        value = getattr(rdflib.namespace, name)
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
 
 #: The kinds of data resource, each a path segment under ``DATA_BASE`` and a Turtle/SPARQL prefix.
 DATA_KINDS: tuple[str, ...] = (
@@ -83,6 +132,8 @@ def data_prefix(kind: str) -> str:
 
 def data_namespace(kind: str) -> Namespace:
     """The namespace of one kind of data resource, e.g. ``data_namespace("state")["USA"]``."""
+    from rdflib import Namespace
+
     if kind not in DATA_KINDS:
         raise KeyError(f"unknown kind of data resource: {kind}")
     return Namespace(f"{DATA_BASE}{kind}/")
@@ -90,24 +141,20 @@ def data_namespace(kind: str) -> Namespace:
 
 #: Prefix name → namespace IRI, for Turtle output, SPARQL queries and compact display.
 PREFIXES: dict[str, str] = {
-    "gk": str(GK),
-    "gks": str(GKS),
+    "gk": OWN_NAMESPACES["GK"],
+    "gks": OWN_NAMESPACES["GKS"],
     "id": DATA_BASE,
     **{data_prefix(kind): f"{DATA_BASE}{kind}/" for kind in DATA_KINDS},
-    "rdf": str(RDF),
-    "rdfs": str(RDFS),
-    "owl": str(OWL),
-    "xsd": str(XSD),
-    "skos": str(SKOS),
-    "dcterms": str(DCTERMS),
-    "prov": str(PROV),
-    "schema": str(SDO),
-    "foaf": str(FOAF),
-    "time": str(TIME),
-    "org": str(ORG),
-    "wd": str(WD),
-    "sh": str(SH),
-    "oa": str(OA),
+    **{name.lower(): VOCABULARIES[name] for name in ("RDF", "RDFS", "OWL", "XSD", "SKOS")},
+    "dcterms": VOCABULARIES["DCTERMS"],
+    "prov": VOCABULARIES["PROV"],
+    "schema": VOCABULARIES["SDO"],
+    "foaf": VOCABULARIES["FOAF"],
+    "time": VOCABULARIES["TIME"],
+    "org": OWN_NAMESPACES["ORG"],
+    "wd": OWN_NAMESPACES["WD"],
+    "sh": OWN_NAMESPACES["SH"],
+    "oa": OWN_NAMESPACES["OA"],
 }
 
 

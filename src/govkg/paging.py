@@ -12,7 +12,7 @@ orders its rows totally.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -20,24 +20,21 @@ import pyoxigraph as ox
 from govkg.errors import ParameterError, QueryError
 from govkg.queries import Query, check_given, sorted_concatenations
 from govkg.store import QueryResult, Store, Term
-from govkg.store.tokens import Token, brackets, tokenize
+from govkg.store.paged_text import TOTAL, Page, combined, count_text, paged_text
 
-#: The total of rows: the query as a sub-select, counted (``{grouped}`` is empty or a GROUP BY).
-COUNT_TEMPLATE = """{prologue}
-SELECT {projected}(COUNT(*) AS ?{total}){dataset}
-WHERE {{
-{inner}
-}}{grouped}
-"""
-_TOTAL = "govkg_paging_total"
-
-
-@dataclass(frozen=True)
-class Page:
-    """Which rows to show: at most ``limit`` (None: all the rest) from ``offset`` on."""
-
-    limit: int | None = None
-    offset: int = 0
+__all__ = [
+    "Page",
+    "Paged",
+    "combined",
+    "count_rows",
+    "count_text",
+    "make_page",
+    "page_number",
+    "page_summary",
+    "paged_text",
+    "paging_json",
+    "run_page",
+]
 
 
 @dataclass(frozen=True)
@@ -47,17 +44,6 @@ class Paged:
     result: QueryResult
     total: int
     page: Page
-
-
-@dataclass(frozen=True)
-class _Shape:
-    """Where the parts of a SELECT query are: its form keyword, its WHERE group and modifiers."""
-
-    tokens: list[Token]
-    select: int  # index of the SELECT token (after the prologue)
-    opening: int  # index of the ``{`` opening the WHERE group
-    close: int  # index of the ``}`` closing the WHERE group
-    modifiers_end: int  # index of a trailing VALUES token, or len(tokens)
 
 
 def make_page(limit: int | None, offset: int | None, what: str = "--limit") -> Page:
@@ -78,123 +64,12 @@ def page_number(page: int, size: int) -> Page:
     return make_page(size, (page - 1) * size, "limit")
 
 
-def _shape(sparql: str) -> _Shape:
-    """The parts of a SELECT query; any other form is a :class:`ParameterError`."""
-    tokens = tokenize(sparql)
-    pairs = brackets(tokens)
-    index = 0
-    while index < len(tokens) and tokens[index].word in ("PREFIX", "BASE"):
-        index += 3 if tokens[index].word == "PREFIX" else 2
-    if index >= len(tokens) or tokens[index].word != "SELECT":
-        form = tokens[index].word.lower() if index < len(tokens) else "empty"
-        raise ParameterError(f"only SELECT queries are paged; this is a {form or 'non-SELECT'}")
-    opening = _next_top(tokens, pairs, index, lambda t: t.text == "{" and t.kind == "punct")
-    if opening is None:
-        raise QueryError("SPARQL syntax error: the query has no WHERE group")
-    close = pairs[opening]
-    values = _next_top(tokens, pairs, close + 1, lambda t: t.word == "VALUES")
-    return _Shape(tokens, index, opening, close, len(tokens) if values is None else values)
-
-
-def _next_top(
-    tokens: list[Token], pairs: dict[int, int], start: int, wanted: Callable[[Token], bool]
-) -> int | None:
-    """The index of the first token from ``start`` on, outside brackets, that ``wanted`` accepts
-    (a ``{`` itself is tested before its group is skipped)."""
-    index = start
-    while index < len(tokens):
-        token = tokens[index]
-        if wanted(token):
-            return index
-        index = pairs[index] + 1 if token.text in ("(", "{", "[") and index in pairs else index + 1
-    return None
-
-
-def _own_limits(shape: _Shape) -> tuple[int | None, int, list[tuple[int, int]]]:
-    """The query's own LIMIT (None: none), OFFSET (0: none) and the text spans that give them."""
-    limit, offset, spans = None, 0, []
-    tokens = shape.tokens
-    index = shape.close + 1
-    while index < shape.modifiers_end:
-        token = tokens[index]
-        if token.word in ("LIMIT", "OFFSET") and index + 1 < shape.modifiers_end:
-            number = tokens[index + 1]
-            if number.kind != "number" or not number.text.isdigit():
-                raise QueryError(f"SPARQL syntax error: {token.text} {number.text}")
-            if token.word == "LIMIT":
-                limit = int(number.text)
-            else:
-                offset = int(number.text)
-            spans.append((token.start, number.end))
-            index += 2
-        else:
-            index += 1
-    return limit, offset, spans
-
-
-def combined(own_limit: int | None, own_offset: int, page: Page) -> Page:
-    """The LIMIT and OFFSET that give ``page`` of the rows a query with its own ``own_limit``
-    and ``own_offset`` gives."""
-    offset = own_offset + page.offset
-    if own_limit is None:
-        return Page(page.limit, offset)
-    rest = max(0, own_limit - page.offset)
-    return Page(rest if page.limit is None else min(page.limit, rest), offset)
-
-
-def paged_text(sparql: str, page: Page) -> str:
-    """The SELECT query with ``page``'s LIMIT and OFFSET among its solution modifiers."""
-    shape = _shape(sparql)
-    own_limit, own_offset, spans = _own_limits(shape)
-    wanted = combined(own_limit, own_offset, page)
-    at = (
-        shape.tokens[shape.modifiers_end].start if shape.modifiers_end < len(shape.tokens) else None
-    )
-    clause = "\n" + (f"LIMIT {int(wanted.limit)} " if wanted.limit is not None else "")
-    clause += f"OFFSET {int(wanted.offset)}\n"
-    text, cut = sparql, sorted(spans, reverse=True)
-    insert = len(text) if at is None else at
-    for start, end in cut:  # spans come before the insertion point: remove from the end
-        text = text[:start] + " " * (end - start) + text[end:]
-    return text[:insert] + clause + text[insert:]
-
-
-def count_text(sparql: str, bound: list[str]) -> str:
-    """A query that counts the rows of the SELECT query ``sparql`` (one row; none when
-    a bound parameter leaves it no rows), ``bound`` being its bound parameters' names."""
-    shape = _shape(sparql)
-    tokens, start = shape.tokens, shape.tokens[shape.select].start
-    dataset, spans = [], []
-    index = shape.select
-    while index < shape.opening:
-        if tokens[index].word == "FROM":
-            named = tokens[index + 1].word == "NAMED"
-            last = index + (2 if named else 1)
-            spans.append((tokens[index].start, tokens[last].end))
-            dataset.append(sparql[tokens[index].start : tokens[last].end])
-            index = last + 1
-        else:
-            index += 1
-    inner = sparql
-    for begin, end in sorted(spans, reverse=True):
-        inner = inner[:begin] + " " * (end - begin) + inner[end:]
-    names = " ".join(f"?{name}" for name in bound)
-    return COUNT_TEMPLATE.format(
-        prologue=sparql[:start],
-        projected=names + " " if names else "",
-        total=_TOTAL,
-        dataset="".join(" " + clause for clause in dataset),
-        inner=inner[start:],
-        grouped=f"\nGROUP BY {names}" if names else "",
-    )
-
-
 def count_rows(store: Store, sparql: str, bindings: Mapping[str, Term]) -> int:
     """The number of rows the SELECT query gives with ``bindings``."""
     result = store.query(count_text(sparql, list(bindings)), bindings)
     if not result.rows:
         return 0
-    index = result.variables.index(_TOTAL)
+    index = result.variables.index(TOTAL)
     term = result.rows[0][index]
     if not isinstance(term, ox.Literal):
         raise QueryError(f"the count of rows came back as {term!r}, not a number")

@@ -20,7 +20,10 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
+from govkg.documents import OX_FORMATS, serialize
 from govkg.namespaces import PREFIXES, WRITTEN_DATATYPE
+
+__all__ = ["OX_FORMATS", "graph_from_quads", "serialize", "to_oxigraph", "to_rdflib"]
 
 _XSD_STRING = str(XSD.string)
 
@@ -80,20 +83,3 @@ def graph_from_quads(quads: Iterable[ox.Quad | ox.Triple]) -> Graph:
     for quad in quads:
         graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
     return graph
-
-
-#: Media type → Oxigraph's serializer, for the RDF documents govkg writes.
-OX_FORMATS: dict[str, ox.RdfFormat] = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-}
-
-
-def serialize(triples: Iterable[ox.Triple], media: str) -> bytes:
-    """Triples in one of :data:`OX_FORMATS` (Turtle with govkg's prefixes), by Oxigraph: about
-    ten times faster than rdflib's serializers."""
-    fmt = OX_FORMATS[media]
-    prefixes = PREFIXES if fmt == ox.RdfFormat.TURTLE else None
-    return ox.serialize(list(triples), format=fmt, prefixes=prefixes) or b""

@@ -11,8 +11,8 @@ import signal
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
-from govkg.errors import GovkgError, QueryError, StoreError
-from govkg.server.http import ProtocolError
+from govkg.errors import GovkgError, ProtocolError, QueryError, StoreError
+from govkg.server.native import native_answer
 from govkg.server.results import Answer, to_answer
 from govkg.store import Dataset, OxigraphStore, Store
 
@@ -27,9 +27,15 @@ class Job:
     dataset: Dataset | None = None
 
 
-def execute(store: Store, job: Job) -> Answer:
-    """The answer to ``job``; every failure becomes an error answer with a one-line message."""
+def execute(store: Store, job: Job, native: bool = False) -> Answer:
+    """The answer to ``job``; every failure becomes an error answer with a one-line message.
+    ``native``: over an Oxigraph store, SELECT answers are written by Oxigraph's own writers
+    (:mod:`govkg.server.native`; a query process does so)."""
     try:
+        if native and isinstance(store, OxigraphStore):
+            written = native_answer(store, job.query, job.accept, job.max_rows, job.dataset)
+            if written is not None:
+                return written
         result = store.query(job.query, dataset=job.dataset, limit=job.max_rows)
         return to_answer(result, job.accept, job.max_rows)
     except ProtocolError as error:
@@ -59,4 +65,4 @@ def worker_main(path: str, jobs: Connection, conn: Connection) -> None:
             job = jobs.recv()
         except (EOFError, OSError):
             return
-        conn.send(execute(store, job))
+        conn.send(execute(store, job, native=True))

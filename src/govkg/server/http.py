@@ -10,8 +10,11 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 
+from govkg.errors import ProtocolError
 from govkg.server.negotiation import choose
 from govkg.site import pages
+
+__all__ = ["ProtocolError", "app_path", "error_response", "html_response", "mount", "site_root"]
 
 
 def html_response(text: str, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -44,12 +47,3 @@ def error_response(request: Request, status: int, message: str) -> Response:
     if choose(accept, ["text/plain", "text/html"]) == "text/html" and accept:
         return html_response(pages.error_page(status, message, site_root(request)), status)
     return PlainTextResponse(message + "\n", status)
-
-
-class ProtocolError(Exception):
-    """A request the server refuses: its HTTP status and a plain one-line message."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message

@@ -9,9 +9,13 @@ import uvicorn
 from starlette.applications import Starlette
 
 
-def run_server(app: Starlette, host: str, port: int) -> None:
-    """Serve until interrupted."""
-    uvicorn.run(app, host=host, port=port, log_level="info")
+def run_server(app: Starlette, host: str, port: int, access_log: bool = False) -> None:
+    """Serve until interrupted; every request logged on stderr with ``access_log``.  Proxy
+    headers (X-Forwarded-For) are not read: nothing in an answer depends on the client's
+    address."""
+    uvicorn.run(
+        app, host=host, port=port, log_level="info", access_log=access_log, proxy_headers=False
+    )
 
 
 def get_once(app: Starlette, path: str, accept: str = "*/*") -> tuple[int, str, str]:

@@ -16,8 +16,8 @@ from xml.sax.saxutils import quoteattr
 
 import pyoxigraph as ox
 
-from govkg.rdf import OX_FORMATS, serialize
-from govkg.server.http import ProtocolError
+from govkg.documents import OX_FORMATS, serialize
+from govkg.errors import ProtocolError
 from govkg.server.negotiation import choose
 from govkg.store import QueryResult, Term
 

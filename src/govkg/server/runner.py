@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -38,6 +39,10 @@ from govkg.store import Store
 START_TIMEOUT = 60.0
 #: How long a query may wait for a free query process before the server says it is busy.
 QUEUE_TIMEOUT = 30.0
+#: A query running longer than this (seconds) is slow: a request that has waited ``GROW_AFTER``
+#: seconds while some process is on a slow query starts one more process.
+SLOW = 0.25
+GROW_AFTER = 0.05
 
 
 def timed_out(seconds: float) -> Answer:
@@ -91,7 +96,7 @@ def _settle(future: asyncio.Future[Answer], answer: Answer) -> None:
         future.set_result(answer)
 
 
-@dataclass
+@dataclass(eq=False)  # hashed by identity: the pool keeps each busy one
 class _Worker:
     process: subprocess.Popen[bytes]
     jobs: Connection
@@ -156,6 +161,8 @@ class ProcessRunner(Runner):
         self._path: Path | None = store.folder
         self._snapshot: Path | None = None
         self._idle: list[_Worker] = []
+        #: Each process answering a query, and since when (time.monotonic()).
+        self._busy: dict[_Worker, float] = {}
         self._count = 0
         self._lock = threading.Lock()
         self._closed = False
@@ -173,7 +180,6 @@ class ProcessRunner(Runner):
         worker = await self._acquire(asyncio.get_running_loop().time() + QUEUE_TIMEOUT)
         if worker is None:
             return Answer.error(503, "the server is busy: every query process is in use")
-        self._top_up()
         try:
             answer = await _exchange(worker, job, timeout)
         except (EOFError, OSError):
@@ -186,33 +192,54 @@ class ProcessRunner(Runner):
         return answer
 
     async def _acquire(self, deadline: float) -> _Worker | None:
-        """An idle process; else, while below the maximum, one more is started in the background
-        and the request takes whichever process is free first: the new one, or one released
-        meanwhile (a start takes ~0.25 s, often longer than the query the request waits behind);
-        else wait for one to be freed."""
+        """An idle process; else wait for one to be freed.  A request that has waited
+        ``GROW_AFTER`` seconds while some process is on a slow query (over ``SLOW`` seconds)
+        starts one more process in the background, up to the maximum, and takes whichever
+        process is free first: the new one, or one released meanwhile (a start takes ~0.25 s).
+        So fast queries queue for the warm processes (more processes than cores would only
+        share the cores), and a runaway never holds up the others for long."""
         loop = asyncio.get_running_loop()
+        waiting_since = loop.time()
         starting: asyncio.Future[None] | None = None
         while loop.time() < deadline:
             with self._lock:
                 if self._idle:
-                    return self._idle.pop()
+                    worker = self._idle.pop()
+                    self._busy[worker] = time.monotonic()
+                    return worker
             if starting is not None and starting.done():
                 starting.result()  # a start that failed raises its StoreError here
                 starting = None
-            if starting is None and self._reserve_if_below(self.max_workers):
+            if starting is None and self._may_grow(loop.time() - waiting_since):
                 starting = asyncio.ensure_future(run_in_threadpool(self._pooled_start))
-            await self._wait_for_release(loop, min(0.02, max(0.0, deadline - loop.time())))
+            await self._wait_for_release(loop, min(0.05, max(0.0, deadline - loop.time())))
         return None
 
+    def _may_grow(self, waited: float) -> bool:
+        """Reserve a place for one more process: below ``workers`` (one was stopped), or below
+        the maximum for a request that has waited ``GROW_AFTER`` seconds behind a slow query."""
+        if self._reserve_if_below(self.workers):
+            return True
+        return waited > GROW_AFTER and self._any_slow() and self._reserve_if_below(self.max_workers)
+
+    def _any_slow(self) -> bool:
+        """Some process busy with a query that has run for over ``SLOW`` seconds."""
+        now = time.monotonic()
+        with self._lock:
+            return any(now - started > SLOW for started in self._busy.values())
+
     async def _wait_for_release(self, loop: asyncio.AbstractEventLoop, seconds: float) -> None:
-        """Sleep until a process is released (or ``seconds`` pass: a safety net)."""
+        """Sleep until a process is released, first come first woken (or ``seconds`` pass: to
+        see whether the busy processes' queries have become slow)."""
         released: asyncio.Future[None] = loop.create_future()
+        timer = loop.call_later(seconds, _settle_none, released)
         entry = (loop, released)
         with self._lock:
             self._waiting.append(entry)
         try:
-            await asyncio.wait((released,), timeout=seconds)
+            await released
         finally:
+            timer.cancel()
             with self._lock, contextlib.suppress(ValueError):
                 self._waiting.remove(entry)
 
@@ -251,15 +278,9 @@ class ProcessRunner(Runner):
         with contextlib.suppress(StoreError):
             self._pooled_start()
 
-    def _top_up(self) -> None:
-        """Keep a process warm for the next request, started in the background."""
-        with self._lock:
-            needed = not self._idle
-        if needed and self._reserve_if_below(self.max_workers):
-            threading.Thread(target=self._add_started, daemon=True).start()
-
     def _release(self, worker: _Worker) -> None:
         with self._lock:
+            self._busy.pop(worker, None)
             if not self._closed:
                 self._idle.append(worker)
                 waiter = self._waiting.pop(0) if self._waiting else None
@@ -271,9 +292,11 @@ class ProcessRunner(Runner):
         worker.stop()
 
     def _discard(self, worker: _Worker) -> None:
+        """Stop a process; the next request that finds none idle starts its replacement."""
+        with self._lock:
+            self._busy.pop(worker, None)
         worker.stop()
         self._unreserve()
-        self._top_up()
 
     def close(self) -> None:
         with self._lock:

@@ -14,7 +14,7 @@ from urllib.parse import parse_qs
 import pyoxigraph as ox
 from starlette.requests import Request
 
-from govkg.server.http import ProtocolError
+from govkg.errors import ProtocolError
 from govkg.server.settings import ServerSettings
 from govkg.store import Dataset
 

@@ -23,11 +23,10 @@ from hashlib import sha256
 
 import pyoxigraph as ox
 
-from govkg.namespaces import WRITTEN, WRITTEN_GRAPH
-from govkg.namespaces import XSD as _XSD
+from govkg.namespaces import VOCABULARIES, WRITTEN, WRITTEN_GRAPH
 from govkg.store.tokens import INERT
 
-XSD = str(_XSD)
+XSD = VOCABULARIES["XSD"]
 _XSD_STRING = XSD + "string"
 RECORD_GRAPH = ox.NamedNode(WRITTEN_GRAPH)
 RECORD_IN_GRAPH = ox.NamedNode(WRITTEN + "graph")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -32,6 +33,19 @@ def _dataset_options(sparql: str, dataset: Dataset | None) -> dict[str, object]:
             "named_graphs": [ox.NamedNode(iri) for iri in dataset.named_graphs],
         }
     return {"use_default_graph_as_union": not names_graphs(sparql)}
+
+
+@contextmanager
+def query_errors() -> Iterator[None]:
+    """Oxigraph's errors while a query is parsed, planned or its answer read, as govkg's."""
+    try:
+        yield
+    except SyntaxError as error:
+        raise QueryError(f"SPARQL syntax error: {error}") from None
+    except (RuntimeError, ValueError) as error:
+        raise QueryError(f"query failed: {error}") from None
+    except OSError as error:
+        raise StoreError(f"the store could not be read: {error}") from None
 
 
 class OxigraphStore(Store):
@@ -132,25 +146,32 @@ class OxigraphStore(Store):
         dataset: Dataset | None = None,
         limit: int | None = None,
     ) -> QueryResult:
+        answer = self.evaluate(sparql, bindings, dataset=dataset)
+        with query_errors():
+            return to_result(answer, limit)
+
+    def evaluate(
+        self,
+        sparql: str,
+        bindings: Mapping[str, Term] | None = None,
+        *,
+        dataset: Dataset | None = None,
+    ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        """Oxigraph's own answer, its solutions or triples not read yet (reading them may raise
+        what :func:`query_errors` turns into govkg's errors): for Oxigraph's own writers."""
         refuse_federation(sparql)
         substitutions = {ox.Variable(name): term for name, term in (bindings or {}).items()}
-        try:
-            answer = self._store.query(
+        with query_errors():
+            return self._store.query(
                 planner_hint(sparql, bindings or {}),
                 prefixes=PREFIXES,
                 substitutions=substitutions or None,
                 **_dataset_options(sparql, dataset),  # type: ignore[arg-type]
             )
-            return to_result(answer, limit)
-        except SyntaxError as error:
-            raise QueryError(f"SPARQL syntax error: {error}") from None
-        except (RuntimeError, ValueError) as error:
-            raise QueryError(f"query failed: {error}") from None
-        except OSError as error:
-            raise StoreError(f"the store could not be read: {error}") from None
 
     def quads(self) -> Iterator[ox.Quad]:
         return iter(self._store)
 
     def __len__(self) -> int:
         return len(self._store)
+

@@ -43,7 +43,7 @@ from itertools import chain, islice
 import pyoxigraph as ox
 
 from govkg.errors import QueryError, StoreError
-from govkg.namespaces import GRAPH_BASE, RDFS, XSD
+from govkg.namespaces import GRAPH_BASE, VOCABULARIES
 from govkg.store.base import Dataset, QueryResult, Store, Term, to_result
 from govkg.store.sparql_text import from_clauses, prologue_for, query_form, refuse_federation
 from govkg.store.substitute import substitute
@@ -52,7 +52,7 @@ USER_ENV, PASSWORD_ENV = "GOVKG_STORE_USER", "GOVKG_STORE_PASSWORD"
 TABLE = "application/sparql-results+json"
 GRAPH = "application/n-triples"
 BATCH = 50_000
-_XSD_BOOLEAN = str(XSD.boolean)
+_XSD_BOOLEAN = VOCABULARIES["XSD"] + "boolean"
 _BLANK_LABEL = re.compile(r"[^A-Za-z0-9_]")
 #: govkg's graphs: what it loads, drops, counts and reads on a server.
 _OURS = f'FILTER (STRSTARTS(STR(?g), "{GRAPH_BASE}"))'
@@ -252,7 +252,8 @@ class RemoteStore(Store):
         A read-only server refuses it (Comunica: 404) or accepts it and keeps nothing
         (rdflib-endpoint answers 200 with its service description).  :meth:`clear` drops the
         test graph with govkg's others."""
-        probe = f'<{_PROBE_GRAPH}> <{RDFS.comment}> "govkg load checks that it can write here"'
+        comment = VOCABULARIES["RDFS"] + "comment"
+        probe = f'<{_PROBE_GRAPH}> <{comment}> "govkg load checks that it can write here"'
         target = self.endpoints.store + "?" + urllib.parse.urlencode({"graph": _PROBE_GRAPH})
         cannot = f"{self.endpoints.store} cannot be loaded (a read-only server, or one without "
         try:
