@@ -12,7 +12,7 @@ orders its rows totally.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -76,14 +76,33 @@ def count_rows(store: Store, sparql: str, bindings: Mapping[str, Term]) -> int:
     return int(term.value)
 
 
-def run_page(store: Store, query: Query, params: Mapping[str, str] | None, page: Page) -> Paged:
+#: Totals already counted: (query text, its bindings in N-Triples) → rows.
+Totals = MutableMapping[tuple[str, tuple[tuple[str, str], ...]], int]
+
+
+def run_page(
+    store: Store,
+    query: Query,
+    params: Mapping[str, str] | None,
+    page: Page,
+    totals: Totals | None = None,
+) -> Paged:
     """One page of a catalogue query's answer, its parameters bound (as
-    :func:`govkg.queries.run_query` binds them), and the whole answer's number of rows."""
+    :func:`govkg.queries.run_query` binds them), and the whole answer's number of rows.
+
+    ``totals`` keeps each answer's number of rows once counted, for a store that does not change
+    while it is kept (a server's): counting every row of a listing of 800,000 facts takes about
+    as long as reading them, the page itself milliseconds."""
     bindings = query.bindings(params or {})
     check_given(store, query, params or {})
+    key = (query.text, tuple(sorted((name, str(term)) for name, term in bindings.items())))
     try:
         result = store.query(paged_text(query.text, page), bindings)
-        total = count_rows(store, query.text, bindings)
+        total = totals.get(key) if totals is not None else None
+        if total is None:
+            total = count_rows(store, query.text, bindings)
+            if totals is not None:
+                totals[key] = total
     except QueryError as error:
         raise QueryError(f"{query.name}: {error}") from None
     return Paged(sorted_concatenations(query.text, result), total, page)

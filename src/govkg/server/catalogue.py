@@ -22,7 +22,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from govkg.errors import ParameterError, QueryError
-from govkg.paging import run_page
+from govkg.paging import Totals, run_page
 from govkg.queries import (
     Query,
     catalogue,
@@ -115,10 +115,17 @@ def _wants_html(request: Request) -> bool:
 class Catalogue:
     """The handlers of ``/queries``, sharing the store, the settings and the catalogue."""
 
-    def __init__(self, store: Store, settings: ServerSettings, queries: list[Query]) -> None:
+    def __init__(
+        self,
+        store: Store,
+        settings: ServerSettings,
+        queries: list[Query],
+        totals: Totals | None = None,
+    ) -> None:
         self.store = store
         self.settings = settings
         self.queries = {q.name: q for q in queries}
+        self.totals = totals
 
     async def listing(self, request: Request) -> Response:
         """``/queries`` and ``/queries.html``: every query with its parameters and formats."""
@@ -174,7 +181,7 @@ class Catalogue:
     ) -> Response:
         """``?page=N`` / ``?limit=SIZE``: one page, paged in the query, with the total of rows
         (:mod:`govkg.server.paged`)."""
-        run = partial(run_page, self.store, query, given, wanted.page)
+        run = partial(run_page, self.store, query, given, wanted.page, self.totals)
         paged = await run_in_threadpool(run)
         headers.update(paged_headers(given, wanted, paged))
         coverage = await run_in_threadpool(
@@ -260,7 +267,8 @@ def catalogue_entry(query: Query) -> dict[str, object]:
 
 def routes(context: Context) -> list[BaseRoute]:
     """``/queries``, ``/queries.html``, ``/queries.json`` and ``/queries/NAME[.EXT]``."""
-    handlers = Catalogue(context.store, context.settings, catalogue(context.served_project()))
+    queries = catalogue(context.served_project())
+    handlers = Catalogue(context.store, context.settings, queries, context.totals)
     return [
         Route("/queries", handlers.listing, methods=["GET", "HEAD"]),
         Route("/queries.html", handlers.listing, methods=["GET", "HEAD"]),

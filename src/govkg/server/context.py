@@ -28,6 +28,11 @@ class Context:
     #: points to ("" when it has none); None when the app serves live.
     copy_endpoint: str | None = None
     runner: Runner = field(init=False)
+    #: The number of rows of each paged listing, counted once (the store does not change while
+    #: it is served; see :func:`govkg.paging.run_page`).
+    totals: dict[tuple[str, tuple[tuple[str, str], ...]], int] = field(
+        init=False, default_factory=dict
+    )
 
     def served_project(self) -> Project:
         """The project served: the one given, else the one :func:`find_project` finds."""
