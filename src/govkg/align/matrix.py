@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import count
 from operator import itemgetter
 from typing import Any, NamedTuple
 
@@ -208,8 +209,8 @@ def _details(store: Store) -> dict[str, dict[str, set[str]]]:
     found: dict[str, dict[str, set[str]]] = {}
     for name, sparql in DETAILS.items():
         table: dict[str, set[str]] = {}
-        for row in store.query(sparql).records():
-            table.setdefault(row.text("instrument"), set()).add(row.text("v"))
+        for instrument, value in _text_rows(store.query(sparql), ("instrument", "v")):
+            table.setdefault(instrument, set()).add(value)
         found[name] = table
     return found
 
@@ -221,18 +222,15 @@ def _stance_dates(store: Store, iris: Sequence[str]) -> dict[str, str]:
     terms = (
         " ".join(str(ox.NamedNode(i)) for i in sorted(iris)) if len(iris) <= VALUES_LIMIT else ""
     )
-    rows = store.query(with_values(STANCE_DATES, "instrument", terms)).records()
-    return {r.text("instrument"): r.text("v") for r in rows}
+    answer = store.query(with_values(STANCE_DATES, "instrument", terms))
+    return {instrument: date for instrument, date in _text_rows(answer, ("instrument", "v"))}
 
 
 def _instruments(store: Store, used: set[str]) -> list[Instrument]:
     """The instruments that have stances (``used``), with their details."""
     details = _details(store)
-    columns = ("label", "complete", "ownDate", "eventDate")
-    rows = {
-        r.text("instrument"): [r.text(c) for c in columns]
-        for r in store.query(INSTRUMENTS).records()
-    }
+    columns = ("instrument", "label", "complete", "ownDate", "eventDate")
+    rows = {iri: rest for iri, *rest in _text_rows(store.query(INSTRUMENTS), columns)}
     none = ["", "", "", ""]
     undated = [iri for iri in used if not any(rows.get(iri, none)[2:])]
     stance_dates = _stance_dates(store, undated)  # only where neither it nor its event has one
@@ -306,13 +304,15 @@ class _Cells:
         return self.dated[k - self.first_dated]
 
 
-def _positions(values: list[Any], vocabulary: dict[str, int], text: Callable[[Any], str]
+def _positions(values: Sequence[Any], vocabulary: dict[str, int], text: Callable[[Any], str]
                ) -> np.ndarray:  # fmt: skip
     """Each value's position in ``vocabulary`` by its ``text`` (new texts are added to it)."""
-    distinct = {v: k for k, v in enumerate(dict.fromkeys(values))}
-    where = [vocabulary.setdefault(text(v), len(vocabulary)) for v in distinct]
-    found = np.fromiter(map(distinct.__getitem__, values), np.intp, len(values))
-    return np.array(where, dtype=np.intp)[found] if where else found
+    first: dict[Any, int] = {}  # each distinct value: where it first comes (one look-up a value)
+    at = np.fromiter(map(first.setdefault, values, count()), np.intp, len(values))
+    firsts = list(first.values())
+    where = np.zeros(len(values), dtype=np.intp)
+    where[firsts] = [vocabulary.setdefault(text(values[k]), len(vocabulary)) for k in firsts]
+    return where[at]
 
 
 def _term_text(term: ox.NamedNode | ox.Literal | ox.BlankNode | None) -> str:
@@ -358,6 +358,18 @@ def _text_columns(result: QueryResult, names: Sequence[str]) -> list[list[str]]:
     return columns
 
 
+def _text_rows(result: QueryResult, names: Sequence[str]) -> list[tuple[str, ...]]:
+    """Each row's named values as text, as ``Row.text`` reads them ("" where unbound)."""
+    where = [result.variables.index(name) for name in names]
+    try:
+        return [tuple(_term_text(row[k]) for k in where) for row in result.rows]  # type: ignore[arg-type]
+    except AttributeError:  # an RDF-star triple: Row.text's error names the variable
+        for record in result.records():
+            for name in names:
+                record.text(name)
+        raise
+
+
 def stance_rows(store: Store) -> list[tuple[str, str, str]]:
     """Every stance as (actor, instrument, kind) IRIs: the matrix's cells."""
     actors, instruments, kinds = _text_columns(
@@ -369,11 +381,10 @@ def stance_rows(store: Store) -> list[tuple[str, str, str]]:
 def dated_stance_rows(store: Store, instruments: Iterable[str] = ()) -> list[StanceRow]:
     """The stances on these instruments (every stance without), with their dates."""
     terms = " ".join(str(ox.NamedNode(iri)) for iri in sorted(instruments))
-    return [
-        StanceRow(r.text("actor"), r.text("instrument"), r.text("kind"), r.text("date")[:10],
-                  r.text("asOf")[:10])
-        for r in store.query(with_values(DATED, "instrument", terms)).records()
-    ]  # fmt: skip
+    answer = store.query(with_values(DATED, "instrument", terms))
+    names = ("actor", "instrument", "kind", "date", "asOf")
+    return [StanceRow(actor, instrument, kind, date[:10], as_of[:10])
+            for actor, instrument, kind, date, as_of in _text_rows(answer, names)]  # fmt: skip
 
 
 def _several_acts(cells: _Cells) -> set[str]:
@@ -389,8 +400,8 @@ def _kept_actors(store: Store, actors: Iterable[str], types: Sequence[str]) -> s
     type)."""
     wanted = {ACTOR_TYPES[t] for t in types or DEFAULT_ACTOR_TYPES}
     typed: dict[str, set[str]] = {}
-    for r in store.query(TYPES).records():
-        typed.setdefault(r.text("actor"), set()).add(r.text("type"))
+    for actor, type_iri in _text_rows(store.query(TYPES), ("actor", "type")):
+        typed.setdefault(actor, set()).add(type_iri)
     untyped_too = not types
     return {a for a in actors
             if typed.get(a, set()) & wanted or (untyped_too and a not in typed)}  # fmt: skip
@@ -440,7 +451,8 @@ def _matrix_of(store: Store, cells: _Cells, kind_codes: Mapping[str, int]) -> St
     used_instruments = np.unique(cells.instrument).tolist()
     instruments = _instruments(store, {cells.instruments[k] for k in used_instruments})
     names = {
-        r.text("actor"): (r.text("label"), r.text("code")) for r in store.query(ACTORS).records()
+        actor: (label, code)
+        for actor, label, code in _text_rows(store.query(ACTORS), ("actor", "label", "code"))
     }
     actors = sorted(cells.actors[k] for k in used_actors)
     a_index = {a: k for k, a in enumerate(actors)}
@@ -453,13 +465,15 @@ def _matrix_of(store: Store, cells: _Cells, kind_codes: Mapping[str, int]) -> St
     cell = (row_of[cells.actor], column_of[cells.instrument])
     kind_code = np.array([by_iri.get(k, 0) for k in cells.kinds], dtype=np.int8)[cells.kind]
     part = np.array([k in absent_kinds for k in cells.kinds], dtype=bool)[cells.kind]
+    flat = cell[0] * shape[1] + cell[1]
     codes = np.zeros(shape, dtype=np.int8)
-    np.maximum.at(codes, cell, kind_code)
-    recorded = np.zeros(shape, dtype=bool)
-    recorded[cell] = True
+    for code in np.unique(kind_code[kind_code > 0]).tolist():  # rising: each cell its highest
+        codes.flat[flat[kind_code == code]] = code
+    counts = np.bincount(flat, minlength=codes.size).reshape(shape)
+    recorded = counts > 0
     took_part = np.zeros(shape, dtype=bool)  # took part, did not sign: an absence
-    took_part[cell[0][part], cell[1][part]] = True
-    _code_latest(codes, cell, cells, by_iri)
+    took_part.flat[flat[part]] = True
+    _code_latest(codes, cell, counts, cells, by_iri)
     complete = np.array([ins.complete for ins in instruments], dtype=bool)
     votable = (codes > 0).any(axis=0)  # a list of participants only is not a list of signatories
     absent = (~recorded & (complete & votable)[np.newaxis, :]) | (took_part & (codes == 0))
@@ -473,11 +487,10 @@ def _matrix_of(store: Store, cells: _Cells, kind_codes: Mapping[str, int]) -> St
     )
 
 
-def _code_latest(codes: np.ndarray, cell: tuple[np.ndarray, np.ndarray], cells: _Cells,
-                 kind_codes: Mapping[str, int]) -> None:  # fmt: skip
-    """Recode each cell with several acts by its latest act (``codes`` holds the highest)."""
-    counts = np.zeros(codes.shape, dtype=np.int32)
-    np.add.at(counts, cell, 1)
+def _code_latest(codes: np.ndarray, cell: tuple[np.ndarray, np.ndarray], counts: np.ndarray,
+                 cells: _Cells, kind_codes: Mapping[str, int]) -> None:  # fmt: skip
+    """Recode each cell with several acts (``counts``: acts a cell) by its latest act (``codes``
+    holds the highest)."""
     several: dict[tuple[int, int], list[StanceRow]] = {}
     for k in np.flatnonzero(counts[cell] > 1).tolist():
         several.setdefault((int(cell[0][k]), int(cell[1][k])), []).append(cells.row(k))

@@ -52,11 +52,16 @@ class Column:
         """The values of every row."""
         return _taken(self.values, self.index)
 
-    def texts(self, fmt: str, width: int = 0, prefix: str = "") -> list[str]:
+    def texts(self, fmt: str, width: int = 0, prefix: str = "", suffix: str = "") -> list[str]:
         """Every row's value as text in ``fmt`` (each distinct value rendered once), padded to
-        ``width`` in a ``table``, after ``prefix`` (a key) in JSON."""
-        render = _renderer(fmt, width, prefix)
-        return _taken([render(v) for v in self.values], self.index)  # type: ignore[return-value]
+        ``width`` in a ``table``, between ``prefix`` (a separator, a key in JSON) and
+        ``suffix``."""
+        return self.cells(fmt, width, prefix, suffix).tolist()  # type: ignore[no-any-return]
+
+    def cells(self, fmt: str, width: int = 0, prefix: str = "", suffix: str = "") -> np.ndarray:
+        """:meth:`texts` as an array of objects."""
+        render = _renderer(fmt, width)
+        return _objects([prefix + render(v) + suffix for v in self.values])[self.index]
 
     def width(self) -> int:
         """The length of its longest text in a ``table``."""
@@ -84,31 +89,41 @@ class Filled:
                       self.names)  # fmt: skip
 
     def to_list(self) -> list[Value]:
-        return list(self._filled(self.templates, self.names))
+        return self._filled(self.templates, self.names).tolist()  # type: ignore[no-any-return]
 
-    def texts(self, fmt: str, width: int = 0, prefix: str = "") -> list[str]:
+    def texts(self, fmt: str, width: int = 0, prefix: str = "", suffix: str = "") -> list[str]:
         """As :meth:`Column.texts`."""
+        return self.cells(fmt, width, prefix, suffix).tolist()  # type: ignore[no-any-return]
+
+    def cells(self, fmt: str, width: int = 0, prefix: str = "", suffix: str = "") -> np.ndarray:
+        """:meth:`texts` as an array of objects."""
         names = self.names
+        lead, end = template(prefix), template(suffix)
         if fmt == "csv" and not any(_CSV_QUOTED.search(n) for n in names):
-            return list(self._filled([_csv_text(t) for t in self.templates], names))
+            templates = [lead + _csv_text(t) + end for t in self.templates]
+            return self._filled(templates, names)
         if fmt in ("json", "ndjson"):
-            key = prefix.replace("{", "{{").replace("}", "}}")
-            templates = [key + _json_string(t) for t in self.templates]
-            return list(self._filled(templates, [_json_string(n)[1:-1] for n in names]))
-        render = _renderer(fmt, width, prefix)
-        return [render(v) for v in self.to_list()]
+            templates = [lead + _json_string(t) + end for t in self.templates]
+            return self._filled(templates, [_json_string(n)[1:-1] for n in names])
+        render = _renderer(fmt, width)
+        return _objects([prefix + render(v) + suffix for v in self.to_list()])
 
     def width(self) -> int:
         return max((len(_table_text(v)) for v in self.to_list()), default=0)
 
-    def _filled(self, templates: Sequence[str], names: Sequence[str]) -> Iterator[str]:
-        """Each row's template filled in (split once at its fields, then put end to end)."""
-        pieces = [_pieces(t) for t in templates]
-        rows = zip(self.which.tolist(), self.first.tolist(), self.second.tolist(), strict=True)
-        for t, a, b in rows:
-            lead, one, middle, two, end = pieces[t]
-            pair = (names[a], names[b], "")
-            yield lead + pair[one] + middle + pair[two] + end
+    def _filled(self, templates: Sequence[str], names: Sequence[str]) -> np.ndarray:
+        """Each row's template filled in (split once at its fields, the pieces of every row put
+        end to end a piece at a time), as an array of objects."""
+        if not len(self.which):
+            return _objects([])
+        pieces = list(zip(*(_pieces(t) for t in templates), strict=True))
+        text = _objects(pieces[0])[self.which]
+        people = _objects([*names, ""])
+        for k in (1, 3):  # a field ({0}, {1} or none), then the text after it
+            field = np.asarray(pieces[k], dtype=np.intp)[self.which]
+            person = np.where(field == 0, self.first, np.where(field == 1, self.second, -1))
+            text = text + people[person] + _objects(pieces[k + 1])[self.which]
+        return text
 
 
 def _pieces(template: str) -> tuple[str, int, str, int, str]:
@@ -125,6 +140,13 @@ def _pieces(template: str) -> tuple[str, int, str, int, str]:
     texts += [""] * (3 - len(texts))
     fields += [2] * (2 - len(fields))
     return texts[0], fields[0], texts[1], fields[1], texts[2]
+
+
+def _objects(values: Sequence[Value]) -> np.ndarray:
+    """The values in an array of objects (strings stay strings)."""
+    found = np.empty(len(values), dtype=object)
+    found[:] = values
+    return found
 
 
 def _taken(values: Sequence[Value], index: np.ndarray) -> list[Value]:
@@ -222,12 +244,11 @@ def _chunks(table: ColumnTable, fmt: str, widths: list[int], chunk: int) -> Iter
     yield _head(table.names, fmt, widths)
     for start in range(0, rows, chunk):
         part = table.take(slice(start, start + chunk))
-        lines = _lines(part, fmt, widths)
-        if fmt == "json":
-            separator = ",\n"
-            yield ("" if start == 0 else separator) + separator.join(lines)
+        if fmt == "table" or (fmt == "csv" and len(table.columns) == 1):
+            yield "\n".join(_lines(part, fmt, widths)) + "\n"
         else:
-            yield "\n".join(lines) + "\n"
+            text = _joined(part, fmt)
+            yield text[len(_JSON_ROWS) :] if fmt == "json" and start == 0 else text
     if fmt == "json":
         yield "\n]\n"
 
@@ -241,31 +262,49 @@ def _head(names: Sequence[str], fmt: str, widths: list[int]) -> str:
     return "[\n" if fmt == "json" else ""
 
 
+#: What comes between two rows of the ``json`` format.
+_JSON_ROWS = ",\n"
+
+
+def _joined(table: ColumnTable, fmt: str) -> str:
+    """The text of the rows of a table of several columns in ``csv``, or of any table in
+    ``json`` (each row after :data:`_JSON_ROWS`) or ``ndjson``: each distinct value's text is
+    made once with what comes before and after it in a row, and the texts put end to end at
+    once."""
+    count = len(table.columns)
+    if fmt == "csv":
+        affixes = [("," if k else "", "\n" if k == count - 1 else "") for k in range(count)]
+    else:
+        keys = [json.dumps(name, ensure_ascii=False) for name in table.names]
+        first, between, last = (("{", ", ", "}\n") if fmt == "ndjson" else
+                                (_JSON_ROWS + "  {\n    ", ",\n    ", "\n  }"))  # fmt: skip
+        affixes = [((first if k == 0 else between) + key + ": ", last if k == count - 1 else "")
+                   for k, key in enumerate(keys)]  # fmt: skip
+    cells = np.empty((len(table), count), dtype=object)
+    for k, (column, (prefix, suffix)) in enumerate(zip(table.columns, affixes, strict=True)):
+        cells[:, k] = column.cells(fmt, 0, prefix, suffix)
+    return "".join(cells.ravel().tolist())
+
+
 def _lines(table: ColumnTable, fmt: str, widths: list[int]) -> list[str]:
-    """One string a row (without its line end)."""
+    """One string a row (without its line end), in ``table`` or ``csv``."""
     columns = table.columns
     if fmt == "table":
         cells = [c.texts(fmt, w) for c, w in zip(columns, widths, strict=True)]
         return [line.rstrip() for line in map("  ".join, zip(*cells, strict=True))]
-    if fmt == "csv":
-        lines = list(map(",".join, zip(*(c.texts(fmt) for c in columns), strict=True)))
-        if len(columns) == 1:  # a row of one empty field is written as csv.writer writes it
-            lines = [line or _LONE_EMPTY for line in lines]
-        return lines
-    keys = [json.dumps(name, ensure_ascii=False) for name in table.names]
-    indent, separator, start, end = ("", ", ", "{", "}") if fmt == "ndjson" else (
-        "    ", ",\n", "  {\n", "\n  }")  # fmt: skip
-    parts = [c.texts(fmt, 0, f"{indent}{k}: ") for k, c in zip(keys, columns, strict=True)]
-    return [start + line + end for line in map(separator.join, zip(*parts, strict=True))]
+    lines = list(map(",".join, zip(*(c.texts(fmt) for c in columns), strict=True)))
+    if len(columns) == 1:  # a row of one empty field is written as csv.writer writes it
+        lines = [line or _LONE_EMPTY for line in lines]
+    return lines
 
 
-def _renderer(fmt: str, width: int, prefix: str) -> Callable[[Value], str]:
+def _renderer(fmt: str, width: int) -> Callable[[Value], str]:
     """How one value is written in ``fmt``."""
     if fmt == "table":
         return lambda value: _table_text(value).ljust(width)
     if fmt == "csv":
         return _csv_text
-    return lambda value: prefix + _json_text(value)
+    return _json_text
 
 
 def _table_text(value: Value) -> str:
