@@ -28,9 +28,17 @@ from govkg.project import Project
 from govkg.server import browse, catalogue, changes_feed, dataset, querypage, reconcile, statuses
 from govkg.server.context import Context
 from govkg.server.execute import Job
-from govkg.server.http import ProtocolError, error_response, html_response, mount, site_root
+from govkg.server.fast_sparql import SparqlFastPath
+from govkg.server.http import (
+    ProtocolError,
+    error_response,
+    html_response,
+    mount,
+    site_root,
+    store_error_response,
+    to_response,
+)
 from govkg.server.negotiation import choose
-from govkg.server.results import Answer
 from govkg.server.settings import ServerSettings
 from govkg.server.sparql import parse_request, service_description
 from govkg.site import pages
@@ -193,15 +201,6 @@ class LinkedData:
 _LOG = logging.getLogger("govkg.server")
 
 
-def to_response(request: Request, answer: Answer) -> Response:
-    """An answer from the query runner as an HTTP response (errors as plain text or HTML)."""
-    if answer.status >= 500:
-        _LOG.error("%s %s: %d: %s", request.method, request.url.path, answer.status, answer.message)
-    if answer.status >= 400:
-        return error_response(request, answer.status, answer.message)
-    return Response(answer.body, answer.status, answer.headers, media_type=answer.media_type)
-
-
 def _warm(store: Store) -> None:
     """Read the pages' alignment (the stance matrix and every pair's measures) before the first
     page needs it; a store that cannot be read now is logged, and read again by that page."""
@@ -218,10 +217,7 @@ async def _server_error(request: Request, exc: Exception) -> Response:
 
 
 async def _store_error(request: Request, exc: Exception) -> Response:
-    """The store could not be read (a remote server down, slow or failing): 503 with the reason,
-    logged as one line (the message names the server's URL, never a password)."""
-    _LOG.error("%s %s: 503: %s", request.method, request.url.path, exc)
-    return error_response(request, 503, f"the store could not be read: {exc}")
+    return store_error_response(request, exc)
 
 
 def create_app(
@@ -250,7 +246,7 @@ def create_app(
 
     return Starlette(
         routes=_routes(context),
-        middleware=[_CORS],
+        middleware=[_CORS, Middleware(SparqlFastPath, context=context)],
         exception_handlers={StoreError: _store_error, Exception: _server_error},
         lifespan=lifespan,
     )

@@ -7,14 +7,28 @@ works under any mount path and as a static site.  Location headers use the mount
 
 from __future__ import annotations
 
+import logging
+
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 
 from govkg.errors import ProtocolError
 from govkg.server.negotiation import choose
+from govkg.server.results import Answer
 from govkg.site import pages
 
-__all__ = ["ProtocolError", "app_path", "error_response", "html_response", "mount", "site_root"]
+__all__ = [
+    "ProtocolError",
+    "app_path",
+    "error_response",
+    "html_response",
+    "mount",
+    "site_root",
+    "store_error_response",
+    "to_response",
+]
+
+_LOG = logging.getLogger("govkg.server")
 
 
 def html_response(text: str, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -47,3 +61,19 @@ def error_response(request: Request, status: int, message: str) -> Response:
     if choose(accept, ["text/plain", "text/html"]) == "text/html" and accept:
         return html_response(pages.error_page(status, message, site_root(request)), status)
     return PlainTextResponse(message + "\n", status)
+
+
+def to_response(request: Request, answer: Answer) -> Response:
+    """An answer from the query runner as an HTTP response (errors as plain text or HTML)."""
+    if answer.status >= 500:
+        _LOG.error("%s %s: %d: %s", request.method, request.url.path, answer.status, answer.message)
+    if answer.status >= 400:
+        return error_response(request, answer.status, answer.message)
+    return Response(answer.body, answer.status, answer.headers, media_type=answer.media_type)
+
+
+def store_error_response(request: Request, exc: Exception) -> Response:
+    """The store could not be read (a remote server down, slow or failing): 503 with the reason,
+    logged as one line (the message names the server's URL, never a password)."""
+    _LOG.error("%s %s: 503: %s", request.method, request.url.path, exc)
+    return error_response(request, 503, f"the store could not be read: {exc}")

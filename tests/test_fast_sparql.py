@@ -1,0 +1,105 @@
+"""``GET /sparql?query=…`` is answered in front of the router (govkg.server.fast_sparql): the same
+status, headers and body as the ``/sparql`` route gives the same query sent as a form POST, for
+answers and errors alike, CORS headers included.  Real uvicorn on loopback, real query processes."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from servers import serve
+
+from govkg.server import ServerSettings, create_app
+from govkg.server.fast_sparql import SparqlFastPath
+from govkg.store import Store
+
+LOOKUP = "SELECT ?s WHERE { ?s a gk:State } ORDER BY ?s"
+CASES = [
+    ({"query": LOOKUP}, "application/sparql-results+json"),
+    ({"query": LOOKUP}, "text/csv"),
+    ({"query": LOOKUP}, "application/sparql-results+xml"),
+    ({"query": "ASK { ?s a gk:State }"}, "application/sparql-results+json"),
+    ({"query": "CONSTRUCT WHERE { ?s a gk:State }"}, "text/turtle"),
+    ({"query": "SELECT ?s WHERE { ?s ?p }"}, "*/*"),  # a syntax error: 400
+    ({"query": "SELECT ?s WHERE { ?s ?p }"}, "text/html"),  # its HTML error page
+    ({"query": LOOKUP, "timeout": "-1"}, "*/*"),  # a bad parameter: 400 before any query
+    ({"query": LOOKUP}, "image/png"),  # 406
+    ({"query": "SELECT * WHERE { ?s ?p ?o }"}, "application/sparql-results+json"),  # capped
+    ({"query": LOOKUP, "default-graph-uri": "https://w3id.org/govkg/graph/reference"}, "*/*"),
+]
+
+
+@pytest.fixture(scope="module")
+def client(store: Store) -> Iterator[httpx.Client]:
+    with serve(create_app(store, ServerSettings(max_rows=40, timeout_s=5.0))) as http:
+        yield http
+
+
+def _comparable(response: httpx.Response) -> tuple[int, dict[str, str], bytes]:
+    headers = {k: v for k, v in response.headers.items() if k not in ("date", "server")}
+    return response.status_code, headers, response.content
+
+
+@pytest.mark.parametrize(("params", "accept"), CASES)
+@pytest.mark.parametrize("origin", [None, "https://example.org"])
+def test_the_same_answer_as_the_route(
+    client: httpx.Client, params: dict[str, str], accept: str, origin: str | None
+) -> None:
+    headers = {"Accept": accept, **({"Origin": origin} if origin else {})}
+    fast = client.get("/sparql", params=params, headers=headers)
+    routed = client.post("/sparql", data=params, headers=headers)
+    assert _comparable(fast) == _comparable(routed)
+    if origin:
+        assert fast.headers["access-control-allow-origin"] == "*"
+    else:
+        assert "Origin" in fast.headers["vary"]
+
+
+def test_only_a_query_get_is_taken(client: httpx.Client) -> None:
+    """The editor page and the Service Description are the route's."""
+    assert client.get("/sparql", headers={"Accept": "text/html"}).text.startswith("<!DOCTYPE")
+    description = client.get("/sparql", headers={"Accept": "text/turtle"})
+    assert "sd:Service" in description.text
+
+
+def test_it_answers_in_front_of_the_router() -> None:
+    """Without the router behind it, the middleware still answers a query GET (and nothing
+    else)."""
+    asyncio.run(_in_front_of_the_router())
+
+
+async def _in_front_of_the_router() -> None:
+    from govkg.server.context import Context
+    from govkg.store import open_store
+
+    reached: list[str] = []
+
+    async def router(scope: dict[str, object], receive: object, send: object) -> None:
+        reached.append(str(scope["path"]))
+
+    context = Context(open_store(":memory:"), ServerSettings(query_workers=0))
+    fast = SparqlFastPath(router, context)  # type: ignore[arg-type]
+    sent: list[dict[str, object]] = []
+
+    async def send(message: dict[str, object]) -> None:
+        sent.append(message)
+
+    async def receive() -> dict[str, object]:
+        return {"type": "http.request", "body": b""}
+
+    scope = {
+        "type": "http",
+        "method": "GET",
+        "path": "/sparql",
+        "root_path": "",
+        "query_string": b"query=ASK%7B%7D",
+        "headers": [(b"accept", b"application/sparql-results+json")],
+    }
+    await fast(scope, receive, send)  # type: ignore[arg-type]
+    assert reached == []
+    assert sent[0]["status"] == 200 and sent[1]["body"] == b'{"head": {}, "boolean": true}'
+    await fast({**scope, "query_string": b""}, receive, send)  # type: ignore[arg-type]
+    await fast({**scope, "root_path": "/kg", "path": "/kg/sparql"}, receive, send)  # type: ignore[arg-type]
+    assert reached == ["/sparql", "/kg/sparql"]
