@@ -79,7 +79,7 @@ async def _in_front_of_the_router() -> None:
     async def router(scope: dict[str, object], receive: object, send: object) -> None:
         reached.append(str(scope["path"]))
 
-    context = Context(open_store(":memory:"), ServerSettings(query_workers=0))
+    context = Context(open_store(), ServerSettings(query_workers=0))
     fast = SparqlFastPath(router, context)  # type: ignore[arg-type]
     sent: list[dict[str, object]] = []
 

@@ -32,7 +32,7 @@ def _counts(store: CountingStore) -> int:
 
 
 def test_the_total_is_counted_once_per_query_and_parameters() -> None:
-    project, shipped = open_project(ROOT, ":memory:")
+    project, shipped = open_project(ROOT)
     store = CountingStore()
     store.load(shipped.quads())
     query = find_query(project, "stances-on-instrument")
