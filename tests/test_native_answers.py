@@ -14,7 +14,7 @@ import xml.etree.ElementTree as ET
 import pyoxigraph as ox
 import pytest
 
-from govkg.server.execute import Job, execute
+from govkg.server.execute import Job, execute, execute_natively
 from govkg.server.native import native_answer
 from govkg.server.results import TRUNCATED
 from govkg.store import OxigraphStore
@@ -49,7 +49,7 @@ ALL = f"SELECT ?s ?n WHERE {{ ?s <{EX}n> ?n }} ORDER BY ?n"
 
 def _both(store: OxigraphStore, query: str, accept: str, max_rows: int) -> tuple[object, object]:
     job = Job(query, accept, max_rows)
-    return execute(store, job, native=True), execute(store, job, native=False)
+    return execute_natively(store, job), execute(store, job)
 
 
 def _json_rows(body: bytes) -> list[dict[str, object]]:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import os
 import signal
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from multiprocessing.connection import Connection
 
 from govkg.errors import GovkgError, ProtocolError, QueryError, StoreError
@@ -27,17 +29,27 @@ class Job:
     dataset: Dataset | None = None
 
 
-def execute(store: Store, job: Job, native: bool = False) -> Answer:
-    """The answer to ``job``; every failure becomes an error answer with a one-line message.
-    ``native``: over an Oxigraph store, SELECT answers are written by Oxigraph's own writers
-    (:mod:`govkg.server.native`; a query process does so)."""
+def execute(store: Store, job: Job) -> Answer:
+    """The answer to ``job``; every failure becomes an error answer with a one-line message."""
+    return _answered(lambda: _general(store, job))
+
+
+def execute_natively(store: OxigraphStore, job: Job) -> Answer:
+    """As :func:`execute`, SELECT answers written by Oxigraph's own writers
+    (:mod:`govkg.server.native`): what a query process does over its Oxigraph store."""
+    native = partial(native_answer, store, job.query, job.accept, job.max_rows, job.dataset)
+    return _answered(lambda: native() or _general(store, job))
+
+
+def _general(store: Store, job: Job) -> Answer:
+    result = store.query(job.query, dataset=job.dataset, limit=job.max_rows)
+    return to_answer(result, job.accept, job.max_rows)
+
+
+def _answered(work: Callable[[], Answer]) -> Answer:
+    """``work``'s answer, or its failure as an error answer."""
     try:
-        if native and isinstance(store, OxigraphStore):
-            written = native_answer(store, job.query, job.accept, job.max_rows, job.dataset)
-            if written is not None:
-                return written
-        result = store.query(job.query, dataset=job.dataset, limit=job.max_rows)
-        return to_answer(result, job.accept, job.max_rows)
+        return work()
     except ProtocolError as error:
         return Answer.error(error.status, error.message)
     except QueryError as error:
@@ -65,4 +77,4 @@ def worker_main(path: str, jobs: Connection, conn: Connection) -> None:
             job = jobs.recv()
         except (EOFError, OSError):
             return
-        conn.send(execute(store, job, native=True))
+        conn.send(execute_natively(store, job))
