@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from govkg.errors import StoreError
+from govkg.errors import QueryError, StoreError
 from govkg.store import literals
 from govkg.store.rows import Row, Term
 
@@ -112,6 +112,22 @@ class Store(ABC):
         must be projected by the query.  With ``limit``, at most ``limit + 1`` rows (or triples)
         are read, so a caller can tell that an answer was cut.
         """
+
+    def iter_rows(
+        self, sparql: str, bindings: Mapping[str, Term] | None = None
+    ) -> Iterator[tuple[Term | None, ...]]:
+        """The rows of a SELECT query, one at a time, each a tuple of terms in the order of the
+        query's variables (``None`` when unbound): what :meth:`query` gives in ``rows``.
+
+        A caller that turns each row into something smaller holds one row at a time, never the
+        whole answer, when the back-end streams its solutions (embedded Oxigraph does); this
+        default reads the whole answer first.  A query that is not a SELECT is a
+        :class:`~govkg.errors.QueryError`.
+        """
+        result = self.query(sparql, bindings)
+        if result.kind != "select":
+            raise QueryError(f"rows were asked of a query that is not a SELECT ({result.kind})")
+        return iter(result.rows)
 
     @abstractmethod
     def clear(self) -> None:

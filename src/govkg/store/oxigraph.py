@@ -169,9 +169,27 @@ class OxigraphStore(Store):
                 **_dataset_options(sparql, dataset),  # type: ignore[arg-type]
             )
 
+    def iter_rows(
+        self, sparql: str, bindings: Mapping[str, Term] | None = None
+    ) -> Iterator[tuple[Term | None, ...]]:
+        """The rows of a SELECT query read from Oxigraph's solutions as they are computed, never
+        all held in Python (Oxigraph holds what a GROUP BY or ORDER BY needs); see
+        :meth:`Store.iter_rows`."""
+        answer = self.evaluate(sparql, bindings)
+        if not isinstance(answer, ox.QuerySolutions):
+            raise QueryError("rows were asked of a query that is not a SELECT")
+        return _solution_rows(answer)
+
     def quads(self) -> Iterator[ox.Quad]:
         return iter(self._store)
 
     def __len__(self) -> int:
         return len(self._store)
 
+
+def _solution_rows(solutions: ox.QuerySolutions) -> Iterator[tuple[Term | None, ...]]:
+    """Each solution as a tuple of its values, in the order of the variables; an error met while
+    they are computed is govkg's (:func:`query_errors`)."""
+    with query_errors():
+        for solution in solutions:
+            yield tuple(solution)
