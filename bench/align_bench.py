@@ -12,9 +12,18 @@ apart.  Size ``0x0`` is the shipped graph alone (about 12 k triples); ``100x1000
 
     .venv/bin/python bench/align_bench.py [--sizes 0x0,100x1000] [--runs 5]
         [--rdflib-limit 450000] [--json FILE]
+
+OpenBLAS runs on one thread in the whole process (``OPENBLAS_NUM_THREADS=1``, set before numpy
+is first imported unless the environment gives another number), so the lower bound's product
+and govkg's run alike: on a loaded two-core machine its threads made the small products of
+either side take 10 times longer at random (they wait for each other and the threads spin).
 """
 
 from __future__ import annotations
+
+import os
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # before numpy is imported: both sides
 
 import io
 import json
@@ -139,7 +148,7 @@ def main() -> None:
     parser = size_parser(__doc__)
     parser.set_defaults(sizes="0x0,100x1000", runs=5)
     args = parser.parse_args()
-    print(machine_line())
+    print(f"{machine_line()}; OpenBLAS threads: {os.environ['OPENBLAS_NUM_THREADS']} (both sides)")
     rows = []
     for actors, instruments in parse_sizes(args.sizes):
         row = timed_size(actors, instruments, args.runs, args.rdflib_limit)

@@ -272,29 +272,44 @@ def pair_table(matrix: StanceMatrix, result: PairwiseResult, min_n: int = 1,
     with at least ``min_n`` instruments in common, each value what :func:`pair_row` gives."""
     a, b = kept_pairs(result, min_n)
     names = (*SHOWN, "s_weighted") if weighted else SHOWN
+    places = _Places(a, b, len(matrix.actors))
     columns: list[AnyColumn] = [
         Column.of_choices(a, matrix.codes_of),
         Column.of_choices(b, matrix.codes_of),
-        Column.of_numbers(result.values["n"][a, b], int),
-        *(Column.of_numbers(rounded(result.values[name][a, b]), _defined) for name in names),
-        _note_column(matrix, result, (a, b), names),
+        Column.of_numbers(places.of(result.values["n"]), int),
+        *(Column.of_numbers(rounded(places.of(result.values[name])), _defined) for name in names),
+        _note_column(matrix, result, places, names),
     ]
     return ColumnTable(pair_columns(weighted), tuple(columns))
 
 
-def _note_column(matrix: StanceMatrix, result: PairwiseResult,
-                 pairs: tuple[np.ndarray, np.ndarray], names: Sequence[str]) -> Filled:  # fmt: skip
+class _Places:
+    """The pairs (a, b) of a table and their places in a flattened (A, A) array: one gather
+    each array (``square[a, b]`` indexes two arrays each time)."""
+
+    def __init__(self, a: np.ndarray, b: np.ndarray, actors: int) -> None:
+        self.a, self.b = a, b
+        self._flat = (a * actors + b, b * actors + a)
+
+    def of(self, square: np.ndarray, swapped: bool = False) -> np.ndarray:
+        """``square[a, b]`` (``square[b, a]`` when ``swapped``) for every pair."""
+        return square.reshape(-1).take(self._flat[swapped])
+
+
+def _note_column(matrix: StanceMatrix, result: PairwiseResult, places: _Places,
+                 names: Sequence[str]) -> Filled:  # fmt: skip
     """Each pair's ``note`` as :func:`pair_notes` writes it (without ``min_n``), made once for
     each combination of reasons, and where a side never varies once for each combination of
     reasons, steady codes and n, with the pair's actors put in."""
-    a, b = pairs
-    n = result.values["n"][a, b].astype(np.int64)
-    x = np.where(n > 0, result.steady[a, b], 0).astype(np.int64)
-    y = np.where(n > 0, result.steady[b, a], 0).astype(np.int64)
+    a, b = places.a, places.b
+    n = places.of(result.values["n"]).astype(np.int64)
+    x = np.where(n > 0, places.of(result.steady), 0).astype(np.int64)
+    y = np.where(n > 0, places.of(result.steady, swapped=True), 0).astype(np.int64)
     steady = (x > 0) | (y > 0)
     key = steady.astype(np.int64)
     for name in names:  # a reason code is under 8: three bits each
-        key = (key << 3) | result.reason_codes[name][a, b]
+        key <<= 3
+        key |= places.of(result.reason_codes[name])
     keys, which = np.unique(key, return_inverse=True)
     which = which.reshape(-1)
     tails = [_reason_notes([], names, _unpacked(k, len(names)), bool(k >> 3 * len(names)))
@@ -321,18 +336,15 @@ def _unpacked(key: int, count: int) -> list[str]:
 
 def kept_pairs(result: PairwiseResult, min_n: int) -> tuple[np.ndarray, np.ndarray]:
     """The unordered pairs (a < b) with at least ``min_n`` instruments in common."""
-    upper_a, upper_b, counts = result.upper
-    if min_n <= 0:
-        return upper_a, upper_b
-    keep = counts >= min_n
-    return upper_a[keep], upper_b[keep]
+    return result.pairs_with(min_n)
 
 
 def steady_counts(result: PairwiseResult, min_n: int) -> dict[str, int]:
     """How many kept pairs have one side (``one``), both with one answer (``same``), or both
     with different single answers (``different``) that never vary."""
     a, b = kept_pairs(result, min_n)
-    x, y = result.steady[a, b], result.steady[b, a]
+    places = _Places(a, b, result.steady.shape[0])
+    x, y = places.of(result.steady), places.of(result.steady, swapped=True)
     return {
         "one": int(((x > 0) != (y > 0)).sum()),
         "same": int(((x > 0) & (x == y)).sum()),

@@ -17,9 +17,10 @@ says which actor gave one and the same answer on every instrument of a pair: the
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import numpy as np
 
@@ -111,6 +112,22 @@ class PairwiseResult:
         a, b = np.triu_indices(self.values["n"].shape[0], k=1)
         return a, b, self.values["n"][a, b]
 
+    def pairs_with(self, min_n: int) -> tuple[np.ndarray, np.ndarray]:
+        """The unordered pairs (a < b) with at least ``min_n`` instruments in common, as two
+        index arrays (read-only, kept for the next call with the same ``min_n``)."""
+        if min_n not in self._pairs_with:
+            a, b, counts = self.upper
+            if min_n > 0:
+                keep = counts >= min_n
+                a, b = a[keep], b[keep]
+            a.flags.writeable = b.flags.writeable = False
+            self._pairs_with[min_n] = (a, b)
+        return self._pairs_with[min_n]
+
+    @cached_property
+    def _pairs_with(self) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+        return {}
+
     def reason(self, name: str, a: int, b: int) -> str:
         """Why measure ``name`` is undefined for actors a and b, ``""`` if it is defined."""
         return REASONS[self.reason_codes[name][a, b]]
@@ -131,27 +148,22 @@ class PairwiseResult:
 def all_pairs(
     codes: np.ndarray, weights: np.ndarray | None = None, d_max: float = 2.0
 ) -> PairwiseResult:
-    """Compute every measure in MEASURES for every pair of rows (actors) of ``codes``."""
+    """Compute every measure in MEASURES for every pair of rows (actors) of ``codes``.
+
+    Each measure is computed for the pairs a <= b (the upper triangle, kept as one vector) and
+    copied to (b, a): the arrays are exactly symmetric whatever order a sum is taken in."""
     codes, weights, d_max = _validate(codes, weights, d_max)
     stacked = _one_hot(codes)
-    counts = _joint_counts(stacked, stacked)
-    n = counts.sum(axis=(0, 1))
-    no_common = n == 0
-    values: dict[str, np.ndarray] = {"n": n}
-    reasons: dict[str, np.ndarray] = {"n": _reasons(n.shape, [])}
+    joint = _Joint(stacked)
+    values: dict[str, np.ndarray] = {"n": joint.n}
+    reasons: dict[str, np.ndarray] = {"n": _reasons(joint.n.shape, [])}  # all 0: never undefined
     with np.errstate(divide="ignore", invalid="ignore"):
-        _add_distance_measures(values, reasons, counts, n, d_max)
-        _add_weighted_s(values, reasons, stacked, weights, d_max)
-        margins = _margins(counts, n)
-        for name, (kind, pooled) in _CHANCE_CORRECTED.items():
-            table = _disagreement(kind, d_max)
-            value, expected = _chance_corrected(counts, n, table, margins[pooled])
-            values[name] = value
-            reasons[name] = _reasons(
-                n.shape, [(no_common, NO_COMMON), (expected == 0, NO_VARIANCE)]
-            )
-        values["jaccard"], reasons["jaccard"] = _jaccard(counts)
-    return _finalise(values, reasons, _steady(counts))
+        _add_distance_measures(values, reasons, joint, d_max)
+        _add_weighted_s(values, reasons, joint, weights, d_max)
+        steady = _steady(joint)
+        _add_chance_corrected(values, reasons, joint, d_max)
+        values["jaccard"], reasons["jaccard"] = _jaccard(joint)
+    return _finalise(values, reasons, steady, joint.layout)
 
 
 def pair_measures(
@@ -223,6 +235,103 @@ def _joint_counts(left: np.ndarray, right: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(gram, dtype=np.float64)
 
 
+@dataclass(frozen=True)
+class _Layout:
+    """Where the pairs a <= b of A actors are: ``a``, ``b`` (row by row, the vector's order),
+    ``mirror`` the (A, A) map from (a, b) and (b, a) to the pair's place in the vector, ``sides``
+    the same with the pairs a > b sent after the vector (to a second vector for (b, a)),
+    ``upper`` the flat places of the pairs in an (A, A) array and ``gather`` those of the counts
+    C[c, d] in the (3A x 3A) product of the one-hot stack (c, d row by row)."""
+
+    a: np.ndarray
+    b: np.ndarray
+    mirror: np.ndarray
+    sides: np.ndarray
+    upper: np.ndarray
+    gather: np.ndarray
+
+
+@lru_cache(maxsize=2)
+def _layout(actors: int) -> _Layout:
+    """The :class:`_Layout` of ``actors`` actors (read-only, kept for the next call: the periods
+    of one analysis have the same actors; about 8 A**2 words, 2.6 MB for 200 actors)."""
+    a, b = np.triu_indices(actors)
+    mirror = np.empty((actors, actors), dtype=np.intp)
+    mirror[a, b] = mirror[b, a] = np.arange(len(a))
+    sides = mirror + len(a) * np.tri(actors, k=-1, dtype=np.intp)
+    k = len(CATEGORIES)
+    blocks = np.arange(k)[:, None] * (k * actors * actors) + np.arange(k)[None, :] * actors
+    gather = blocks.reshape(-1, 1) + (a * (k * actors) + b)[None, :]
+    layout = _Layout(a, b, mirror, sides, a * actors + b, gather)
+    for array in vars(layout).values():
+        array.flags.writeable = False
+    return layout
+
+
+class _Joint:
+    """The joint category counts of the pairs a <= b, from one product of the one-hot stack
+    with itself (block (c, d) of the (3A x 3A) product is C[c, d]): whole numbers, exact, and so
+    is each sum of them, whatever its order. Every array is a vector over the pairs."""
+
+    def __init__(self, stacked: np.ndarray) -> None:
+        k = len(CATEGORIES)
+        self.actors = stacked.shape[0] // k
+        self.layout = _layout(self.actors)
+        self.stacked = stacked
+        self.product = stacked @ stacked.T
+        #: cells[c, d]: the instruments in common on which a has code c and b code d
+        self.cells = self.product.reshape(-1).take(self.layout.gather).reshape(k, k, -1)
+        #: rows[c] (cols[c]): the instruments in common on which a (b) has code c, float64
+        self.rows = self.cells.sum(axis=1, dtype=np.float64)
+        self.cols = self.cells.sum(axis=0, dtype=np.float64)
+        self.n = self.rows.sum(axis=0)
+        same = self.cells[0, 0].astype(np.float64)
+        for c in range(1, k):
+            same += self.cells[c, c]
+        #: how many instruments in common have codes 1 and 2 apart
+        self.far = np.add(self.cells[0, 2], self.cells[2, 0], dtype=np.float64)
+        self.near = np.subtract(self.n, same, out=same)
+        self.near -= self.far
+
+    def weighted(self, table: np.ndarray) -> np.ndarray:
+        """Sum over categories c, d of table[c, d] * C[c, d], the number
+        ``_weighted_sum(table, counts, whole=True)`` gives.
+
+        A table with weights in quarters that depends on |c - d| alone (0 on the diagonal) gives
+        an exact sum: its weight 1 and 2 apart times the counts that far apart, added (exact)."""
+        apart = _by_distance(table.tobytes())
+        if apart is None:
+            return self.paired(_weighted_sum(table, self.counts(), whole=True))
+        one, two = apart
+        total = np.multiply(self.near, one)
+        total += np.multiply(self.far, two)
+        return total
+
+    def counts(self) -> np.ndarray:
+        """C[c, d, a, b] of every pair laid out in that order (float64), as
+        :func:`_joint_counts` gives."""
+        k = len(CATEGORIES)
+        blocks = self.product.reshape(k, self.actors, k, self.actors).transpose(0, 2, 1, 3)
+        return np.ascontiguousarray(blocks, dtype=np.float64)
+
+    def paired(self, square: np.ndarray) -> np.ndarray:
+        """An (A, A) array's values for the pairs a <= b."""
+        return square.reshape(-1).take(self.layout.upper)
+
+
+@lru_cache(maxsize=64)
+def _by_distance(data: bytes) -> tuple[float, float] | None:
+    """The weights 1 and 2 apart of a table (3 x 3 float64, its bytes) in quarters that depends
+    on |c - d| alone and is 0 on the diagonal; None for any other table."""
+    table = np.frombuffer(data, dtype=np.float64).reshape(len(CATEGORIES), len(CATEGORIES))
+    apart = np.abs(np.subtract.outer(np.arange(len(CATEGORIES)), np.arange(len(CATEGORIES))))
+    one, two = float(table[0, 1]), float(table[0, 2])
+    expected = np.choose(apart, [0.0, one, two])
+    if not np.array_equal(table, expected) or not np.array_equal(table * 4, np.round(table * 4)):
+        return None
+    return one, two
+
+
 def _weighted_sum(table: np.ndarray, counts: np.ndarray, whole: bool = False) -> np.ndarray:
     """Sum over categories c, d of table[c, d] * counts[c, d, a, b] -> (A, A).
 
@@ -244,35 +353,47 @@ def _weighted_sum(table: np.ndarray, counts: np.ndarray, whole: bool = False) ->
 def _add_distance_measures(
     values: dict[str, np.ndarray],
     reasons: dict[str, np.ndarray],
-    counts: np.ndarray,
-    n: np.ndarray,
+    joint: _Joint,
     d_max: float,
 ) -> None:
-    absolute = _weighted_sum(np.abs(_DIFF), counts, whole=True)
-    squared = _weighted_sum(_DIFF**2, counts, whole=True)
-    values["agreement"] = 1.0 - absolute / (2.0 * n)
-    values["s"] = 1.0 - 2.0 * absolute / (n * d_max)
-    values["s_squared"] = 1.0 - 2.0 * squared / (n * d_max**2)
+    """agreement, s and s_squared: ``1 - absolute / (2 n)``, ``1 - 2 absolute / (n d_max)`` and
+    ``1 - 2 squared / (n d_max**2)``, each operation the same as written out (the same bits)."""
+    n = joint.n
+    absolute = joint.weighted(np.abs(_DIFF))
+    squared = joint.weighted(_DIFF**2)
+    below = np.empty_like(n)
+    above = np.empty_like(n)
+    np.divide(absolute, np.multiply(2.0, n, out=below), out=above)
+    values["agreement"] = np.subtract(1.0, above, out=above)
+    for name, sums, scale in (("s", absolute, d_max), ("s_squared", squared, d_max**2)):
+        np.multiply(n, scale, out=below)
+        quotient = np.multiply(2.0, sums, out=sums)
+        quotient /= below
+        values[name] = np.subtract(1.0, quotient, out=quotient)
+    no_common = _reasons(n.shape, [(n == 0, NO_COMMON)])
     for name in ("agreement", "s", "s_squared"):
-        reasons[name] = _reasons(n.shape, [(n == 0, NO_COMMON)])
+        reasons[name] = no_common
 
 
 def _add_weighted_s(
     values: dict[str, np.ndarray],
     reasons: dict[str, np.ndarray],
-    stacked: np.ndarray,
+    joint: _Joint,
     weights: np.ndarray | None,
     d_max: float,
 ) -> None:
     if weights is None:
-        values["s_weighted"] = values["s"].copy()
-        reasons["s_weighted"] = reasons["s"].copy()
+        values["s_weighted"] = values["s"]  # the same numbers (read-only once finalised)
+        reasons["s_weighted"] = reasons["s"]
         return
-    n = values["n"]
+    stacked = joint.stacked
     weighted = _joint_counts(stacked * weights, stacked.astype(np.float64))
     total = weighted.sum(axis=(0, 1))
     absolute = _weighted_sum(np.abs(_DIFF), weighted)
-    values["s_weighted"] = 1.0 - 2.0 * absolute / (total * d_max)
+    value = 1.0 - 2.0 * absolute / (total * d_max)
+    n = values["n"]
+    total = joint.paired(total)
+    values["s_weighted"] = joint.paired(value)
     reasons["s_weighted"] = _reasons(n.shape, [(n == 0, NO_COMMON), (total == 0, NO_WEIGHT)])
 
 
@@ -285,46 +406,94 @@ def _disagreement(kind: str, d_max: float) -> np.ndarray:
     return (_DIFF / d_max) ** 2
 
 
-def _margins(counts: np.ndarray, n: np.ndarray) -> dict[bool, tuple[np.ndarray, np.ndarray]]:
-    """The marginals chance is computed from, by pooled or not: each actor's own (Cohen's
-    kappa), or the mean of the two (Scott's pi)."""
-    first = counts.sum(axis=1) / n  # (3, A, A): marginal of row actor a
-    second = counts.sum(axis=0) / n  # (3, A, A): marginal of column actor b
-    pooled = (first + second) / 2.0
-    return {False: (first, second), True: (pooled, pooled)}
+def _add_chance_corrected(
+    values: dict[str, np.ndarray], reasons: dict[str, np.ndarray], joint: _Joint, d_max: float
+) -> None:
+    """Every measure of :data:`_CHANCE_CORRECTED`: 1 - observed / expected weighted
+    disagreement, chance computed from each actor's own marginals (Cohen's kappa) or from the
+    mean of the two (Scott's pi); the expected disagreement is the sum :func:`_expected` makes,
+    each product of two marginals made once."""
+    n = joint.n
+    first = np.divide(joint.rows, n, out=joint.rows)  # the counts are not needed any more
+    second = np.divide(joint.cols, n, out=joint.cols)
+    pooled = np.add(first, second)
+    pooled /= 2.0
+    margins = {False: (first, second), True: (pooled, pooled)}
+    products: dict[bool, dict[tuple[int, int], np.ndarray]] = {False: {}, True: {}}
+    observed: dict[str, np.ndarray] = {}
+    no_common = n == 0
+    for name, (kind, pool) in _CHANCE_CORRECTED.items():
+        table = _disagreement(kind, d_max)
+        if kind not in observed:
+            observed[kind] = np.divide(joint.weighted(table), n)
+        expected = _expected(table, margins[pool], products[pool], pool)
+        value = np.divide(observed[kind], expected)
+        values[name] = np.subtract(1.0, value, out=value)
+        reasons[name] = _reasons(n.shape, [(no_common, NO_COMMON), (expected == 0, NO_VARIANCE)])
 
 
-def _chance_corrected(
-    counts: np.ndarray, n: np.ndarray, table: np.ndarray, margins: tuple[np.ndarray, np.ndarray]
-) -> tuple[np.ndarray, np.ndarray]:
-    """1 - observed / expected weighted disagreement; returns (value, expected).
+def _expected(
+    table: np.ndarray,
+    margins: tuple[np.ndarray, np.ndarray],
+    products: dict[tuple[int, int], np.ndarray],
+    symmetric: bool,
+) -> np.ndarray:
+    """``einsum("cd,cab,dab->ab", table, first, second)`` to the last bit: the terms
+    ``(table[c, d] * first[c]) * second[d]`` added to 0 in that order (c, then d).
 
-    ``margins`` are the two actors' marginals (see :func:`_margins`). ``expected`` is a sum of
-    non-negative terms, so it is exactly 0 when there is no variance to correct for.
-    """
-    observed = _weighted_sum(table, counts, whole=True) / n
+    A weight that is a power of two scales exactly, so such a term is the weight times the
+    product of the two marginals, kept in ``products`` (by (c, d), or by the sorted pair when the
+    two marginals are the same, ``symmetric``) for the next table; a zero weight adds nothing."""
     first, second = margins
-    expected = np.einsum("cd,cab,dab->ab", table, first, second)
-    return 1.0 - observed / expected, expected
+    total = np.zeros(first.shape[1:], dtype=np.float64)
+    term = np.empty_like(total)
+    for (c, d), weight in np.ndenumerate(table):
+        if not weight:
+            continue
+        if not _power_of_two(weight):
+            np.multiply(first[c], weight, out=term)
+            total += np.multiply(term, second[d], out=term)
+            continue
+        key = (min(c, d), max(c, d)) if symmetric else (c, d)
+        if key not in products:
+            products[key] = np.multiply(first[c], second[d])
+        total += products[key] if weight == 1 else np.multiply(products[key], weight, out=term)
+    return total
 
 
-def _jaccard(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _power_of_two(weight: float) -> bool:
+    """A weight that scales every marginal and product of two exactly (no overflow or
+    underflow: marginals lie in [2**-24, 1] or are 0)."""
+    mantissa, exponent = math.frexp(weight)
+    return mantissa == 0.5 and -500 < exponent < 500
+
+
+def _jaccard(joint: _Joint) -> tuple[np.ndarray, np.ndarray]:
     """|signed by a and b| / |signed by a or b| over all instruments."""
     yes = CATEGORIES.index(1)
-    both = counts[yes, yes]
-    signed = np.diag(both)
-    union = signed[:, None] + signed[None, :] - both
-    return both / union, _reasons(both.shape, [(union == 0, NO_SIGNATURES)])
+    both = joint.cells[yes, yes].astype(np.float64)
+    signed = np.diag(joint.product)[yes * joint.actors : (yes + 1) * joint.actors]
+    union = np.add(signed[joint.layout.a], signed[joint.layout.b], dtype=np.float64)
+    union -= both
+    return np.divide(both, union, out=both), _reasons(both.shape, [(union == 0, NO_SIGNATURES)])
 
 
-def _steady(counts: np.ndarray) -> np.ndarray:
+def _steady(joint: _Joint) -> np.ndarray:
     """S[a, b] = the one code a gave on all instruments in common with b, else 0."""
-    marginal = counts.sum(axis=1)  # (3, A, A): instruments in common where a has code c
-    single = (marginal > 0).sum(axis=0) == 1
-    code = np.array(CATEGORIES, dtype=np.int8)[marginal.argmax(axis=0)]
-    steady = np.where(single, code, np.int8(0)).astype(np.int8)
+    sides = [_single_code(joint.rows), _single_code(joint.cols)]  # a's codes, b's
+    steady = np.concatenate(sides).take(joint.layout.sides)
     steady.flags.writeable = False
     return steady
+
+
+def _single_code(marginals: np.ndarray) -> np.ndarray:
+    """The one category with a non-zero marginal (its code), 0 where there are more or none."""
+    given = marginals > 0
+    code = np.zeros(given.shape[1:], dtype=np.int8)
+    for k, c in enumerate(CATEGORIES):
+        code[given[k]] = c
+    code[given.sum(axis=0, dtype=np.int8) != 1] = 0
+    return code
 
 
 # --- assembly ---------------------------------------------------------------------------------
@@ -340,22 +509,25 @@ def _reasons(shape: tuple[int, ...], rules: list[tuple[np.ndarray, str]]) -> np.
 
 
 def _finalise(
-    values: dict[str, np.ndarray], reasons: dict[str, np.ndarray], steady: np.ndarray
+    values: dict[str, np.ndarray],
+    reasons: dict[str, np.ndarray],
+    steady: np.ndarray,
+    layout: _Layout,
 ) -> PairwiseResult:
-    """NaN exactly where a reason is given; exactly symmetric, in MEASURES order, read-only.
-
-    Floating-point sums for (a, b) and (b, a) may be taken in different orders, so the lower
-    triangle is copied from the upper one to make the symmetry exact.
-    """
-    lower = np.tril(np.ones(values["n"].shape, dtype=bool), -1)
+    """NaN exactly where a reason is given; each pair's values copied to (b, a), so exactly
+    symmetric; in MEASURES order, read-only."""
+    square: dict[int, np.ndarray] = {}
     for name in MEASURES:
-        values[name] = np.where(reasons[name] != 0, np.nan, values[name])
-        np.copyto(values[name], values[name].T, where=lower)
-        np.copyto(reasons[name], reasons[name].T, where=lower)
-        values[name].flags.writeable = False
-        reasons[name].flags.writeable = False
+        value, reason = values[name], reasons[name]
+        if id(value) not in square:
+            np.copyto(value, np.nan, where=reason != 0)
+            square[id(value)] = value.take(layout.mirror)
+        if id(reason) not in square:
+            square[id(reason)] = reason.take(layout.mirror)
+    for array in square.values():
+        array.flags.writeable = False
     return PairwiseResult(
-        values={m: values[m] for m in MEASURES},
-        reason_codes={m: reasons[m] for m in MEASURES},
+        values={m: square[id(values[m])] for m in MEASURES},
+        reason_codes={m: square[id(reasons[m])] for m in MEASURES},
         steady=steady,
     )
