@@ -53,7 +53,7 @@ def step_command(step: str, sizes: str, runs: int, out: Path) -> list[str]:
                     "--backends", "memory", "--rdflib-limit", "100000", "--rdflib-timeout", "15"],
         "align": ["align_bench.py", "--sizes", sizes, "--runs", str(max(runs, 5))],
         "export": ["export_bench.py", "--sizes", synthetic, "--runs", "1",
-                   "--views", "stances", "--formats", "gexf"],
+                   "--views", "stances", "--formats", "gexf", "--stores", "memory"],
         "serve": ["serve_bench.py", "--sizes", sizes, "--kinds", "lookup,page", "--rounds", "2",
                   "--seconds", "10"],
         "remote": ["remote_bench.py", "--sizes", remote_sizes(sizes), "--runs", str(runs)],

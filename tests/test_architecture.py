@@ -19,6 +19,8 @@ from paths import ROOT
 SRC = ROOT / "src"
 TOP = "govkg"
 
+_PAGE_LIBRARIES = "server start-up: numpy, networkx, scipy or rdflib only when a page needs them"
+
 #: The imports allowed inside a function, (importing module, imported module) → why.  Nothing
 #: else may be imported lazily, and never to break a cycle.
 LAZY_IMPORTS: dict[tuple[str, str], str] = {
@@ -46,6 +48,19 @@ LAZY_IMPORTS: dict[tuple[str, str], str] = {
     ("govkg.cli", "govkg.ingest.review"): "only for `govkg ingest`, beside its pipeline",
     ("govkg.namespaces", "rdflib"): "GK, ID … made on first use: a query process needs none",
     ("govkg.namespaces", "rdflib.namespace"): "RDFS, XSD … likewise, on first use",
+    ("govkg.site.agreement", "govkg.align.analysis"): _PAGE_LIBRARIES,
+    ("govkg.site.agreement", "govkg.align.report"): _PAGE_LIBRARIES,
+    ("govkg.site.agreement", "govkg.align.matrix"): _PAGE_LIBRARIES,
+    ("govkg.site.agreement", "numpy"): _PAGE_LIBRARIES,
+    ("govkg.site.compare", "govkg.align.report"): _PAGE_LIBRARIES,
+    ("govkg.site.ideal_pages", "govkg.ideal.report"): _PAGE_LIBRARIES,
+    ("govkg.site.matrix", "numpy"): _PAGE_LIBRARIES,
+    ("govkg.site.resources", "govkg.rdf"): _PAGE_LIBRARIES,
+    ("govkg.site.status_matrix", "numpy"): _PAGE_LIBRARIES,
+    ("govkg.site.status_matrix", "govkg.align.analysis"): _PAGE_LIBRARIES,
+    ("govkg.site.status_matrix", "govkg.align.matrix"): _PAGE_LIBRARIES,
+    ("govkg.site.status_matrix_pages", "numpy"): _PAGE_LIBRARIES,
+    ("govkg.site.status_pages", "govkg.align.matrix"): _PAGE_LIBRARIES,
 }
 
 #: Third-party web libraries: the site layer is web-neutral and imports none of them.

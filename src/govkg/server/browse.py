@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from govkg.coverage import page_coverage
+from govkg.coverage import ORG_BASE, STATE_BASE, Coverage, page_coverage
 from govkg.errors import GovkgError, ParameterError, RequestError
 from govkg.server import text_search
 from govkg.server.context import Context
@@ -27,12 +27,14 @@ from govkg.site.compare import compare, comparison_csv, comparison_json
 from govkg.site.compare_pages import comparison_page
 from govkg.site.coverage_html import coverage_html
 from govkg.site.evidence import evidence_html
+from govkg.site.kept import KeptByKey
 from govkg.site.matrix import MatrixRequest, matrix_csv, matrix_path, matrix_view
 from govkg.site.matrix_pages import matrix_page
 from govkg.site.profile_pages import profile_html
-from govkg.site.resources import INDEXES, Description, Index, list_index, view
+from govkg.site.resources import INDEXES, Description, Index, list_index, view, with_stances
 from govkg.site.status_matrix import day_param, matrix_alignment
 from govkg.site.status_pages import dated_page, status_block
+from govkg.site.unlisted import actor_coverage
 from govkg.store import Store
 
 
@@ -53,6 +55,18 @@ def page_number(text: str | None) -> int:
     return max(1, number)
 
 
+#: The notices of the instruments' and events' pages asked for last, kept a while.
+_NOTICES: KeptByKey[str, Coverage | None] = KeptByKey(page_coverage, 256)
+
+
+def _page_coverage(store: Store, iri: str) -> Coverage | None:
+    """What the page says of the lists it shows (:func:`govkg.coverage.page_coverage`); an
+    actor's from the lists kept per store (:mod:`govkg.site.unlisted`)."""
+    if iri.startswith((STATE_BASE, ORG_BASE)):
+        return actor_coverage(store, iri)
+    return _NOTICES.get(store, iri)
+
+
 async def resource_html(
     store: Store,
     settings: ServerSettings,
@@ -71,14 +85,16 @@ async def resource_html(
     day = day_param(request.query_params) if dated_page(description.iri) else ""
 
     def render() -> str:
-        coverage = page_coverage(store, description.iri)
+        coverage = _page_coverage(store, description.iri)
         notice = coverage_html(coverage, settings, root) if coverage else ""
-        shown = view(store, description, number)
+        shown = view(store, description, number, stances=False)
         profile = profile_html(store, description.iri, settings, root, doc_name, shown.page,
                                releases)  # fmt: skip
-        if profile:
+        if profile:  # it shows the stances its own way
             at = status_block(store, description.iri, day, settings, root, doc_name)
             profile = at + profile
+        else:
+            shown = with_stances(store, shown)
         evidence = evidence_html(store, description.iri, settings, root) if shown.page == 1 else ""
         return pages.resource_page(shown, settings, doc_name, root, notice, profile, evidence)
 

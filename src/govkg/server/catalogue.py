@@ -192,7 +192,7 @@ class Catalogue:
             extra = {"coverage": coverage.as_json(), **paged_members(wanted, paged)}
             text = to_json(paged.result, extra)
             return Response(text, media_type=QUERY_FORMATS["json"], headers=headers)
-        covered = Covered(Capped(paged.result, False), coverage)
+        covered = Covered(Capped(paged.result, False, paged.total), coverage)
         nav = paging_html(given, wanted, paged)
         return self.render(request, query, given, covered, ext, headers, nav)
 

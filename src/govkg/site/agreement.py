@@ -17,18 +17,19 @@ import threading
 import time
 import weakref
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import numpy as np
-
-from govkg.align.analysis import measure, pair_row
-from govkg.align.matrix import StanceMatrix, load_matrix, stance_rows
-from govkg.align.measures import PairwiseResult
-from govkg.align.report import DEFAULT_MIN_N
 from govkg.coverage import ListCoverage, instrument_coverage
 from govkg.errors import GovkgError
 from govkg.fixed_queries import fixed_query
 from govkg.site.palette import MISSING, SWATCHES
 from govkg.store import Store
+
+if TYPE_CHECKING:  # numpy and govkg.align (numpy, networkx) are imported when a page needs them
+    import numpy as np
+
+    from govkg.align.matrix import StanceMatrix
+    from govkg.align.measures import PairwiseResult
 
 _LOG = logging.getLogger("govkg.server")
 #: Seconds a matrix read from a store is kept.
@@ -68,6 +69,9 @@ class Alignment:
 
     def row(self, a: int, b: int) -> dict[str, object]:
         """One pair's measures as ``govkg align --pair`` gives them."""
+        from govkg.align.analysis import pair_row
+        from govkg.align.report import DEFAULT_MIN_N
+
         return pair_row(self.matrix, self.result, a, b, min_n=DEFAULT_MIN_N)
 
 
@@ -116,6 +120,9 @@ _CACHE = _Cache()
 def _load(store: Store) -> Alignment:
     """``govkg align``'s matrix with its defaults (latest act wins; states, organisations and
     untyped actors), and each cell's stance kinds for the pages."""
+    from govkg.align.analysis import measure
+    from govkg.align.matrix import load_matrix, stance_rows
+
     matrix = load_matrix(store)
     stances = stance_rows(store)
     kinds, several = _kinds(stances, matrix)
@@ -140,6 +147,8 @@ def _kinds(
 ) -> tuple[np.ndarray, dict[tuple[int, int], tuple[str, ...]]]:
     """Each cell's stance kinds: the first in the palette's order, and all of them where there
     are several."""
+    import numpy as np
+
     a_index = {a: k for k, a in enumerate(matrix.actors)}
     i_index = {ins.iri: k for k, ins in enumerate(matrix.instruments)}
     order = {kind: k for k, kind in enumerate(KINDS)}
@@ -175,9 +184,15 @@ class Neighbour:
     n: int
 
 
-def neighbours(found: Alignment, a: int, min_n: int = DEFAULT_MIN_N) -> list[Neighbour]:
-    """Every other actor with at least ``min_n`` instruments in common with actor ``a``, by
-    agreement (highest first), then by ``n`` (more first), then by code."""
+def neighbours(found: Alignment, a: int, min_n: int | None = None) -> list[Neighbour]:
+    """Every other actor with at least ``min_n`` (``govkg align``'s default) instruments in
+    common with actor ``a``, by agreement (highest first), then by ``n`` (more first), then by
+    code."""
+    import numpy as np
+
+    from govkg.align.report import DEFAULT_MIN_N
+
+    min_n = DEFAULT_MIN_N if min_n is None else min_n
     values = found.result.values
     n = values["n"][a]
     agree = values["agreement"][a]

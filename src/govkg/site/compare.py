@@ -9,13 +9,15 @@ import csv
 import io
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from govkg.align.report import AlignReport, AlignRequest, align_matrix
 from govkg.coverage import Coverage
 from govkg.errors import GovkgError
 from govkg.site.agreement import alignment
 from govkg.store import Store
+
+if TYPE_CHECKING:  # govkg.align (numpy, networkx) is imported when a page needs it
+    from govkg.align.report import AlignReport
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,8 @@ def compare(store: Store, first: str, second: str) -> Comparison:
 
     An unknown name is a :class:`GovkgError` that suggests the closest; the same actor twice is
     one too."""
+    from govkg.align.report import AlignRequest, align_matrix
+
     found = alignment(store)
     matrix = found.matrix
     pair = (first, second)
@@ -76,6 +80,8 @@ def compare(store: Store, first: str, second: str) -> Comparison:
 
 
 def _by_year(matrix: Any, pair: tuple[str, str]) -> list[dict[str, Any]]:
+    from govkg.align.report import AlignRequest, align_matrix
+
     try:
         report = align_matrix(matrix, AlignRequest(pair=pair, window=1))
     except GovkgError:  # no dated instrument

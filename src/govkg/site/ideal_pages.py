@@ -12,13 +12,14 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from govkg.errors import GovkgError
-from govkg.ideal.report import IdealRequest, ideal_matrix
-from govkg.site.agreement import Alignment
 from govkg.site.layout import Layout
 from govkg.site.pages import iri_html, table
+
+if TYPE_CHECKING:  # govkg.ideal (scipy) is imported when a page needs it
+    from govkg.site.agreement import Alignment
 
 #: Actors listed on each side of the page's actor in "nearest on the dimension".
 NEAREST = 3
@@ -47,6 +48,8 @@ def ideal_points(found: Alignment) -> IdealPoints | None:
         if kept is not None and kept[0] is found:
             return kept[1]
     try:
+        from govkg.ideal.report import IdealRequest, ideal_matrix
+
         report = ideal_matrix(found.matrix, IdealRequest())
     except GovkgError:  # fewer than two actors with enough answers
         points = None

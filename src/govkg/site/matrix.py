@@ -15,14 +15,15 @@ import io
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
-import numpy as np
-
-from govkg.align.matrix import Instrument
 from govkg.errors import ParameterError
 from govkg.site.agreement import KINDS, Alignment
 from govkg.site.palette import IN_FAVOUR
 from govkg.site.status_matrix import UNKNOWN_CELL, day_param
+
+if TYPE_CHECKING:  # govkg.align (numpy, networkx) is imported when a page needs it
+    from govkg.align.matrix import Instrument
 
 #: How the CSV writes a cell without a stance.
 _MISSING_TEXT = {"no-record": "", "not-listed": "not listed", "not-party": "not a party"}
@@ -187,6 +188,8 @@ def matrix_view(found: Alignment, request: MatrixRequest) -> MatrixView:
 def _rows(found: Alignment, request: MatrixRequest, columns: list[int]) -> list[int]:
     """The actors with a stance on at least one kept instrument (a preset keeps its own), of
     the region asked for, in the order the request sorts by."""
+    import numpy as np
+
     matrix = found.matrix
     if request.actors:
         rows = [matrix.codes_of.index(c) for c in request.actors if c in matrix.codes_of]

@@ -8,6 +8,7 @@ IRIs become links; any other IRI (``javascript:``, ``data:``, ``urn:``) is shown
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from html import escape
 from importlib.resources import files
 from itertools import groupby
@@ -16,7 +17,8 @@ from urllib.parse import quote, urlsplit
 import pyoxigraph as ox
 
 from govkg.dates import shown_date
-from govkg.namespaces import compact, expand
+from govkg.namespaces import compact as _compact
+from govkg.namespaces import expand
 from govkg.site.formats import DOC_FORMATS
 from govkg.site.layout import Layout
 from govkg.site.palette import stylesheet
@@ -57,6 +59,10 @@ STYLE = (
     )
     + stylesheet()
 )
+
+#: An IRI's compact form (:func:`govkg.namespaces.compact`), each worked out once: a page shows
+#: hundreds of IRIs, mostly the same ones from page to page.
+compact = lru_cache(maxsize=65536)(_compact)
 
 
 def relative_root(path: str) -> str:

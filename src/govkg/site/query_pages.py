@@ -19,10 +19,12 @@ from govkg.store import QueryResult
 
 @dataclass(frozen=True)
 class Capped:
-    """A canned query's answer, cut to the server's row cap, and whether it was cut."""
+    """A canned query's answer, cut to the server's row cap, and whether it was cut; for a page
+    of the answer, the number of rows of the whole answer (``total``)."""
 
     result: QueryResult
     truncated: bool
+    total: int | None = None
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,8 @@ def _count(answer: Capped) -> str:
     if answer.result.kind == "ask":
         return ""
     shown = len(answer.result.rows)
+    if answer.total is not None:  # a page: the whole answer's rows (the page's are said below)
+        return f"<p>{answer.total} row{'' if answer.total == 1 else 's'} in all.</p>"
     if answer.truncated:
         return (
             f"<p><strong>Truncated:</strong> only the first {shown} rows are shown; the answer "

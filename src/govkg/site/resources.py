@@ -9,18 +9,22 @@ here, are written into the text.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-from rdflib import Graph
 
 from govkg.fixed_queries import fixed_query
-from govkg.namespaces import GK
+from govkg.namespaces import OWN_NAMESPACES
 from govkg.queries import sorted_concatenations
-from govkg.rdf import graph_from_quads, serialize
 from govkg.site.formats import DOC_FORMATS
 from govkg.store import Row, Store, Term
 from govkg.written import written_pairs
 
+if TYPE_CHECKING:  # rdflib is imported when a page needs it
+    from rdflib import Graph
+
+#: The ontology's namespace (a string: rdflib is not needed to serve a page).
+_GK = OWN_NAMESPACES["GK"]
 #: Rows a page shows of each list (properties, incoming links, stances).
 PAGE_SIZE = 100
 
@@ -40,6 +44,15 @@ _IN_PAGE = """SELECT ?o ?p ?s (SAMPLE(?pl) AS ?plabel) (SAMPLE(?sl) AS ?slabel) 
   {{ SELECT DISTINCT ?o ?p ?s WHERE {{ ?s ?p ?o }} ORDER BY ?p ?s LIMIT {limit} OFFSET {offset} }}
   OPTIONAL {{ ?p rdfs:label ?pl }} OPTIONAL {{ ?s {label} ?sl }}
 }} GROUP BY ?o ?p ?s ORDER BY ?p ?s"""
+# Oxigraph (0.5) sorts by reading each compared IRI's text again: ordering an actor's 4,000
+# incoming links to take 100 took 10 s at 4 M triples on disk.  When every linking subject is an
+# IRI, the links are read unordered, put in the same order (property, then subject: both IRIs,
+# compared as strings, as Oxigraph does) here, and only the page's 100 are labelled.
+_IN_ALL = "SELECT DISTINCT ?o ?p ?s WHERE { ?s ?p ?o }"
+_IN_LABELS = """SELECT ?o ?p ?s (SAMPLE(?pl) AS ?plabel) (SAMPLE(?sl) AS ?slabel) WHERE {{
+  VALUES (?p ?s) {{ {rows} }}
+  OPTIONAL {{ ?p rdfs:label ?pl }} OPTIONAL {{ ?s {label} ?sl }}
+}} GROUP BY ?o ?p ?s"""
 _TYPES = fixed_query(__file__, "resource-types")
 
 #: The stance's predicate pointing at the page's resource, and the one pointing at the other end.
@@ -105,10 +118,14 @@ class Description:
 
     def serialize(self, ext: str) -> bytes:
         """The description as an RDF document in the format of ``ext`` (``ttl``, ``nt`` …)."""
+        from govkg.rdf import serialize
+
         return serialize(self.triples(), DOC_FORMATS[ext])
 
     def own_graph(self) -> Graph:
         """Only the resource's own triples (it as subject): what a page embeds as JSON-LD."""
+        from govkg.rdf import graph_from_quads
+
         node = ox.NamedNode(self.iri)
         return graph_from_quads(ox.Triple(node, p, o) for p, o in self.outgoing)
 
@@ -212,20 +229,25 @@ class ResourceView:
     sources: dict[str, Source]
     page: int
     pages: int
+    role: str | None = None  # the page's resource's end of its stances (``actor`` …), if any
 
     @property
     def is_stance(self) -> bool:
-        return any(t.value == str(GK.Stance) for t, _label in self.types)
+        return any(t.value == _GK + "Stance" for t, _label in self.types)
 
 
-def view(store: Store, description: Description, page: int = 1) -> ResourceView:
-    """The page ``page`` (clamped to those there are) of a resource's HTML view."""
+def view(
+    store: Store, description: Description, page: int = 1, stances: bool = True
+) -> ResourceView:
+    """The page ``page`` (clamped to those there are) of a resource's HTML view; without
+    ``stances``, its stances are neither counted nor read (:func:`with_stances` does both): a
+    page with a profile shows them its own way.  Every stance links to the resource, so the
+    incoming links are at least as many as its stances: they alone set the number of pages."""
     node = ox.NamedNode(description.iri)
     out_counts = _counts(store, _OUT_COUNTS, "s", node)
     in_counts = _counts(store, _IN_COUNTS, "o", node)
-    role = next((r for r, (focus, _o) in STANCE_ROLES.items() if str(GK[focus]) in in_counts), None)
-    stance_total = _stance_count(store, role, node) if role else 0
-    biggest = max(sum(out_counts.values()), sum(in_counts.values()), stance_total)
+    role = next((r for r, (focus, _o) in STANCE_ROLES.items() if _GK + focus in in_counts), None)
+    biggest = max(sum(out_counts.values()), sum(in_counts.values()))
     pages = max(1, -(-biggest // PAGE_SIZE))
     page = min(max(1, page), pages)
     offset = (page - 1) * PAGE_SIZE
@@ -233,14 +255,25 @@ def view(store: Store, description: Description, page: int = 1) -> ResourceView:
         description=description,
         types=_types(store, node),
         outgoing=_link_page(store, _OUT_PAGE, "s", node, offset, out_counts),
-        incoming=_link_page(store, _IN_PAGE, "o", node, offset, in_counts),
-        stances=_stances(store, role, node, offset, stance_total)
-        if role and stance_total
-        else None,
+        incoming=_incoming_page(store, node, offset, in_counts),
+        stances=None,
         sources={},
         page=page,
         pages=pages,
+        role=role,
     )
+    return with_stances(store, result) if stances else result
+
+
+def with_stances(store: Store, result: ResourceView) -> ResourceView:
+    """The view with its page of stances (and how many there are) and their sources (of a
+    stance's page: the stance's own sources)."""
+    node = ox.NamedNode(result.description.iri)
+    role = result.role
+    total = _stance_count(store, role, node) if role else 0
+    if role and total:
+        offset = (result.page - 1) * PAGE_SIZE
+        result.stances = _stances(store, role, node, offset, total)
     source_role = "stance" if result.is_stance else role
     if source_role:
         result.sources = _sources(store, source_role, node)
@@ -270,6 +303,32 @@ def _link_page(
     if var == "s":  # the resource's own values: literals as written
         rows = _as_written(store, node, rows)
     return LinkPage(rows, sum(counts.values()), counts)
+
+
+def _incoming_page(
+    store: Store, node: ox.NamedNode, offset: int, counts: dict[str, int]
+) -> LinkPage:
+    """The page of incoming links at ``offset``, as ``_IN_PAGE`` gives it (see ``_IN_ALL``)."""
+    links: list[tuple[ox.NamedNode, ox.NamedNode]] = []
+    for row in store.query(_IN_ALL, {"o": node}).records():
+        p, s = row["p"], row["s"]
+        if not isinstance(p, ox.NamedNode) or s is None:
+            continue
+        if not isinstance(s, ox.NamedNode):  # a blank node or a triple: SPARQL's own order
+            return _link_page(store, _IN_PAGE, "o", node, offset, counts)
+        links.append((p, s))
+    links.sort(key=lambda link: (link[0].value, link[1].value))
+    shown = links[offset : offset + PAGE_SIZE]
+    if not shown:
+        return LinkPage([], sum(counts.values()), counts)
+    rows = " ".join(f"({p} {s})" for p, s in shown)
+    text = _IN_LABELS.format(rows=rows, label=_LABEL)
+    found = {(row["p"], row["s"]): row for row in store.query(text, {"o": node}).records()}
+    page = [
+        Link(p, found[(p, s)].text("plabel", None), s, found[(p, s)].text("slabel", None))
+        for p, s in shown
+    ]
+    return LinkPage(page, sum(counts.values()), counts)
 
 
 def _as_written(store: Store, node: ox.NamedNode, rows: list[Link]) -> list[Link]:

@@ -12,6 +12,7 @@ import pyoxigraph as ox
 from govkg.dates import date_kind
 from govkg.fixed_queries import fixed_query
 from govkg.site.agreement import Alignment, Neighbour, alignment, neighbours
+from govkg.site.kept import KeptByKey
 from govkg.site.lifecycle_profiles import Membership, memberships
 from govkg.site.profiles import Linked, linked, source_details, stance_fields
 from govkg.site.resources import PAGE_SIZE, Source
@@ -130,6 +131,16 @@ def actor_stances(store: Store, iri: str) -> list[ActorStance]:
     return sorted(found, key=lambda s: s.sort_key)
 
 
+#: The stances of the actors whose pages were asked for last (each page shows 100 of them, its
+#: timeline the 400 most recent: all are read, and kept a while).
+_KEPT_STANCES: KeptByKey[str, list[ActorStance]] = KeptByKey(actor_stances, 32)
+
+
+def kept_actor_stances(store: Store, iri: str) -> list[ActorStance]:
+    """:func:`actor_stances`, kept for :data:`govkg.site.kept.TTL` seconds."""
+    return _KEPT_STANCES.get(store, iri)
+
+
 def quotes(store: Store, iri: str) -> list[Quote]:
     """What the actor's officials said, by date then speaker."""
     found = [
@@ -182,7 +193,7 @@ def dialogues(store: Store, iri: str) -> list[Dialogue]:
 def state_profile(store: Store, iri: str, page: int = 1) -> StateProfile:
     """The profile of the actor ``iri``, with the sources of page ``page`` of its stances (an
     actor with thousands of stances describes the sources of the 100 it shows)."""
-    stances = actor_stances(store, iri)
+    stances = kept_actor_stances(store, iri)
     said = quotes(store, iri)
     found = alignment(store)
     row = found.index(iri)

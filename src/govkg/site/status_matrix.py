@@ -19,15 +19,17 @@ import weakref
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
-import numpy as np
-
-from govkg.align.analysis import measure
-from govkg.align.matrix import Instrument, MatrixOptions, StanceMatrix, load_matrix
 from govkg.errors import ParameterError, RequestError
 from govkg.lifecycle import UNKNOWN_STATUS, Status, beginnings, check_day, status_at
 from govkg.site.agreement import KINDS, Alignment, alignment
 from govkg.store import Store
+
+if TYPE_CHECKING:  # numpy and govkg.align (numpy, networkx) are imported when a page needs them
+    import numpy as np
+
+    from govkg.align.matrix import Instrument, StanceMatrix
 
 #: In ``kinds``, a cell whose status is unknown on the day (no index of :data:`KINDS`).
 UNKNOWN_CELL = len(KINDS)
@@ -65,6 +67,11 @@ class DatedAlignment(Alignment):
 
 def build_dated(store: Store, kept: Alignment, day: str) -> DatedAlignment:
     """The alignment as of ``day`` over ``kept``'s actors and instruments."""
+    import numpy as np
+
+    from govkg.align.analysis import measure
+    from govkg.align.matrix import MatrixOptions, load_matrix
+
     dated = load_matrix(store, MatrixOptions(at=day))
     found = {(s.actor, s.instrument): s for s in status_at(store, day) if s.act is not None}
     actors = {a for a, _i in found}
@@ -94,6 +101,8 @@ def build_dated(store: Store, kept: Alignment, day: str) -> DatedAlignment:
 
 def _with_codes(base: StanceMatrix, dated: StanceMatrix) -> StanceMatrix:
     """``base``'s actors and instruments with ``dated``'s codes (0 where it has none)."""
+    import numpy as np
+
     a_index = {a: k for k, a in enumerate(dated.actors)}
     i_index = {ins.iri: k for k, ins in enumerate(dated.instruments)}
     rows = np.array([a_index.get(a, -1) for a in base.actors], dtype=np.intp)
@@ -111,6 +120,8 @@ def _cells(
     matrix: StanceMatrix, found: Mapping[tuple[str, str], Status]
 ) -> tuple[np.ndarray, dict[tuple[int, int], Status]]:
     """Each cell's kind (its status's act, :data:`UNKNOWN_CELL`, -1 for none) and status."""
+    import numpy as np
+
     order = {kind: k for k, kind in enumerate(KINDS)}
     kinds = np.full(matrix.codes.shape, -1, dtype=np.int8)
     statuses = {}

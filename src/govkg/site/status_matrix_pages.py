@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from html import escape
 
-import numpy as np
-
 from govkg.lifecycle import UNKNOWN_STATUS
 from govkg.site.matrix import MatrixView
 from govkg.site.palette import swatch
@@ -24,6 +22,8 @@ def at_field(view: MatrixView) -> str:
 
 def dated_note(view: MatrixView) -> str:
     """What a dated matrix shows, and how many of the cells on this page are undetermined."""
+    import numpy as np
+
     found = view.alignment
     if not isinstance(found, DatedAlignment):
         return ""

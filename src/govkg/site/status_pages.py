@@ -14,7 +14,6 @@ from collections import Counter
 from collections.abc import Sequence
 from html import escape
 
-from govkg.align.matrix import ACTORS, INSTRUMENTS
 from govkg.coverage import INSTRUMENT_BASE, ORG_BASE, STATE_BASE
 from govkg.lifecycle import (
     COLUMNS,
@@ -87,6 +86,8 @@ def status_block(
 
 def _labels(store: Store, actors: bool) -> dict[str, str]:
     """The label of every actor (or every instrument)."""
+    from govkg.align.matrix import ACTORS, INSTRUMENTS  # with numpy: only for a dated page
+
     query, name = (ACTORS, "actor") if actors else (INSTRUMENTS, "instrument")
     return {r.text(name): r.text("label", "") for r in store.query(query).records()}
 
