@@ -1,13 +1,7 @@
-"""A query's answer a page at a time, paged in the query itself, and the number of rows it has.
-
-A page is a ``LIMIT`` and an ``OFFSET`` added to the SELECT query's own solution modifiers (after
-its ORDER BY, before a trailing ``VALUES``); a query that has its own ``LIMIT``/``OFFSET`` keeps
-its meaning: the page is taken from the rows it gives.  The total is a ``COUNT(*)`` over the
-query as a sub-select (its ``PREFIX``/``BASE`` lines and ``FROM`` clauses hoisted out), grouped by
-its bound parameters so that they stay projected where the store binds them.  Limit and offset
-are validated integers, written as numbers: nothing a user types is pasted into the query.
-Pages are stable (page 1, then 2, … is the whole answer in order) when the query's ORDER BY
-orders its rows totally.
+"""A catalogue query's answer a page at a time, paged in the query itself (the LIMIT and OFFSET
+among its solution modifiers, the total a COUNT over it: :mod:`govkg.store.paged_text`), and the
+number of rows it has.  Pages are stable (page 1, then 2, … is the whole answer in order) when the
+query's ORDER BY orders its rows totally.
 """
 
 from __future__ import annotations
