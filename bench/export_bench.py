@@ -148,25 +148,13 @@ def export_size(
                     selected.append(in_child(select, opener))
                     bound.append(in_child(lambda s: lower_bound(s, out / "bound.gexf"), opener))
                 ours.append(in_child(lambda s, r=request: govkg_export(s, r), opener))  # type: ignore[misc]
-            found = {
-                "seconds": _median(ours, "seconds"),
-                "runs_s": [run["seconds"] for run in ours],
-                "cpu_s": _median(ours, "cpu_s"),
-                "peak_mb": _median(ours, "peak_mb"),
-                "added_mb": _median(ours, "added_mb"),
-                "bytes": ours[-1]["bytes"],
-            }
+            found = _summary(ours)
             entry.update(nodes=ours[-1]["nodes"], edges=ours[-1]["edges"])
             if bound:
                 found["lower_bound"] = {
-                    "seconds": _median(bound, "seconds"),
+                    **_summary(bound),
                     "select_s": _median(selected, "seconds"),
                     "select_peak_mb": _median(selected, "peak_mb"),
-                    "runs_s": [run["seconds"] for run in bound],
-                    "cpu_s": _median(bound, "cpu_s"),
-                    "peak_mb": _median(bound, "peak_mb"),
-                    "added_mb": _median(bound, "added_mb"),
-                    "bytes": bound[-1]["bytes"],
                 }
                 found["time_ratio"] = found["seconds"] / found["lower_bound"]["seconds"]
                 found["memory_ratio"] = found["peak_mb"] / found["lower_bound"]["peak_mb"]
@@ -175,6 +163,18 @@ def export_size(
             print(f"  {view} {fmt}: {_line(found)}", file=sys.stderr)
         results[view] = entry
     return results
+
+
+def _summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Medians of the runs' time, CPU and memory, every run's seconds, the last run's bytes."""
+    return {
+        "seconds": _median(runs, "seconds"),
+        "runs_s": [run["seconds"] for run in runs],
+        "cpu_s": _median(runs, "cpu_s"),
+        "peak_mb": _median(runs, "peak_mb"),
+        "added_mb": _median(runs, "added_mb"),
+        "bytes": runs[-1]["bytes"],
+    }
 
 
 def _line(found: dict[str, Any]) -> str:
