@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import socket
 import threading
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -107,6 +108,16 @@ def test_unknown_store_is_refused() -> None:
 
     with pytest.raises(StoreError, match="unknown store"):
         open_store("postgres://x")
+
+
+@pytest.mark.parametrize("spec", ["memory", ":memory:", ""])
+def test_memory_names_open_a_store_in_memory_and_make_no_folder(
+    spec: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    store = open_store(spec)
+    assert store.embedded and store.folder is None
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_the_planner_hint_goes_into_sub_selects_that_project_the_variable() -> None:

@@ -1,6 +1,7 @@
 """The ``--store`` value: which store it names, and that store opened.
 
-The only place that reads a ``--store`` value: ``memory`` (or none) is Oxigraph in memory,
+The only place that reads a ``--store`` value: ``memory`` (or none, or SQLite's ``:memory:``,
+which would otherwise make a folder of that name) is Oxigraph in memory,
 ``sparql+http(s)://…`` a remote SPARQL 1.1 server, anything else without ``://`` a folder for
 Oxigraph on disk.
 """
@@ -13,12 +14,14 @@ from govkg.store.oxigraph import OxigraphStore
 from govkg.store.remote import RemoteStore, shown
 
 MEMORY, SERVER, FOLDER = "memory", "server", "folder"
+#: The values that name the in-memory store.
+MEMORY_NAMES = (None, "", MEMORY, ":memory:")
 
 
 def store_kind(spec: str | None) -> str:
     """``memory``, ``server`` or ``folder``: what a ``--store`` value names (an unknown URL
     scheme is an error)."""
-    if spec in (None, "", MEMORY):
+    if spec in MEMORY_NAMES:
         return MEMORY
     if spec.startswith(("sparql+http://", "sparql+https://")):
         return SERVER
@@ -39,7 +42,7 @@ def open_store(spec: str | None = None, *, read_only: bool = False) -> Store:
     holds none, for the caller to build).
     """
     kind = store_kind(spec)
-    if kind == MEMORY or spec is None:
+    if kind == MEMORY or spec is None:  # never a folder named ":memory:"
         return OxigraphStore()
     if kind == SERVER:
         return RemoteStore.from_spec(spec)
