@@ -1,6 +1,9 @@
 """SPARQL endpoint throughput: ``govkg serve`` against Oxigraph's own server (``oxigraph serve``)
 over the same on-disk store, the same queries from N concurrent clients sent by ApacheBench
-(``ab``, a load generator written in C: ``scripts/install-test-tools.sh`` installs it).
+(``ab``, a load generator written in C: ``scripts/install-test-tools.sh`` installs it; or ``wrk``,
+also C, with ``--load-generator wrk``: HTTP/1.1 connections kept alive, as real clients keep them,
+where ``ab``'s HTTP/1.0 keep-alive is honoured by neither server, so each of its requests opens a
+new connection).
 
 For each graph (the shipped one, and shipped + synthetic 100 x 1000: see ``benchkit.py``) and each
 round, govkg is started on the store folder (``govkg --store FOLDER serve``), loaded and stopped,
@@ -13,12 +16,12 @@ processes; PSS counts a page shared by N processes as 1/N in each, where RSS cou
 current at the end of the load and peak RSS.  Medians over --rounds rounds; the ratios
 Oxigraph/govkg are printed next to the targets (lookups within 1.25x of Oxigraph's server,
 memory within 4x).  With --pin split (the default on a machine of 2 CPUs or more) each server
-runs on CPU 0 and ``ab`` on CPU 1, so that the load generator takes no CPU from the server; with
---pin none all share every CPU.
+runs on CPU 0 and the load generator on CPU 1, so that the load generator takes no CPU from the
+server; with --pin none all share every CPU.
 
     .venv/bin/python bench/serve_bench.py [--sizes 0x0,100x1000] [--clients 16] [--requests 3000]
         [--rounds 3] [--kinds lookup,aggregate,matrix,ask,construct,page] [--pin split|none]
-        [--json FILE]
+        [--load-generator ab|wrk] [--settle 900] [--json FILE]
 """
 
 from __future__ import annotations
@@ -176,7 +179,7 @@ def _pinned(command: list[str], cpus: str | None) -> list[str]:
 
 @contextlib.contextmanager
 def govkg_server(
-    folder: Path, workers: int, pythonpath: str | None, cpus: str | None
+    folder: Path, workers: int, pythonpath: str | None, cpus: str | None, settle_s: float = 900.0
 ) -> Iterator[Server]:
     port = free_port()
     command = [
@@ -199,7 +202,7 @@ def govkg_server(
     if pythonpath:
         env["PYTHONPATH"] = pythonpath + os.pathsep + env.get("PYTHONPATH", "")
     with _running(_pinned(command, cpus), port, "govkg", "/sparql", env) as server:
-        _settle(server)
+        _settle(server, most_s=settle_s)
         yield server
 
 
@@ -280,6 +283,58 @@ def ab(
     return found
 
 
+_WRK_TIME = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
+
+
+def _wrk_ms(text: str, label: str) -> float:
+    """A latency percentile of ``wrk --latency`` in milliseconds (it prints 850.00us, 1.2ms, 2s)."""
+    match = re.search(rf"\n\s+{label}\s+([\d.]+)(us|ms|s|m)\b", text)
+    return float(match.group(1)) * _WRK_TIME[match.group(2)] if match else 0.0
+
+
+def wrk(url: str, accept: str, clients: int, seconds: float, cpus: str | None) -> dict[str, Any]:
+    """``wrk`` (C, HTTP/1.1 with keep-alive, as browsers and SPARQL clients send) for ``seconds``
+    with ``clients`` connections from one thread: its numbers.  ``ab`` speaks HTTP/1.0, whose
+    keep-alive neither server honours, so under ``ab`` every request opens a new connection."""
+    command = ["wrk", "-t1", f"-c{clients}", f"-d{max(1, int(seconds))}s", "--latency"]
+    command += ["-H", f"Accept: {accept}", url]
+    done = subprocess.run(_pinned(command, cpus), capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"wrk failed: {(done.stderr or done.stdout).strip()[-500:]}")
+    out = done.stdout
+    requests = re.search(r"(\d+) requests in ([\d.]+)(\w+)", out)
+    non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    sockets = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out
+    )
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    return {
+        "requests": float(requests.group(1)) if requests else 0.0,
+        "rps": float(rps.group(1)) if rps else 0.0,
+        "seconds": float(seconds),
+        "p50_ms": _wrk_ms(out, "50%"),
+        "p99_ms": _wrk_ms(out, "99%"),
+        "errors": (int(non_2xx.group(1)) if non_2xx else 0)
+        + (sum(int(n) for n in sockets.groups()) if sockets else 0),
+        "load_generator": "wrk " + " ".join(command[1:-1]),
+    }
+
+
+def generate(
+    generator: str,
+    url: str,
+    accept: str,
+    requests: int,
+    clients: int,
+    seconds: float,
+    cpus: str | None,
+) -> dict[str, Any]:
+    """The load of ``ab`` (``requests`` requests, at most ``seconds``) or ``wrk`` (``seconds``)."""
+    if generator == "wrk":
+        return wrk(url, accept, clients, seconds, cpus)
+    return ab(url, accept, requests, clients, seconds, cpus)
+
+
 def load(
     server: Server,
     sparql: str | None,
@@ -292,7 +347,8 @@ def load(
     url = server.base + path
     ab(url, accept, min(50, args.requests), args.clients, 5, cpus)  # warm-up
     cpu = server.cpu_s()
-    result = ab(url, accept, args.requests, args.clients, args.seconds, cpus)
+    generator = args.load_generator
+    result = generate(generator, url, accept, args.requests, args.clients, args.seconds, cpus)
     result["server_cpu_ms_per_request"] = (
         (server.cpu_s() - cpu) * 1000 / result["requests"] if result["requests"] else 0.0
     )
@@ -331,7 +387,9 @@ def bench_graph(folder: Path, actors: int, args: argparse.Namespace) -> dict[str
         this: dict[str, Any] = {}
         for name in ("govkg", "oxigraph"):
             starter = (
-                govkg_server(folder, args.query_workers, args.govkg_pythonpath, server_cpus)
+                govkg_server(
+                    folder, args.query_workers, args.govkg_pythonpath, server_cpus, args.settle
+                )
                 if name == "govkg"
                 else oxigraph_server(folder, server_cpus)
             )
@@ -426,7 +484,20 @@ def main() -> None:
         "--pin",
         choices=("split", "none"),
         default="split",
-        help="split: servers on CPU 0, ab on CPU 1 (with 2 CPUs or more); none: no pinning",
+        help="split: servers on CPU 0, the load generator on CPU 1 (with 2 CPUs or more); "
+        "none: no pinning",
+    )
+    parser.add_argument(
+        "--load-generator",
+        choices=("ab", "wrk"),
+        default="ab",
+        help="ab: HTTP/1.0, a new connection a request; wrk: HTTP/1.1 keep-alive, --seconds long",
+    )
+    parser.add_argument(
+        "--settle",
+        type=float,
+        default=900.0,
+        help="wait at most this many seconds for govkg's start-up work before the load",
     )
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
@@ -461,7 +532,7 @@ def print_graph(row: dict[str, Any], clients: int) -> None:
     name = "shipped graph" if not row["actors"] else f"{row['actors']}x{row['instruments']}"
     pin = row["pin"]
     where = (
-        f"servers on CPU {pin['server_cpus']}, ab on CPU {pin['load_cpus']}"
+        f"servers on CPU {pin['server_cpus']}, the load generator on CPU {pin['load_cpus']}"
         if pin["server_cpus"]
         else "no CPU pinning"
     )

@@ -7,8 +7,9 @@
 # endpoint (pinned) in $GOVKG_TEST_TOOLS/comunica (default /opt/govkg-test-tools) for
 # tests/test_read_only_servers.py; and, from PyPI, cffconvert (pinned) in a virtual environment
 # of its own, $GOVKG_TEST_TOOLS/cffconvert, for the release tests' CITATION.cff check (cffconvert
-# 2.0.0 needs jsonschema < 4, frictionless >= 4.20: they cannot share govkg's).  Idempotent and quiet; needs root (or sudo) and apt-get the
-# first time only.
+# 2.0.0 needs jsonschema < 4, frictionless >= 4.20: they cannot share govkg's).  The benchmarks'
+# load generators come along: ab (with apache2) and wrk (bench/serve_bench.py --load-generator
+# wrk).  Idempotent and quiet; needs root (or sudo) and apt-get the first time only.
 set -eu
 # Comunica 5 needs Node 22 (its undici 8 fails on Node 20, Debian 12's and this image's Node)
 COMUNICA_VERSION=4.5.0
@@ -21,6 +22,7 @@ missing=""
 [ -x /usr/sbin/apache2 ] || missing="$missing apache2"
 [ -x /usr/bin/virtuoso-t ] || missing="$missing virtuoso-opensource-7-bin"
 command -v npm >/dev/null 2>&1 || missing="$missing nodejs npm"
+command -v wrk >/dev/null 2>&1 || missing="$missing wrk"
 if [ -n "$missing" ]; then
   if ! command -v apt-get >/dev/null 2>&1; then
     echo "install-test-tools: missing:$missing, and apt-get is not available; install them" >&2
