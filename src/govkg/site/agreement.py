@@ -126,9 +126,8 @@ def _load(store: Store) -> Alignment:
     matrix = load_matrix(store)
     stances = stance_rows(store)
     kinds, several = _kinds(stances, matrix)
-    actors = store.query(_REGIONS).records()
-    regions = {r.text("actor"): r.text("region", "") for r in actors}
-    members = {r.text("actor") for r in actors if r.text("unStatus", "") == "member"}
+    regions, statuses = _regions(store)
+    members = {actor for actor, status in statuses.items() if status == "member"}
     short = {r.text("instrument"): r.text("short") for r in store.query(_SHORT).records()}
     return Alignment(
         matrix,
@@ -139,6 +138,22 @@ def _load(store: Store) -> Alignment:
         short,
         frozenset(k for k, a in enumerate(matrix.actors) if a in members),
         {c.iri: c for c in instrument_coverage(store, [i.iri for i in matrix.instruments])},
+    )
+
+
+def _regions(store: Store) -> tuple[dict[str, str], dict[str, str]]:
+    """Each actor's region and UN status (the first in text order where it has several)."""
+    regions: dict[str, set[str]] = {}
+    statuses: dict[str, set[str]] = {}
+    for row in store.query(_REGIONS).records():
+        actor = row.text("actor")
+        for found, name in ((regions, "region"), (statuses, "unStatus")):
+            value = row.text(name, None)
+            if value is not None:
+                found.setdefault(actor, set()).add(value)
+    return (
+        {actor: min(values) for actor, values in regions.items()},
+        {actor: min(values) for actor, values in statuses.items()},
     )
 
 
