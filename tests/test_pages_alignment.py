@@ -1,6 +1,7 @@
 """The pages' kept alignment: read in the background at start, re-read in the background after
-its time (the old copy served meanwhile), and a store that fails leaves one log line, never a
-traceback or the store's own message."""
+its time when the store may have changed (the old copy served meanwhile), never re-read for an
+unchanged store, and a store that fails leaves one log line, never a traceback or the store's own
+message."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import logging
 import threading
 import time
 
+import pyoxigraph as ox
 import pytest
 from paths import ROOT
 from servers import in_process
@@ -16,7 +18,20 @@ from test_server import BrokenStore
 from govkg.load import open_project
 from govkg.server import ServerSettings, create_app
 from govkg.site import agreement
-from govkg.store import Store
+from govkg.store import OxigraphStore, Store
+
+#: A triple no page reads: writing it changes the store.
+_EX = "http://example.org/"
+CHANGE = ox.Quad(ox.NamedNode(_EX + "s"), ox.NamedNode(_EX + "p"), ox.Literal("o"),
+                 ox.NamedNode(_EX + "g"))  # fmt: skip
+
+
+class ServerLikeStore(OxigraphStore):
+    """An embedded store that says, as a SPARQL server's store does, that others may change it."""
+
+    @property
+    def generation(self) -> int | None:
+        return None
 
 
 def _wait_for_threads(name: str, seconds: float = 10) -> None:
@@ -52,6 +67,7 @@ def test_an_old_alignment_is_served_while_the_next_is_read(monkeypatch: pytest.M
 
     monkeypatch.setattr(agreement, "_load", slow_load)
     monkeypatch.setattr(agreement, "TTL", 0.0)
+    store.load([CHANGE])  # the store has changed since its alignment was read
     try:
         assert agreement.alignment(store) is first  # the old one while the next is read
         deadline = time.monotonic() + 10
@@ -65,3 +81,46 @@ def test_an_old_alignment_is_served_while_the_next_is_read(monkeypatch: pytest.M
         release.set()
         _wait_for_threads("_refresh")
     assert agreement.alignment(store) is not first  # the new one, once read
+
+
+def _counting_loads(monkeypatch: pytest.MonkeyPatch) -> list[Store]:
+    """Every store the pages' alignment is read from, from now on (TTL 0: always old)."""
+    reads: list[Store] = []
+    original = agreement._load
+
+    def counted(target: Store) -> agreement.Alignment:
+        reads.append(target)
+        return original(target)
+
+    monkeypatch.setattr(agreement, "_load", counted)
+    monkeypatch.setattr(agreement, "TTL", 0.0)
+    return reads
+
+
+def test_an_unchanged_store_is_never_read_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    store = open_project(ROOT)[1]
+    reads = _counting_loads(monkeypatch)
+    first = agreement.alignment(store)
+    for _ in range(3):
+        assert agreement.alignment(store) is first
+    _wait_for_threads("_refresh")
+    assert reads == [store]  # the first read only, however old it is
+    store.load([CHANGE])
+    assert agreement.alignment(store) is first  # served while the changed store is read again
+    _wait_for_threads("_refresh")
+    assert reads == [store, store]
+    assert agreement.alignment(store) is not first
+
+
+def test_a_store_others_may_change_is_read_again_after_its_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    loaded = open_project(ROOT)[1]
+    store = ServerLikeStore()
+    store.load(loaded.quads())
+    reads = _counting_loads(monkeypatch)
+    first = agreement.alignment(store)
+    assert agreement.alignment(store) is first
+    _wait_for_threads("_refresh")
+    assert reads == [store, store]
+    assert agreement.alignment(store) is not first

@@ -170,3 +170,24 @@ def test_a_where_clause_that_is_one_sub_select_is_left_as_it_is() -> None:
     assert hinted.count("VALUES") == 1
     assert f"SELECT DISTINCT ?x ?o WHERE {{ VALUES ?x {{ {EX_A} }}" in hinted
     ox.Store().query(hinted)  # still a well-formed query
+
+
+def test_an_embedded_stores_generation_changes_with_every_write_and_only_then() -> None:
+    store = _store()
+    seen = [store.generation]
+    store.query("SELECT * WHERE { ?s ?p ?o }")
+    assert store.generation == seen[-1]  # reading changes nothing
+    quad = ox.Quad(EX_A, ox.NamedNode(EX + "q"), ox.Literal("3"), ox.NamedNode(EX + "g3"))
+    for write in (
+        lambda: store.load([quad]),
+        lambda: store.remove([quad]),
+        lambda: store.remove_graph(EX + "g1"),
+        store.clear,
+    ):
+        write()
+        assert store.generation not in seen
+        seen.append(store.generation)
+
+
+def test_a_server_store_has_no_generation() -> None:
+    assert open_store("sparql+http://127.0.0.1:9/sparql").generation is None

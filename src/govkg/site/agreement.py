@@ -5,9 +5,11 @@ store once and kept for a while.
 A state's page ranks the actors it agrees with most and least; a comparison page shows one pair's
 measures, instruments and years.  Both come from :mod:`govkg.align`, so a page gives the numbers
 ``govkg align --pair A B`` prints.  With them is kept the coverage of every instrument's list.
-After :data:`TTL` seconds the kept alignment is read again in the background (pages keep being
-served from the old one meanwhile), so a remote store's changes show within that time and a
-read that takes minutes at 4 M triples never makes a page wait twice.
+After :data:`TTL` seconds the kept alignment is read again in the background if the store may
+have changed (pages keep being served from the old one meanwhile), so a remote store's changes
+show within that time and a read that takes minutes at 4 M triples never makes a page wait
+twice; a store that has not changed (``Store.generation``: an embedded store no one has written
+to) is never read again.
 """
 
 from __future__ import annotations
@@ -82,7 +84,8 @@ class _Cache:
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.found: weakref.WeakKeyDictionary[Store, tuple[float, Alignment]] = (
+        #: Each store's alignment, when it was read and the store's generation then.
+        self.found: weakref.WeakKeyDictionary[Store, tuple[float, int | None, Alignment]] = (
             weakref.WeakKeyDictionary()
         )
         self.reading: weakref.WeakSet[Store] = weakref.WeakSet()
@@ -91,15 +94,18 @@ class _Cache:
         with self.lock:
             kept = self.found.get(store)
             if kept is None:  # the first read: every caller waits for it
+                generation = store.generation
                 alignment = _load(store)
-                self.found[store] = (time.monotonic(), alignment)
+                self.found[store] = (time.monotonic(), generation, alignment)
                 return alignment
-            if time.monotonic() - kept[0] >= TTL and store not in self.reading:
+            read, generation, alignment = kept
+            if _stale(store, read, generation) and store not in self.reading:
                 self.reading.add(store)
                 threading.Thread(target=self._refresh, args=(store,), daemon=True).start()
-            return kept[1]
+            return alignment
 
     def _refresh(self, store: Store) -> None:
+        generation = store.generation
         try:
             alignment = _load(store)
         except GovkgError as error:  # the store cannot be read now: keep the old one
@@ -110,8 +116,15 @@ class _Cache:
             alignment = None
         with self.lock:
             if alignment is not None:
-                self.found[store] = (time.monotonic(), alignment)
+                self.found[store] = (time.monotonic(), generation, alignment)
             self.reading.discard(store)
+
+
+def _stale(store: Store, read: float, generation: int | None) -> bool:
+    """A kept alignment :data:`TTL` seconds old of a store that may have changed since."""
+    if time.monotonic() - read < TTL:
+        return False
+    return generation is None or store.generation != generation
 
 
 _CACHE = _Cache()

@@ -143,6 +143,20 @@ class Store(ABC):
 
     # What a caller may ask of any store, whatever its back-end (never its class).
 
+    #: How many changes this object has made to the store (see :attr:`generation`).
+    _changes: int = 0
+
+    @property
+    def generation(self) -> int | None:
+        """A number that changes whenever the data may have changed: for a store only this
+        object writes to (embedded Oxigraph: in memory, or a folder no other process can write
+        while it is open), how many changes it has made; None for a store that others may
+        change meanwhile (a server), whose data can only be read again to be known."""
+        return None
+
+    def _changed(self) -> None:
+        self._changes += 1
+
     @property
     def embedded(self) -> bool:
         """Oxigraph in this process (memory or a folder): query processes can open its folder

@@ -59,6 +59,7 @@ class OxigraphStore(Store):
             raise StoreError(f"cannot open the store in {path}: {error}") from None
 
     def load(self, quads: Iterable[ox.Quad]) -> None:
+        self._changed()
         if self.path is None:
             self._store.extend(quads)
         else:
@@ -71,6 +72,7 @@ class OxigraphStore(Store):
         slower from bytes), unless a pre-scan of its bytes finds a literal the store may keep
         in another form (:func:`govkg.store.literals.may_rewrite`): that file is parsed here and its
         rewritten literals recorded.  On disk, one bulk load of every file's triples."""
+        self._changed()
         if self.path is not None:
             super().load_turtle(files)
             self._store.flush()
@@ -99,16 +101,25 @@ class OxigraphStore(Store):
 
     def remove(self, quads: Iterable[ox.Quad]) -> None:
         """Remove quads (those not there are ignored)."""
+        self._changed()
         for quad in quads:
             self._store.remove(quad)
 
     def remove_graph(self, name: str) -> None:
         """Remove a named graph and its quads."""
+        self._changed()
         self._store.remove_graph(ox.NamedNode(name))
 
     @property
     def embedded(self) -> bool:
         return True
+
+    @property
+    def generation(self) -> int | None:
+        """How many changes this object has made: what it reads changes only through it (Oxigraph
+        locks a folder opened for writing; a folder opened read-only is read as it was when
+        opened, and writing to it meanwhile is undefined in Oxigraph)."""
+        return self._changes
 
     @property
     def persistent(self) -> bool:
@@ -125,6 +136,7 @@ class OxigraphStore(Store):
 
     def clear(self) -> None:
         """Remove every quad."""
+        self._changed()
         self._store.clear()
 
     @classmethod
