@@ -18,7 +18,8 @@ Sizes are actors x instruments of the synthetic graph added to the shipped one (
 shipped graph alone); stores and projects are built once per size in /tmp/govkg-bench.
 
     .venv/bin/python bench/run.py [--sizes 0x0,20x100,100x1000,200x5000] [--runs 3]
-        [--steps load,validate,queries,align,export,serve,remote] [--json FILE]
+        [--steps load,validate,queries,align,export,serve,remote] [--load-generator ab|wrk]
+        [--json FILE]
 """
 
 from __future__ import annotations
@@ -42,8 +43,11 @@ STEPS = ("load", "validate", "queries", "align", "export", "serve", "remote")
 REMOTE_CELLS = 100_000
 
 
-def step_command(step: str, sizes: str, runs: int, out: Path) -> list[str]:
-    """The child command of a step, writing its JSON to ``out``."""
+def step_command(
+    step: str, sizes: str, runs: int, out: Path, load_generator: str = "ab"
+) -> list[str]:
+    """The child command of a step, writing its JSON to ``out`` (``load_generator``: the serve
+    step's, ``ab`` or ``wrk``)."""
     common = ["--json", str(out)]
     synthetic = ",".join(s for s in sizes.split(",") if s != "0x0") or "20x100"
     by_step = {
@@ -55,7 +59,7 @@ def step_command(step: str, sizes: str, runs: int, out: Path) -> list[str]:
         "export": ["export_bench.py", "--sizes", synthetic, "--runs", "1",
                    "--views", "stances", "--formats", "gexf", "--stores", "memory"],
         "serve": ["serve_bench.py", "--sizes", sizes, "--kinds", "lookup,page", "--rounds", "2",
-                  "--seconds", "10"],
+                  "--seconds", "10", "--load-generator", load_generator],
         "remote": ["remote_bench.py", "--sizes", remote_sizes(sizes), "--runs", str(runs)],
     }  # fmt: skip
     script, *options = by_step[step]
@@ -68,11 +72,12 @@ def remote_sizes(sizes: str) -> str:
     return ",".join(small) or "0x0"
 
 
-def run_step(step: str, sizes: str, runs: int) -> dict[str, Any]:
+def run_step(step: str, sizes: str, runs: int, load_generator: str = "ab") -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="govkg-bench-") as scratch:
         out = Path(scratch) / f"{step}.json"
         start = time.perf_counter()
-        done = subprocess.run(step_command(step, sizes, runs, out), cwd=HERE, check=False)
+        command = step_command(step, sizes, runs, out, load_generator)
+        done = subprocess.run(command, cwd=HERE, check=False)
         seconds = time.perf_counter() - start
         results = json.loads(out.read_text()) if out.exists() else None
     return {"exit": done.returncode, "seconds": seconds, "results": results}
@@ -318,13 +323,19 @@ def main() -> None:
     parser.add_argument("--sizes", default="0x0,20x100,100x1000,200x5000")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--steps", default=",".join(STEPS))
+    parser.add_argument(
+        "--load-generator",
+        choices=("ab", "wrk"),
+        default="ab",
+        help="the serve step's: ab (HTTP/1.0, a connection a request) or wrk (HTTP/1.1 kept alive)",
+    )
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     start = time.perf_counter()
     report: dict[str, Any] = {"sizes": args.sizes, "machine_before": machine(), "steps": {}}
     for step in args.steps.split(","):
         print(f"\n### {step}", flush=True)
-        report["steps"][step] = run_step(step, args.sizes, args.runs)
+        report["steps"][step] = run_step(step, args.sizes, args.runs, args.load_generator)
     report["seconds"] = time.perf_counter() - start
     report["machine_after"] = machine()
     report["summary"] = summary(report["steps"])
