@@ -1,4 +1,4 @@
-"""The actor-by-instrument stance matrix, pulled from the store with one flat query, and coded.
+"""The actor-by-instrument stance matrix, pulled from the store with one grouped query, and coded.
 
 Coding (ordinal, :data:`KIND_CODES`; README, Alignment, has the table and the reasons): 1 = yes
 (signed, endorsed, voted yes, ratified, acceded, accepted or approved, joined, co-sponsored, lead
@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import count
 from operator import itemgetter
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 import numpy as np
 import pyoxigraph as ox
@@ -70,16 +70,15 @@ ABSENT_KINDS = ("did-not-sign",)
 ABSENT_CHOICES = ("missing", "no")
 
 STANCES = fixed_query(__file__, "stances")
+#: The stances grouped by instrument and kind, their actors as one text: what the matrix reads.
+STANCE_GROUPS = fixed_query(__file__, "stance-groups")
 DATED = fixed_query(__file__, "dated-stances")
 ACTORS = fixed_query(__file__, "actors")
 TYPES = fixed_query(__file__, "actor-types")
 INSTRUMENTS = fixed_query(__file__, "instruments")
-#: Instrument → one value per row, for the multi-valued details.
-DETAILS = {
-    "types": fixed_query(__file__, "instrument-types"),
-    "series": fixed_query(__file__, "instrument-series"),
-    "themes": fixed_query(__file__, "instrument-themes"),
-}
+#: What ACTORS, TYPES and INSTRUMENTS give, and each instrument's types, series and themes, in
+#: one query.
+DETAILS = fixed_query(__file__, "matrix-details")
 #: The earliest stance date of the instruments in its VALUES block (of every one without).
 STANCE_DATES = fixed_query(__file__, "instrument-stance-dates")
 #: The most instruments named in a VALUES block; for more, one pass over every stance.
@@ -205,14 +204,58 @@ class StanceMatrix:
         raise GovkgError(unknown_message(problem, shown, expected))
 
 
-def _details(store: Store) -> dict[str, dict[str, set[str]]]:
-    found: dict[str, dict[str, set[str]]] = {}
-    for name, sparql in DETAILS.items():
-        table: dict[str, set[str]] = {}
-        for instrument, value in _text_rows(store.query(sparql), ("instrument", "v")):
-            table.setdefault(instrument, set()).add(value)
-        found[name] = table
-    return found
+@dataclass
+class _Details:
+    """What the matrix shows of its actors and instruments, read by one query (:data:`DETAILS`):
+    each coded actor's label and code, each actor's types of :data:`ACTOR_TYPES`, each
+    instrument's label, complete flag, own date and event date, and its types, series and
+    themes."""
+
+    names: dict[str, tuple[str, str]] = field(default_factory=dict)
+    actor_types: dict[str, set[str]] = field(default_factory=dict)
+    instruments: dict[str, tuple[str, str, str, str]] = field(default_factory=dict)
+    types: dict[str, set[str]] = field(default_factory=dict)
+    series: dict[str, set[str]] = field(default_factory=dict)
+    themes: dict[str, set[str]] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, store: Store) -> _Details:
+        """The details of every actor and instrument in the store."""
+        result = store.query(DETAILS)
+        try:
+            return cls._of(result)
+        except AttributeError:  # an RDF-star triple: Row.text's error names the variable
+            for record in result.records():
+                for name in result.variables:
+                    record.text(name)
+            raise
+
+    @classmethod
+    def _of(cls, result: QueryResult) -> _Details:
+        found = cls()
+        at = {name: k for k, name in enumerate(result.variables)}
+        names = ("actor", "label", "code", "type", "instrument")
+        actor, label, code, type_, instrument = (at[name] for name in names)
+        own = [at[name] for name in ("complete", "ownDate", "eventDate")]
+        sets = [(at["instrumentType"], found.types), (at["series"], found.series),
+                (at["theme"], found.themes)]  # fmt: skip
+        text = _term_text  # for what may be unbound; the rest is read as .value
+        for row in cast(list[tuple[Any, ...]], result.rows):
+            if row[instrument] is None:  # an actor: its type, or its label and code
+                if row[type_] is None:
+                    found.names[row[actor].value] = (text(row[label]), row[code].value)
+                else:
+                    found.actor_types.setdefault(row[actor].value, set()).add(row[type_].value)
+                continue
+            iri = row[instrument].value
+            for k, table in sets:  # an instrument: a type, series or theme, or the rest
+                if row[k] is not None:
+                    table.setdefault(iri, set()).add(row[k].value)
+                    break
+            else:
+                found.instruments[iri] = (text(row[label]), text(row[own[0]]),
+                                          text(row[own[1]]), text(row[own[2]]))  # fmt: skip
+        return found
 
 
 def _stance_dates(store: Store, iris: Sequence[str]) -> dict[str, str]:
@@ -226,12 +269,10 @@ def _stance_dates(store: Store, iris: Sequence[str]) -> dict[str, str]:
     return {instrument: date for instrument, date in _text_rows(answer, ("instrument", "v"))}
 
 
-def _instruments(store: Store, used: set[str]) -> list[Instrument]:
+def _instruments(store: Store, details: _Details, used: set[str]) -> list[Instrument]:
     """The instruments that have stances (``used``), with their details."""
-    details = _details(store)
-    columns = ("instrument", "label", "complete", "ownDate", "eventDate")
-    rows = {iri: rest for iri, *rest in _text_rows(store.query(INSTRUMENTS), columns)}
-    none = ["", "", "", ""]
+    rows = details.instruments
+    none = ("", "", "", "")
     undated = [iri for iri in used if not any(rows.get(iri, none)[2:])]
     stance_dates = _stance_dates(store, undated)  # only where neither it nor its event has one
     found = []
@@ -243,11 +284,9 @@ def _instruments(store: Store, used: set[str]) -> list[Instrument]:
                 label=label or iri,
                 date=own or held or stance_dates.get(iri, ""),
                 complete=complete in ("true", "1"),
-                types=frozenset(
-                    t.rsplit("#", 1)[-1].lower() for t in details["types"].get(iri, ())
-                ),
-                series=frozenset(details["series"].get(iri, ())),
-                themes=frozenset(details["themes"].get(iri, ())),
+                types=frozenset(t.rsplit("#", 1)[-1].lower() for t in details.types.get(iri, ())),
+                series=frozenset(details.series.get(iri, ())),
+                themes=frozenset(details.themes.get(iri, ())),
             )
         )
     return sorted(found, key=lambda i: (i.date, i.iri))
@@ -315,38 +354,72 @@ def _positions(values: Sequence[Any], vocabulary: dict[str, int], text: Callable
     return where[at]
 
 
-def _term_text(term: ox.NamedNode | ox.Literal | ox.BlankNode | None) -> str:
+#: A value of a query's row that is read as text (an RDF-star triple is an error).
+_Term = ox.NamedNode | ox.Literal | ox.BlankNode | None
+
+
+def _term_text(term: _Term) -> str:
     return "" if term is None else term.value
 
 
 def load_matrix(store: Store, options: MatrixOptions | None = None) -> StanceMatrix:
-    """One flat query for the stances (and their dates where an actor has several acts on an
-    instrument, or as of a day), small ones for actor and instrument details."""
+    """One query for the stances, grouped (their dates are read only where an actor has several
+    acts on an instrument, or as of a day), one for every actor's and instrument's details, and
+    one for the earliest stance dates of the instruments that have no date of their own."""
     options = options or MatrixOptions()
     if options.at:
-        rows = of_actor_types(store, dated_stance_rows(store), options.actor_types)
+        rows = dated_stance_rows(store)
+        details = _Details.read(store)
+        keep = _kept(details.actor_types, {r.actor for r in rows}, options.actor_types)
+        rows = [r for r in rows if r.actor in keep]
         begins = beginnings(store, {r.instrument for r in rows})
         rows, undetermined = rows_at(rows, options.at, begins)
-        matrix = build_matrix(store, rows, options.codes)
+        cells = _Cells.of([[], [], []], str).with_dated(rows)
+        matrix = _matrix_of(store, details, cells, options.codes)
         return replace(matrix, undetermined=tuple((r.actor, r.instrument) for r in undetermined))
     cells = _stance_cells(store)
-    kept = _kept_actors(store, cells.actors, options.actor_types)
+    details = _Details.read(store)
+    kept = _kept(details.actor_types, cells.actors, options.actor_types)
     if len(kept) < len(cells.actors):
         wanted = np.array([a in kept for a in cells.actors], dtype=bool)
         cells = cells.where(wanted[cells.actor])
-    return _matrix_of(store, cells, options.codes)
+    return _matrix_of(store, details, cells, options.codes)
 
 
 def _stance_cells(store: Store) -> _Cells:
     """Every stance, with its dates on the instruments where an actor has several."""
-    result = store.query(STANCES)
-    positions = [result.variables.index(name) for name in ("actor", "instrument", "kind")]
-    cells = _Cells.of([list(map(itemgetter(k), result.rows)) for k in positions], _term_text)
+    cells = _grouped_cells(store.query(STANCE_GROUPS))
+    if cells is None:  # an actor that is a blank node or a literal: read stance by stance
+        result = store.query(STANCES)
+        positions = [result.variables.index(name) for name in ("actor", "instrument", "kind")]
+        cells = _Cells.of([list(map(itemgetter(k), result.rows)) for k in positions], _term_text)
     several = _several_acts(cells)
     if not several:
         return cells
     single = ~np.isin(cells.instrument, [cells.instruments.index(i) for i in several])
     return cells.where(single).with_dated(dated_stance_rows(store, several))
+
+
+def _grouped_cells(result: QueryResult) -> _Cells | None:
+    """The stances from :data:`STANCE_GROUPS`' rows; None unless every actor is an IRI (then
+    some group's ?actors is unbound, or splits into more parts than its ?n IRI actors)."""
+    instrument, kind, actors, n = (result.variables.index(name)
+                                   for name in ("instrument", "kind", "actors", "n"))  # fmt: skip
+    rows = cast(list[tuple[_Term, ...]], result.rows)
+    if any(row[actors] is None for row in rows):
+        return None
+    sizes = np.array([int(_term_text(row[n])) for row in rows], dtype=np.intp)
+    names = " ".join(_term_text(row[actors]) for row in rows).split(" ") if rows else []
+    if len(names) != sizes.sum():
+        return None
+    vocabularies: tuple[dict[str, int], ...] = ({}, {}, {})
+    actor = _positions(names, vocabularies[0], str)
+    instrument_of, kind_of = (
+        np.repeat(_positions([row[k] for row in rows], vocabularies[j], _term_text), sizes)
+        for j, k in ((1, instrument), (2, kind))
+    )
+    a, i, k = (tuple(v) for v in vocabularies)
+    return _Cells(a, i, k, actor, instrument_of, kind_of, len(actor))
 
 
 def _text_columns(result: QueryResult, names: Sequence[str]) -> list[list[str]]:
@@ -398,10 +471,15 @@ def _several_acts(cells: _Cells) -> set[str]:
 def _kept_actors(store: Store, actors: Iterable[str], types: Sequence[str]) -> set[str]:
     """The actors of these types (by default states and organisations, and actors of no known
     type)."""
-    wanted = {ACTOR_TYPES[t] for t in types or DEFAULT_ACTOR_TYPES}
     typed: dict[str, set[str]] = {}
     for actor, type_iri in _text_rows(store.query(TYPES), ("actor", "type")):
         typed.setdefault(actor, set()).add(type_iri)
+    return _kept(typed, actors, types)
+
+
+def _kept(typed: Mapping[str, set[str]], actors: Iterable[str], types: Sequence[str]) -> set[str]:
+    """The actors of these types, from each actor's types (``typed``)."""
+    wanted = {ACTOR_TYPES[t] for t in types or DEFAULT_ACTOR_TYPES}
     untyped_too = not types
     return {a for a in actors
             if typed.get(a, set()) & wanted or (untyped_too and a not in typed)}  # fmt: skip
@@ -432,7 +510,9 @@ def rows_at(rows: list[StanceRow], day: str, begins: Mapping[str, str] | None = 
 def _latest_code(rows: list[StanceRow], kind_codes: Mapping[str, int]) -> int:
     """The code of an actor's latest act on an instrument; of several none of which is
     certainly later, the highest."""
-    latest = [r for r in rows if not any(r.span.before(o.span) for o in rows)]
+    spans = [r.span for r in rows]
+    latest = [r for r, span in zip(rows, spans, strict=True)
+              if not any(span.before(other) for other in spans)]  # fmt: skip
     return max(kind_codes.get(r.kind, 0) for r in latest)
 
 
@@ -442,18 +522,18 @@ def build_matrix(store: Store, stances: Sequence[Sequence[str]],
     dates if known), coded by ``kind_codes``, with the actors' and instruments' details from the
     store."""
     rows = [s if isinstance(s, StanceRow) else StanceRow(*s) for s in stances]
-    return _matrix_of(store, _Cells.of([[], [], []], str).with_dated(rows), kind_codes)
+    cells = _Cells.of([[], [], []], str).with_dated(rows)
+    return _matrix_of(store, _Details.read(store), cells, kind_codes)
 
 
-def _matrix_of(store: Store, cells: _Cells, kind_codes: Mapping[str, int]) -> StanceMatrix:
-    """The matrix of the stances ``cells`` holds (see :func:`build_matrix`)."""
+def _matrix_of(store: Store, details: _Details, cells: _Cells, kind_codes: Mapping[str, int]
+               ) -> StanceMatrix:  # fmt: skip
+    """The matrix of the stances ``cells`` holds (see :func:`build_matrix`), with ``details``
+    (the earliest stance dates of undated instruments are read from ``store``)."""
     used_actors = np.unique(cells.actor).tolist()
     used_instruments = np.unique(cells.instrument).tolist()
-    instruments = _instruments(store, {cells.instruments[k] for k in used_instruments})
-    names = {
-        actor: (label, code)
-        for actor, label, code in _text_rows(store.query(ACTORS), ("actor", "label", "code"))
-    }
+    instruments = _instruments(store, details, {cells.instruments[k] for k in used_instruments})
+    names = details.names
     actors = sorted(cells.actors[k] for k in used_actors)
     a_index = {a: k for k, a in enumerate(actors)}
     i_index = {ins.iri: k for k, ins in enumerate(instruments)}
