@@ -15,14 +15,18 @@ to) is never read again.
 from __future__ import annotations
 
 import logging
+import pickle
+import subprocess
+import sys
 import threading
 import time
 import weakref
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from govkg.coverage import ListCoverage, instrument_coverage
-from govkg.errors import GovkgError
+from govkg.errors import GovkgError, StoreError
 from govkg.fixed_queries import fixed_query
 from govkg.site.palette import MISSING, SWATCHES
 from govkg.store import Store
@@ -131,6 +135,32 @@ _CACHE = _Cache()
 
 
 def _load(store: Store) -> Alignment:
+    """The store's alignment: read in a process of its own for a store on disk
+    (:mod:`govkg.site.alignment_process`), here for others."""
+    if store.embedded and store.folder is not None:
+        return read_apart(store.folder)
+    return read(store)
+
+
+def read_apart(folder: Path) -> Alignment:
+    """The alignment of the store in ``folder``, read by ``python -m
+    govkg.site.alignment_process`` (the folder opened read-only, as query processes open it):
+    the minutes it takes at 4 M triples hold neither this process's interpreter (its requests
+    go on) nor, once done, the memory its reading used (~100 MB at 425 k triples for an 8 MB
+    result).  A failure is a :class:`StoreError` with the process's one-line reason."""
+    command = [sys.executable, "-m", "govkg.site.alignment_process", str(folder)]
+    done = subprocess.run(command, capture_output=True, check=False)
+    if done.returncode != 0 or not done.stdout:
+        said = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        reason = said[-1] if said else f"it ended with status {done.returncode}"
+        raise StoreError(f"the pages' alignment could not be read: {reason}")
+    found = pickle.loads(done.stdout)  # govkg's own process, from govkg's own store
+    if not isinstance(found, Alignment):
+        raise StoreError("the pages' alignment could not be read: an answer of another kind")
+    return found
+
+
+def read(store: Store) -> Alignment:
     """``govkg align``'s matrix with its defaults (latest act wins; states, organisations and
     untyped actors), and each cell's stance kinds for the pages."""
     from govkg.align.analysis import measure
