@@ -13,7 +13,7 @@ from paths import ROOT
 
 from govkg.errors import StoreError
 from govkg.load import open_project
-from govkg.site import agreement
+from govkg.site import agreement, ideal_pages
 from govkg.store import OxigraphStore
 
 
@@ -45,9 +45,22 @@ def test_a_store_on_disk_is_read_apart_and_gives_the_same_alignment(tmp_path: Pa
     disk = OxigraphStore(tmp_path / "db")
     disk.load(memory.quads())
     apart = agreement._load(disk)  # a folder: read by python -m govkg.site.alignment_process
+    there = apart.worked_out[ideal_pages.WORKED_OUT]  # its ideal points, worked out there
     here = agreement.read(memory)
     assert len(apart.matrix.actors) > 100 and int((apart.matrix.codes > 0).sum()) > 500
     _same(apart, here)
+    assert isinstance(there, ideal_pages.IdealPoints)
+    assert ideal_pages.ideal_points(apart) is there  # not worked out again here
+    points = ideal_pages.ideal_points(here)  # worked out here, from the same matrix
+    assert points is not None and points.ranked == there.ranked
+    assert points.caption == there.caption
+    for code, row in points.rows.items():
+        assert there.rows[code].keys() == row.keys()
+        for name, value in row.items():
+            if isinstance(value, float):
+                assert there.rows[code][name] == pytest.approx(value, abs=1e-9), (code, name)
+            else:
+                assert there.rows[code][name] == value, (code, name)
 
 
 def test_a_folder_that_cannot_be_read_is_one_line(tmp_path: Path) -> None:

@@ -1,5 +1,5 @@
-"""The pages' alignment of a store on disk, read in a process of its own:
-``python -m govkg.site.alignment_process FOLDER`` writes it, pickled, on standard output.
+"""The pages' alignment of a store on disk, read in a process of its own, with its actors' ideal
+points: ``python -m govkg.site.alignment_process FOLDER`` writes it, pickled, on standard output.
 
 Started by :func:`govkg.site.agreement.read_apart`, never imported by the server.  It opens the
 folder read-only (as the query processes do), reads the alignment at a lower priority than the
@@ -17,6 +17,7 @@ import time
 
 from govkg.errors import GovkgError
 from govkg.site.agreement import read
+from govkg.site.ideal_pages import WORKED_OUT, ideal_points
 from govkg.store import OxigraphStore
 
 #: How often (seconds) the process looks whether the process that started it is still there.
@@ -36,11 +37,13 @@ def _end_with_parent() -> None:
 
 
 def main() -> None:
-    """Read the alignment of the store in ``sys.argv[1]`` and write it on standard output."""
+    """Read the alignment of the store in ``sys.argv[1]`` with its ideal points, and write it on
+    standard output."""
     _end_with_parent()
     os.nice(5)  # the server's requests first
     try:
         found = read(OxigraphStore.read_only(sys.argv[1]))
+        found.worked_out[WORKED_OUT] = ideal_points(found)
     except GovkgError as error:
         print(str(error).splitlines()[0], file=sys.stderr)
         sys.exit(2)

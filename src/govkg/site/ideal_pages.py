@@ -40,9 +40,23 @@ _LOCK = threading.Lock()
 _KEPT: dict[int, tuple[Alignment, IdealPoints | None]] = {}
 
 
+#: The name of the positions in :attr:`Alignment.worked_out` where they were worked out with it.
+WORKED_OUT = "ideal_points"
+
+
+def _keep(found: Alignment, points: IdealPoints | None) -> None:
+    with _LOCK:
+        _KEPT.clear()  # one alignment is kept at a time: the newest
+        _KEPT[id(found)] = (found, points)
+
+
 def ideal_points(found: Alignment) -> IdealPoints | None:
     """The positions over ``found``'s matrix (None when fewer than two actors are estimable),
-    computed once per kept alignment."""
+    computed once per kept alignment (or already, where it was read: see
+    :mod:`govkg.site.alignment_process`)."""
+    if WORKED_OUT in found.worked_out:
+        worked = found.worked_out[WORKED_OUT]
+        return worked if isinstance(worked, IdealPoints) else None
     with _LOCK:
         kept = _KEPT.get(id(found))
         if kept is not None and kept[0] is found:
@@ -57,9 +71,7 @@ def ideal_points(found: Alignment) -> IdealPoints | None:
         rows = {row["actor"]: row for row in report.rows}
         ranked = tuple(r["actor"] for r in report.rows if r["position"] is not None)
         points = IdealPoints(rows, ranked, report.caption)
-    with _LOCK:
-        _KEPT.clear()  # one alignment is kept at a time: the newest
-        _KEPT[id(found)] = (found, points)
+    _keep(found, points)
     return points
 
 
