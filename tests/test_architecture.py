@@ -61,6 +61,7 @@ LAZY_IMPORTS: dict[tuple[str, str], str] = {
     ("govkg.site.status_matrix", "govkg.align.matrix"): _PAGE_LIBRARIES,
     ("govkg.site.status_matrix_pages", "numpy"): _PAGE_LIBRARIES,
     ("govkg.site.status_pages", "govkg.align.matrix"): _PAGE_LIBRARIES,
+    ("govkg.site.state_profiles", "govkg.site.ideal_pages"): _PAGE_LIBRARIES,
 }
 
 #: Third-party web libraries: the site layer is web-neutral and imports none of them.

@@ -42,7 +42,6 @@ from govkg.server.negotiation import choose
 from govkg.server.settings import ServerSettings
 from govkg.server.sparql import parse_request, service_description
 from govkg.site import pages
-from govkg.site.agreement import alignment
 from govkg.site.coverage_html import COVERAGE_HEADER
 from govkg.site.downloads import (
     actor_stances_csv,
@@ -52,6 +51,7 @@ from govkg.site.downloads import (
 )
 from govkg.site.formats import DOC_FORMATS
 from govkg.site.layout import Layout
+from govkg.site.profile_pages import warm
 from govkg.site.profiles import instrument_profile
 from govkg.site.resources import Description, describe
 from govkg.site.state_profiles import actor_stances
@@ -202,10 +202,12 @@ _LOG = logging.getLogger("govkg.server")
 
 
 def _warm(store: Store) -> None:
-    """Read the pages' alignment (the stance matrix and every pair's measures) before the first
-    page needs it; a store that cannot be read now is logged, and read again by that page."""
+    """Read the pages' alignment (the stance matrix, every pair's measures, the actors' ideal
+    points) and the lists the actors' notices need before the first page needs them (pages say
+    a part is not ready until then); a store that cannot be read now is logged, and read again
+    by a page."""
     try:
-        alignment(store)
+        warm(store)
     except GovkgError as error:
         _LOG.warning("the pages' alignment could not be read yet: %s", error)
     except Exception as error:  # a thread's error is logged in one line, never a traceback

@@ -16,6 +16,7 @@ from itertools import groupby
 import pyoxigraph as ox
 
 from govkg.fixed_queries import fixed_query
+from govkg.site.kept import KeptByKey
 from govkg.site.layout import Layout
 from govkg.site.pages import iri_html
 from govkg.store import Store
@@ -98,3 +99,18 @@ def evidence_html(store: Store, iri: str, settings: Layout, root: str) -> str:
         f'<section id="evidence"><h2>{heading} <span class="count">({count})</span></h2>'
         f'<ol class="evidence-list">{"".join(items)}</ol></section>'
     )
+
+
+def _evidence(store: Store, key: tuple[str, Layout, str]) -> str:
+    iri, settings, root = key
+    return evidence_html(store, iri, settings, root)
+
+
+#: The evidence sections of the pages asked for last (instruments', states' and organisations':
+#: read again and again), kept a while.
+_KEPT: KeptByKey[tuple[str, Layout, str], str] = KeptByKey(_evidence, 256)
+
+
+def kept_evidence_html(store: Store, iri: str, settings: Layout, root: str) -> str:
+    """:func:`evidence_html`, kept for :data:`govkg.site.kept.TTL` seconds."""
+    return _KEPT.get(store, (iri, settings, root))

@@ -23,6 +23,7 @@ from govkg.site.profiles import (
 )
 from govkg.site.resources import Source
 from govkg.site.snippets import linked_html, short_citation, stance_table, swatch_html
+from govkg.site.state_pages import stance_pager
 
 _PRECISION = {"approximate": "about {}", "lower-bound": "over {}", "exact": "{}"}
 
@@ -221,4 +222,5 @@ def _stance_table_html(
         return linked_html(s.actor, settings, root) if s.actor else "<i>no actor</i>"
 
     other = ("Actor", actor)
-    return stance_table(other, profile.stances, profile.sources, settings, root, doc_name, page)
+    shown = stance_table(other, profile.stances, profile.sources, settings, root, doc_name, page)
+    return shown + stance_pager(len(profile.stances), page, doc_name)

@@ -1,9 +1,11 @@
 """Whole-graph data the pages read once per store and keep for a while (:data:`TTL` seconds).
 
-The first read is made while the caller waits; after :data:`TTL` seconds the kept value is still
-given while a thread reads the next one, so a read that takes seconds (or minutes, for the
-alignment at 4 M triples) never makes a page wait twice, and a remote store's changes show within
-that time.
+The first read is made while the caller waits (:meth:`Kept.get`), or in the background while the
+caller is told it is not ready yet (:meth:`Kept.ready`: for a part of a page that needs a
+whole-graph computation, which takes minutes at 4 M triples, so that the rest of the page never
+waits for it); after :data:`TTL` seconds the kept value is still given while a thread reads the
+next one, so a read that takes seconds (or minutes, for the alignment at 4 M triples) never makes
+a page wait twice, and a remote store's changes show within that time.
 """
 
 from __future__ import annotations
@@ -36,42 +38,100 @@ class Kept(Generic[T]):
         self.lock = threading.Lock()
         self.found: weakref.WeakKeyDictionary[Store, tuple[float, T]] = weakref.WeakKeyDictionary()
         self.reading: weakref.WeakSet[Store] = weakref.WeakSet()
+        #: Held while a store's value is read (callers of :meth:`get` wait on it).
+        self.first: weakref.WeakKeyDictionary[Store, threading.Lock] = weakref.WeakKeyDictionary()
+        #: Set once a store's first value is kept (callers of :meth:`ready` wait a while on it).
+        self.done: weakref.WeakKeyDictionary[Store, threading.Event] = weakref.WeakKeyDictionary()
+        #: When each store's value was first asked for.
+        self.started: weakref.WeakKeyDictionary[Store, float] = weakref.WeakKeyDictionary()
 
     def get(self, store: Store) -> T:
-        """The store's value: read now if none is kept, else the kept one (read again in the
-        background once it is :data:`TTL` seconds old)."""
+        """The store's value: read now if none is kept (one read, every caller waits for it),
+        else the kept one (read again in the background once it is :data:`TTL` seconds old)."""
+        kept = self._kept(store)
+        if kept is not None:
+            return kept[0]
+        with self.lock:
+            self.started.setdefault(store, time.monotonic())
+        with self._first_lock(store):
+            kept = self._kept(store)
+            if kept is not None:  # read by another caller meanwhile
+                return kept[0]
+            value = self.load(store)
+            self._keep(store, value)
+            return value
+
+    def ready(self, store: Store, wait_s: float = 0.0) -> T | None:
+        """The store's value if one is kept, else None, with the first read started in the
+        background (once): what a page asks for when it can say that a part is not ready rather
+        than wait minutes for it.  Pages wait for the first read until ``wait_s`` seconds after
+        it started (a small graph's is read within them), then no longer."""
+        kept = self._kept(store)
+        if kept is not None:
+            return kept[0]
+        now = time.monotonic()
+        with self.lock:
+            done = self.done.setdefault(store, threading.Event())
+            started = self.started.setdefault(store, now)
+            start = store not in self.reading
+            self.reading.add(store)
+        if start:
+            threading.Thread(target=self._refresh, args=(store,), daemon=True).start()
+        if started + wait_s > now:
+            done.wait(started + wait_s - now)
+        kept = self._kept(store)
+        return kept[0] if kept is not None else None
+
+    def _keep(self, store: Store, value: T) -> None:
+        with self.lock:
+            self.found[store] = (time.monotonic(), value)
+            self.done.setdefault(store, threading.Event()).set()
+
+    def _first_lock(self, store: Store) -> threading.Lock:
+        with self.lock:
+            return self.first.setdefault(store, threading.Lock())
+
+    def _kept(self, store: Store) -> tuple[T] | None:
+        """The kept value (as a 1-tuple: a value may be None), refreshed in the background once
+        it is old; None when none is kept."""
         with self.lock:
             kept = self.found.get(store)
-            if kept is None:  # the first read: every caller waits for it
-                value = self.load(store)
-                self.found[store] = (time.monotonic(), value)
-                return value
+            if kept is None:
+                return None
             if time.monotonic() - kept[0] >= TTL and store not in self.reading:
                 self.reading.add(store)
                 threading.Thread(target=self._refresh, args=(store,), daemon=True).start()
-            return kept[1]
+            return (kept[1],)
+
+    def _fresh(self, store: Store) -> bool:
+        with self.lock:
+            kept = self.found.get(store)
+            return kept is not None and time.monotonic() - kept[0] < TTL
 
     def _refresh(self, store: Store) -> None:
+        read = False
         value: T | None = None
         try:
-            value = self.load(store)
+            with self._first_lock(store):  # never two reads of one store at once
+                if not self._fresh(store):  # else read by another caller meanwhile
+                    value, read = self.load(store), True
         except GovkgError as error:  # the store cannot be read now: keep the old one
-            _LOG.warning("the pages' %s could not be read again: %s", self.what, error)
+            _LOG.warning("the pages' %s could not be read: %s", self.what, error)
         except Exception as error:  # a thread's error is logged in one line, never a traceback
-            _LOG.error(
-                "the pages' %s could not be read again (%s)", self.what, type(error).__name__
-            )
+            _LOG.error("the pages' %s could not be read (%s)", self.what, type(error).__name__)
+        if read:
+            self._keep(store, value)  # type: ignore[arg-type]
         with self.lock:
-            if value is not None:
-                self.found[store] = (time.monotonic(), value)
             self.reading.discard(store)
 
 
 class KeptByKey(Generic[K, T]):
-    """Values per store and key, each read by ``load(store, key)`` when first asked for and
-    again once it is :data:`TTL` seconds old; at most ``size`` keys a store (the least recently
-    asked for is dropped).  For what a page reads about one resource that many requests ask for
-    (an actor's 4,000 stances take seconds to read at 4 M triples)."""
+    """Values per store and key, each read by ``load(store, key)`` when first asked for (once:
+    callers asking for a key being read wait for that read) and again in the background once it
+    is :data:`TTL` seconds old (the old value is given meanwhile); at most ``size`` keys a store
+    (the least recently asked for is dropped).  For what a page reads about one resource that
+    many requests ask for (the order of an actor's 4,000 stances takes seconds at 4 M triples:
+    16 clients asking for its page at once read it once)."""
 
     def __init__(self, load: Callable[[Store, K], T], size: int) -> None:
         self.load = load
@@ -80,19 +140,70 @@ class KeptByKey(Generic[K, T]):
         self.found: weakref.WeakKeyDictionary[Store, OrderedDict[K, tuple[float, T]]] = (
             weakref.WeakKeyDictionary()
         )
+        #: The keys being read, each with the event set when its read ends.
+        self.reading: weakref.WeakKeyDictionary[Store, dict[K, threading.Event]] = (
+            weakref.WeakKeyDictionary()
+        )
 
     def get(self, store: Store, key: K) -> T:
-        """The value for ``key``, read now unless a fresh one is kept."""
+        """The value for ``key``: the kept one, else read now (or by the caller already reading
+        it)."""
+        with self.lock:
+            hit = self.found.setdefault(store, OrderedDict()).get(key)
+            if hit is not None:
+                self.found[store].move_to_end(key)
+                if time.monotonic() - hit[0] >= TTL:
+                    self._start(store, key, background=True)
+                return hit[1]
+            reading = self.reading.setdefault(store, {}).get(key)
+            if reading is None:
+                reading = self._start(store, key, background=False)
+                mine = True
+            else:
+                mine = False
+        if mine:  # outside the lock: other keys' pages are not held back
+            try:
+                value = self.load(store, key)
+                self._keep(store, key, value)
+                return value
+            finally:
+                self._done(store, key)
+        reading.wait()
+        with self.lock:
+            hit = self.found[store].get(key)
+        return hit[1] if hit is not None else self.load(store, key)  # that read failed
+
+    def _start(self, store: Store, key: K, background: bool) -> threading.Event:
+        """Mark ``key`` as being read (with the lock held); in a thread with ``background``,
+        unless it is already being read."""
+        reading = self.reading.setdefault(store, {})
+        if key in reading:
+            return reading[key]
+        event = reading[key] = threading.Event()
+        if background:
+            threading.Thread(target=self._refresh, args=(store, key), daemon=True).start()
+        return event
+
+    def _refresh(self, store: Store, key: K) -> None:
+        try:
+            self._keep(store, key, self.load(store, key))
+        except GovkgError as error:  # the store cannot be read now: keep the old one
+            _LOG.warning("a page's kept value could not be read again: %s", error)
+        except Exception as error:  # a thread's error is logged in one line, never a traceback
+            _LOG.error("a page's kept value could not be read again (%s)", type(error).__name__)
+        finally:
+            self._done(store, key)
+
+    def _keep(self, store: Store, key: K, value: T) -> None:
         with self.lock:
             kept = self.found.setdefault(store, OrderedDict())
-            hit = kept.get(key)
-            if hit is not None and time.monotonic() - hit[0] < TTL:
-                kept.move_to_end(key)
-                return hit[1]
-        value = self.load(store, key)  # outside the lock: other keys' pages are not held back
-        with self.lock:
             kept[key] = (time.monotonic(), value)
             kept.move_to_end(key)
             while len(kept) > self.size:
                 kept.popitem(last=False)
-        return value
+
+    def _done(self, store: Store, key: K) -> None:
+        with self.lock:
+            event = self.reading.get(store, {}).pop(key, None)
+        if event is not None:
+            event.set()

@@ -17,6 +17,7 @@ from govkg.site.lifecycle_pages import memberships_html
 from govkg.site.pages import href_of, table
 from govkg.site.palette import AGREEMENT_BINS, agreement_bin
 from govkg.site.profiles import MapState
+from govkg.site.resources import PAGE_SIZE
 from govkg.site.snippets import linked_html, short_citation, stance_table
 from govkg.site.state_profiles import ActorStance, StateProfile
 
@@ -43,9 +44,7 @@ def state_profile_html(
     parts = [
         _timeline_html(profile, settings, root),
         memberships_html(profile.memberships, profile.sources, settings, root),
-        _neighbours_html(profile, root, settings),
-        ideal_html(profile.alignment, profile.iri, _code(profile), _label(profile), settings, root),
-        _agreement_map_html(profile, states, settings, root),
+        *_agreement_html(profile, states, settings, root),
         _posts_html(profile, settings, root),
         _quotes_html(profile, settings, root),
         _dialogues_html(profile, settings, root),
@@ -54,14 +53,41 @@ def state_profile_html(
     return '<div class="profile">' + "\n".join(p for p in parts if p) + "</div>"
 
 
+#: What an actor's page says while the store's alignment is being read.
+NOT_READY = (
+    '<h2>Closest and furthest</h2><p class="lead not-ready">Whom this actor agrees with most and '
+    "least, its position on one dimension and the map of agreement are computed from every "
+    "stance in the graph, and that computation has not finished yet (on a large graph it takes "
+    "minutes after the server starts). The rest of this page is complete; load it again later "
+    "for these sections.</p>"
+)
+
+
+def _agreement_html(
+    profile: StateProfile, states: Sequence[MapState], settings: Layout, root: str
+) -> list[str]:
+    """The sections drawn from the alignment: the closest and furthest actors, the ideal point
+    and the map of agreement; a notice while the alignment is not ready."""
+    found = profile.alignment
+    if found is None:
+        return [NOT_READY]
+    return [
+        _neighbours_html(profile, root, settings),
+        ideal_html(found, profile.iri, _code(profile), _label(profile), settings, root),
+        _agreement_map_html(profile, states, settings, root),
+    ]
+
+
 def _code(profile: StateProfile) -> str:
-    row = profile.alignment.index(profile.iri)
-    return profile.alignment.matrix.codes_of[row] if row is not None else ""
+    found = profile.alignment
+    row = found.index(profile.iri) if found is not None else None
+    return found.matrix.codes_of[row] if found is not None and row is not None else ""
 
 
 def _label(profile: StateProfile) -> str:
-    row = profile.alignment.index(profile.iri)
-    return profile.alignment.matrix.labels[row] if row is not None else profile.iri
+    found = profile.alignment
+    row = found.index(profile.iri) if found is not None else None
+    return found.matrix.labels[row] if found is not None and row is not None else profile.iri
 
 
 def _timeline_html(profile: StateProfile, settings: Layout, root: str) -> str:
@@ -88,7 +114,7 @@ def _timeline_html(profile: StateProfile, settings: Layout, root: str) -> str:
     cut = len(dated) - len(shown)
     note = (
         f'<p class="lead">The {len(shown)} most recent of {len(dated)} dated stances are drawn; '
-        "the table below lists every one.</p>"
+        "the table below lists every one, a page at a time.</p>"
         if cut
         else ""
     )
@@ -254,4 +280,36 @@ def _stance_table_html(
         return linked_html(s.instrument, settings, root)
 
     other = ("Instrument", instrument)
-    return stance_table(other, profile.stances, profile.sources, settings, root, doc_name, page)
+    shown = stance_table(other, profile.stances, profile.sources, settings, root, doc_name, page)
+    return shown + stance_pager(len(profile.stances), page, doc_name)
+
+
+def stance_pager(total: int, page: int, doc_name: str) -> str:
+    """Under a stance table cut into pages: which stances it shows of how many, and links to
+    the previous and next pages of the resource (``./NAME.page-N.html``); "" when it is whole."""
+    if total <= PAGE_SIZE:
+        return ""
+    pages = -(-total // PAGE_SIZE)
+    first = (page - 1) * PAGE_SIZE + 1
+    last = min(total, page * PAGE_SIZE)
+    if first > total:  # a later page of the resource's links: no stance on it
+        back = _page_link(doc_name, pages, f"« the last {total - (pages - 1) * PAGE_SIZE}", "prev")
+        return (
+            f'<p class="paging stance-pages">The {total} stances are on pages 1&ndash;{pages}, '
+            f"none on this one. {back}</p>"
+        )
+    links = []
+    if page > 1:
+        links.append(_page_link(doc_name, page - 1, f"« previous {PAGE_SIZE}", "prev"))
+    if page < pages:
+        following = min(PAGE_SIZE, total - last)
+        links.append(_page_link(doc_name, page + 1, f"next {following} »", "next"))
+    return (
+        f'<p class="paging stance-pages">This table shows stances {first}&ndash;{last} of '
+        f"{total} (page {page} of {pages}). {' '.join(links)}</p>"
+    )
+
+
+def _page_link(doc_name: str, number: int, text: str, rel: str) -> str:
+    name = f"./{doc_name}.html" if number == 1 else f"./{doc_name}.page-{number}.html"
+    return f'<a rel="{rel}" href="{escape(name)}">{escape(text)}</a>'

@@ -20,7 +20,7 @@ import pyoxigraph as ox
 
 from govkg.coverage import MAX_LINES, UNLISTED, Coverage, ListCoverage, instrument_coverage
 from govkg.fixed_queries import fixed_query
-from govkg.site.kept import Kept
+from govkg.site.kept import Kept, KeptByKey
 from govkg.store import Store
 
 _CANDIDATES = fixed_query(__file__, "unlisted-candidates")
@@ -104,3 +104,24 @@ def actor_coverage(store: Store, iri: str) -> Coverage:
     missing = unlisted(store, iri)
     lists = tuple(_coverage(store, _LISTS.get(store), missing.first))
     return Coverage(UNLISTED, lists, max(0, missing.total - MAX_LINES), "page")
+
+
+def start_reading_lists(store: Store) -> None:
+    """Read the store's lists in the background unless they are kept (a page that asks for them
+    meanwhile waits a while, then says its notice is not ready)."""
+    _LISTS.ready(store)
+
+
+def ready_actor_coverage(store: Store, iri: str, wait_s: float) -> Coverage | None:
+    """:func:`actor_coverage` once the store's lists are read, else None (they go on being read
+    in the background: a page says that its notice is not ready rather than wait for the whole
+    graph's lists), waiting for them until ``wait_s`` seconds after they were first asked for."""
+    if _LISTS.ready(store, wait_s) is None:
+        return None
+    return _NOTICES.get(store, iri)
+
+
+#: The notices of the actors whose pages were asked for last, kept a while: read once however
+#: many ask at once (each reads the actor's 4,000 instruments at 4 M triples), and again in the
+#: background after :data:`govkg.site.kept.TTL` seconds (the lists they rest on, too).
+_NOTICES: KeptByKey[str, Coverage] = KeptByKey(actor_coverage, 256)
