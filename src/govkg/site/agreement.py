@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 from govkg.coverage import ListCoverage, instrument_coverage
 from govkg.errors import GovkgError, StoreError
 from govkg.fixed_queries import fixed_query
+from govkg.site.kept import stale
 from govkg.site.palette import MISSING, SWATCHES
 from govkg.store import Store
 
@@ -106,7 +107,7 @@ class _Cache:
                 self.found[store] = (time.monotonic(), generation, alignment)
                 return alignment
             read, generation, alignment = kept
-            if _stale(store, read, generation) and store not in self.reading:
+            if stale(store, read, generation, TTL) and store not in self.reading:
                 self.reading.add(store)
                 threading.Thread(target=self._refresh, args=(store,), daemon=True).start()
             return alignment
@@ -125,13 +126,6 @@ class _Cache:
             if alignment is not None:
                 self.found[store] = (time.monotonic(), generation, alignment)
             self.reading.discard(store)
-
-
-def _stale(store: Store, read: float, generation: int | None) -> bool:
-    """A kept alignment :data:`TTL` seconds old of a store that may have changed since."""
-    if time.monotonic() - read < TTL:
-        return False
-    return generation is None or store.generation != generation
 
 
 _CACHE = _Cache()

@@ -5,7 +5,8 @@ caller is told it is not ready yet (:meth:`Kept.ready`: for a part of a page tha
 whole-graph computation, which takes minutes at 4 M triples, so that the rest of the page never
 waits for it); after :data:`TTL` seconds the kept value is still given while a thread reads the
 next one, so a read that takes seconds (or minutes, for the alignment at 4 M triples) never makes
-a page wait twice, and a remote store's changes show within that time.
+a page wait twice, and a remote store's changes show within that time.  A store that has not
+changed since (``Store.generation``: an embedded store no one has written to) is not read again.
 """
 
 from __future__ import annotations
@@ -29,6 +30,15 @@ T = TypeVar("T")
 K = TypeVar("K", bound=Hashable)
 
 
+def stale(store: Store, read_at: float, generation: int | None, ttl: float | None = None) -> bool:
+    """A value read at ``read_at`` (``time.monotonic()``), when the store's generation was
+    ``generation``, is to be read again: ``ttl`` (:data:`TTL`) seconds old, of a store that may
+    have changed since (a server's, whose generation is None; an embedded one written to)."""
+    if time.monotonic() - read_at < (TTL if ttl is None else ttl):
+        return False
+    return generation is None or store.generation != generation
+
+
 class Kept(Generic[T]):
     """One value per store, read by ``load`` (``what`` names it in the log)."""
 
@@ -36,7 +46,10 @@ class Kept(Generic[T]):
         self.load = load
         self.what = what
         self.lock = threading.Lock()
-        self.found: weakref.WeakKeyDictionary[Store, tuple[float, T]] = weakref.WeakKeyDictionary()
+        #: Each store's value, when it was read and the store's generation then.
+        self.found: weakref.WeakKeyDictionary[Store, tuple[float, int | None, T]] = (
+            weakref.WeakKeyDictionary()
+        )
         self.reading: weakref.WeakSet[Store] = weakref.WeakSet()
         #: Held while a store's value is read (callers of :meth:`get` wait on it).
         self.first: weakref.WeakKeyDictionary[Store, threading.Lock] = weakref.WeakKeyDictionary()
@@ -57,8 +70,9 @@ class Kept(Generic[T]):
             kept = self._kept(store)
             if kept is not None:  # read by another caller meanwhile
                 return kept[0]
+            generation = store.generation
             value = self.load(store)
-            self._keep(store, value)
+            self._keep(store, value, generation)
             return value
 
     def ready(self, store: Store, wait_s: float = 0.0) -> T | None:
@@ -82,9 +96,9 @@ class Kept(Generic[T]):
         kept = self._kept(store)
         return kept[0] if kept is not None else None
 
-    def _keep(self, store: Store, value: T) -> None:
+    def _keep(self, store: Store, value: T, generation: int | None) -> None:
         with self.lock:
-            self.found[store] = (time.monotonic(), value)
+            self.found[store] = (time.monotonic(), generation, value)
             self.done.setdefault(store, threading.Event()).set()
 
     def _first_lock(self, store: Store) -> threading.Lock:
@@ -98,19 +112,20 @@ class Kept(Generic[T]):
             kept = self.found.get(store)
             if kept is None:
                 return None
-            if time.monotonic() - kept[0] >= TTL and store not in self.reading:
+            if stale(store, kept[0], kept[1]) and store not in self.reading:
                 self.reading.add(store)
                 threading.Thread(target=self._refresh, args=(store,), daemon=True).start()
-            return (kept[1],)
+            return (kept[2],)
 
     def _fresh(self, store: Store) -> bool:
         with self.lock:
             kept = self.found.get(store)
-            return kept is not None and time.monotonic() - kept[0] < TTL
+            return kept is not None and not stale(store, kept[0], kept[1])
 
     def _refresh(self, store: Store) -> None:
         read = False
         value: T | None = None
+        generation = store.generation
         try:
             with self._first_lock(store):  # never two reads of one store at once
                 if not self._fresh(store):  # else read by another caller meanwhile
@@ -120,7 +135,7 @@ class Kept(Generic[T]):
         except Exception as error:  # a thread's error is logged in one line, never a traceback
             _LOG.error("the pages' %s could not be read (%s)", self.what, type(error).__name__)
         if read:
-            self._keep(store, value)  # type: ignore[arg-type]
+            self._keep(store, value, generation)  # type: ignore[arg-type]
         with self.lock:
             self.reading.discard(store)
 
@@ -128,7 +143,8 @@ class Kept(Generic[T]):
 class KeptByKey(Generic[K, T]):
     """Values per store and key, each read by ``load(store, key)`` when first asked for (once:
     callers asking for a key being read wait for that read) and again in the background once it
-    is :data:`TTL` seconds old (the old value is given meanwhile); at most ``size`` keys a store
+    is :data:`TTL` seconds old, if the store may have changed (the old value is given meanwhile);
+    at most ``size`` keys a store
     (the least recently asked for is dropped).  For what a page reads about one resource that
     many requests ask for (the order of an actor's 4,000 stances takes seconds at 4 M triples:
     16 clients asking for its page at once read it once)."""
@@ -137,9 +153,10 @@ class KeptByKey(Generic[K, T]):
         self.load = load
         self.size = size
         self.lock = threading.Lock()
-        self.found: weakref.WeakKeyDictionary[Store, OrderedDict[K, tuple[float, T]]] = (
-            weakref.WeakKeyDictionary()
-        )
+        #: Each key's value, when it was read and the store's generation then.
+        self.found: weakref.WeakKeyDictionary[
+            Store, OrderedDict[K, tuple[float, int | None, T]]
+        ] = weakref.WeakKeyDictionary()
         #: The keys being read, each with the event set when its read ends.
         self.reading: weakref.WeakKeyDictionary[Store, dict[K, threading.Event]] = (
             weakref.WeakKeyDictionary()
@@ -152,9 +169,9 @@ class KeptByKey(Generic[K, T]):
             hit = self.found.setdefault(store, OrderedDict()).get(key)
             if hit is not None:
                 self.found[store].move_to_end(key)
-                if time.monotonic() - hit[0] >= TTL:
+                if stale(store, hit[0], hit[1]):
                     self._start(store, key, background=True)
-                return hit[1]
+                return hit[2]
             reading = self.reading.setdefault(store, {}).get(key)
             if reading is None:
                 reading = self._start(store, key, background=False)
@@ -163,15 +180,16 @@ class KeptByKey(Generic[K, T]):
                 mine = False
         if mine:  # outside the lock: other keys' pages are not held back
             try:
+                generation = store.generation
                 value = self.load(store, key)
-                self._keep(store, key, value)
+                self._keep(store, key, value, generation)
                 return value
             finally:
                 self._done(store, key)
         reading.wait()
         with self.lock:
             hit = self.found[store].get(key)
-        return hit[1] if hit is not None else self.load(store, key)  # that read failed
+        return hit[2] if hit is not None else self.load(store, key)  # that read failed
 
     def _start(self, store: Store, key: K, background: bool) -> threading.Event:
         """Mark ``key`` as being read (with the lock held); in a thread with ``background``,
@@ -186,7 +204,8 @@ class KeptByKey(Generic[K, T]):
 
     def _refresh(self, store: Store, key: K) -> None:
         try:
-            self._keep(store, key, self.load(store, key))
+            generation = store.generation
+            self._keep(store, key, self.load(store, key), generation)
         except GovkgError as error:  # the store cannot be read now: keep the old one
             _LOG.warning("a page's kept value could not be read again: %s", error)
         except Exception as error:  # a thread's error is logged in one line, never a traceback
@@ -194,10 +213,10 @@ class KeptByKey(Generic[K, T]):
         finally:
             self._done(store, key)
 
-    def _keep(self, store: Store, key: K, value: T) -> None:
+    def _keep(self, store: Store, key: K, value: T, generation: int | None) -> None:
         with self.lock:
             kept = self.found.setdefault(store, OrderedDict())
-            kept[key] = (time.monotonic(), value)
+            kept[key] = (time.monotonic(), generation, value)
             kept.move_to_end(key)
             while len(kept) > self.size:
                 kept.popitem(last=False)
