@@ -85,6 +85,15 @@ class StoreError(GovkgError):
     """The store could not be opened or answered with an error."""
 
 
+class NotReadyError(GovkgError):
+    """What was asked for is still being worked out (a whole-graph computation that takes
+    minutes on a large graph): ask again after ``retry_after`` seconds."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class RowError(QueryError):
     """A query's answer holds a value of another kind than its reader expects (an IRI where an
     integer is read), or none where one is needed."""

@@ -18,10 +18,10 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from govkg.coverage import ORG_BASE, STATE_BASE, Coverage, page_coverage
-from govkg.errors import GovkgError, ParameterError, RequestError
+from govkg.errors import GovkgError, NotReadyError, ParameterError, RequestError
 from govkg.server import text_search
 from govkg.server.context import Context
-from govkg.server.http import error_response, html_response, site_root
+from govkg.server.http import error_response, html_response, not_ready_response, site_root
 from govkg.server.settings import ServerSettings
 from govkg.site import pages
 from govkg.site.compare import compare, comparison_csv, comparison_json
@@ -42,6 +42,7 @@ from govkg.site.resources import (
     view,
     with_stances,
 )
+from govkg.site.state_profiles import ALIGNMENT_WAIT_S
 from govkg.site.status_matrix import day_param, matrix_alignment
 from govkg.site.status_pages import dated_page, status_block
 from govkg.site.unlisted import ready_actor_coverage
@@ -172,6 +173,9 @@ class Browse:
         self.settings = context.settings
         #: Crawled for a static copy: forms that need the server are left out.
         self.static = context.copy_endpoint is not None
+        #: How long a page that is the alignment waits for it after it was first asked for
+        #: (a static copy waits for it: every page of the copy is whole).
+        self.wait_s = None if self.static else ALIGNMENT_WAIT_S
 
     async def index(self, request: Request, index: Index) -> Response:
         rows = await run_in_threadpool(list_index, self.store, index)
@@ -186,7 +190,9 @@ class Browse:
             second, ext = request.path_params["b"], "html"
         second, number = split_page(second)
         try:
-            found = await run_in_threadpool(compare, self.store, first, second)
+            found = await run_in_threadpool(compare, self.store, first, second, self.wait_s)
+        except NotReadyError as error:
+            return not_ready_response(request, error)
         except RequestError as error:
             return error_response(request, 400, str(error))
         except GovkgError as error:
@@ -211,7 +217,10 @@ class Browse:
             wanted = MatrixRequest.from_params(request.query_params, preset, number)
         except ParameterError as error:
             return error_response(request, 400, str(error))
-        found = await run_in_threadpool(matrix_alignment, self.store, wanted.at)
+        try:
+            found = await run_in_threadpool(matrix_alignment, self.store, wanted.at, self.wait_s)
+        except NotReadyError as error:
+            return not_ready_response(request, error)
         shown = matrix_view(found, wanted)
         if ext == "csv":
             return Response(matrix_csv(shown), media_type="text/csv; charset=utf-8")

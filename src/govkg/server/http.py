@@ -12,7 +12,7 @@ import logging
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 
-from govkg.errors import ProtocolError
+from govkg.errors import NotReadyError, ProtocolError
 from govkg.server.negotiation import choose
 from govkg.server.results import Answer
 from govkg.site import pages
@@ -61,6 +61,13 @@ def error_response(request: Request, status: int, message: str) -> Response:
     if choose(accept, ["text/plain", "text/html"]) == "text/html" and accept:
         return html_response(pages.error_page(status, message, site_root(request)), status)
     return PlainTextResponse(message + "\n", status)
+
+
+def not_ready_response(request: Request, error: NotReadyError) -> Response:
+    """A page still being worked out: 503 with its reason and ``Retry-After``."""
+    response = error_response(request, 503, str(error))
+    response.headers["Retry-After"] = str(error.retry_after)
+    return response
 
 
 def to_response(request: Request, answer: Answer) -> Response:

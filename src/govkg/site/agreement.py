@@ -14,21 +14,17 @@ to) is never read again.
 
 from __future__ import annotations
 
-import logging
 import pickle
 import subprocess
 import sys
-import threading
-import time
-import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from govkg.coverage import ListCoverage, instrument_coverage
-from govkg.errors import GovkgError, StoreError
+from govkg.errors import NotReadyError, StoreError
 from govkg.fixed_queries import fixed_query
-from govkg.site.kept import stale
+from govkg.site.kept import Kept
 from govkg.site.palette import MISSING, SWATCHES
 from govkg.store import Store
 
@@ -38,9 +34,10 @@ if TYPE_CHECKING:  # numpy and govkg.align (numpy, networkx) are imported when a
     from govkg.align.matrix import StanceMatrix
     from govkg.align.measures import PairwiseResult
 
-_LOG = logging.getLogger("govkg.server")
 #: Seconds a matrix read from a store is kept.
 TTL = 300.0
+#: Seconds a client is told to wait before asking again for a page that is not ready.
+RETRY_AFTER_S = 30
 #: How many actors a state's page names as closest and as furthest.
 RANKED = 5
 
@@ -85,50 +82,10 @@ class Alignment:
         return pair_row(self.matrix, self.result, a, b, min_n=DEFAULT_MIN_N)
 
 
-class _Cache:
-    """One alignment per store.  The first is read while the caller waits; after :data:`TTL`
-    seconds the kept one is still given while a thread reads the next (at 4 M triples a read
-    takes minutes: no page waits for it twice)."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        #: Each store's alignment, when it was read and the store's generation then.
-        self.found: weakref.WeakKeyDictionary[Store, tuple[float, int | None, Alignment]] = (
-            weakref.WeakKeyDictionary()
-        )
-        self.reading: weakref.WeakSet[Store] = weakref.WeakSet()
-
-    def get(self, store: Store) -> Alignment:
-        with self.lock:
-            kept = self.found.get(store)
-            if kept is None:  # the first read: every caller waits for it
-                generation = store.generation
-                alignment = _load(store)
-                self.found[store] = (time.monotonic(), generation, alignment)
-                return alignment
-            read, generation, alignment = kept
-            if stale(store, read, generation, TTL) and store not in self.reading:
-                self.reading.add(store)
-                threading.Thread(target=self._refresh, args=(store,), daemon=True).start()
-            return alignment
-
-    def _refresh(self, store: Store) -> None:
-        generation = store.generation
-        try:
-            alignment = _load(store)
-        except GovkgError as error:  # the store cannot be read now: keep the old one
-            _LOG.warning("the pages' alignment could not be read again: %s", error)
-            alignment = None
-        except Exception as error:  # a thread's error is logged in one line, never a traceback
-            _LOG.error("the pages' alignment could not be read again (%s)", type(error).__name__)
-            alignment = None
-        with self.lock:
-            if alignment is not None:
-                self.found[store] = (time.monotonic(), generation, alignment)
-            self.reading.discard(store)
-
-
-_CACHE = _Cache()
+#: One alignment per store (:class:`Kept`): the first read while the caller waits (or, for
+#: :func:`ready_alignment`, in the background), read again in the background after :data:`TTL`
+#: seconds if the store may have changed, the old one given meanwhile.
+_CACHE: Kept[Alignment] = Kept(lambda store: _load(store), "alignment", lambda: TTL)
 
 
 def _load(store: Store) -> Alignment:
@@ -226,6 +183,20 @@ def _kinds(
 def alignment(store: Store) -> Alignment:
     """The store's alignment (every pair, ``govkg align``'s defaults), kept for :data:`TTL`."""
     return _CACHE.get(store)
+
+
+def ready_alignment(store: Store, wait_s: float) -> Alignment:
+    """The store's alignment if it is read within ``wait_s`` seconds of when it was first asked
+    for (its read goes on in the background), else :class:`NotReadyError`: what a page that is
+    the alignment says rather than wait minutes for it at 4 M triples."""
+    found = _CACHE.ready(store, wait_s)
+    if found is None:
+        raise NotReadyError(
+            "the agreement between actors is still being worked out from the whole graph "
+            "(minutes on a large graph); this page will show it once it is ready",
+            RETRY_AFTER_S,
+        )
+    return found
 
 
 @dataclass(frozen=True)

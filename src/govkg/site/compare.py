@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from govkg.coverage import Coverage
 from govkg.errors import GovkgError
-from govkg.site.agreement import alignment
+from govkg.site.agreement import alignment, ready_alignment
 from govkg.store import Store
 
 if TYPE_CHECKING:  # govkg.align (numpy, networkx) is imported when a page needs it
@@ -56,14 +56,15 @@ class Comparison:
         }
 
 
-def compare(store: Store, first: str, second: str) -> Comparison:
+def compare(store: Store, first: str, second: str, wait_s: float | None = None) -> Comparison:
     """The comparison of two actors named by code (``USA``), organisation id or IRI.
 
     An unknown name is a :class:`GovkgError` that suggests the closest; the same actor twice is
-    one too."""
+    one too.  With ``wait_s``, a store whose alignment is not read within that many seconds of
+    when it was first asked for is a :class:`NotReadyError` (else the caller waits for it)."""
     from govkg.align.report import AlignRequest, align_matrix
 
-    found = alignment(store)
+    found = alignment(store) if wait_s is None else ready_alignment(store, wait_s)
     matrix = found.matrix
     pair = (first, second)
     report = align_matrix(matrix, AlignRequest(pair=pair))

@@ -42,9 +42,13 @@ def stale(store: Store, read_at: float, generation: int | None, ttl: float | Non
 class Kept(Generic[T]):
     """One value per store, read by ``load`` (``what`` names it in the log)."""
 
-    def __init__(self, load: Callable[[Store], T], what: str) -> None:
+    def __init__(
+        self, load: Callable[[Store], T], what: str, ttl: Callable[[], float] | None = None
+    ) -> None:
         self.load = load
         self.what = what
+        #: Seconds a value is kept (looked up at each use; default :data:`TTL`).
+        self.ttl = ttl or (lambda: TTL)
         self.lock = threading.Lock()
         #: Each store's value, when it was read and the store's generation then.
         self.found: weakref.WeakKeyDictionary[Store, tuple[float, int | None, T]] = (
@@ -112,7 +116,7 @@ class Kept(Generic[T]):
             kept = self.found.get(store)
             if kept is None:
                 return None
-            if stale(store, kept[0], kept[1]) and store not in self.reading:
+            if stale(store, kept[0], kept[1], self.ttl()) and store not in self.reading:
                 self.reading.add(store)
                 threading.Thread(target=self._refresh, args=(store,), daemon=True).start()
             return (kept[2],)
@@ -120,7 +124,7 @@ class Kept(Generic[T]):
     def _fresh(self, store: Store) -> bool:
         with self.lock:
             kept = self.found.get(store)
-            return kept is not None and not stale(store, kept[0], kept[1])
+            return kept is not None and not stale(store, kept[0], kept[1], self.ttl())
 
     def _refresh(self, store: Store) -> None:
         read = False

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from govkg.errors import ParameterError, RequestError
 from govkg.lifecycle import UNKNOWN_STATUS, Status, beginnings, check_day, status_at
-from govkg.site.agreement import KINDS, Alignment, alignment
+from govkg.site.agreement import KINDS, Alignment, alignment, ready_alignment
 from govkg.store import Store
 
 if TYPE_CHECKING:  # numpy and govkg.align (numpy, networkx) are imported when a page needs them
@@ -167,6 +167,10 @@ class _Kept:
 _KEPT = _Kept()
 
 
-def matrix_alignment(store: Store, day: str = "") -> Alignment:
-    """The matrix page's alignment: as of ``day``, else the kept one."""
+def matrix_alignment(store: Store, day: str = "", wait_s: float | None = None) -> Alignment:
+    """The matrix page's alignment: as of ``day``, else the kept one (with ``wait_s``: a
+    :class:`NotReadyError` when the kept one is not read within that many seconds of when it
+    was first asked for)."""
+    if wait_s is not None:
+        ready_alignment(store, wait_s)
     return _KEPT.get(store, day) if day else alignment(store)

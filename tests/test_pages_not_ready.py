@@ -1,0 +1,56 @@
+"""Pages that are the alignment (the comparison of two actors, the matrix) say, with 503 and
+``Retry-After``, that it is still being worked out once they have waited their time for it, and
+show it once it is read; the read goes on in the background, once."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from paths import ROOT
+from servers import in_process
+
+from govkg.load import open_project
+from govkg.server import ServerSettings, browse, create_app
+from govkg.site import agreement
+from govkg.store import Store
+
+
+def _wait_until(check: object, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while not check() and time.monotonic() < deadline:  # type: ignore[operator]
+        time.sleep(0.05)
+
+
+@pytest.mark.parametrize("path", ["/compare/USA/CHN", "/matrix.html"])
+def test_a_page_that_is_the_alignment_is_503_until_it_is_read(
+    path: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = open_project(ROOT)[1]  # a store of its own: nothing of it kept yet
+    release = threading.Event()
+    reads: list[Store] = []
+    original = agreement._load
+
+    def slow(target: Store) -> agreement.Alignment:
+        reads.append(target)
+        release.wait(60)
+        return original(target)
+
+    monkeypatch.setattr(agreement, "_load", slow)
+    monkeypatch.setattr(browse, "ALIGNMENT_WAIT_S", 0.2)
+    try:
+        with in_process(create_app(store, ServerSettings(query_workers=0))) as http:
+            waiting = http.get(path, headers={"Accept": "text/html"})
+            again = http.get(path, headers={"Accept": "text/plain"})
+            release.set()
+            _wait_until(lambda: agreement._CACHE.ready(store) is not None)
+            ready = http.get(path)
+    finally:
+        release.set()
+    assert waiting.status_code == 503 and waiting.headers["retry-after"] == "30"
+    assert "still being worked out" in waiting.text and "<html" in waiting.text.lower()
+    assert again.status_code == 503
+    assert again.text.startswith("the agreement between actors is still being worked out")
+    assert reads == [store]  # one read, in the background, for every request
+    assert ready.status_code == 200 and "still being worked out" not in ready.text
