@@ -11,7 +11,14 @@ import networkx as nx
 import numpy as np
 
 from govkg.align.matrix import Instrument, StanceMatrix
-from govkg.align.measures import MEASURES, NO_COMMON, REASONS, PairwiseResult, all_pairs
+from govkg.align.measures import (
+    MEASURES,
+    NO_COMMON,
+    REASONS,
+    Measured,
+    PairwiseResult,
+    all_pairs,
+)
 from govkg.align.table import AnyColumn, Column, ColumnTable, Filled, template
 from govkg.errors import GovkgError, RequestError, escaped, quoted
 from govkg.namespaces import compact, expand
@@ -269,53 +276,53 @@ def pair_columns(weighted: bool = False) -> tuple[str, ...]:
 def pair_table(matrix: StanceMatrix, result: PairwiseResult, min_n: int = 1,
                weighted: bool = False) -> ColumnTable:  # fmt: skip
     """The rows :func:`all_pair_rows` gives, as columns of arrays: every unordered pair (a < b)
-    with at least ``min_n`` instruments in common, each value what :func:`pair_row` gives."""
+    with at least ``min_n`` instruments in common, each value what :func:`pair_row` gives.
+
+    The measures are computed once for each group of pairs that has them all the same
+    (:meth:`PairwiseResult.kept_groups`) and each column's distinct values found among the
+    groups'."""
     a, b = kept_pairs(result, min_n)
+    group, found = result.kept_groups(min_n)
     names = (*SHOWN, "s_weighted") if weighted else SHOWN
-    places = _Places(a, b, len(matrix.actors))
     columns: list[AnyColumn] = [
         Column.of_choices(a, matrix.codes_of),
         Column.of_choices(b, matrix.codes_of),
-        Column.of_numbers(places.of(result.values["n"]), int),
-        *(Column.of_numbers(rounded(places.of(result.values[name])), _defined) for name in names),
-        _note_column(matrix, result, places, names),
+        _grouped(Column.of_numbers(found.values["n"], int), group),
+        *(
+            _grouped(Column.of_numbers(rounded(found.values[name]), _defined), group)
+            for name in names
+        ),
+        _note_column(matrix, (a, b), (group, found), names),
     ]
     return ColumnTable(pair_columns(weighted), tuple(columns))
 
 
-class _Places:
-    """The pairs (a, b) of a table and their places in a flattened (A, A) array: one gather
-    each array (``square[a, b]`` indexes two arrays each time)."""
-
-    def __init__(self, a: np.ndarray, b: np.ndarray, actors: int) -> None:
-        self.a, self.b = a, b
-        self._flat = (a * actors + b, b * actors + a)
-
-    def of(self, square: np.ndarray, swapped: bool = False) -> np.ndarray:
-        """``square[a, b]`` (``square[b, a]`` when ``swapped``) for every pair."""
-        return square.reshape(-1).take(self._flat[swapped])
+def _grouped(column: Column, group: np.ndarray) -> Column:
+    """A column of groups as the column of their members (``group``: each row's group)."""
+    return Column(column.index.take(group), column.values, group, column.index)
 
 
-def _note_column(matrix: StanceMatrix, result: PairwiseResult, places: _Places,
-                 names: Sequence[str]) -> Filled:  # fmt: skip
+def _note_column(matrix: StanceMatrix, pairs: tuple[np.ndarray, np.ndarray],
+                 groups: tuple[np.ndarray, Measured], names: Sequence[str]) -> Filled:  # fmt: skip
     """Each pair's ``note`` as :func:`pair_notes` writes it (without ``min_n``), made once for
     each combination of reasons, and where a side never varies once for each combination of
-    reasons, steady codes and n, with the pair's actors put in."""
-    a, b = places.a, places.b
-    n = places.of(result.values["n"]).astype(np.int64)
-    x = np.where(n > 0, places.of(result.steady), 0).astype(np.int64)
-    y = np.where(n > 0, places.of(result.steady, swapped=True), 0).astype(np.int64)
+    reasons, steady codes and n, with the pair's actors put in (found for each group of pairs,
+    ``groups``: each pair's group and the measures of the groups)."""
+    group, found = groups
+    n = found.values["n"].astype(np.int64)
+    x = np.where(n > 0, found.sides[0], 0).astype(np.int64)
+    y = np.where(n > 0, found.sides[1], 0).astype(np.int64)
     steady = (x > 0) | (y > 0)
     key = steady.astype(np.int64)
     for name in names:  # a reason code is under 8: three bits each
         key <<= 3
-        key |= places.of(result.reason_codes[name])
+        key |= found.reason_codes[name]
     keys, which = np.unique(key, return_inverse=True)
     which = which.reshape(-1)
     tails = [_reason_notes([], names, _unpacked(k, len(names)), bool(k >> 3 * len(names)))
              for k in keys.tolist()]  # fmt: skip
     templates = [template("; ".join(tail)) for tail in tails]
-    first, second = np.zeros(len(a), dtype=np.intp), np.zeros(len(a), dtype=np.intp)
+    named = np.zeros(len(which), dtype=bool)  # the groups whose note names the actors
     rows = np.flatnonzero(steady)
     if rows.size and any(m in names for m in CHANCE):
         # n, then which combination of reasons (under 2**28), then x and y (2 bits each)
@@ -325,8 +332,12 @@ def _note_column(matrix: StanceMatrix, result: PairwiseResult, places: _Places,
             note = _steady_note(("{0}", "{1}"), ((k >> 2) & 3, k & 3), k >> 32)
             templates.append("; ".join([note, *map(template, tails[(k & 0xFFFFFFFF) >> 4])]))
         which[rows] = len(tails) + kind_of.reshape(-1)
-        first[rows], second[rows] = a[rows], b[rows]
-    return Filled(which, first, second, tuple(templates), tuple(matrix.codes_of))
+        named[rows] = True
+    a, b = pairs
+    named = named.take(group)
+    first, second = np.where(named, a, 0).astype(np.intp), np.where(named, b, 0).astype(np.intp)
+    return Filled(which.take(group), first, second, tuple(templates), tuple(matrix.codes_of),
+                  group, which)  # fmt: skip
 
 
 def _unpacked(key: int, count: int) -> list[str]:
@@ -342,9 +353,8 @@ def kept_pairs(result: PairwiseResult, min_n: int) -> tuple[np.ndarray, np.ndarr
 def steady_counts(result: PairwiseResult, min_n: int) -> dict[str, int]:
     """How many kept pairs have one side (``one``), both with one answer (``same``), or both
     with different single answers (``different``) that never vary."""
-    a, b = kept_pairs(result, min_n)
-    places = _Places(a, b, result.steady.shape[0])
-    x, y = places.of(result.steady), places.of(result.steady, swapped=True)
+    group, found = result.kept_groups(min_n)
+    x, y = found.sides[0].take(group), found.sides[1].take(group)
     return {
         "one": int(((x > 0) != (y > 0)).sum()),
         "same": int(((x > 0) & (x == y)).sum()),

@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from typing import Any
 
 import numpy as np
 
@@ -51,6 +52,7 @@ REASONS: tuple[str, ...] = ("", NO_COMMON, NO_VARIANCE, NO_WEIGHT, NO_SIGNATURES
 _REASON_DTYPE = f"<U{max(len(r) for r in REASONS)}"
 _REASON_TEXTS = np.array(REASONS, dtype=_REASON_DTYPE)
 _CODE = {reason: np.int8(k) for k, reason in enumerate(REASONS)}
+_CELLS = len(CATEGORIES) ** 2  # the counts C[c, d] of a pair
 _FLOAT32_EXACT = 2**24  # integers below this are exact in float32
 _DIFF = np.subtract.outer(np.array(CATEGORIES), np.array(CATEGORIES)).astype(np.float64)
 
@@ -86,20 +88,129 @@ class ReasonTexts(Mapping[str, np.ndarray]):
         return len(self._codes)
 
 
+class Squares(Mapping[str, np.ndarray]):
+    """Each measure's (A, A) array of a result (its reason codes, with ``reasons``), made when
+    first read from the measure over the pairs a <= b and copied to (b, a): exactly symmetric,
+    read-only.  Measures that share one vector share one array; the counts ``n`` are
+    :attr:`PairwiseResult.counts` (nothing else is computed for them)."""
+
+    def __init__(self, result: PairwiseResult, reasons: bool = False) -> None:
+        self._result = result
+        self._reasons = reasons
+        self._made: dict[int, np.ndarray] = {}
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        if name == "n":  # the counts, never undefined: nothing else computed for them
+            return self._result.counts if not self._reasons else self._never()
+        vector = self._result.upper_of(name, self._reasons)
+        square = self._made.get(id(vector))
+        if square is None:
+            square = vector.take(_layout(self._result.actors).mirror)
+            square.flags.writeable = False
+            self._made[id(vector)] = square
+        return square
+
+    def _never(self) -> np.ndarray:
+        """Reason codes all 0 (defined everywhere)."""
+        if -1 not in self._made:
+            never = np.zeros((self._result.actors, self._result.actors), dtype=np.int8)
+            never.flags.writeable = False
+            self._made[-1] = never
+        return self._made[-1]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(MEASURES)
+
+    def __len__(self) -> int:
+        return len(MEASURES)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"_result": self._result, "_reasons": self._reasons, "_made": {}}
+
+
 @dataclass(frozen=True)
+class Measured:
+    """Every measure over some pairs a <= b (vectors in the pairs' order): ``values[m]``
+    (NaN where undefined), ``reason_codes[m]`` (int8 indices into :data:`REASONS`), and
+    ``sides``: the one code a gave (and b gave) on every instrument in common, 0 if its answers
+    varied or there is none."""
+
+    values: dict[str, np.ndarray]
+    reason_codes: dict[str, np.ndarray]
+    sides: tuple[np.ndarray, np.ndarray]
+
+    def taken(self, places: np.ndarray) -> Measured:
+        """The same measures over the pairs at ``places`` among these."""
+        values = _taken_all(self.values, places)
+        reasons = _taken_all(self.reason_codes, places)
+        x, y = self.sides
+        return Measured(values, reasons, (x.take(places), y.take(places)))
+
+
+def _taken_all(vectors: dict[str, np.ndarray], places: np.ndarray) -> dict[str, np.ndarray]:
+    """Each vector at ``places``, a vector shared by several measures taken once."""
+    made: dict[int, np.ndarray] = {}
+    for vector in vectors.values():
+        if id(vector) not in made:
+            made[id(vector)] = vector.take(places)
+    return {name: made[id(vector)] for name, vector in vectors.items()}
+
+
 class PairwiseResult:
-    """Every measure for every ordered pair of actors.
+    """Every measure for every ordered pair of actors, each computed when first asked for.
 
     ``values[m]`` is an (A, A) float64 array (NaN where undefined; ``n`` holds the counts as
     floats); ``reason_codes[m]`` an (A, A) int8 array of indices into :data:`REASONS` (0 where
     the value is defined), ``reasons[m]`` the same as strings (``""`` where defined).
     ``steady[a, b]`` is the code (1, 2 or 3) actor a gave on every instrument it has in common
-    with b, 0 if its answers varied or there is none (not symmetric).
+    with b, 0 if its answers varied or there is none (not symmetric).  Every array is read-only.
+
+    The counts come from one product of the one-hot stack; the other measures of every pair
+    are computed the first time an (A, A) array is read, and :meth:`kept_measures` computes
+    them for the pairs with at least ``min_n`` instruments in common alone (each operation on
+    each pair the same, so the same bits).
     """
 
-    values: dict[str, np.ndarray]
-    reason_codes: dict[str, np.ndarray]
-    steady: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.int8))
+    def __init__(self, stacked: np.ndarray, weights: np.ndarray | None, d_max: float) -> None:
+        self._stacked = stacked
+        self._weights = weights
+        self._d_max = d_max
+        self.actors = stacked.shape[0] // len(CATEGORIES)
+        self.values: Mapping[str, np.ndarray] = Squares(self)
+        self.reason_codes: Mapping[str, np.ndarray] = Squares(self, reasons=True)
+        self._kept: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self._kept_groups: dict[int, tuple[np.ndarray, Measured]] = {}
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Every measure, worked out before the result is pickled (by the process that pickles
+        it: ``govkg.site.alignment_process``), without the one-hot stack and product, which
+        served only to work them out."""
+        self.whole  # noqa: B018 (computed and kept)
+        self.counts  # noqa: B018
+        return {k: v for k, v in vars(self).items() if k not in ("_stacked", "product")}
+
+    @cached_property
+    def product(self) -> np.ndarray:
+        """The (3A x 3A) product of the one-hot stack with itself (block (c, d) is C[c, d])."""
+        return self._stacked @ self._stacked.T
+
+    @cached_property
+    def counts(self) -> np.ndarray:
+        """``values["n"]``: the instruments each pair has in common, the sum of the blocks of
+        :attr:`product`, from one product of the coded cells (whole numbers: exact)."""
+        k, actors = len(CATEGORIES), self.actors
+        coded = self._stacked.reshape(k, actors, -1).sum(axis=0)  # 0/1, in the stack's dtype
+        counts = (coded @ coded.T).astype(np.float64)
+        counts.flags.writeable = False
+        return counts
+
+    @cached_property
+    def whole(self) -> Measured:
+        """Every measure over every pair a <= b (in the order of ``np.triu_indices(A)``); the
+        product is let go (every measure is known: nothing else needs it)."""
+        found = _measured(self.product, self._stacked, self._weights, self._d_max, None)
+        vars(self).pop("product", None)
+        return found
 
     @cached_property
     def reasons(self) -> Mapping[str, np.ndarray]:
@@ -107,26 +218,97 @@ class PairwiseResult:
         return ReasonTexts(self.reason_codes)
 
     @cached_property
+    def steady(self) -> np.ndarray:
+        """S[a, b] = the one code a gave on all instruments in common with b, else 0."""
+        steady = np.concatenate(self.whole.sides).take(_layout(self.actors).sides)
+        steady.flags.writeable = False
+        return steady
+
+    def upper_of(self, name: str, reason: bool = False) -> np.ndarray:
+        """Measure ``name``'s values (its reason codes, with ``reason``) over the pairs a <= b,
+        in the order of ``np.triu_indices(A)`` (read-only)."""
+        return (self.whole.reason_codes if reason else self.whole.values)[name]
+
+    @cached_property
     def upper(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The unordered pairs (a < b) as two index arrays, and their counts ``n``."""
-        a, b = np.triu_indices(self.values["n"].shape[0], k=1)
-        return a, b, self.values["n"][a, b]
+        a, b, _places = self._apart
+        return a, b, self.counts.reshape(-1).take(a * self.actors + b)
+
+    @cached_property
+    def _apart(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The pairs a < b and their places among the pairs a <= b."""
+        layout = _layout(self.actors)
+        places = np.flatnonzero(layout.a != layout.b)
+        return layout.a[places], layout.b[places], places
 
     def pairs_with(self, min_n: int) -> tuple[np.ndarray, np.ndarray]:
         """The unordered pairs (a < b) with at least ``min_n`` instruments in common, as two
         index arrays (read-only, kept for the next call with the same ``min_n``)."""
-        if min_n not in self._pairs_with:
-            a, b, counts = self.upper
-            if min_n > 0:
-                keep = counts >= min_n
-                a, b = a[keep], b[keep]
-            a.flags.writeable = b.flags.writeable = False
-            self._pairs_with[min_n] = (a, b)
-        return self._pairs_with[min_n]
+        a, b, _places = self.kept(min_n)
+        return a, b
 
-    @cached_property
-    def _pairs_with(self) -> dict[int, tuple[np.ndarray, np.ndarray]]:
-        return {}
+    def kept(self, min_n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """:meth:`pairs_with` and the pairs' places among the pairs a <= b (read-only, kept for
+        the next call with the same ``min_n``)."""
+        if min_n not in self._kept:
+            if min_n > 0:  # row by row, as np.triu_indices
+                a, b = np.nonzero(np.triu(self.counts >= min_n, k=1))
+                places = _layout(self.actors).mirror[a, b]
+            else:
+                a, b, places = (array.copy() for array in self._apart)
+            a.flags.writeable = b.flags.writeable = places.flags.writeable = False
+            self._kept[min_n] = (a, b, places)
+        return self._kept[min_n]
+
+    def kept_measures(self, min_n: int) -> Measured:
+        """Every measure over the pairs of :meth:`pairs_with` (``min_n``), in their order."""
+        group, found = self.kept_groups(min_n)
+        return found.taken(group)
+
+    def kept_groups(self, min_n: int) -> tuple[np.ndarray, Measured]:
+        """The pairs of :meth:`pairs_with` (``min_n``) in groups whose measures are all the
+        same: each pair's group and every measure of one pair of each group (computed for
+        those pairs alone unless every pair's are known).  Pairs with the same counts C[c, d]
+        and the same number of signatures of the two sides together are a group (every
+        measure is computed from these alone, each operation the same: the same bits); with
+        weights, counts too large to be packed in one integer, or every pair's measures known,
+        each pair is its own group."""
+        if min_n not in self._kept_groups:
+            places = self.kept(min_n)[2]
+            grouped = None if "whole" in vars(self) else self._grouped(places)
+            if grouped is None:
+                group, firsts = np.arange(len(places)), places
+            else:
+                group, firsts = grouped[0], places.take(grouped[1])
+            if "whole" in vars(self):
+                found = self.whole.taken(firsts)
+            else:
+                found = _measured(self.product, self._stacked, self._weights, self._d_max, firsts)
+            group.flags.writeable = False
+            self._kept_groups[min_n] = (group, found)
+        return self._kept_groups[min_n]
+
+    def _grouped(self, places: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+        """Each pair's group (:meth:`kept_groups`) and the first pair of each group, among the
+        pairs a <= b at ``places``; None with weights or counts too large to pack."""
+        instruments = self._stacked.shape[1]
+        base, signed_base = instruments + 1, 2 * instruments + 1
+        if self._weights is not None or base**_CELLS * signed_base >= 2**62:
+            return None
+        layout = _layout(self.actors)
+        cells = self.product.reshape(-1).take(layout.gather[:, places]).astype(np.int64)
+        key = cells[0]
+        for row in cells[1:]:
+            key *= base
+            key += row
+        yes = CATEGORIES.index(1)  # what each actor signed, as _jaccard reads it
+        signed = np.diag(self.product)[yes * self.actors : (yes + 1) * self.actors]
+        signed = signed.astype(np.int64)
+        key *= signed_base
+        key += signed.take(layout.a.take(places)) + signed.take(layout.b.take(places))
+        _keys, firsts, group = np.unique(key, return_index=True, return_inverse=True)
+        return group.reshape(-1), firsts
 
     def reason(self, name: str, a: int, b: int) -> str:
         """Why measure ``name`` is undefined for actors a and b, ``""`` if it is defined."""
@@ -148,22 +330,29 @@ class PairwiseResult:
 def all_pairs(
     codes: np.ndarray, weights: np.ndarray | None = None, d_max: float = 2.0
 ) -> PairwiseResult:
-    """Compute every measure in MEASURES for every pair of rows (actors) of ``codes``.
+    """Every measure in MEASURES for every pair of rows (actors) of ``codes`` (computed when
+    first read, :class:`PairwiseResult`).
 
     Each measure is computed for the pairs a <= b (the upper triangle, kept as one vector) and
     copied to (b, a): the arrays are exactly symmetric whatever order a sum is taken in."""
     codes, weights, d_max = _validate(codes, weights, d_max)
-    stacked = _one_hot(codes)
-    joint = _Joint(stacked)
+    return PairwiseResult(_one_hot(codes), weights, d_max)
+
+
+def _measured(product: np.ndarray, stacked: np.ndarray, weights: np.ndarray | None,
+              d_max: float, places: np.ndarray | None) -> Measured:  # fmt: skip
+    """Every measure over the pairs a <= b at ``places`` (all of them for None); NaN exactly
+    where a reason is given; read-only."""
+    joint = _Joint(product, stacked, places)
     values: dict[str, np.ndarray] = {"n": joint.n}
     reasons: dict[str, np.ndarray] = {"n": _reasons(joint.n.shape, [])}  # all 0: never undefined
     with np.errstate(divide="ignore", invalid="ignore"):
         _add_distance_measures(values, reasons, joint, d_max)
         _add_weighted_s(values, reasons, joint, weights, d_max)
-        steady = _steady(joint)
+        sides = (_single_code(joint.rows), _single_code(joint.cols))  # a's codes, b's
         _add_chance_corrected(values, reasons, joint, d_max)
         values["jaccard"], reasons["jaccard"] = _jaccard(joint)
-    return _finalise(values, reasons, steady, joint.layout)
+    return _finalise(values, reasons, sides)
 
 
 def pair_measures(
@@ -273,14 +462,19 @@ class _Joint:
     with itself (block (c, d) of the (3A x 3A) product is C[c, d]): whole numbers, exact, and so
     is each sum of them, whatever its order. Every array is a vector over the pairs."""
 
-    def __init__(self, stacked: np.ndarray) -> None:
+    def __init__(self, product: np.ndarray, stacked: np.ndarray,
+                 places: np.ndarray | None = None) -> None:  # fmt: skip
         k = len(CATEGORIES)
         self.actors = stacked.shape[0] // k
-        self.layout = _layout(self.actors)
+        layout = _layout(self.actors)
         self.stacked = stacked
-        self.product = stacked @ stacked.T
+        self.product = product
+        gather, self.a, self.b, self.upper = layout.gather, layout.a, layout.b, layout.upper
+        if places is not None:  # some of the pairs a <= b
+            gather, self.a, self.b = gather[:, places], self.a[places], self.b[places]
+            self.upper = self.upper[places]
         #: cells[c, d]: the instruments in common on which a has code c and b code d
-        self.cells = self.product.reshape(-1).take(self.layout.gather).reshape(k, k, -1)
+        self.cells = self.product.reshape(-1).take(gather).reshape(k, k, -1)
         #: rows[c] (cols[c]): the instruments in common on which a (b) has code c, float64
         self.rows = self.cells.sum(axis=1, dtype=np.float64)
         self.cols = self.cells.sum(axis=0, dtype=np.float64)
@@ -316,7 +510,7 @@ class _Joint:
 
     def paired(self, square: np.ndarray) -> np.ndarray:
         """An (A, A) array's values for the pairs a <= b."""
-        return square.reshape(-1).take(self.layout.upper)
+        return square.reshape(-1).take(self.upper)
 
 
 @lru_cache(maxsize=64)
@@ -473,17 +667,9 @@ def _jaccard(joint: _Joint) -> tuple[np.ndarray, np.ndarray]:
     yes = CATEGORIES.index(1)
     both = joint.cells[yes, yes].astype(np.float64)
     signed = np.diag(joint.product)[yes * joint.actors : (yes + 1) * joint.actors]
-    union = np.add(signed[joint.layout.a], signed[joint.layout.b], dtype=np.float64)
+    union = np.add(signed[joint.a], signed[joint.b], dtype=np.float64)
     union -= both
     return np.divide(both, union, out=both), _reasons(both.shape, [(union == 0, NO_SIGNATURES)])
-
-
-def _steady(joint: _Joint) -> np.ndarray:
-    """S[a, b] = the one code a gave on all instruments in common with b, else 0."""
-    sides = [_single_code(joint.rows), _single_code(joint.cols)]  # a's codes, b's
-    steady = np.concatenate(sides).take(joint.layout.sides)
-    steady.flags.writeable = False
-    return steady
 
 
 def _single_code(marginals: np.ndarray) -> np.ndarray:
@@ -511,23 +697,15 @@ def _reasons(shape: tuple[int, ...], rules: list[tuple[np.ndarray, str]]) -> np.
 def _finalise(
     values: dict[str, np.ndarray],
     reasons: dict[str, np.ndarray],
-    steady: np.ndarray,
-    layout: _Layout,
-) -> PairwiseResult:
-    """NaN exactly where a reason is given; each pair's values copied to (b, a), so exactly
-    symmetric; in MEASURES order, read-only."""
-    square: dict[int, np.ndarray] = {}
+    sides: tuple[np.ndarray, np.ndarray],
+) -> Measured:
+    """NaN exactly where a reason is given; in MEASURES order, read-only."""
     for name in MEASURES:
         value, reason = values[name], reasons[name]
-        if id(value) not in square:
+        if value.flags.writeable:  # a vector shared by two measures is done once
             np.copyto(value, np.nan, where=reason != 0)
-            square[id(value)] = value.take(layout.mirror)
-        if id(reason) not in square:
-            square[id(reason)] = reason.take(layout.mirror)
-    for array in square.values():
-        array.flags.writeable = False
-    return PairwiseResult(
-        values={m: square[id(values[m])] for m in MEASURES},
-        reason_codes={m: square[id(reasons[m])] for m in MEASURES},
-        steady=steady,
-    )
+            value.flags.writeable = False
+        reason.flags.writeable = False
+    for side in sides:
+        side.flags.writeable = False
+    return Measured({m: values[m] for m in MEASURES}, {m: reasons[m] for m in MEASURES}, sides)

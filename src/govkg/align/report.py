@@ -28,7 +28,7 @@ from govkg.align.analysis import (
     weights_for,
 )
 from govkg.align.matrix import ACTOR_TYPES, MatrixOptions, StanceMatrix, coding, load_matrix
-from govkg.align.measures import PairwiseResult
+from govkg.align.measures import MEASURES, PairwiseResult
 from govkg.align.table import Column, ColumnTable, concat
 from govkg.coverage import Coverage, answer_coverage
 from govkg.errors import GovkgError, RequestError, quoted
@@ -132,12 +132,21 @@ class Table:
 @dataclass(frozen=True)
 class Blocs:
     """What the blocs are found from: a measure's values and the counts over the actors of the
-    heatmap; the groups are found (Louvain) when first asked for."""
+    heatmap (``linked``, rows of the result's actors); the values are taken from the result and
+    the groups found (Louvain) when first asked for."""
 
     codes_of: tuple[str, ...]
-    values: np.ndarray
+    result: PairwiseResult
+    linked: tuple[int, ...]
+    measure_name: str
     counts: np.ndarray
     min_n: int
+
+    @cached_property
+    def values(self) -> np.ndarray:
+        """The measure over the heatmap's actors, (A, A)."""
+        inside = np.ix_(self.linked, self.linked)
+        return self.result.values[self.measure_name][inside]  # type: ignore[no-any-return]
 
     @cached_property
     def groups(self) -> list[list[int]]:
@@ -157,7 +166,6 @@ class AlignReport:
 
     tables: list[Table]
     matrix: StanceMatrix
-    heat: np.ndarray | None = None
     blocs: Blocs | None = None
     measure_name: str = "agreement"
     line: dict[str, list[float | None]] = field(default_factory=dict)
@@ -169,6 +177,11 @@ class AlignReport:
     coverage: Coverage = field(default_factory=lambda: Coverage("lists"))
     heat_n: np.ndarray | None = None
     left_out: tuple[str, ...] = ()
+
+    @property
+    def heat(self) -> np.ndarray | None:
+        """The measure over the heatmap's actors (taken from every pair's when first read)."""
+        return self.blocs.values if self.blocs is not None else None
 
     @property
     def groups(self) -> list[list[int]]:
@@ -279,7 +292,7 @@ def _pairs(number: int) -> str:
 def _pairs_footer(results: list[PairwiseResult], min_n: int) -> list[str]:
     """What the all-pairs rows leave out and why some kappa and pi are 0 or undefined; with
     several periods (``results``) a pair counts once in each."""
-    total = sum(len(kept_pairs(r, 0)[0]) for r in results)
+    total = sum(r.actors * (r.actors - 1) // 2 for r in results)  # every pair a < b
     kept = sum(len(kept_pairs(r, min_n)[0]) for r in results)
     each = " (counted in each period)" if len(results) > 1 else ""
     lines = [_N_MEANS]
@@ -340,8 +353,9 @@ def _bloc_report(matrix: StanceMatrix, whole: PairwiseResult, request: AlignRequ
     linked = linked_actors(whole, min_n)
     kept = matrix.rows(linked)
     name = request.bloc_measure  # a pair's measures are those of its two rows: taken, not redone
-    inside = np.ix_(linked, linked)
-    heat, heat_n = whole.values[name][inside], whole.values["n"][inside]
+    if name not in MEASURES:
+        raise KeyError(name)  # as reading its values would (they are read when first needed)
+    heat_n = whole.values["n"][np.ix_(linked, linked)]
     shown = set(linked)
     left_out = tuple(sorted(c for i, c in enumerate(matrix.codes_of) if i not in shown))
     footer = [_N_MEANS] if request.show_blocs else []
@@ -350,9 +364,9 @@ def _bloc_report(matrix: StanceMatrix, whole: PairwiseResult, request: AlignRequ
                       f"with every other actor: {len(left_out)} of {len(matrix.actors)} actors, "
                       f"{' '.join(left_out)}.")  # fmt: skip
     title = f"{name} of every pair with n ≥ {min_n}, ordered by bloc"
-    return AlignReport([], kept, heat=heat, blocs=Blocs(kept.codes_of, heat, heat_n, min_n),
-                       measure_name=name, title=title, footer=footer, min_n=min_n, heat_n=heat_n,
-                       left_out=left_out)  # fmt: skip
+    blocs = Blocs(kept.codes_of, whole, tuple(linked), name, heat_n, min_n)
+    return AlignReport([], kept, blocs=blocs, measure_name=name, title=title, footer=footer,
+                       min_n=min_n, heat_n=heat_n, left_out=left_out)  # fmt: skip
 
 
 def check_plot(path: Path) -> None:

@@ -26,10 +26,16 @@ CHUNK = 20_000
 
 @dataclass(frozen=True)
 class Column:
-    """One column: ``index[r]`` is the position in ``values`` of row r's value."""
+    """One column: ``index[r]`` is the position in ``values`` of row r's value.
+
+    With ``group`` (row r's group) the rows are in groups that share one value each,
+    ``by_group[g]`` its position for group g (``index`` is ``by_group[group]``): the text of
+    the values of such columns side by side is made once a group."""
 
     index: np.ndarray  # intp (rows,)
     values: tuple[Value, ...]
+    group: np.ndarray | None = None
+    by_group: np.ndarray | None = None
 
     @classmethod
     def of_numbers(cls, numbers: np.ndarray, convert: Callable[[float], Value]) -> Column:
@@ -46,7 +52,8 @@ class Column:
         return len(self.index)
 
     def take(self, rows: slice) -> Column:
-        return Column(self.index[rows], self.values)
+        group = None if self.group is None else self.group[rows]
+        return Column(self.index[rows], self.values, group, self.by_group)
 
     def to_list(self) -> list[Value]:
         """The values of every row."""
@@ -60,8 +67,22 @@ class Column:
 
     def cells(self, fmt: str, width: int = 0, prefix: str = "", suffix: str = "") -> np.ndarray:
         """:meth:`texts` as an array of objects."""
+        return _objects(self._rendered(fmt, width, prefix, suffix))[self.index]
+
+    def pieces(self, fmt: str, prefix: str = "", suffix: str = "") -> list[Piece]:
+        """:meth:`cells` as one :class:`Piece` (by group when the rows are in groups)."""
+        texts = self._rendered(fmt, 0, prefix, suffix)
+        if self.group is not None and self.by_group is not None:
+            return [Piece(texts, self.by_group, self.group)]
+        return [Piece(texts, self.index)]
+
+    def _rendered(self, fmt: str, width: int, prefix: str, suffix: str) -> list[str]:
+        """Each distinct value's text, between ``prefix`` and ``suffix``."""
         render = _renderer(fmt, width)
-        return _objects([prefix + render(v) + suffix for v in self.values])[self.index]
+        if fmt == "table":
+            return [prefix + render(v) + suffix for v in self.values]
+        texts = [repr(v) if v.__class__ in _NUMBERS else render(v) for v in self.values]
+        return [prefix + text + suffix for text in texts]  # a number: its repr, without a call
 
     def width(self) -> int:
         """The length of its longest text in a ``table``."""
@@ -80,13 +101,16 @@ class Filled:
     second: np.ndarray
     templates: tuple[str, ...]
     names: tuple[str, ...]
+    group: np.ndarray | None = None  # as in Column: ``which`` is ``by_group[group]``
+    by_group: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.which)
 
     def take(self, rows: slice) -> Filled:
+        group = None if self.group is None else self.group[rows]
         return Filled(self.which[rows], self.first[rows], self.second[rows], self.templates,
-                      self.names)  # fmt: skip
+                      self.names, group, self.by_group)  # fmt: skip
 
     def to_list(self) -> list[Value]:
         return self._filled(self.templates, self.names).tolist()  # type: ignore[no-any-return]
@@ -108,8 +132,39 @@ class Filled:
         render = _renderer(fmt, width)
         return _objects([prefix + render(v) + suffix for v in self.to_list()])
 
+    def pieces(self, fmt: str, prefix: str = "", suffix: str = "") -> list[Piece]:
+        """:meth:`cells` as the :class:`Piece` s each row's text is made of, end to end: in CSV
+        and JSON the pieces of its template and the names apart (nothing is joined row by
+        row), else its one text."""
+        names = self.names
+        lead, end = template(prefix), template(suffix)
+        if fmt == "csv" and not any(_CSV_QUOTED.search(n) for n in names):
+            templates = [lead + _csv_text(t) + end for t in self.templates]
+            return self._pieced(templates, names)
+        if fmt in ("json", "ndjson"):
+            templates = [lead + _json_string(t) + end for t in self.templates]
+            return self._pieced(templates, [_json_string(n)[1:-1] for n in names])
+        return [Piece(self.cells(fmt, 0, prefix, suffix).tolist(), np.arange(len(self)))]
+
     def width(self) -> int:
         return max((len(_table_text(v)) for v in self.to_list()), default=0)
+
+    def _pieced(self, templates: Sequence[str], names: Sequence[str]) -> list[Piece]:
+        """Each row's template split at its fields with the names put in: five pieces (text,
+        name, text, name, text; ``""`` for a field its template lacks), or one when no
+        template has a field; the texts by group when the rows are in groups."""
+        pieces = list(zip(*(_pieces(t) for t in templates), strict=True)) or [()] * 5
+        which, group = self.which, self.group
+        chosen = which if group is None or self.by_group is None else self.by_group
+        if all(field == 2 for field in pieces[1]):
+            return [Piece(list(pieces[0]), chosen, group)]
+        found = [Piece(list(pieces[0]), chosen, group)]
+        people = [*names, ""]
+        for k in (1, 3):  # a field: {0} (first), {1} (second) or none ("", after the names)
+            field = np.asarray(pieces[k], dtype=np.intp)[which]
+            person = np.where(field == 0, self.first, np.where(field == 1, self.second, len(names)))
+            found += [Piece(people, person), Piece(list(pieces[k + 1]), chosen, group)]
+        return found
 
     def _filled(self, templates: Sequence[str], names: Sequence[str]) -> np.ndarray:
         """Each row's template filled in (split once at its fields, the pieces of every row put
@@ -159,6 +214,42 @@ def _taken(values: Sequence[Value], index: np.ndarray) -> list[Value]:
 
 
 AnyColumn = Column | Filled
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One piece of each row's text: ``texts[index[r]]`` for row r, or with ``group``
+    (each row's group) ``texts[index[group[r]]]``."""
+
+    texts: list[str]
+    index: np.ndarray
+    group: np.ndarray | None = None
+
+    def rows(self) -> np.ndarray:
+        """Each row's position in ``texts``."""
+        return self.index if self.group is None else self.index.take(self.group)
+
+
+def _merged(pieces: Sequence[Piece], rows: int) -> list[Piece]:
+    """The pieces with each run of pieces side by side in the same groups made one piece (its
+    text made once a group), when there are few groups for the rows."""
+    found: list[Piece] = []
+    for piece in pieces:
+        last = found[-1] if found else None
+        if last is not None and _same_groups(last, piece) and len(piece.index) * 4 < rows:
+            left = _objects(last.texts).take(last.index)
+            texts = left + _objects(piece.texts).take(piece.index)
+            found[-1] = Piece(texts.tolist(), np.arange(len(piece.index)), piece.group)
+        else:
+            found.append(piece)
+    return found
+
+
+def _same_groups(one: Piece, other: Piece) -> bool:
+    """Whether two pieces are by group, the same groups."""
+    if one.group is None or other.group is None or len(one.index) != len(other.index):
+        return False
+    return one.group is other.group or np.array_equal(one.group, other.group)
 
 
 def template(text: str) -> str:
@@ -280,9 +371,15 @@ def _joined(table: ColumnTable, fmt: str) -> str:
                                 (_JSON_ROWS + "  {\n    ", ",\n    ", "\n  }"))  # fmt: skip
         affixes = [((first if k == 0 else between) + key + ": ", last if k == count - 1 else "")
                    for k, key in enumerate(keys)]  # fmt: skip
-    cells = np.empty((len(table), count), dtype=object)
-    for k, (column, (prefix, suffix)) in enumerate(zip(table.columns, affixes, strict=True)):
-        cells[:, k] = column.cells(fmt, 0, prefix, suffix)
+    pieces = [piece for column, (prefix, suffix) in zip(table.columns, affixes, strict=True)
+              for piece in column.pieces(fmt, prefix, suffix)]  # fmt: skip
+    merged = _merged(pieces, len(table))
+    texts: list[str] = []
+    index = np.empty((len(table), len(merged)), dtype=np.intp)
+    for k, piece in enumerate(merged):
+        np.add(piece.rows(), len(texts), out=index[:, k])
+        texts.extend(piece.texts)
+    cells = _objects(texts).take(index.reshape(-1))
     return "".join(cells.ravel().tolist())
 
 
