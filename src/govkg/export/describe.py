@@ -98,24 +98,32 @@ class Catalogue:
     coverage: dict[str, ListCoverage]
 
     @classmethod
-    def load(cls, store: Store, iris: Collection[str] | None = None) -> Catalogue:
+    def load(
+        cls,
+        store: Store,
+        iris: Collection[str] | None = None,
+        coverage: dict[str, ListCoverage] | None = None,
+    ) -> Catalogue:
         """A handful of flat queries about ``iris`` (the resources a view shows), or about the
-        whole store (None)."""
+        whole store (None); ``coverage``, when given, is the lists' coverage read before
+        (:func:`list_coverage` of these instruments or more)."""
         if iris is not None and not iris:
             return cls({}, {}, {}, {}, {}, {})
+        if coverage is None:
+            coverage = list_coverage(store, iris)
         return cls(
             labels=_labels(store, iris),
             types=_grouped(store, about(_TYPES, iris), local_name),
             properties=_properties(store, iris),
             series=_grouped_lists(store, about(_SERIES, iris), local_name),
             event_dates=_grouped_lists(store, about(_EVENT_DATES, iris), str),
-            coverage=_coverage(store, iris),
+            coverage=coverage,
         )
 
     @classmethod
     def labelled(cls, store: Store) -> Catalogue:
         """The labels and list coverage of the whole store only (what the full view reads)."""
-        return cls(_labels(store, None), {}, {}, {}, {}, _coverage(store, None))
+        return cls(_labels(store, None), {}, {}, {}, {}, list_coverage(store, None))
 
     def label(self, iri: str) -> str:
         """rdfs:label (English first), else skos:prefLabel, else the compact IRI."""
@@ -232,8 +240,9 @@ def _union_forms_of(
     return dict(forms)
 
 
-def _coverage(store: Store, iris: Collection[str] | None) -> dict[str, ListCoverage]:
-    """How complete each instrument's list is (see :mod:`govkg.coverage`)."""
+def list_coverage(store: Store, iris: Collection[str] | None) -> dict[str, ListCoverage]:
+    """How complete the list of each instrument of ``iris`` (every one when None) is (see
+    :mod:`govkg.coverage`)."""
     query = about(_INSTRUMENTS, iris)
     instruments = sorted(row.text("i") for row in store.query(query).records())
     return {item.iri: item for item in instrument_coverage(store, instruments)}

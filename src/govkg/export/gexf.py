@@ -22,7 +22,7 @@ from typing import IO, Any
 from lxml import etree
 
 from govkg import __version__
-from govkg.export.model import LIST_TYPE, AttrRow, Edge, Node, Scalar, Values, ViewGraph
+from govkg.export.model import LIST_TYPE, AttrRow, Node, Scalar, Values, ViewGraph
 from govkg.export.output import write_lines
 from govkg.export.palette import rgb
 
@@ -93,13 +93,13 @@ def to_gexf(view: ViewGraph) -> bytes:
 
 def write_gexf(view: ViewGraph, out: IO[bytes]) -> None:
     """Write the view as a GEXF 1.3 document to a binary stream, one element at a time."""
-    nodes, edges = view.node_elements(), view.edge_elements()
+    nodes, edge_count = view.node_elements(), view.edge_count
     node_types, edge_types = view.declared_types("node"), view.declared_types("edge")
-    head, middle, tail = _frame(view, len(nodes), len(edges), node_types, edge_types)
+    head, middle, tail = _frame(view, len(nodes), edge_count, node_types, edge_types)
     out.write(head)
     write_lines(out, (_node(node, view, node_types) for node in nodes))
     out.write(middle)
-    write_lines(out, _edge_lines(edges, _edge_bodies(view, edge_types)))
+    write_lines(out, _edge_lines(view, _edge_bodies(view, edge_types)))
     out.write(tail)
 
 
@@ -155,58 +155,59 @@ def _node(node: Node, view: ViewGraph, types: dict[str, str]) -> str:
     return f"{tag}>\n{body}      </node>\n" if body else f"{tag}/>\n"
 
 
-def _edge_bodies(
-    view: ViewGraph, types: dict[str, str]
-) -> Callable[[AttrRow, str | None, str | None, str | None], str]:
-    """The serialised children of an edge with these values, spell and colour (kept: the edges
-    of a view share a few thousand)."""
+def _edge_bodies(view: ViewGraph, types: dict[str, str]) -> Callable[[int, int, int], str]:
+    """The serialised children of an edge of this style with this spell (by their numbers: see
+    :meth:`ViewGraph.edge_rows`), kept: the edges of a view share a few thousand."""
     names = view.edge_schema.names
-    known: dict[tuple[AttrRow, str | None, str | None, str | None], str] = {}
+    known: dict[tuple[int, int, int], str] = {}
 
-    def body(row: AttrRow, start: str | None, end: str | None, colour: str | None) -> str:
-        key = (row, start, end, colour)
+    def body(style: int, start: int, end: int) -> str:
+        key = (style, start, end)
         found = known.get(key)
         if found is None:
             if len(known) >= _BODIES:
                 known.clear()
-            found = known[key] = _body(row, names, types, start, end, colour, None)
+            _label, row, colour, _date, _weight, _kind = view.style(style)
+            found = known[key] = _body(
+                row, names, types, view.day(start), view.day(end), colour, None
+            )
         return found
 
     return body
 
 
-def _kept(convert: Callable[[str], str]) -> Callable[[str], str]:
-    """``convert``, each answer kept: for the values many edges share (sources, targets,
-    labels, kinds)."""
-    known: dict[str, str] = {}
+def _edge_heads(view: ViewGraph) -> Callable[[int], str]:
+    """What an edge's tag holds after its target (label, weight, kind), by its style, kept."""
+    known: dict[int, str] = {}
 
-    def kept(text: str) -> str:
-        found = known.get(text)
+    def head(style: int) -> str:
+        found = known.get(style)
         if found is None:
-            found = known[text] = convert(text)
+            label, _row, _colour, _date, weight, kind = view.style(style)
+            found = f' label="{_token_attribute(label)}"' if label else ""
+            if weight is not None:
+                found += f' weight="{float(weight)!r}"'
+            if kind:
+                found += f' kind="{_token_attribute(kind)}"'
+            known[style] = found
         return found
 
-    return kept
+    return head
 
 
 def _token_attribute(text: str) -> str:
     return attribute(token(text))
 
 
-def _edge_lines(edges: list[Edge], body: Callable[..., str]) -> Iterator[str]:
+def _edge_lines(view: ViewGraph, body: Callable[[int, int, int], str]) -> Iterator[str]:
     """Each edge as lxml pretty-prints it, one at a time."""
-    plain, tokens, escaped = _kept(attribute), _kept(_token_attribute), _ESCAPED.search
-    for edge in edges:
-        edge_id = edge.id if escaped(edge.id) is None else attribute(edge.id)
-        tag = f'      <edge id="{edge_id}" source="{plain(edge.source)}" '
-        tag += f'target="{plain(edge.target)}"'
-        if edge.label:
-            tag += f' label="{tokens(edge.label)}"'
-        if edge.weight is not None:
-            tag += f' weight="{float(edge.weight)!r}"'
-        if edge.kind:
-            tag += f' kind="{tokens(edge.kind)}"'
-        inner = body(edge.row, edge.start, edge.end, edge.colour)
+    ends = [attribute(node.id) for node in view.numbered_nodes()]
+    head, escaped = _edge_heads(view), _ESCAPED.search
+    for edge_id, source, target, style, start, end in view.edge_rows():
+        shown = edge_id if escaped(edge_id) is None else attribute(edge_id)
+        inner = body(style, start, end)
+        tag = f'      <edge id="{shown}" source="{ends[source]}" target="{ends[target]}"'
+        tag += head(style)
         yield f"{tag}>\n{inner}      </edge>\n" if inner else f"{tag}/>\n"
 
 

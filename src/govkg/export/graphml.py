@@ -114,9 +114,10 @@ def write_graphml(view: ViewGraph, out: IO[bytes]) -> None:
     elements: the keys, then the elements; the data of edges alike serialised once)."""
     node_types, edge_types = view.declared_types("node"), view.declared_types("edge")
     nodes = view.node_elements()
+    every = list(view.edge_elements())  # made once for both passes
     keys: dict[tuple[str, str, str], None] = {}
     distinct: dict[EdgeKey, None] = {}  # in networkx's order: the keys are met in the same order
-    for *_ends, edge in _in_order(view, nodes):
+    for *_ends, edge in _in_order(view, nodes, every):
         distinct.setdefault(_edge_key(edge))
     edges = (_key_data(key, view.edge_schema, edge_types) for key in distinct)
     for scope, elements in (
@@ -149,7 +150,7 @@ def write_graphml(view: ViewGraph, out: IO[bytes]) -> None:
         for n in nodes
     )
     write_lines(out, node_lines)
-    write_lines(out, _edge_lines(view, nodes, edge_types))
+    write_lines(out, _edge_lines(view, nodes, every, edge_types))
     out.write(b"</graph></graphml>")
 
 
@@ -157,10 +158,12 @@ def _edge_key(edge: Edge) -> EdgeKey:
     return (edge.row, edge.start, edge.end, edge.colour, edge.label, edge.weight)
 
 
-def _edge_lines(view: ViewGraph, nodes: list[Node], types: dict[str, str]) -> Iterator[str]:
+def _edge_lines(
+    view: ViewGraph, nodes: list[Node], edges: list[Edge], types: dict[str, str]
+) -> Iterator[str]:
     """Each edge in networkx's order, its data serialised once for the edges alike."""
     known: dict[EdgeKey, str] = {}
-    for u, v, edge in _in_order(view, nodes):
+    for u, v, edge in _in_order(view, nodes, edges):
         key = _edge_key(edge)
         inner = known.get(key)
         if inner is None:
@@ -171,12 +174,14 @@ def _edge_lines(view: ViewGraph, nodes: list[Node], types: dict[str, str]) -> It
         yield _element(tag, "edge", inner)
 
 
-def _in_order(view: ViewGraph, nodes: list[Node]) -> Iterator[tuple[str, str, Edge]]:
+def _in_order(
+    view: ViewGraph, nodes: list[Node], edges: list[Edge]
+) -> Iterator[tuple[str, str, Edge]]:
     """The edges as networkx reports them, (u, v, edge): by node u in id order, then by
     neighbour v in the order of the first edge between them, then by edge id; an undirected
     edge is reported once, from the endpoint that comes first."""
     adjacency: dict[str, dict[str, list[Edge]]] = {}
-    for edge in view.edge_elements():
+    for edge in edges:
         found = adjacency.setdefault(edge.source, {}).get(edge.target)
         if found is None:
             found = adjacency[edge.source][edge.target] = []

@@ -13,7 +13,7 @@ from typing import IO, Any
 
 from govkg.export.gexf import scalar_text
 from govkg.export.graphml import flat_row
-from govkg.export.model import Edge, Node, Schema, ViewGraph
+from govkg.export.model import Edge, Schema, ViewGraph
 
 NODE_COLUMNS = ("Id", "Label")
 EDGE_COLUMNS = ("Source", "Target", "Type", "Id", "Label", "Weight")
@@ -39,7 +39,7 @@ def write_node_table(view: ViewGraph, out: IO[bytes]) -> None:
     """Write the nodes table to a binary stream."""
     types, schema = view.declared_types("node"), view.node_schema
     nodes = view.node_elements()
-    spell = _spell_columns(nodes)
+    spell = SPELL_COLUMNS if any(node.end for node in nodes) else SPELL_COLUMNS[:1]
     rows = (
         [
             node.id,
@@ -58,14 +58,14 @@ def write_edge_table(view: ViewGraph, out: IO[bytes]) -> None:
     types, schema = view.declared_types("edge"), view.edge_schema
     kind = "Directed" if view.directed else "Undirected"
     edges = view.edge_elements()
-    spell = _spell_columns(edges)
+    spell = SPELL_COLUMNS if view.edges_end() else SPELL_COLUMNS[:1]
     _write_csv(
         out, [*EDGE_COLUMNS, *types, *spell, "color"], _edge_rows(edges, kind, spell, schema, types)
     )
 
 
 def _edge_rows(
-    edges: list[Edge], kind: str, spell: tuple[str, ...], schema: Schema, types: dict[str, str]
+    edges: Sequence[Edge], kind: str, spell: tuple[str, ...], schema: Schema, types: dict[str, str]
 ) -> Iterator[list[str]]:
     cells: dict[int, list[str]] = {}  # by row: the edges of a view share a few thousand rows
     for edge in edges:
@@ -97,8 +97,3 @@ def edge_table(view: ViewGraph) -> bytes:
     buffer = io.BytesIO()
     write_edge_table(view, buffer)
     return buffer.getvalue()
-
-
-def _spell_columns(elements: Sequence[Node | Edge]) -> tuple[str, ...]:
-    """``start``, and ``end`` when some element's spell ends (a table of open spells has none)."""
-    return SPELL_COLUMNS if any(element.end for element in elements) else SPELL_COLUMNS[:1]

@@ -28,9 +28,10 @@ Rules (the README repeats them):
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date
 
-from govkg.export.model import ViewGraph
+from govkg.export.model import SpellInputs, ViewGraph
 
 _DATE = re.compile(
     r"(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2}))?)?(?:T[0-9:.]+)?(?:Z|[+-]\d{2}:\d{2})?"
@@ -52,30 +53,55 @@ def normalise_date(text: str | None) -> str | None:
 
 def assign_spells(view: ViewGraph) -> None:
     """Give every node and edge its spell: a start (None: present from the beginning) and, for an
-    edge that a later act ends, an end (None: open)."""
-    nodes = {node.id: node for node in view.node_elements()}
-    starts: dict[str, str | None] = {node_id: node.date for node_id, node in nodes.items()}
-    edges = view.edge_elements()
-    for edge in edges:
-        if day := edge.date:
-            for node_id in (edge.source, edge.target):
-                known = starts[node_id]
-                if known is None or day < known:
-                    starts[node_id] = day
-    for edge in edges:  # an undated edge that ends began at a time nobody gives
-        if not edge.date and edge.ends:
-            starts[edge.source] = starts[edge.target] = None
-    for node_id, start in starts.items():
-        nodes[node_id].start = start
-    for edge in edges:
-        if edge.date:
-            edge.start = edge.date
-        elif edge.ends:  # an undated edge that ends: no start
-            edge.start = None
-        else:
-            first, second = starts[edge.source], starts[edge.target]
-            edge.start = max(first, second) if first and second else (first or second or None)
-        edge.end = first_end(edge.start, edge.ends) if edge.ends else None
+    edge that a later act ends, an end (None: open).  The edges are sorted first: an id met
+    twice is an error before anything is written."""
+    view.edge_elements()
+    edges = view.spell_inputs()
+    nodes = view.numbered_nodes()
+    starts = _node_starts(edges, [node.date for node in nodes])
+    for node, start in zip(nodes, starts, strict=True):
+        node.start = start
+    view.set_spells(_edge_starts(edges, starts), _edge_ends(edges, starts))
+
+
+def _node_starts(edges: SpellInputs, starts: list[str | None]) -> list[str | None]:
+    """Each node's start (by number) from its own date (``starts``) and its edges'."""
+    dates = edges.dates
+    if any(dates):
+        for source, target, style in zip(edges.source, edges.target, edges.style, strict=True):
+            if day := dates[style]:
+                for number in (source, target):
+                    known = starts[number]
+                    if known is None or day < known:
+                        starts[number] = day
+    for position, ends in edges.ends.items():  # an undated edge that ends began at a time
+        if ends and not dates[edges.style[position]]:  # nobody gives
+            starts[edges.source[position]] = starts[edges.target[position]] = None
+    return starts
+
+
+def _edge_starts(edges: SpellInputs, starts: list[str | None]) -> Iterator[str | None]:
+    """Each edge's start, in the order the edges were added."""
+    return (_edge_start(edges, starts, position) for position in range(len(edges.style)))
+
+
+def _edge_start(edges: SpellInputs, starts: list[str | None], position: int) -> str | None:
+    """An edge's own date; else none when it ends; else when its later endpoint starts."""
+    if day := edges.dates[edges.style[position]]:
+        return day
+    if edges.ends.get(position):  # an undated edge that ends: no start
+        return None
+    first, second = starts[edges.source[position]], starts[edges.target[position]]
+    return max(first, second) if first and second else (first or second or None)
+
+
+def _edge_ends(edges: SpellInputs, starts: list[str | None]) -> dict[int, str | None]:
+    """The end of each edge that may end: the first date that ends it on or after its start."""
+    return {
+        position: first_end(_edge_start(edges, starts, position), ends)
+        for position, ends in edges.ends.items()
+        if ends
+    }
 
 
 def first_end(start: str | None, ends: tuple[str, ...]) -> str | None:

@@ -3,22 +3,33 @@
 
 from __future__ import annotations
 
+import heapq
+from array import array
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from itertools import combinations
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
 
-from govkg.align import apply_filters, load_matrix, measure
+from govkg.align import Filters, apply_filters, load_matrix, measure
 from govkg.dates import date_kind
 from govkg.errors import ExportError
-from govkg.export.describe import ACTOR_ATTRIBUTES, INSTRUMENT_ATTRIBUTES, Catalogue, local_name
+from govkg.export.describe import (
+    ACTOR_ATTRIBUTES,
+    INSTRUMENT_ATTRIBUTES,
+    Catalogue,
+    list_coverage,
+    local_name,
+)
 from govkg.export.filters import in_range, kept_instruments, overlaps
 from govkg.export.lifecycle import ENDED_BY, MEMBER, Act, Membership, ending_dates, memberships
-from govkg.export.model import AttrRow, ViewGraph
+from govkg.export.model import ViewGraph
 from govkg.export.palette import colour_for
 from govkg.export.request import MEASURES, ExportRequest
+from govkg.export.texts import Texts
 from govkg.export.timeline import normalise_date
 from govkg.fixed_queries import fixed_query
 from govkg.store import Store
@@ -81,30 +92,29 @@ def stances_view(
     """Actors and instruments, an edge per stance from actor to instrument (ended by a later
     withdrawal or departure, see :mod:`govkg.export.lifecycle`), and an edge per membership from
     member to organisation.  One query gives the stances, one the memberships; the catalogue
-    describes the actors, instruments and stance kinds they name, and nothing else."""
+    describes the actors, instruments and stance kinds they name, and nothing else.
+
+    The stances are held as numbers beside their ids (:class:`StanceRows`), which the view takes
+    over; the coverage of the lists is read before them (its grouping in the store is then the
+    only thing held)."""
     view = ViewGraph("stances", True, STANCE_NODE_ATTRIBUTES, STANCE_EDGE_ATTRIBUTES)
-    rows = _stance_rows(store, request)
-    kept = _kept_memberships(store, request)
+    kept = kept_instruments(store, request.filters)
+    lists = list_coverage(store, kept) if catalogue is None else None
+    rows = StanceRows.read(store, kept)
+    members = _kept_memberships(store, request)
     if catalogue is None:
-        named = {iri for row in rows for iri in row[1:4]}
-        named.update(iri for m in kept for iri in (m.member, m.organisation))
-        catalogue = Catalogue.load(store, named)
+        named = rows.named()
+        named.update(iri for m in members for iri in (m.member, m.organisation))
+        catalogue = Catalogue.load(store, named, lists)
+    picks = rows.earliest()
     if request.filters.date_from or request.filters.date_to:
-        rows = [
-            row
-            for row in rows
-            if in_range(row[4] or row[5] or catalogue.instrument_date(row[2]), request.filters)
-        ]
-    _add_stances(view, catalogue, rows)
-    del rows
-    _add_memberships(view, catalogue, kept)
+        picks = rows.in_range(picks, request.filters, catalogue)
+    _add_edges(view, catalogue, rows, picks, members)
+    del rows, picks
     if not len(view):
         raise ExportError("no stance matches the filters")
     _lists(view, catalogue)
     return view
-
-
-Stance = tuple[str, str, str, str, str, str]  # stance, actor, instrument, kind, date, as-of
 
 
 def stances_query(store: Store) -> str:
@@ -114,108 +124,200 @@ def stances_query(store: Store) -> str:
     return STANCES_BY_SCAN if store.folder is not None else STANCES
 
 
-def _stance_rows(store: Store, request: ExportRequest) -> list[Stance]:
-    """The stances of the kept instruments (all without an instrument filter), sorted, as
-    (stance, actor, instrument, kind, date, as-of) texts, an actor, instrument or kind's text
-    shared by its rows: each row of the query's answer made texts as the store gives it (the
-    answer is never held), then one row a stance with its earliest date and as-of date."""
-    kept = kept_instruments(store, request.filters)
-    shared: dict[str, str] = {}
-    rows: list[Stance] = []
-    answer: Iterator[Any] = store.iter_rows(stances_query(store))  # IRIs; literals or None
-    for stance, actor, instrument, kind, day, as_of in answer:
-        target = instrument.value
-        if kept is not None and target not in kept:
-            continue
-        rows.append(
+@dataclass
+class StanceRows:
+    """The rows of the stances query, compact: the stances' ids in one :class:`Texts` (in the
+    order the store gave them), and per row the numbers of its actor, instrument, kind, act date
+    and as-of date in ``names`` (number 0: "", no date)."""
+
+    ids: Texts
+    actor: array[int]
+    instrument: array[int]
+    kind: array[int]
+    day: array[int]
+    as_of: array[int]
+    names: list[str]
+
+    @classmethod
+    def read(cls, store: Store, kept: set[str] | None) -> StanceRows:
+        """The stances of the kept instruments (all without an instrument filter), each row read
+        as the store streams it (the answer is never held)."""
+        ids, columns = Texts(), [array("I") for _ in range(5)]
+        numbers: dict[str, int] = {"": 0}
+        number, keep = numbers.setdefault, ids.append
+        actors, instruments, kinds, days, as_ofs = (column.append for column in columns)
+        answer: Iterator[Any] = store.iter_rows(stances_query(store))  # IRIs; literals or None
+        for stance, actor, instrument, kind, day, as_of in answer:
+            target = instrument.value
+            if kept is not None and target not in kept:
+                continue
+            keep(stance.value)
+            actors(number(actor.value, len(numbers)))
+            instruments(number(target, len(numbers)))
+            kinds(number(kind.value, len(numbers)))
+            days(number(day.value, len(numbers)) if day is not None else 0)
+            as_ofs(number(as_of.value, len(numbers)) if as_of is not None else 0)
+        actor, instrument, kind, day, as_of = columns
+        return cls(ids, actor, instrument, kind, day, as_of, list(numbers))
+
+    def earliest(self) -> array[int]:
+        """The rows the view shows, sorted by stance: one for each stance and actor, instrument
+        and kind (the query gives a row for each pair of its dates), given the earliest act date
+        and as-of date of its rows ("" when none has one); those of a stance in the order of
+        its actor's, instrument's and kind's IRIs."""
+        order, repeats = self.ids.order()
+        if not repeats:  # a row a stance
+            return order
+        again, picks = set(repeats), array("I")
+        group: list[int] = []
+        for place, row in enumerate(order):
+            if group and place not in again:
+                picks.extend(self._merged(group))
+                group = []
+            group.append(row)
+        picks.extend(self._merged(group))
+        return picks
+
+    def _merged(self, group: list[int]) -> list[int]:
+        """One row for each actor, instrument and kind of one stance's rows, with their earliest
+        dates."""
+        if len(group) == 1:
+            return group
+        names, days, as_ofs = self.names, self.day, self.as_of
+        first: dict[tuple[int, int, int], int] = {}
+        for row in group:
+            key = (self.actor[row], self.instrument[row], self.kind[row])
+            if key not in first:
+                first[key] = row
+                continue
+            kept = first[key]
+            days[kept] = _earlier(days[kept], days[row], names)
+            as_ofs[kept] = _earlier(as_ofs[kept], as_ofs[row], names)
+        return sorted(first.values(), key=lambda row: self.iris(row))
+
+    def named(self) -> set[str]:
+        """The actors, instruments and kinds of the rows."""
+        columns = (self.actor, self.instrument, self.kind)
+        return {self.names[number] for column in columns for number in set(column)}
+
+    def iris(self, row: int) -> tuple[str, str, str]:
+        """A row's actor, instrument and kind."""
+        names = self.names
+        return names[self.actor[row]], names[self.instrument[row]], names[self.kind[row]]
+
+    def date(self, row: int) -> str:
+        """A row's act date, else its as-of date ("" when neither)."""
+        return self.names[self.day[row] or self.as_of[row]]
+
+    def in_range(self, picks: array[int], filters: Filters, catalogue: Catalogue) -> array[int]:
+        """The rows dated (the stance's date, else its instrument's) within ``--from``/``--to``."""
+        names = self.names
+        return array(
+            "I",
             (
-                stance.value,
-                shared.setdefault(value := actor.value, value),
-                shared.setdefault(target, target),
-                shared.setdefault(value := kind.value, value),
-                shared.setdefault(value := day.value, value) if day is not None else "",
-                shared.setdefault(value := as_of.value, value) if as_of is not None else "",
-            )
+                row
+                for row in picks
+                if in_range(
+                    self.date(row) or catalogue.instrument_date(names[self.instrument[row]]),
+                    filters,
+                )
+            ),
         )
-    return _earliest(rows)
 
 
-def _earliest(rows: list[Stance]) -> list[Stance]:
-    """``rows`` sorted, with one row a stance (and actor, instrument, kind) whose date and as-of
-    date are the earliest of its rows ("" when none has one): the query gives a row for each
-    pair of them.  Merged in place."""
-    rows.sort()
-    count = 0
-    for row in rows:
-        last = rows[count - 1] if count else None
-        if last is not None and last[0] == row[0] and last[1:4] == row[1:4]:
-            rows[count - 1] = (*last[:4], _earlier(last[4], row[4]), _earlier(last[5], row[5]))
-            continue
-        rows[count] = row
-        count += 1
-    del rows[count:]
-    return rows
+def _earlier(one: int, other: int, names: list[str]) -> int:
+    """The earlier of two dates (by number), 0 (none) only when both are."""
+    if one and other:
+        return one if names[one] <= names[other] else other
+    return one or other
 
 
-def _earlier(one: str, other: str) -> str:
-    """The earlier of two dates, "" (none) only when both are."""
-    return min(one, other) if one and other else one or other
+def _add_edges(
+    view: ViewGraph,
+    catalogue: Catalogue,
+    rows: StanceRows,
+    picks: array[int],
+    members: list[Membership],
+) -> None:
+    """The stance edges (the picked rows, their ids taken from ``rows``, which the view takes
+    over) and the membership edges, merged in id order: the view needs no sort."""
+    add_stance = _stance_adder(view, catalogue, rows, picks)
+    stances: Iterator[tuple[str, int | Membership]] = ((rows.ids[row], row) for row in picks)
+    by_id: Iterator[tuple[str, int | Membership]] = ((m.iri, m) for m in members)
+    for edge_id, item in heapq.merge(stances, by_id, key=itemgetter(0)):
+        if isinstance(item, Membership):
+            _add_membership(view, catalogue, item)
+        else:
+            add_stance(edge_id, item)
 
 
-def _add_stances(view: ViewGraph, catalogue: Catalogue, rows: list[Stance]) -> None:
-    """An edge per stance, its endpoints added as they are first met; the stances' attribute
-    rows, colours and dates computed once per kind and date.  ``rows`` (sorted) is used up: each
-    row dropped once it is an edge."""
-    kinds = {kind: local_name(kind) for kind in {row[3] for row in rows}}
-    ends = ending_dates(_ending_acts(rows, kinds))
-    labels = {kind: catalogue.label(kind) for kind in kinds}
-    colours = {kind: colour_for([name]) for kind, name in kinds.items()}
-    attributes: dict[tuple[str, str, str], AttrRow] = {}
-    days: dict[str, str | None] = {}
-    added: set[str] = set()
-    for number, (stance, actor, instrument, kind, day, as_of) in enumerate(rows):
-        rows[number] = None  # type: ignore[call-overload]  # each row freed once it is an edge
+def _stance_adder(
+    view: ViewGraph, catalogue: Catalogue, rows: StanceRows, picks: array[int]
+) -> Callable[[str, int], None]:
+    """What adds the edge of a picked row (by its id and row), its endpoints added as they are
+    first met; the stances' styles (label, attribute row, colour, date) made once per kind and
+    date."""
+    names = rows.names
+    kinds = {kind: local_name(names[kind]) for kind in {rows.kind[row] for row in picks}}
+    ends = _ending_dates(rows, picks, kinds)
+    styles: dict[tuple[int, int, int], int] = {}
+    added: set[int] = set()
+    view.take_edge_ids(rows.ids)
+
+    def add(edge_id: str, row: int) -> None:
+        actor, instrument, kind = rows.actor[row], rows.instrument[row], rows.kind[row]
         if actor not in added:
             added.add(actor)
-            _add_actor(view, catalogue, actor)
+            _add_actor(view, catalogue, names[actor])
         if instrument not in added:
             added.add(instrument)
-            _add_instrument(view, catalogue, instrument)
-        row = attributes.get((kind, day, as_of))
-        if row is None:
-            row = attributes[(kind, day, as_of)] = view.edge_schema.row(
-                {
-                    "kind": labels[kind],
-                    "date": day or as_of,
-                    "date_kind": date_kind(day, as_of),
-                    "as_of": bool(as_of and not day),
-                }
-            )
-        given = day or as_of
-        if given not in days:
-            days[given] = normalise_date(given)
-        view.add_edge(
-            stance,
-            actor,
-            instrument,
-            label=labels[kind],
-            attrs=row,
-            colour=colours[kind],
-            date=days[given],
-            ends=ends.get(stance, ()),
-        )
+            _add_instrument(view, catalogue, names[instrument])
+        key = (kind, rows.day[row], rows.as_of[row])
+        style = styles.get(key)
+        if style is None:
+            style = styles[key] = _stance_style(view, catalogue, names, key)
+        source, target = names[actor], names[instrument]
+        view.add_styled_edge(row, source, target, style, ends.get(row, ()), edge_id=edge_id)
+
+    return add
 
 
-def _ending_acts(rows: list[Stance], kinds: dict[str, str]) -> list[Act]:
-    """The acts :func:`ending_dates` reads: those of the (actor, instrument) pairs with an ending
-    act (no other stance can be ended)."""
+def _stance_style(
+    view: ViewGraph, catalogue: Catalogue, names: list[str], key: tuple[int, int, int]
+) -> int:
+    """The style of the stances of one kind, act date and as-of date (numbers in ``names``)."""
+    kind, day, as_of = (names[number] for number in key)
+    label = catalogue.label(kind)
+    row = view.edge_schema.row(
+        {
+            "kind": label,
+            "date": day or as_of,
+            "date_kind": date_kind(day, as_of),
+            "as_of": bool(as_of and not day),
+        }
+    )
+    colour = colour_for([local_name(kind)])
+    return view.edge_style(label=label, attrs=row, colour=colour, date=normalise_date(day or as_of))
+
+
+def _ending_dates(
+    rows: StanceRows, picks: array[int], kinds: dict[int, str]
+) -> dict[int, tuple[str, ...]]:
+    """Each picked row some act may end → the dates of those acts (see :func:`ending_dates`),
+    read from the rows of the (actor, instrument) pairs with an ending act (no other stance can
+    be ended)."""
     ending = {kind for kind, name in kinds.items() if name in ENDED_BY}
-    pairs = {(row[1], row[2]) for row in rows if row[3] in ending}
-    return [
-        Act(row[0], row[1], row[2], kinds[row[3]], normalise_date(row[4] or row[5]))
-        for row in rows
-        if (row[1], row[2]) in pairs
-    ]
+    if not ending:
+        return {}
+    pairs = {(rows.actor[row], rows.instrument[row]) for row in picks if rows.kind[row] in ending}
+    chosen = [row for row in picks if (rows.actor[row], rows.instrument[row]) in pairs]
+    names = rows.names
+    acts = [
+        Act(str(row), names[rows.actor[row]], names[rows.instrument[row]], kinds[rows.kind[row]],
+            normalise_date(rows.date(row)))
+        for row in chosen
+    ]  # fmt: skip
+    return {int(stance): dates for stance, dates in ending_dates(acts).items()}
 
 
 def _kept_memberships(store: Store, request: ExportRequest) -> list[Membership]:
@@ -226,28 +328,27 @@ def _kept_memberships(store: Store, request: ExportRequest) -> list[Membership]:
     return [m for m in memberships(store) if overlaps(m.begin, m.end, request.filters)]
 
 
-def _add_memberships(view: ViewGraph, catalogue: Catalogue, kept: list[Membership]) -> None:
-    """An edge of kind ``member`` per membership, from its beginning to its end."""
-    for membership in kept:
-        for actor in (membership.member, membership.organisation):
-            if actor not in view:
-                _add_actor(view, catalogue, actor)
-        end = normalise_date(membership.end)
-        view.add_edge(
-            membership.iri,
-            membership.member,
-            membership.organisation,
-            label=MEMBER,
-            attrs={
-                "kind": MEMBER,
-                "date": membership.begin,
-                "date_kind": date_kind(membership.begin, None),
-                "as_of": False,
-            },
-            colour=colour_for([MEMBER]),
-            date=normalise_date(membership.begin),
-            ends=(end,) if end else (),
-        )
+def _add_membership(view: ViewGraph, catalogue: Catalogue, membership: Membership) -> None:
+    """An edge of kind ``member``, from the membership's beginning to its end."""
+    for actor in (membership.member, membership.organisation):
+        if actor not in view:
+            _add_actor(view, catalogue, actor)
+    end = normalise_date(membership.end)
+    view.add_edge(
+        membership.iri,
+        membership.member,
+        membership.organisation,
+        label=MEMBER,
+        attrs={
+            "kind": MEMBER,
+            "date": membership.begin,
+            "date_kind": date_kind(membership.begin, None),
+            "as_of": False,
+        },
+        colour=colour_for([MEMBER]),
+        date=normalise_date(membership.begin),
+        ends=(end,) if end else (),
+    )
 
 
 def alignment_view(
