@@ -9,29 +9,19 @@ import logging
 import threading
 import time
 
-import pyoxigraph as ox
 import pytest
 from paths import ROOT
 from servers import in_process
+from test_kept_generation import QUAD, ServerLikeStore
 from test_server import BrokenStore
 
 from govkg.load import open_project
 from govkg.server import ServerSettings, create_app
 from govkg.site import agreement
-from govkg.store import OxigraphStore, Store
+from govkg.store import Store
 
 #: A triple no page reads: writing it changes the store.
-_EX = "http://example.org/"
-CHANGE = ox.Quad(ox.NamedNode(_EX + "s"), ox.NamedNode(_EX + "p"), ox.Literal("o"),
-                 ox.NamedNode(_EX + "g"))  # fmt: skip
-
-
-class ServerLikeStore(OxigraphStore):
-    """An embedded store that says, as a SPARQL server's store does, that others may change it."""
-
-    @property
-    def generation(self) -> int | None:
-        return None
+CHANGE = QUAD
 
 
 def _wait_for_threads(name: str, seconds: float = 10) -> None:
