@@ -233,9 +233,8 @@ def column_tables(draw: st.DrawFn) -> ColumnTable:
 
 
 @settings(max_examples=200, deadline=None)
-@given(column_tables(), st.integers(1, 5))
-def test_columns_write_what_format_rows_writes(table: ColumnTable, chunk: int) -> None:
-    """Every format, whole and a few rows at a time (the chunks join into the same text)."""
+def assert_writes_what_format_rows_writes(table: ColumnTable, chunk: int) -> None:
+    """Every format, whole and ``chunk`` rows at a time (the chunks join into the same text)."""
     rows = table.rows()
     for fmt in FORMATS:
         want = format_rows(table.names, rows, fmt)
@@ -243,6 +242,11 @@ def test_columns_write_what_format_rows_writes(table: ColumnTable, chunk: int) -
         out = io.StringIO()
         table.write(out, fmt, chunk)
         assert out.getvalue() == want, fmt
+
+
+@given(column_tables(), st.integers(1, 5))
+def test_columns_write_what_format_rows_writes(table: ColumnTable, chunk: int) -> None:
+    assert_writes_what_format_rows_writes(table, chunk)
 
 
 decimals = st.one_of(

@@ -13,13 +13,14 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_align_arrays import assert_writes_what_format_rows_writes
 
 from govkg.align import StanceMatrix, load_matrix, measure, pair_row
 from govkg.align.analysis import kept_pairs, pair_columns, pair_table
 from govkg.align.measures import MEASURES, PairwiseResult, all_pairs
 from govkg.align.report import AlignRequest, align_matrix
 from govkg.align.table import Column, ColumnTable, Filled
-from govkg.output import FORMATS, format_rows, text_value
+from govkg.output import text_value
 from govkg.store import Store
 
 
@@ -224,15 +225,9 @@ def grouped_tables(draw: st.DrawFn) -> ColumnTable:
 @settings(max_examples=200, deadline=None)
 @given(grouped_tables(), st.integers(1, 50))
 def test_columns_in_groups_write_what_format_rows_writes(table: ColumnTable, chunk: int) -> None:
-    rows = table.rows()
     plain = ColumnTable(table.names, tuple(_ungrouped(c) for c in table.columns))
-    assert plain.rows() == rows
-    for fmt in FORMATS:
-        want = format_rows(table.names, rows, fmt)
-        assert table.format(fmt) == want, fmt
-        out = io.StringIO()
-        table.write(out, fmt, chunk)
-        assert out.getvalue() == want, fmt
+    assert plain.rows() == table.rows()
+    assert_writes_what_format_rows_writes(table, chunk)
 
 
 def _escaped(text: str) -> str:

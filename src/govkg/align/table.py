@@ -121,29 +121,34 @@ class Filled:
 
     def cells(self, fmt: str, width: int = 0, prefix: str = "", suffix: str = "") -> np.ndarray:
         """:meth:`texts` as an array of objects."""
+        templated = self._templated(fmt, prefix, suffix)
+        if templated is not None:
+            return self._filled(*templated)
+        render = _renderer(fmt, width)
+        return _objects([prefix + render(v) + suffix for v in self.to_list()])
+
+    def _templated(
+        self, fmt: str, prefix: str, suffix: str
+    ) -> tuple[list[str], Sequence[str]] | None:
+        """The templates written in ``fmt`` (with ``prefix`` and ``suffix``) and the names as
+        they fill them, where the format writes the names as they are (CSV without quoting,
+        JSON); else None."""
         names = self.names
         lead, end = template(prefix), template(suffix)
         if fmt == "csv" and not any(_CSV_QUOTED.search(n) for n in names):
-            templates = [lead + _csv_text(t) + end for t in self.templates]
-            return self._filled(templates, names)
+            return [lead + _csv_text(t) + end for t in self.templates], names
         if fmt in ("json", "ndjson"):
             templates = [lead + _json_string(t) + end for t in self.templates]
-            return self._filled(templates, [_json_string(n)[1:-1] for n in names])
-        render = _renderer(fmt, width)
-        return _objects([prefix + render(v) + suffix for v in self.to_list()])
+            return templates, [_json_string(n)[1:-1] for n in names]
+        return None
 
     def pieces(self, fmt: str, prefix: str = "", suffix: str = "") -> list[Piece]:
         """:meth:`cells` as the :class:`Piece` s each row's text is made of, end to end: in CSV
         and JSON the pieces of its template and the names apart (nothing is joined row by
         row), else its one text."""
-        names = self.names
-        lead, end = template(prefix), template(suffix)
-        if fmt == "csv" and not any(_CSV_QUOTED.search(n) for n in names):
-            templates = [lead + _csv_text(t) + end for t in self.templates]
-            return self._pieced(templates, names)
-        if fmt in ("json", "ndjson"):
-            templates = [lead + _json_string(t) + end for t in self.templates]
-            return self._pieced(templates, [_json_string(n)[1:-1] for n in names])
+        templated = self._templated(fmt, prefix, suffix)
+        if templated is not None:
+            return self._pieced(*templated)
         return [Piece(self.cells(fmt, 0, prefix, suffix).tolist(), np.arange(len(self)))]
 
     def width(self) -> int:
