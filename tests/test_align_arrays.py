@@ -232,7 +232,6 @@ def column_tables(draw: st.DrawFn) -> ColumnTable:
     return ColumnTable(headers, tuple(columns))
 
 
-@settings(max_examples=200, deadline=None)
 def assert_writes_what_format_rows_writes(table: ColumnTable, chunk: int) -> None:
     """Every format, whole and ``chunk`` rows at a time (the chunks join into the same text)."""
     rows = table.rows()
@@ -244,6 +243,7 @@ def assert_writes_what_format_rows_writes(table: ColumnTable, chunk: int) -> Non
         assert out.getvalue() == want, fmt
 
 
+@settings(max_examples=200, deadline=None)
 @given(column_tables(), st.integers(1, 5))
 def test_columns_write_what_format_rows_writes(table: ColumnTable, chunk: int) -> None:
     assert_writes_what_format_rows_writes(table, chunk)
