@@ -1,6 +1,7 @@
-"""``GET /sparql?query=…`` is answered in front of the router (govkg.server.fast_sparql): the same
-status, headers and body as the ``/sparql`` route gives the same query sent as a form POST, for
-answers and errors alike, CORS headers included.  Real uvicorn on loopback, real query processes."""
+"""``GET /sparql?query=…`` is answered before the middleware and the router
+(govkg.server.fast_sparql): the same status, headers and body as the ``/sparql`` route gives the
+same query sent as a form POST, for answers and errors alike, CORS headers included.  Real uvicorn
+on loopback, real query processes."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pytest
 from servers import serve
 
 from govkg.server import ServerSettings, create_app
-from govkg.server.fast_sparql import SparqlFastPath
+from govkg.server.fast_sparql import SparqlFront, _vary_origin
 from govkg.store import Store
 
 LOOKUP = "SELECT ?s WHERE { ?s a gk:State } ORDER BY ?s"
@@ -28,6 +29,10 @@ CASES = [
     ({"query": LOOKUP}, "image/png"),  # 406
     ({"query": "SELECT * WHERE { ?s ?p ?o }"}, "application/sparql-results+json"),  # capped
     ({"query": LOOKUP, "default-graph-uri": "https://w3id.org/govkg/graph/reference"}, "*/*"),
+    ({"query": LOOKUP, "default-graph-uri": "not an iri"}, "text/html"),  # 400 by the router
+    ({"query": [LOOKUP, LOOKUP]}, "*/*"),  # two queries: 400
+    ({"query": LOOKUP, "timeout": "0.5"}, "text/tab-separated-values"),
+    ({"query": 'SELECT ?x WHERE { BIND("caf\u00e9 \u2603" AS ?x) }'}, "text/csv"),
 ]
 
 
@@ -64,23 +69,16 @@ def test_only_a_query_get_is_taken(client: httpx.Client) -> None:
     assert "sd:Service" in description.text
 
 
-def test_it_answers_in_front_of_the_router() -> None:
-    """Without the router behind it, the middleware still answers a query GET (and nothing
-    else)."""
-    asyncio.run(_in_front_of_the_router())
+def test_it_answers_before_the_app() -> None:
+    """The front answers a query GET itself and leaves everything else to the app."""
+    asyncio.run(_before_the_app())
 
 
-async def _in_front_of_the_router() -> None:
+async def _before_the_app() -> None:
     from govkg.server.context import Context
     from govkg.store import open_store
 
-    reached: list[str] = []
-
-    async def router(scope: dict[str, object], receive: object, send: object) -> None:
-        reached.append(str(scope["path"]))
-
-    context = Context(open_store(), ServerSettings(query_workers=0))
-    fast = SparqlFastPath(router, context)  # type: ignore[arg-type]
+    front = SparqlFront(Context(open_store(), ServerSettings(query_workers=0)))
     sent: list[dict[str, object]] = []
 
     async def send(message: dict[str, object]) -> None:
@@ -97,9 +95,25 @@ async def _in_front_of_the_router() -> None:
         "query_string": b"query=ASK%7B%7D",
         "headers": [(b"accept", b"application/sparql-results+json")],
     }
-    await fast(scope, receive, send)  # type: ignore[arg-type]
-    assert reached == []
+    assert await front.answered(scope, receive, send)  # type: ignore[arg-type]
     assert sent[0]["status"] == 200 and sent[1]["body"] == b'{"head": {}, "boolean": true}'
-    await fast({**scope, "query_string": b""}, receive, send)  # type: ignore[arg-type]
-    await fast({**scope, "root_path": "/kg", "path": "/kg/sparql"}, receive, send)  # type: ignore[arg-type]
-    assert reached == ["/sparql", "/kg/sparql"]
+    assert (b"vary", b"Accept, Origin") in sent[0]["headers"]  # type: ignore[operator]
+    others = [
+        {**scope, "query_string": b""},  # the Service Description
+        {**scope, "root_path": "/kg", "path": "/kg/sparql"},  # mounted elsewhere
+        {**scope, "method": "POST"},
+        {**scope, "query_string": b"query=ASK%7B%7D&timeout=x"},  # the router's 400
+        {**scope, "headers": [(b"origin", b"https://example.org")]},  # CORS: the middleware's
+        {"type": "lifespan"},
+    ]
+    for other in others:
+        assert not await front.answered(other, receive, send)  # type: ignore[arg-type]
+    assert len(sent) == 2
+
+
+def test_vary_is_merged_as_the_cors_middleware_merges_it() -> None:
+    assert _vary_origin([(b"a", b"1")]) == [(b"a", b"1"), (b"vary", b"Origin")]
+    assert _vary_origin([(b"vary", b"Accept"), (b"a", b"1"), (b"vary", b"Cookie")]) == [
+        (b"vary", b"Accept, Cookie, Origin"),
+        (b"a", b"1"),
+    ]

@@ -28,7 +28,7 @@ from govkg.project import Project
 from govkg.server import browse, catalogue, changes_feed, dataset, querypage, reconcile, statuses
 from govkg.server.context import Context
 from govkg.server.execute import Job
-from govkg.server.fast_sparql import SparqlFastPath
+from govkg.server.fast_sparql import ServedApp, SparqlFront
 from govkg.server.http import (
     ProtocolError,
     error_response,
@@ -246,12 +246,14 @@ def create_app(
         yield
         context.runner.close()
 
-    return Starlette(
+    app = ServedApp(
         routes=_routes(context),
-        middleware=[_CORS, Middleware(SparqlFastPath, context=context)],
+        middleware=[_CORS],
         exception_handlers={StoreError: _store_error, Exception: _server_error},
         lifespan=lifespan,
     )
+    app.front = SparqlFront(context)
+    return app
 
 
 #: Anyone's page may read the data (a public, read-only graph); no credentials, ever.

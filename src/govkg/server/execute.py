@@ -7,6 +7,7 @@ store) or in a query process (see :mod:`govkg.server.runner` and :mod:`govkg.ser
 from __future__ import annotations
 
 import os
+import pickle
 import signal
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -74,7 +75,7 @@ def worker_main(path: str, jobs: Connection, conn: Connection) -> None:
     conn.send("ready")
     while True:
         try:
-            job = jobs.recv()
+            job = pickle.loads(jobs.recv_bytes())
         except (EOFError, OSError):
             return
-        conn.send(execute_natively(store, job))
+        conn.send_bytes(pickle.dumps(execute_natively(store, job), pickle.HIGHEST_PROTOCOL))

@@ -16,6 +16,7 @@ import asyncio
 import atexit
 import contextlib
 import os
+import pickle
 import shutil
 import subprocess
 import sys
@@ -26,6 +27,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import TypeVar
 
 import pyoxigraph as ox
 from starlette.concurrency import run_in_threadpool
@@ -34,6 +36,8 @@ from govkg.errors import StoreError
 from govkg.server.execute import Job, execute
 from govkg.server.results import Answer
 from govkg.store import Store
+
+T = TypeVar("T")
 
 #: How long a new query process may take to open the store.
 START_TIMEOUT = 60.0
@@ -91,9 +95,19 @@ def _settle_none(future: asyncio.Future[None]) -> None:
         future.set_result(None)
 
 
-def _settle(future: asyncio.Future[Answer], answer: Answer) -> None:
+def _settle(future: asyncio.Future[T], value: T) -> None:
     if not future.done():
-        future.set_result(answer)
+        future.set_result(value)
+
+
+def _wake(loop: asyncio.AbstractEventLoop, future: asyncio.Future[None]) -> None:
+    """Settle a future of ``loop`` from its own thread (directly) or from another one."""
+    with contextlib.suppress(RuntimeError):  # no loop running here
+        if asyncio.get_running_loop() is loop:
+            _settle_none(future)
+            return
+    with contextlib.suppress(RuntimeError):  # a closed loop: nobody waits
+        loop.call_soon_threadsafe(_settle_none, future)
 
 
 @dataclass(eq=False)  # hashed by identity: the pool keeps each busy one
@@ -133,20 +147,22 @@ def _start_worker(path: Path) -> _Worker:
 async def _exchange(worker: _Worker, job: Job, timeout: float) -> Answer | None:
     """Send the job and wait for its answer; None when the time runs out first.
 
-    The wait holds no thread: the event loop watches the pipe.
+    The wait holds no thread: the event loop watches the pipe.  Job and answer are pickled
+    with the plain pickler (plain data: no handles to pass between processes).
     """
     loop = asyncio.get_running_loop()
-    readable: asyncio.Future[None] = loop.create_future()
+    arrived: asyncio.Future[bool] = loop.create_future()
     descriptor = worker.conn.fileno()
-    loop.add_reader(descriptor, _settle_none, readable)
+    loop.add_reader(descriptor, _settle, arrived, True)
+    timer = loop.call_later(timeout, _settle, arrived, False)
     try:
-        worker.jobs.send(job)
-        await asyncio.wait_for(readable, timeout)
-    except TimeoutError:
-        return None
+        worker.jobs.send_bytes(pickle.dumps(job, pickle.HIGHEST_PROTOCOL))
+        if not await arrived:
+            return None
     finally:
+        timer.cancel()
         loop.remove_reader(descriptor)
-    answer = worker.conn.recv()  # already arriving; a capped answer reads in milliseconds
+    answer = pickle.loads(worker.conn.recv_bytes())  # arriving; a capped answer reads in ms
     assert isinstance(answer, Answer)
     return answer
 
@@ -285,9 +301,7 @@ class ProcessRunner(Runner):
                 self._idle.append(worker)
                 waiter = self._waiting.pop(0) if self._waiting else None
                 if waiter is not None:
-                    loop, released = waiter
-                    with contextlib.suppress(RuntimeError):  # a closed loop: nobody waits
-                        loop.call_soon_threadsafe(_settle_none, released)
+                    _wake(*waiter)
                 return
         worker.stop()
 

@@ -9,7 +9,7 @@ never fetched; ``SERVICE`` is refused.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, parse_qsl
 
 import pyoxigraph as ox
 from starlette.requests import Request
@@ -19,7 +19,14 @@ from govkg.server.settings import ServerSettings
 from govkg.store import Dataset
 
 FORM = "application/x-www-form-urlencoded"
-__all__ = ["ProtocolError", "SparqlRequest", "parse_request", "service_description"]
+__all__ = [
+    "ProtocolError",
+    "SparqlRequest",
+    "parse_get",
+    "parse_request",
+    "query_params",
+    "service_description",
+]
 
 
 @dataclass(frozen=True)
@@ -105,11 +112,24 @@ def _utf8(body: bytes, content_type: str) -> str:
         raise ProtocolError(400, f"the query is not valid UTF-8 (byte {error.start})") from None
 
 
+def query_params(query_string: bytes) -> dict[str, list[str]]:
+    """A request's URL parameters, each with its values in order (as Starlette reads them)."""
+    params: dict[str, list[str]] = {}
+    for key, value in parse_qsl(query_string.decode("latin-1"), keep_blank_values=True):
+        params.setdefault(key, []).append(value)
+    return params
+
+
+def parse_get(query_string: bytes, settings: ServerSettings) -> SparqlRequest:
+    """The query of a GET request, from its URL's parameters."""
+    return _from_params(query_params(query_string), settings)
+
+
 async def parse_request(request: Request, settings: ServerSettings) -> SparqlRequest:
     """The query of a GET, a form-encoded POST or an ``application/sparql-query`` POST."""
-    params = {key: request.query_params.getlist(key) for key in request.query_params}
     if request.method == "GET":
-        return _from_params(params, settings)
+        return parse_get(request.scope["query_string"], settings)
+    params = query_params(request.scope["query_string"])
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media == "application/sparql-update":
         raise ProtocolError(403, "this endpoint is read-only: SPARQL Update is not allowed")
