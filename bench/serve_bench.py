@@ -179,7 +179,11 @@ def _pinned(command: list[str], cpus: str | None) -> list[str]:
 
 @contextlib.contextmanager
 def govkg_server(
-    folder: Path, workers: int, pythonpath: str | None, cpus: str | None, settle_s: float = 900.0
+    folder: Path,
+    workers: int | None,
+    pythonpath: str | None,
+    cpus: str | None,
+    settle_s: float = 900.0,
 ) -> Iterator[Server]:
     port = free_port()
     command = [
@@ -195,8 +199,7 @@ def govkg_server(
         str(port),
         "--timeout",
         "30",
-        "--query-workers",
-        str(workers),
+        *([] if workers is None else ["--query-workers", str(workers)]),
     ]
     env = dict(os.environ)
     if pythonpath:
@@ -478,7 +481,12 @@ def main() -> None:
     )
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--kinds", default="lookup,aggregate,matrix,ask,construct,page")
-    parser.add_argument("--query-workers", type=int, default=2, help="govkg serve's warm processes")
+    parser.add_argument(
+        "--query-workers",
+        type=int,
+        default=None,
+        help="govkg serve's warm processes (default: govkg's, one per CPU it is pinned to)",
+    )
     parser.add_argument("--govkg-pythonpath", help="extra PYTHONPATH for govkg serve only")
     parser.add_argument(
         "--pin",

@@ -5,6 +5,8 @@ a process of their own.  Real uvicorn on loopback, real query processes."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -12,7 +14,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from servers import serve
+from servers import free_port, serve
 
 from govkg.server import ServerSettings, create_app
 from govkg.store import Store
@@ -24,9 +26,10 @@ LOOKUP = (
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 
-def query_processes() -> set[int]:
-    """This test process's children that are govkg query processes (other tests' servers in
-    this process may have some too)."""
+def query_processes(parent_pid: int | None = None) -> set[int]:
+    """The children of ``parent_pid`` (default: this test process) that are govkg query
+    processes (other tests' servers in this process may have some too)."""
+    parent_pid = os.getpid() if parent_pid is None else parent_pid
     found = set()
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -36,7 +39,7 @@ def query_processes() -> set[int]:
             command = (entry / "cmdline").read_bytes()
         except OSError:
             continue
-        if parent == os.getpid() and b"govkg.server.worker" in command:
+        if parent == parent_pid and b"govkg.server.worker" in command:
             found.add(int(entry.name))
     return found
 
@@ -87,3 +90,38 @@ def test_a_runaway_gets_the_others_a_process(others: set[int], client: httpx.Cli
     assert fast.status_code == 200
     assert busy == 2, f"the lookup waited for the runaways ({waited:.1f} s)"
     assert during >= 3  # the two runaways' processes and the one started for the lookup
+
+
+@pytest.mark.parametrize("cpus", [1, 4])
+def test_one_warm_process_per_cpu_the_server_may_use(cpus: int) -> None:
+    """``govkg serve`` without --query-workers keeps one query process per CPU it may run on
+    (more would only share the CPUs): under ``taskset -c 0``, one; on this machine's CPUs (at
+    most 4 of them), one each."""
+    allowed = sorted(os.sched_getaffinity(0))[:cpus]
+    port = free_port()
+    command = [sys.executable, "-m", "govkg", "serve", "--port", str(port)]
+    server = subprocess.Popen(
+        command,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        preexec_fn=lambda: os.sched_setaffinity(0, allowed),
+    )
+    try:
+        answered = _wait_for_sparql(f"http://127.0.0.1:{port}/sparql", seconds=60)
+        assert answered, "govkg serve did not answer within 60 s"
+        assert len(query_processes(server.pid)) == len(allowed)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _wait_for_sparql(url: str, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url, params={"query": "ASK {}"}, timeout=5).status_code == 200:
+                return True
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    return False

@@ -1059,9 +1059,9 @@ Example:
 @click.option(
     "--query-workers",
     type=click.IntRange(min=0),
-    default=2,
-    show_default=True,
-    help="Query processes kept warm (0: threads, which cannot stop a query).",
+    default=None,
+    help="Query processes kept warm (default: one per CPU the server may run on; "
+    "0: threads, which cannot stop a query).",
 )
 @click.option(
     "--access-log/--no-access-log",
@@ -1076,10 +1076,11 @@ def serve(
     from govkg.server import ServerSettings, create_app  # starlette, uvicorn
     from govkg.server.launch import get_once, run_server
 
+    workers = limits["query_workers"]
     server = ServerSettings(
         timeout_s=limits["timeout"],
         max_rows=limits["max_rows"],
-        query_workers=limits["query_workers"],
+        **({} if workers is None else {"query_workers": workers}),
     )
     project, store = open_project(settings.root, settings.store)
     app = create_app(store, server, project)
