@@ -23,7 +23,7 @@ if TYPE_CHECKING:  # govkg.ideal (scipy) is imported when a page needs it
 
 #: Actors listed on each side of the page's actor in "nearest on the dimension".
 NEAREST = 3
-_WIDTH, _HEIGHT, _PAD = 540, 56, 24
+_WIDTH, _HEIGHT, _PAD = 540, 32, 24
 
 
 @dataclass(frozen=True)
@@ -123,22 +123,22 @@ def _strip(points: IdealPoints, code: str, label: str) -> str:
         return f"{_PAD + (value - low) / span * (_WIDTH - 2 * _PAD):.1f}"
 
     ticks = "".join(
-        f'<line x1="{x(v)}" x2="{x(v)}" y1="18" y2="34" stroke="#9aa3ad" stroke-width="1"/>'
+        f'<line x1="{x(v)}" x2="{x(v)}" y1="8" y2="24" stroke="#9aa3ad" stroke-width="1"/>'
         for v in values
     )
     mine = (
-        f'<line x1="{x(row["lower"])}" x2="{x(row["upper"])}" y1="26" y2="26" stroke="#0b3d91" '
-        f'stroke-width="3"/><circle cx="{x(row["position"])}" cy="26" r="6" fill="#0b3d91"/>'
+        f'<line x1="{x(row["lower"])}" x2="{x(row["upper"])}" y1="16" y2="16" stroke="#0b3d91" '
+        f'stroke-width="3"/><circle cx="{x(row["position"])}" cy="16" r="6" fill="#0b3d91"/>'
     )
-    axis = (
-        f'<text x="{x(low)}" y="50" font-size="11" text-anchor="start">{low:+.2f}</text>'
-        f'<text x="{x(high)}" y="50" font-size="11" text-anchor="end">{high:+.2f}</text>'
-    )
+    # the scale's ends in HTML under the strip: text that keeps its size when the strip
+    # shrinks to a phone's width
+    axis = f'<div class="chart-strip-axis"><span>{low:+.2f}</span><span>{high:+.2f}</span></div>'
     title = f"Positions of {len(values)} actors; {label}'s marked with its interval"
     return (
         f'<figure class="chart" id="ideal-point"><svg xmlns="http://www.w3.org/2000/svg" '
-        f'viewBox="0 0 {_WIDTH} {_HEIGHT}" width="{_WIDTH}" height="{_HEIGHT}" role="img" '
-        f'aria-label="{escape(title)}"><title>{escape(title)}</title>{ticks}{mine}{axis}</svg>'
+        f'class="chart-strip" viewBox="0 0 {_WIDTH} {_HEIGHT}" width="{_WIDTH}" '
+        f'height="{_HEIGHT}" role="img" '
+        f'aria-label="{escape(title)}"><title>{escape(title)}</title>{ticks}{mine}</svg>{axis}'
         f"<figcaption>{escape(title)}: each grey tick is an actor, the point and line are "
         f"{escape(label)}'s position and interval.</figcaption></figure>"
     )
