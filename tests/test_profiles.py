@@ -700,6 +700,14 @@ def test_compare_an_actor_with_itself_is_400(shipped_client: httpx.Client) -> No
     assert "two different actors" in response.text
 
 
+@pytest.mark.parametrize("bad", ["abc", "0", "2.5"])
+def test_compare_with_a_bad_page_number_is_400(shipped_client: httpx.Client, bad: str) -> None:
+    response = shipped_client.get("/compare/CHN/USA.html", params={"page": bad})
+    assert response.status_code == 400
+    assert f"page {bad!r}: expected a whole number, 1 or more" in response.text
+    assert shipped_client.get("/compare/CHN/USA.html", params={"page": "2"}).status_code == 200
+
+
 # --- the matrix ---------------------------------------------------------------------------------
 
 

@@ -57,15 +57,6 @@ def split_page(name: str) -> tuple[str, int | None]:
     return name, None
 
 
-def page_number(text: str | None) -> int:
-    """The page a ``?page=`` value asks for: a positive integer, else 1."""
-    try:
-        number = int(text or "1")
-    except ValueError:
-        return 1
-    return max(1, number)
-
-
 def strict_page_number(text: str | None) -> int:
     """The page a ``?page=`` value asks for (1 without one); anything but a whole number of 1
     or more is a :class:`ParameterError` naming it."""
@@ -141,11 +132,10 @@ async def resource_html(
     """The HTML page of a described resource, at page ``number`` (its path's ``.page-N``), else
     the page its ``?page=`` asks for; an instrument's, a state's or an organisation's with the
     statuses on the day ``?at=`` asks for (a bad day is a :class:`ParameterError`, as is a
-    ``?page=`` that is not a page number on those pages) and what the releases in ``releases``
-    changed about it."""
+    ``?page=`` that is not a page number) and what the releases in ``releases`` changed about
+    it."""
     dated = dated_page(description.iri)
-    asked = request.query_params.get("page")
-    number = number or (strict_page_number(asked) if dated else page_number(asked))
+    number = number or strict_page_number(request.query_params.get("page"))
     root = site_root(request)
     day = day_param(request.query_params) if dated else ""
 
@@ -190,6 +180,10 @@ class Browse:
             second, ext = request.path_params["b"], "html"
         second, number = split_page(second)
         try:
+            number = number or strict_page_number(request.query_params.get("page"))
+        except ParameterError as error:
+            return error_response(request, 400, str(error))
+        try:
             found = await run_in_threadpool(compare, self.store, first, second, self.wait_s)
         except NotReadyError as error:
             return not_ready_response(request, error)
@@ -201,7 +195,6 @@ class Browse:
             return Response(comparison_json(found), media_type="application/json")
         if ext == "csv":
             return Response(comparison_csv(found), media_type="text/csv; charset=utf-8")
-        number = number or page_number(request.query_params.get("page"))
         html = comparison_page(found, self.settings, site_root(request), second, number)
         return html_response(html)
 
