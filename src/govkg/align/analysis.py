@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -22,6 +22,7 @@ from govkg.align.measures import (
 from govkg.align.table import AnyColumn, Column, ColumnTable, Filled, template
 from govkg.errors import GovkgError, RequestError, escaped, quoted
 from govkg.namespaces import compact, expand
+from govkg.output import Value
 from govkg.resolve import Candidate, closest, expected_id, unknown_message
 
 #: The measures shown in tables, in order (``s_weighted`` only when weights are given).
@@ -129,7 +130,7 @@ def apply_filters(matrix: StanceMatrix, filters: Filters) -> StanceMatrix:
     keep = np.array([_keep(i, filters) for i in matrix.instruments], dtype=bool)
     if not keep.any():
         raise GovkgError("no instrument matches the filters")
-    return matrix.select(keep)
+    return matrix if keep.all() else matrix.select(keep)
 
 
 def select_actors(matrix: StanceMatrix, names: Sequence[str]) -> StanceMatrix:
@@ -284,14 +285,13 @@ def pair_table(matrix: StanceMatrix, result: PairwiseResult, min_n: int = 1,
     a, b = kept_pairs(result, min_n)
     group, found = result.kept_groups(min_n)
     names = (*SHOWN, "s_weighted") if weighted else SHOWN
+    measured = rounded(np.stack([found.values[name] for name in names]))
+    numbers = np.concatenate([found.values["n"][np.newaxis], measured])
+    converts: list[Callable[[float], Value]] = [int, *[_defined] * len(names)]
     columns: list[AnyColumn] = [
         Column.of_choices(a, matrix.codes_of),
         Column.of_choices(b, matrix.codes_of),
-        _grouped(Column.of_numbers(found.values["n"], int), group),
-        *(
-            _grouped(Column.of_numbers(rounded(found.values[name]), _defined), group)
-            for name in names
-        ),
+        *(_grouped(column, group) for column in Column.of_number_rows(numbers, converts)),
         _note_column(matrix, (a, b), (group, found), names),
     ]
     return ColumnTable(pair_columns(weighted), tuple(columns))
@@ -335,7 +335,8 @@ def _note_column(matrix: StanceMatrix, pairs: tuple[np.ndarray, np.ndarray],
         named[rows] = True
     a, b = pairs
     named = named.take(group)
-    first, second = np.where(named, a, 0).astype(np.intp), np.where(named, b, 0).astype(np.intp)
+    first = np.where(named, a, 0).astype(np.intp, copy=False)
+    second = np.where(named, b, 0).astype(np.intp, copy=False)
     return Filled(which.take(group), first, second, tuple(templates), tuple(matrix.codes_of),
                   group, which)  # fmt: skip
 
@@ -354,11 +355,12 @@ def steady_counts(result: PairwiseResult, min_n: int) -> dict[str, int]:
     """How many kept pairs have one side (``one``), both with one answer (``same``), or both
     with different single answers (``different``) that never vary."""
     group, found = result.kept_groups(min_n)
-    x, y = found.sides[0].take(group), found.sides[1].take(group)
+    x, y = found.sides
+    size = np.bincount(group, minlength=len(x))  # the pairs of each group
     return {
-        "one": int(((x > 0) != (y > 0)).sum()),
-        "same": int(((x > 0) & (x == y)).sum()),
-        "different": int(((x > 0) & (y > 0) & (x != y)).sum()),
+        "one": int(size[(x > 0) != (y > 0)].sum()),
+        "same": int(size[(x > 0) & (x == y)].sum()),
+        "different": int(size[(x > 0) & (y > 0) & (x != y)].sum()),
     }
 
 
@@ -398,9 +400,9 @@ def bloc_groups(codes_of: Sequence[str], values: np.ndarray, counts: np.ndarray,
 
 def linked_actors(result: PairwiseResult, min_n: int) -> list[int]:
     """The actors with at least ``min_n`` instruments in common with some other actor."""
-    counts = np.array(result.values["n"], copy=True)
-    np.fill_diagonal(counts, 0)
-    return [int(i) for i in np.flatnonzero((counts >= max(min_n, 1)).any(axis=1))]
+    linked = result.values["n"] >= max(min_n, 1)
+    np.fill_diagonal(linked, False)
+    return np.flatnonzero(linked.any(axis=1)).tolist()  # type: ignore[no-any-return]
 
 
 def bloc_rows(matrix: StanceMatrix, counts: np.ndarray,

@@ -85,6 +85,28 @@ STANCE_DATES = fixed_query(__file__, "instrument-stance-dates")
 VALUES_LIMIT = 200
 
 
+def _bare(query: str) -> str:
+    """The query without its header comment (the catalogue's title and description): the
+    text the store is given to parse."""
+    lines = query.splitlines(keepends=True)
+    start = next((k for k, line in enumerate(lines) if not line.startswith("#")), len(lines))
+    return "".join(lines[start:])
+
+
+#: The queries the matrix runs, as run (:func:`_bare`).
+_GROUPS_RUN, _DETAILS_RUN, _DATED_RUN, _DATES_RUN = map(
+    _bare, (STANCE_GROUPS, DETAILS, DATED, STANCE_DATES)
+)
+
+
+def _together(*queries: str) -> str:
+    """One SELECT query whose solutions are those of each of these SELECT queries: a UNION of
+    them as sub-queries.  A row binds the variables of the query it comes from; rows are told
+    apart by a variable only one of them binds."""
+    body = "\n} UNION {\n".join(queries)
+    return f"SELECT * WHERE {{\n{{\n{body}\n}}\n}}\n"
+
+
 class StanceRow(NamedTuple):
     """One stance: its actor, instrument and kind IRIs, its act date and as-of date ("" if none)."""
 
@@ -209,7 +231,8 @@ class _Details:
     """What the matrix shows of its actors and instruments, read by one query (:data:`DETAILS`):
     each coded actor's label and code, each actor's types of :data:`ACTOR_TYPES`, each
     instrument's label, complete flag, own date and event date, and its types, series and
-    themes."""
+    themes.  The actors of each type come as one text; if one is a blank node (its type's
+    text is unbound), :data:`TYPES` is read row by row."""
 
     names: dict[str, tuple[str, str]] = field(default_factory=dict)
     actor_types: dict[str, set[str]] = field(default_factory=dict)
@@ -217,35 +240,43 @@ class _Details:
     types: dict[str, set[str]] = field(default_factory=dict)
     series: dict[str, set[str]] = field(default_factory=dict)
     themes: dict[str, set[str]] = field(default_factory=dict)
+    typed_unread: bool = False  # some type's actors were not read as one text
 
     @classmethod
     def read(cls, store: Store) -> _Details:
         """The details of every actor and instrument in the store."""
-        result = store.query(DETAILS)
+        result = store.query(_DETAILS_RUN)
         try:
-            return cls._of(result)
+            found = cls._of(result)
         except AttributeError:  # an RDF-star triple: Row.text's error names the variable
             for record in result.records():
                 for name in result.variables:
                     record.text(name)
             raise
+        if found.typed_unread:
+            found.actor_types = _typed_actors(store)
+        return found
 
     @classmethod
     def _of(cls, result: QueryResult) -> _Details:
         found = cls()
         at = {name: k for k, name in enumerate(result.variables)}
-        names = ("actor", "label", "code", "type", "instrument")
-        actor, label, code, type_, instrument = (at[name] for name in names)
+        names = ("actor", "label", "code", "type", "typedActors", "instrument")
+        actor, label, code, type_, typed, instrument = (at[name] for name in names)
         own = [at[name] for name in ("complete", "ownDate", "eventDate")]
         sets = [(at["instrumentType"], found.types), (at["series"], found.series),
                 (at["theme"], found.themes)]  # fmt: skip
         text = _term_text  # for what may be unbound; the rest is read as .value
         for row in cast(list[tuple[Any, ...]], result.rows):
-            if row[instrument] is None:  # an actor: its type, or its label and code
+            if row[instrument] is None:  # an actor's label and code, or a type's actors
                 if row[type_] is None:
                     found.names[row[actor].value] = (text(row[label]), row[code].value)
+                elif row[typed] is None:
+                    found.typed_unread = True
                 else:
-                    found.actor_types.setdefault(row[actor].value, set()).add(row[type_].value)
+                    kind = row[type_].value
+                    for name in row[typed].value.split(" "):
+                        found.actor_types.setdefault(name, set()).add(kind)
                 continue
             iri = row[instrument].value
             for k, table in sets:  # an instrument: a type, series or theme, or the rest
@@ -262,19 +293,39 @@ def _stance_dates(store: Store, iris: Sequence[str]) -> dict[str, str]:
     """The earliest date of a stance on each of these instruments (those with one)."""
     if not iris:
         return {}
-    terms = (
-        " ".join(str(ox.NamedNode(i)) for i in sorted(iris)) if len(iris) <= VALUES_LIMIT else ""
-    )
-    answer = store.query(with_values(STANCE_DATES, "instrument", terms))
+    return _first_dates(store.query(_stance_dates_query(iris)))
+
+
+def _stance_dates_query(iris: Sequence[str]) -> str:
+    """:data:`STANCE_DATES` for these instruments (for every one if they are too many)."""
+    terms = _terms(iris) if len(iris) <= VALUES_LIMIT else ""
+    return with_values(_DATES_RUN, "instrument", terms)
+
+
+def _first_dates(answer: QueryResult) -> dict[str, str]:
+    """Each instrument's earliest stance date from :data:`STANCE_DATES`' rows."""
     return {instrument: date for instrument, date in _text_rows(answer, ("instrument", "v"))}
 
 
-def _instruments(store: Store, details: _Details, used: set[str]) -> list[Instrument]:
-    """The instruments that have stances (``used``), with their details."""
+def _terms(iris: Iterable[str]) -> str:
+    """The IRIs as N-Triples terms for a VALUES block, sorted."""
+    return " ".join(str(ox.NamedNode(iri)) for iri in sorted(iris))
+
+
+def _undated(details: _Details, used: Iterable[str]) -> list[str]:
+    """The instruments of ``used`` that have no date of their own or of their event."""
+    rows, none = details.instruments, ("", "", "", "")
+    return [iri for iri in used if not any(rows.get(iri, none)[2:])]
+
+
+def _instruments(store: Store, details: _Details, used: set[str],
+                 stance_dates: Mapping[str, str] | None = None) -> list[Instrument]:  # fmt: skip
+    """The instruments that have stances (``used``), with their details; ``stance_dates``
+    the earliest stance date of those :func:`_undated` gives (read from ``store`` without)."""
     rows = details.instruments
     none = ("", "", "", "")
-    undated = [iri for iri in used if not any(rows.get(iri, none)[2:])]
-    stance_dates = _stance_dates(store, undated)  # only where neither it nor its event has one
+    if stance_dates is None:  # only where neither it nor its event has one
+        stance_dates = _stance_dates(store, _undated(details, used))
     found = []
     for iri in used:  # an instrument a stance names is kept even if its type is not known
         label, complete, own, held = rows.get(iri, none)
@@ -363,46 +414,87 @@ def _term_text(term: _Term) -> str:
 
 
 def load_matrix(store: Store, options: MatrixOptions | None = None) -> StanceMatrix:
-    """One query for the stances, grouped (their dates are read only where an actor has several
-    acts on an instrument, or as of a day), one for every actor's and instrument's details, and
-    one for the earliest stance dates of the instruments that have no date of their own."""
+    """One query for the stances, grouped, one for every actor's and instrument's details, and
+    one, if any are needed, for the stances with their dates on the instruments where an actor
+    has several acts of different codes (:func:`_several_acts`) and the earliest stance dates of
+    the instruments that have no date of their own or of their event (:func:`_dates`).  As of a
+    day, every stance with its dates (:func:`_matrix_at`)."""
     options = options or MatrixOptions()
     if options.at:
-        rows = dated_stance_rows(store)
-        details = _Details.read(store)
-        keep = _kept(details.actor_types, {r.actor for r in rows}, options.actor_types)
-        rows = [r for r in rows if r.actor in keep]
-        begins = beginnings(store, {r.instrument for r in rows})
-        rows, undetermined = rows_at(rows, options.at, begins)
-        cells = _Cells.of([[], [], []], str).with_dated(rows)
-        matrix = _matrix_of(store, details, cells, options.codes)
-        return replace(matrix, undetermined=tuple((r.actor, r.instrument) for r in undetermined))
-    cells = _stance_cells(store)
+        return _matrix_at(store, options)
+    cells = _grouped_cells(store.query(_GROUPS_RUN))
     details = _Details.read(store)
-    kept = _kept(details.actor_types, cells.actors, options.actor_types)
-    if len(kept) < len(cells.actors):
-        wanted = np.array([a in kept for a in cells.actors], dtype=bool)
-        cells = cells.where(wanted[cells.actor])
-    return _matrix_of(store, details, cells, options.codes)
-
-
-def _stance_cells(store: Store) -> _Cells:
-    """Every stance, with its dates on the instruments where an actor has several."""
-    cells = _grouped_cells(store.query(STANCE_GROUPS))
     if cells is None:  # an actor that is a blank node or a literal: read stance by stance
         result = store.query(STANCES)
         positions = [result.variables.index(name) for name in ("actor", "instrument", "kind")]
         cells = _Cells.of([list(map(itemgetter(k), result.rows)) for k in positions], _term_text)
-    several = _several_acts(cells)
-    if not several:
-        return cells
-    single = ~np.isin(cells.instrument, [cells.instruments.index(i) for i in several])
-    return cells.where(single).with_dated(dated_stance_rows(store, several))
+    several = _several_acts(cells, options.codes)
+    kept = _kept(details.actor_types, cells.actors, options.actor_types)
+    wanted = _wanted(cells, kept)
+    instrument = cells.instrument if wanted is None else cells.instrument[wanted[cells.actor]]
+    used = {cells.instruments[k] for k in np.unique(instrument).tolist()}
+    dated, stance_dates = _dates(store, several, _undated(details, used))
+    if several:
+        single = ~np.isin(cells.instrument, [cells.instruments.index(i) for i in several])
+        known = len(cells.actors)
+        cells = cells.where(single).with_dated(dated)
+        if len(cells.actors) > known:  # actors only the dated stances name
+            kept |= _kept(details.actor_types, cells.actors[known:], options.actor_types)
+            wanted = _wanted(cells, kept)
+    if wanted is not None:
+        cells = cells.where(wanted[cells.actor])
+    return _matrix_of(store, details, cells, options.codes, stance_dates)
+
+
+def _matrix_at(store: Store, options: MatrixOptions) -> StanceMatrix:
+    """The matrix of the acts certainly done by ``options.at``, every stance read with its
+    dates; the acts that may fall either side of the day are kept as ``undetermined``."""
+    rows = dated_stance_rows(store)
+    details = _Details.read(store)
+    keep = _kept(details.actor_types, {r.actor for r in rows}, options.actor_types)
+    rows = [r for r in rows if r.actor in keep]
+    begins = beginnings(store, {r.instrument for r in rows})
+    rows, undetermined = rows_at(rows, options.at, begins)
+    cells = _Cells.of([[], [], []], str).with_dated(rows)
+    matrix = _matrix_of(store, details, cells, options.codes)
+    return replace(matrix, undetermined=tuple((r.actor, r.instrument) for r in undetermined))
+
+
+def _split(result: QueryResult, name: str) -> tuple[QueryResult, QueryResult]:
+    """The rows that bind ``name`` and the others, each a result with the same variables."""
+    if name not in result.variables:
+        return replace(result, rows=[]), result
+    k = result.variables.index(name)
+    binding = [row for row in result.rows if row[k] is not None]
+    others = [row for row in result.rows if row[k] is None]
+    return replace(result, rows=binding), replace(result, rows=others)
+
+
+def _wanted(cells: _Cells, kept: set[str]) -> np.ndarray | None:
+    """Whether each actor ``cells`` names is one of ``kept`` (None if every one is)."""
+    if len(kept) == len(cells.actors):
+        return None
+    return np.array([a in kept for a in cells.actors], dtype=bool)
+
+
+def _dates(store: Store, several: set[str], undated: Sequence[str]
+           ) -> tuple[list[StanceRow], dict[str, str]]:  # fmt: skip
+    """The stances on the instruments ``several`` with their dates (:func:`dated_stance_rows`)
+    and the earliest stance date of each instrument of ``undated`` (:func:`_stance_dates`), in
+    one query (none if there are neither)."""
+    queries = [with_values(_DATED_RUN, "instrument", _terms(several))] if several else []
+    queries += [_stance_dates_query(undated)] if undated else []
+    if not queries:
+        return [], {}
+    result = store.query(_together(*queries) if len(queries) > 1 else queries[0])
+    stances, firsts = _split(result, "kind")  # a dated stance always binds ?kind
+    return (_dated_rows(stances) if several else []), (_first_dates(firsts) if undated else {})
 
 
 def _grouped_cells(result: QueryResult) -> _Cells | None:
-    """The stances from :data:`STANCE_GROUPS`' rows; None unless every actor is an IRI (then
-    some group's ?actors is unbound, or splits into more parts than its ?n IRI actors)."""
+    """The stances from :data:`STANCE_GROUPS`' rows; None if an actor is a blank node (some
+    group's ?actors is unbound) or a literal with a space (its ?actors splits into more parts
+    than its ?n stances): a literal without one is its text, as read stance by stance."""
     instrument, kind, actors, n = (result.variables.index(name)
                                    for name in ("instrument", "kind", "actors", "n"))  # fmt: skip
     rows = cast(list[tuple[_Term, ...]], result.rows)
@@ -453,28 +545,54 @@ def stance_rows(store: Store) -> list[tuple[str, str, str]]:
 
 def dated_stance_rows(store: Store, instruments: Iterable[str] = ()) -> list[StanceRow]:
     """The stances on these instruments (every stance without), with their dates."""
-    terms = " ".join(str(ox.NamedNode(iri)) for iri in sorted(instruments))
-    answer = store.query(with_values(DATED, "instrument", terms))
+    return _dated_rows(store.query(with_values(_DATED_RUN, "instrument", _terms(instruments))))
+
+
+def _dated_rows(answer: QueryResult) -> list[StanceRow]:
+    """The stances of :data:`DATED`'s rows, with their dates."""
     names = ("actor", "instrument", "kind", "date", "asOf")
     return [StanceRow(actor, instrument, kind, date[:10], as_of[:10])
             for actor, instrument, kind, date, as_of in _text_rows(answer, names)]  # fmt: skip
 
 
-def _several_acts(cells: _Cells) -> set[str]:
-    """The instruments on which some actor has more than one stance."""
-    cell = cells.actor.astype(np.int64) * max(len(cells.instruments), 1) + cells.instrument
-    found, counts = np.unique(cell, return_counts=True)
-    columns = np.unique(found[counts > 1] % max(len(cells.instruments), 1))
+def _several_acts(cells: _Cells, kind_codes: Mapping[str, int]) -> set[str]:
+    """The instruments on which some actor has several acts of different codes (``kind_codes``
+    by kind name): only there can the order of the acts change a cell's code (acts of one code
+    give it, in whatever order)."""
+    width = max(len(cells.instruments), 1)
+    cell = cells.actor.astype(np.int64) * width + cells.instrument
+    several = np.bincount(cell, minlength=len(cells.actors) * width).take(cell) > 1
+    cell = cell[several]  # the stances that share a cell with another
+    code = _coded_kinds(cells.kinds, _codes_by_iri(kind_codes))[cells.kind[several]]
+    order = np.lexsort((code, cell))  # by cell, then code
+    cell, code = cell.take(order), code.take(order)
+    mixed = (cell[1:] == cell[:-1]) & (code[1:] != code[:-1])
+    columns = np.unique(cell[1:][mixed] % width)
     return {cells.instruments[k] for k in columns.tolist()}
+
+
+def _codes_by_iri(kind_codes: Mapping[str, int]) -> dict[str, int]:
+    """The code of each stance kind (``kind_codes``, by kind name) by the kind's IRI."""
+    return {f"{DATA_BASE}stance-kind/{kind}": code for kind, code in kind_codes.items()}
+
+
+def _coded_kinds(kinds: Sequence[str], by_iri: Mapping[str, int]) -> np.ndarray:
+    """The code of each of these kind IRIs (0 for a kind not coded), int8."""
+    return np.array([by_iri.get(k, 0) for k in kinds], dtype=np.int8)
 
 
 def _kept_actors(store: Store, actors: Iterable[str], types: Sequence[str]) -> set[str]:
     """The actors of these types (by default states and organisations, and actors of no known
     type)."""
+    return _kept(_typed_actors(store), actors, types)
+
+
+def _typed_actors(store: Store) -> dict[str, set[str]]:
+    """Each actor's types of :data:`ACTOR_TYPES`, read row by row (:data:`TYPES`)."""
     typed: dict[str, set[str]] = {}
     for actor, type_iri in _text_rows(store.query(TYPES), ("actor", "type")):
         typed.setdefault(actor, set()).add(type_iri)
-    return _kept(typed, actors, types)
+    return typed
 
 
 def _kept(typed: Mapping[str, set[str]], actors: Iterable[str], types: Sequence[str]) -> set[str]:
@@ -526,24 +644,25 @@ def build_matrix(store: Store, stances: Sequence[Sequence[str]],
     return _matrix_of(store, _Details.read(store), cells, kind_codes)
 
 
-def _matrix_of(store: Store, details: _Details, cells: _Cells, kind_codes: Mapping[str, int]
-               ) -> StanceMatrix:  # fmt: skip
+def _matrix_of(store: Store, details: _Details, cells: _Cells, kind_codes: Mapping[str, int],
+               stance_dates: Mapping[str, str] | None = None) -> StanceMatrix:  # fmt: skip
     """The matrix of the stances ``cells`` holds (see :func:`build_matrix`), with ``details``
-    (the earliest stance dates of undated instruments are read from ``store``)."""
+    and the earliest stance dates of the instruments :func:`_undated` gives (``stance_dates``,
+    read from ``store`` without)."""
     used_actors = np.unique(cells.actor).tolist()
-    used_instruments = np.unique(cells.instrument).tolist()
-    instruments = _instruments(store, details, {cells.instruments[k] for k in used_instruments})
+    used_instruments = {cells.instruments[k] for k in np.unique(cells.instrument).tolist()}
+    instruments = _instruments(store, details, used_instruments, stance_dates)
     names = details.names
     actors = sorted(cells.actors[k] for k in used_actors)
     a_index = {a: k for k, a in enumerate(actors)}
     i_index = {ins.iri: k for k, ins in enumerate(instruments)}
-    by_iri = {f"{DATA_BASE}stance-kind/{kind}": code for kind, code in kind_codes.items()}
+    by_iri = _codes_by_iri(kind_codes)
     absent_kinds = {f"{DATA_BASE}stance-kind/{kind}" for kind in ABSENT_KINDS}
     shape = (len(actors), len(instruments))
     row_of = np.array([a_index.get(a, -1) for a in cells.actors], dtype=np.intp)
     column_of = np.array([i_index.get(i, -1) for i in cells.instruments], dtype=np.intp)
     cell = (row_of[cells.actor], column_of[cells.instrument])
-    kind_code = np.array([by_iri.get(k, 0) for k in cells.kinds], dtype=np.int8)[cells.kind]
+    kind_code = _coded_kinds(cells.kinds, by_iri)[cells.kind]
     part = np.array([k in absent_kinds for k in cells.kinds], dtype=bool)[cells.kind]
     flat = cell[0] * shape[1] + cell[1]
     codes = np.zeros(shape, dtype=np.int8)
@@ -553,7 +672,10 @@ def _matrix_of(store: Store, details: _Details, cells: _Cells, kind_codes: Mappi
     recorded = counts > 0
     took_part = np.zeros(shape, dtype=bool)  # took part, did not sign: an absence
     took_part.flat[flat[part]] = True
-    _code_latest(codes, cell, counts, cells, by_iri)
+    lowest = np.full(shape, np.iinfo(np.int8).max, dtype=np.int8)
+    np.minimum.at(lowest.reshape(-1), flat, kind_code)
+    mixed = (counts > 1) & (lowest != codes)  # acts of different codes: by date
+    _code_latest(codes, cell, mixed, cells, by_iri)
     complete = np.array([ins.complete for ins in instruments], dtype=bool)
     votable = (codes > 0).any(axis=0)  # a list of participants only is not a list of signatories
     absent = (~recorded & (complete & votable)[np.newaxis, :]) | (took_part & (codes == 0))
@@ -567,12 +689,12 @@ def _matrix_of(store: Store, details: _Details, cells: _Cells, kind_codes: Mappi
     )
 
 
-def _code_latest(codes: np.ndarray, cell: tuple[np.ndarray, np.ndarray], counts: np.ndarray,
+def _code_latest(codes: np.ndarray, cell: tuple[np.ndarray, np.ndarray], mixed: np.ndarray,
                  cells: _Cells, kind_codes: Mapping[str, int]) -> None:  # fmt: skip
-    """Recode each cell with several acts (``counts``: acts a cell) by its latest act (``codes``
-    holds the highest)."""
+    """Recode each cell with several acts of different codes (``mixed``) by its latest act
+    (``codes`` holds the highest; a cell whose acts have one code keeps it)."""
     several: dict[tuple[int, int], list[StanceRow]] = {}
-    for k in np.flatnonzero(counts[cell] > 1).tolist():
+    for k in np.flatnonzero(mixed[cell]).tolist():
         several.setdefault((int(cell[0][k]), int(cell[1][k])), []).append(cells.row(k))
     for (a, i), found in several.items():
         codes[a, i] = _latest_code(found, kind_codes)

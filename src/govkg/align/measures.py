@@ -18,7 +18,7 @@ says which actor gave one and the same answer on every instrument of a pair: the
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Any
@@ -208,7 +208,8 @@ class PairwiseResult:
     def whole(self) -> Measured:
         """Every measure over every pair a <= b (in the order of ``np.triu_indices(A)``); the
         product is let go (every measure is known: nothing else needs it)."""
-        found = _measured(self.product, self._stacked, self._weights, self._d_max, None)
+        joint = _Joint.of_product(self.product, self._stacked, None)
+        found = _measured(joint, self._weights, self._d_max)
         vars(self).pop("product", None)
         return found
 
@@ -253,8 +254,10 @@ class PairwiseResult:
         the next call with the same ``min_n``)."""
         if min_n not in self._kept:
             if min_n > 0:  # row by row, as np.triu_indices
-                a, b = np.nonzero(np.triu(self.counts >= min_n, k=1))
-                places = _layout(self.actors).mirror[a, b]
+                layout = _layout(self.actors)
+                n = self.counts.reshape(-1).take(layout.upper)  # of every pair a <= b
+                places = np.flatnonzero((n >= min_n) & (layout.a != layout.b))
+                a, b = layout.a.take(places), layout.b.take(places)
             else:
                 a, b, places = (array.copy() for array in self._apart)
             a.flags.writeable = b.flags.writeable = places.flags.writeable = False
@@ -277,38 +280,74 @@ class PairwiseResult:
         if min_n not in self._kept_groups:
             places = self.kept(min_n)[2]
             grouped = None if "whole" in vars(self) else self._grouped(places)
-            if grouped is None:
-                group, firsts = np.arange(len(places)), places
+            if grouped is not None:
+                group, found = grouped
+            elif "whole" in vars(self):
+                group, found = np.arange(len(places)), self.whole.taken(places)
             else:
-                group, firsts = grouped[0], places.take(grouped[1])
-            if "whole" in vars(self):
-                found = self.whole.taken(firsts)
-            else:
-                found = _measured(self.product, self._stacked, self._weights, self._d_max, firsts)
+                joint = _Joint.of_product(self.product, self._stacked, places)
+                group, found = np.arange(len(places)), _measured(joint, self._weights, self._d_max)
             group.flags.writeable = False
             self._kept_groups[min_n] = (group, found)
         return self._kept_groups[min_n]
 
-    def _grouped(self, places: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
-        """Each pair's group (:meth:`kept_groups`) and the first pair of each group, among the
-        pairs a <= b at ``places``; None with weights or counts too large to pack."""
+    def _grouped(self, places: np.ndarray) -> tuple[np.ndarray, Measured] | None:
+        """Each pair's group (:meth:`kept_groups`) among the pairs a <= b at ``places``, and
+        every measure of one pair of each group, computed from its counts C[c, d] read
+        back from the group's key; None with weights or counts too large to pack."""
+        packed = self._keys(places)
+        if packed is None:
+            return None
+        keys, base, signed_base = packed
+        order = keys.argsort()  # the pairs of a group side by side: any of them stands for it
+        ranked = keys.take(order)
+        starts = np.ones(len(ranked), dtype=bool)  # where the next group starts
+        np.not_equal(ranked[1:], ranked[:-1], out=starts[1:])
+        group = np.empty(len(ranked), dtype=np.intp)
+        group[order] = np.cumsum(starts) - 1
+        unique, firsts = ranked[starts], order[starts]
+        unique //= signed_base  # the counts C[c, d], a digit each (the first the highest)
+        cells = np.empty((_CELLS, len(unique)), dtype=self._stacked.dtype)
+        for digit in range(_CELLS - 1, -1, -1):
+            cells[digit] = unique % base
+            unique //= base
+        layout = _layout(self.actors)
+        chosen = places.take(firsts)
+        k = len(CATEGORIES)
+        joint = _Joint(cells.reshape(k, k, -1), self._signed, self._stacked,
+                       (layout.a.take(chosen), layout.b.take(chosen), layout.upper.take(chosen)),
+                       lambda: self.product)  # fmt: skip
+        return group, _measured(joint, self._weights, self._d_max)
+
+    @cached_property
+    def _signed(self) -> np.ndarray:
+        """How many instruments each actor signed (code 1), in the stack's dtype: the diagonal
+        of :attr:`product`'s block (1, 1), from the stack alone."""
+        yes = CATEGORIES.index(1)
+        return self._stacked[yes * self.actors : (yes + 1) * self.actors].sum(axis=1)
+
+    def _keys(self, places: np.ndarray) -> tuple[np.ndarray, int, int] | None:
+        """Each pair's counts C[c, d] as the digits of one number in base I + 1 (C[1, 1] the
+        highest), times 2 I + 1, plus the signatures of its two sides; and the two bases.  The
+        digits come from one product of whole numbers below 2**53 (exact in float64): actor a's
+        code c on an instrument weighs ``base**(3 (2 - c'))``, b's code d ``base**(2 - d')``
+        (c', d' = their places in CATEGORIES), so an instrument adds 1 to digit (c, d).  None
+        with weights or counts too large to pack."""
         instruments = self._stacked.shape[1]
         base, signed_base = instruments + 1, 2 * instruments + 1
-        if self._weights is not None or base**_CELLS * signed_base >= 2**62:
+        if self._weights is not None or base**_CELLS > 2**53:  # then key < 2**60
             return None
+        k = len(CATEGORIES)
+        hot = self._stacked.reshape(k, -1)  # row c: the one-hot (A, I) matrix of code c
+        powers = np.float64(base) ** np.arange(k - 1, -1, -1)
+        left = (powers**k @ hot).reshape(self.actors, instruments)
+        right = (powers @ hot).reshape(self.actors, instruments)
         layout = _layout(self.actors)
-        cells = self.product.reshape(-1).take(layout.gather[:, places]).astype(np.int64)
-        key = cells[0]
-        for row in cells[1:]:
-            key *= base
-            key += row
-        yes = CATEGORIES.index(1)  # what each actor signed, as _jaccard reads it
-        signed = np.diag(self.product)[yes * self.actors : (yes + 1) * self.actors]
-        signed = signed.astype(np.int64)
+        key = (left @ right.T).reshape(-1).take(layout.upper.take(places)).astype(np.int64)
+        signed = self._signed.astype(np.int64)
         key *= signed_base
         key += signed.take(layout.a.take(places)) + signed.take(layout.b.take(places))
-        _keys, firsts, group = np.unique(key, return_index=True, return_inverse=True)
-        return group.reshape(-1), firsts
+        return key, base, signed_base
 
     def reason(self, name: str, a: int, b: int) -> str:
         """Why measure ``name`` is undefined for actors a and b, ``""`` if it is defined."""
@@ -339,11 +378,9 @@ def all_pairs(
     return PairwiseResult(_one_hot(codes), weights, d_max)
 
 
-def _measured(product: np.ndarray, stacked: np.ndarray, weights: np.ndarray | None,
-              d_max: float, places: np.ndarray | None) -> Measured:  # fmt: skip
-    """Every measure over the pairs a <= b at ``places`` (all of them for None); NaN exactly
-    where a reason is given; read-only."""
-    joint = _Joint(product, stacked, places)
+def _measured(joint: _Joint, weights: np.ndarray | None, d_max: float) -> Measured:
+    """Every measure over the pairs of ``joint``; NaN exactly where a reason is given;
+    read-only."""
     values: dict[str, np.ndarray] = {"n": joint.n}
     reasons: dict[str, np.ndarray] = {"n": _reasons(joint.n.shape, [])}  # all 0: never undefined
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -458,23 +495,23 @@ def _layout(actors: int) -> _Layout:
 
 
 class _Joint:
-    """The joint category counts of the pairs a <= b, from one product of the one-hot stack
-    with itself (block (c, d) of the (3A x 3A) product is C[c, d]): whole numbers, exact, and so
-    is each sum of them, whatever its order. Every array is a vector over the pairs."""
+    """The joint category counts of some pairs a <= b: whole numbers, exact, and so is each sum
+    of them, whatever its order. Every array is a vector over the pairs."""
 
-    def __init__(self, product: np.ndarray, stacked: np.ndarray,
-                 places: np.ndarray | None = None) -> None:  # fmt: skip
+    def __init__(self, cells: np.ndarray, signed: np.ndarray, stacked: np.ndarray,
+                 pairs: tuple[np.ndarray, np.ndarray, np.ndarray],
+                 product: Callable[[], np.ndarray]) -> None:  # fmt: skip
+        """``cells[c, d]``: the instruments in common on which a has code c and b code d (in
+        the stack's dtype); ``signed``: how many instruments each actor signed; ``pairs``: the
+        pairs' a, b and flat places in an (A, A) array; ``product`` gives the (3A x 3A) product
+        of the one-hot ``stacked`` when a weighted sum needs every pair's counts."""
         k = len(CATEGORIES)
         self.actors = stacked.shape[0] // k
-        layout = _layout(self.actors)
         self.stacked = stacked
-        self.product = product
-        gather, self.a, self.b, self.upper = layout.gather, layout.a, layout.b, layout.upper
-        if places is not None:  # some of the pairs a <= b
-            gather, self.a, self.b = gather[:, places], self.a[places], self.b[places]
-            self.upper = self.upper[places]
-        #: cells[c, d]: the instruments in common on which a has code c and b code d
-        self.cells = self.product.reshape(-1).take(gather).reshape(k, k, -1)
+        self.signed = signed
+        self._product = product
+        self.a, self.b, self.upper = pairs
+        self.cells = cells
         #: rows[c] (cols[c]): the instruments in common on which a (b) has code c, float64
         self.rows = self.cells.sum(axis=1, dtype=np.float64)
         self.cols = self.cells.sum(axis=0, dtype=np.float64)
@@ -486,6 +523,23 @@ class _Joint:
         self.far = np.add(self.cells[0, 2], self.cells[2, 0], dtype=np.float64)
         self.near = np.subtract(self.n, same, out=same)
         self.near -= self.far
+
+    @classmethod
+    def of_product(cls, product: np.ndarray, stacked: np.ndarray,
+                   places: np.ndarray | None = None) -> _Joint:  # fmt: skip
+        """The pairs at ``places`` among the pairs a <= b (every one for None), their counts
+        read from one product of the one-hot stack with itself (block (c, d) of the (3A x 3A)
+        product is C[c, d])."""
+        k = len(CATEGORIES)
+        actors = stacked.shape[0] // k
+        layout = _layout(actors)
+        gather, a, b, upper = layout.gather, layout.a, layout.b, layout.upper
+        if places is not None:  # some of the pairs a <= b
+            gather, a, b, upper = gather[:, places], a[places], b[places], upper[places]
+        cells = product.reshape(-1).take(gather).reshape(k, k, -1)
+        yes = CATEGORIES.index(1)
+        signed = np.diag(product)[yes * actors : (yes + 1) * actors]
+        return cls(cells, signed, stacked, (a, b, upper), lambda: product)
 
     def weighted(self, table: np.ndarray) -> np.ndarray:
         """Sum over categories c, d of table[c, d] * C[c, d], the number
@@ -505,7 +559,7 @@ class _Joint:
         """C[c, d, a, b] of every pair laid out in that order (float64), as
         :func:`_joint_counts` gives."""
         k = len(CATEGORIES)
-        blocks = self.product.reshape(k, self.actors, k, self.actors).transpose(0, 2, 1, 3)
+        blocks = self._product().reshape(k, self.actors, k, self.actors).transpose(0, 2, 1, 3)
         return np.ascontiguousarray(blocks, dtype=np.float64)
 
     def paired(self, square: np.ndarray) -> np.ndarray:
@@ -666,8 +720,7 @@ def _jaccard(joint: _Joint) -> tuple[np.ndarray, np.ndarray]:
     """|signed by a and b| / |signed by a or b| over all instruments."""
     yes = CATEGORIES.index(1)
     both = joint.cells[yes, yes].astype(np.float64)
-    signed = np.diag(joint.product)[yes * joint.actors : (yes + 1) * joint.actors]
-    union = np.add(signed[joint.a], signed[joint.b], dtype=np.float64)
+    union = np.add(joint.signed[joint.a], joint.signed[joint.b], dtype=np.float64)
     union -= both
     return np.divide(both, union, out=both), _reasons(both.shape, [(union == 0, NO_SIGNATURES)])
 

@@ -299,8 +299,8 @@ def _pairs_footer(results: list[PairwiseResult], min_n: int) -> list[str]:
     if kept < total:
         lines.append(f"{total - kept} of {_pairs(total)}{each} rest on fewer than {min_n} "
                      "instruments (--min-n) and are left out.")  # fmt: skip
-    found = {k: sum(steady_counts(r, min_n)[k] for r in results)
-             for k in ("one", "same", "different")}  # fmt: skip
+    steady = [steady_counts(r, min_n) for r in results]
+    found = {k: sum(c[k] for c in steady) for k in ("one", "same", "different")}
     if found["one"]:
         lines.append(f"kappa 0, pi at most 0 on {_pairs(found['one'])}: one actor gave the same "
                      "answer on every instrument in common (see note).")  # fmt: skip
@@ -355,7 +355,7 @@ def _bloc_report(matrix: StanceMatrix, whole: PairwiseResult, request: AlignRequ
     name = request.bloc_measure  # a pair's measures are those of its two rows: taken, not redone
     if name not in MEASURES:
         raise KeyError(name)  # as reading its values would (they are read when first needed)
-    heat_n = whole.values["n"][np.ix_(linked, linked)]
+    heat_n = whole.values["n"].take(linked, axis=0).take(linked, axis=1)
     shown = set(linked)
     left_out = tuple(sorted(c for i, c in enumerate(matrix.codes_of) if i not in shown))
     footer = [_N_MEANS] if request.show_blocs else []

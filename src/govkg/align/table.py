@@ -44,6 +44,16 @@ class Column:
         return cls(index.reshape(-1).astype(np.intp), tuple(convert(v) for v in unique.tolist()))
 
     @classmethod
+    def of_number_rows(
+        cls, numbers: np.ndarray, converts: Sequence[Callable[[float], Value]]
+    ) -> list[Column]:
+        """:meth:`of_numbers` of each row of a 2-D array of floats, row r's values given by
+        ``converts[r]``: the distinct values of every row found at once."""
+        return [cls(index, tuple(map(convert, values)))
+                for (values, index), convert in zip(distinct_rows(numbers), converts,
+                                                     strict=True)]  # fmt: skip
+
+    @classmethod
     def of_choices(cls, index: np.ndarray, values: Sequence[Value]) -> Column:
         """Row r takes ``values[index[r]]``."""
         return cls(np.asarray(index, dtype=np.intp).reshape(-1), tuple(values))
@@ -81,8 +91,10 @@ class Column:
         render = _renderer(fmt, width)
         if fmt == "table":
             return [prefix + render(v) + suffix for v in self.values]
-        texts = [repr(v) if v.__class__ in _NUMBERS else render(v) for v in self.values]
-        return [prefix + text + suffix for text in texts]  # a number: its repr, without a call
+        texts = _csv_texts(self.values) if fmt == "csv" else None
+        if texts is None:  # a number: its repr, without a call
+            texts = [repr(v) if v.__class__ in _NUMBERS else render(v) for v in self.values]
+        return [prefix + text + suffix for text in texts]
 
     def width(self) -> int:
         """The length of its longest text in a ``table``."""
@@ -135,7 +147,7 @@ class Filled:
         JSON); else None."""
         names = self.names
         lead, end = template(prefix), template(suffix)
-        if fmt == "csv" and not any(_CSV_QUOTED.search(n) for n in names):
+        if fmt == "csv" and not _CSV_QUOTED.search("".join(names)):  # one character each
             return [lead + _csv_text(t) + end for t in self.templates], names
         if fmt in ("json", "ndjson"):
             templates = [lead + _json_string(t) + end for t in self.templates]
@@ -184,6 +196,27 @@ class Filled:
             person = np.where(field == 0, self.first, np.where(field == 1, self.second, -1))
             text = text + people[person] + _objects(pieces[k + 1])[self.which]
         return text
+
+
+def distinct_rows(numbers: np.ndarray) -> list[tuple[list[float], np.ndarray]]:
+    """For each row of a 2-D array of floats, its distinct values, rising (NaN once, last), and
+    the place of each of its values among them: ``np.unique(row, return_inverse=True)`` of
+    every row, with one sort of them all."""
+    rows, width = numbers.shape
+    starts = np.arange(rows, dtype=np.intp)[:, np.newaxis] * width
+    order = np.argsort(numbers, axis=1)  # NaN last
+    order += starts  # places in the flat array
+    ranked = numbers.reshape(-1).take(order)
+    new = np.ones(ranked.shape, dtype=bool)  # where a row's next distinct value starts
+    np.not_equal(ranked[:, 1:], ranked[:, :-1], out=new[:, 1:])
+    nan = np.isnan(ranked)
+    new[:, 1:] &= ~(nan[:, 1:] & nan[:, :-1])  # NaN is one value
+    place = np.cumsum(new, axis=1, dtype=np.intp)
+    place -= 1
+    index = np.empty(rows * width, dtype=np.intp)
+    index[order.reshape(-1)] = place.reshape(-1)
+    index = index.reshape(rows, width)
+    return [(ranked[r][new[r]].tolist(), index[r]) for r in range(rows)]
 
 
 def _pieces(template: str) -> tuple[str, int, str, int, str]:
@@ -238,16 +271,21 @@ class Piece:
 def _merged(pieces: Sequence[Piece], rows: int) -> list[Piece]:
     """The pieces with each run of pieces side by side in the same groups made one piece (its
     text made once a group), when there are few groups for the rows."""
-    found: list[Piece] = []
+    runs: list[list[Piece]] = []
     for piece in pieces:
-        last = found[-1] if found else None
+        last = runs[-1][-1] if runs else None
         if last is not None and _same_groups(last, piece) and len(piece.index) * 4 < rows:
-            left = _objects(last.texts).take(last.index)
-            texts = left + _objects(piece.texts).take(piece.index)
-            found[-1] = Piece(texts.tolist(), np.arange(len(piece.index)), piece.group)
+            runs[-1].append(piece)
         else:
-            found.append(piece)
-    return found
+            runs.append([piece])
+    return [run[0] if len(run) == 1 else _joined_run(run) for run in runs]
+
+
+def _joined_run(run: Sequence[Piece]) -> Piece:
+    """Pieces in the same groups as one piece: each group's texts put end to end."""
+    texts = np.stack([_objects(piece.texts).take(piece.index) for piece in run])
+    joined = list(map("".join, texts.T.tolist()))
+    return Piece(joined, np.arange(len(joined)), run[0].group)
 
 
 def _same_groups(one: Piece, other: Piece) -> bool:
@@ -384,8 +422,7 @@ def _joined(table: ColumnTable, fmt: str) -> str:
     for k, piece in enumerate(merged):
         np.add(piece.rows(), len(texts), out=index[:, k])
         texts.extend(piece.texts)
-    cells = _objects(texts).take(index.reshape(-1))
-    return "".join(cells.ravel().tolist())
+    return "".join(_objects(texts).take(index.reshape(-1)).tolist())
 
 
 def _lines(table: ColumnTable, fmt: str, widths: list[int]) -> list[str]:
@@ -424,6 +461,14 @@ def _csv_text(value: Value) -> str:
     if _CSV_QUOTED.search(text):
         return '"' + text.replace('"', '""') + '"'
     return text
+
+
+def _csv_texts(values: Sequence[Value]) -> list[str] | None:
+    """:func:`_csv_text` of each value when none is quoted (one search of them all), else
+    None."""
+    texts = [repr(v) if v.__class__ in _NUMBERS else v if v.__class__ is str else text_value(v)
+             for v in values]  # fmt: skip
+    return None if _CSV_QUOTED.search("".join(texts)) else texts
 
 
 def _csv_line(fields: Sequence[str]) -> str:

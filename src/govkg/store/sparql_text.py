@@ -76,15 +76,17 @@ def planner_hint(sparql: str, bindings: Mapping[str, Term]) -> str:
     to write "has no such stance": planned with the term, it reads a few hundred stances
     where ``NOT EXISTS`` or a large ``OPTIONAL`` read them all.
     """
-    masked = INERT.sub(lambda m: " " * len(m.group()), sparql)  # same offsets, no strings
-    where = _WHERE.search(masked)
-    if where is None or "{" in masked[: where.start()]:
-        return sparql
     terms = {
         name: term
         for name, term in bindings.items()
         if isinstance(term, ox.NamedNode | ox.Literal) and _VARIABLE.fullmatch(name)
     }
+    if not terms:  # nothing to hint
+        return sparql
+    masked = INERT.sub(lambda m: " " * len(m.group()), sparql)  # same offsets, no strings
+    where = _WHERE.search(masked)
+    if where is None or "{" in masked[: where.start()]:
+        return sparql
     body = masked[where.end() :]
     inserts = [(where.end(), [name for name in terms if _uses(body, name)])]
     for sub in _SUB_SELECT.finditer(masked, where.end()):
