@@ -6,8 +6,10 @@ matrix (one flat SPARQL query, a few small ones for details, coding in numpy), e
 every pair of actors (numpy, never a pairwise SPARQL GROUP BY), the pair table and its CSV text.
 Its lower bound is the stance query alone (every solution read) plus the stacked one-hot matrix
 product every measure comes from.  Each run times the lower bound and govkg's step one after the
-other (the machine is shared: the ratio of the same run is what counts), medians of --runs runs.
-The coverage notice ``govkg align`` adds (govkg.coverage, a pass over every stance) is timed
+other (the machine is shared: the ratio of the same run is what counts), medians of --runs runs,
+after one run of both that is not counted (start-up: the first run reads the query files,
+compiles patterns and imports what it needs, counted in neither side, as the issue's targets
+say).  The coverage notice ``govkg align`` adds (govkg.coverage, a pass over every stance) is timed
 apart.  Size ``0x0`` is the shipped graph alone (about 12 k triples); ``100x1000`` adds 413 k.
 
     .venv/bin/python bench/align_bench.py [--sizes 0x0,100x1000] [--runs 5]
@@ -93,9 +95,11 @@ def all_pairs(store: OxigraphStore) -> tuple[dict[str, float], Any, np.ndarray]:
 
 
 def interleaved(store: OxigraphStore, runs: int) -> dict[str, Any]:
-    """Every run: govkg's step, then the lower bound on the matrix it built."""
+    """Every run: govkg's step, then the lower bound on the matrix it built (one first run of
+    both not counted: start-up)."""
     found: list[dict[str, float]] = []
-    report = None
+    _, report, codes = all_pairs(store)
+    lower_bound(store, codes)
     for _ in range(runs):
         times, report, codes = all_pairs(store)
         times.update(lower_bound(store, codes))
@@ -104,7 +108,6 @@ def interleaved(store: OxigraphStore, runs: int) -> dict[str, Any]:
             "lower_bound_s"
         ]
         found.append(times)
-    assert report is not None
     whole = load_matrix(store)
     actors = len(whole.actors)
     medians = {key: statistics.median(t[key] for t in found) for key in found[0]}
