@@ -6,7 +6,9 @@ on loopback, real query processes."""
 from __future__ import annotations
 
 import asyncio
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -14,7 +16,7 @@ from servers import serve
 
 from govkg.server import ServerSettings, create_app
 from govkg.server.fast_sparql import SparqlFront, _vary_origin
-from govkg.store import Store
+from govkg.store import Store, open_store
 
 LOOKUP = "SELECT ?s WHERE { ?s a gk:State } ORDER BY ?s"
 CASES = [
@@ -117,3 +119,18 @@ def test_vary_is_merged_as_the_cors_middleware_merges_it() -> None:
         (b"vary", b"Accept, Cookie, Origin"),
         (b"a", b"1"),
     ]
+
+
+def test_a_store_no_query_process_can_open_is_the_routes_503(tmp_path: Path) -> None:
+    """The query processes cannot open the store (its folder is gone): the front answers the
+    route's 503 naming the reason, not an internal error."""
+    folder = tmp_path / "store"
+    store = open_store(str(folder))
+    with serve(create_app(store, ServerSettings(timeout_s=5.0))) as http:
+        shutil.rmtree(folder)
+        params, accept = {"query": LOOKUP}, "text/plain"
+        fast = http.get("/sparql", params=params, headers={"Accept": accept})
+        routed = http.post("/sparql", data=params, headers={"Accept": accept})
+    assert _comparable(fast) == _comparable(routed)
+    assert fast.status_code == 503
+    assert fast.text.startswith("the store could not be read: a query process could not open")

@@ -18,12 +18,13 @@ from __future__ import annotations
 
 from starlette.applications import Starlette
 from starlette.requests import Request
+from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
-from govkg.errors import ProtocolError
+from govkg.errors import ProtocolError, StoreError
 from govkg.server.context import Context
 from govkg.server.execute import Job
-from govkg.server.http import to_response
+from govkg.server.http import store_error_response, to_response
 from govkg.server.results import Answer
 from govkg.server.sparql import parse_get
 
@@ -50,10 +51,12 @@ class SparqlFront:
         if parsed.query is None:
             return False
         job = Job(parsed.query, accept, self.context.settings.max_rows, parsed.dataset)
-        answer = await self.context.runner.run(job, parsed.timeout)
-        status, headers, body = _written(answer, scope, receive)
-        await send({"type": "http.response.start", "status": status, "headers": headers})
-        await send({"type": "http.response.body", "body": body})
+        try:
+            answer = await self.context.runner.run(job, parsed.timeout)
+        except StoreError as error:  # no query process could start: the route's 503
+            await _send(send, _of_response(store_error_response(Request(scope, receive), error)))
+            return True
+        await _send(send, _written(answer, scope, receive))
         return True
 
 
@@ -89,11 +92,24 @@ def _accept_and_origin(headers: RawHeaders) -> tuple[str | None, bool]:
     return accept, False
 
 
-def _written(answer: Answer, scope: Scope, receive: Receive) -> tuple[int, RawHeaders, bytes]:
+Written = tuple[int, RawHeaders, bytes]
+
+
+async def _send(send: Send, written: Written) -> None:
+    status, headers, body = written
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+def _of_response(response: Response) -> Written:
+    """A response of the app's as the route writes it behind the CORS middleware."""
+    return response.status_code, _vary_origin(response.raw_headers), bytes(response.body)
+
+
+def _written(answer: Answer, scope: Scope, receive: Receive) -> Written:
     """The status, headers and body the route writes for ``answer``."""
     if answer.status >= 400:  # rare: the route's own error response (HTML or plain text)
-        response = to_response(Request(scope, receive), answer)
-        return response.status_code, _vary_origin(response.raw_headers), bytes(response.body)
+        return _of_response(to_response(Request(scope, receive), answer))
     headers = [
         (k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in answer.headers.items()
     ]
