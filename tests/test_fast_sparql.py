@@ -134,3 +134,21 @@ def test_a_store_no_query_process_can_open_is_the_routes_503(tmp_path: Path) -> 
     assert _comparable(fast) == _comparable(routed)
     assert fast.status_code == 503
     assert fast.text.startswith("the store could not be read: a query process could not open")
+
+
+def test_an_internal_error_is_one_line_and_logged(
+    store: Store, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A failure inside the front is the app's 500, "internal error (…)", never a traceback."""
+    from govkg.server import runner
+
+    async def broken(self: object, job: object, timeout: float) -> object:
+        raise KeyError("a bug")
+
+    monkeypatch.setattr(runner.ProcessRunner, "run", broken)
+    with serve(create_app(store, ServerSettings(timeout_s=5.0))) as http:
+        answer = http.get("/sparql", params={"query": LOOKUP}, headers={"Accept": "text/plain"})
+    assert answer.status_code == 500
+    assert answer.text == "internal error (KeyError)\n"
+    assert "Traceback" not in caplog.text
+    assert any("internal error (KeyError)" in r.getMessage() for r in caplog.records)

@@ -56,6 +56,8 @@ class SparqlFront:
         except StoreError as error:  # no query process could start: the route's 503
             await _send(send, _of_response(store_error_response(Request(scope, receive), error)))
             return True
+        except Exception as error:  # as the app's own handler answers: one line, no traceback
+            answer = Answer.error(500, f"internal error ({type(error).__name__})")
         await _send(send, _written(answer, scope, receive))
         return True
 
