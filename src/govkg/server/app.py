@@ -246,14 +246,13 @@ def create_app(
         yield
         context.runner.close()
 
-    app = ServedApp(
+    return ServedApp(
+        SparqlFront(context),
         routes=_routes(context),
         middleware=[_CORS],
         exception_handlers={StoreError: _store_error, Exception: _server_error},
         lifespan=lifespan,
     )
-    app.front = SparqlFront(context)
-    return app
 
 
 #: Anyone's page may read the data (a public, read-only graph); no credentials, ever.

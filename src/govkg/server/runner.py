@@ -90,12 +90,8 @@ class ThreadRunner(Runner):
             return timed_out(timeout)
 
 
-def _settle_none(future: asyncio.Future[None]) -> None:
-    if not future.done():
-        future.set_result(None)
-
-
 def _settle(future: asyncio.Future[T], value: T) -> None:
+    """Give ``future`` its value unless it has one (or was cancelled)."""
     if not future.done():
         future.set_result(value)
 
@@ -104,10 +100,10 @@ def _wake(loop: asyncio.AbstractEventLoop, future: asyncio.Future[None]) -> None
     """Settle a future of ``loop`` from its own thread (directly) or from another one."""
     with contextlib.suppress(RuntimeError):  # no loop running here
         if asyncio.get_running_loop() is loop:
-            _settle_none(future)
+            _settle(future, None)
             return
     with contextlib.suppress(RuntimeError):  # a closed loop: nobody waits
-        loop.call_soon_threadsafe(_settle_none, future)
+        loop.call_soon_threadsafe(_settle, future, None)
 
 
 @dataclass(eq=False)  # hashed by identity: the pool keeps each busy one
@@ -248,7 +244,7 @@ class ProcessRunner(Runner):
         """Sleep until a process is released, first come first woken (or ``seconds`` pass: to
         see whether the busy processes' queries have become slow)."""
         released: asyncio.Future[None] = loop.create_future()
-        timer = loop.call_later(seconds, _settle_none, released)
+        timer = loop.call_later(seconds, _settle, released, None)
         entry = (loop, released)
         with self._lock:
             self._waiting.append(entry)
