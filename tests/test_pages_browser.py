@@ -198,6 +198,17 @@ def test_map_colours_a_declined_state_with_the_palette(open_page: Opener) -> Non
     assert all(x >= 0 for _label, x in left), left  # no label cut at the chart's left edge
 
 
+@pytest.mark.parametrize("size", sorted(SIZES))
+def test_ideal_point_scale_ends_under_the_strips_ends(open_page: Opener, size: str) -> None:
+    """The strip's scale (HTML under the SVG) is as wide as the strip, at any screen width."""
+    page = open_page("state", size)
+    svg, axis = page.value(
+        "['#ideal-point svg', '#ideal-point .chart-strip-axis'].map(s => {"
+        " const r = document.querySelector(s).getBoundingClientRect(); return [r.left, r.right]; })"
+    )
+    assert abs(svg[0] - axis[0]) <= 1 and abs(svg[1] - axis[1]) <= 1, (svg, axis)
+
+
 def test_matrix_leaves_room_for_its_cells_on_a_phone(open_page: Opener) -> None:
     """The actors' column stays put while the cells scroll: on a phone it takes at most two
     fifths of the screen, so the first cells are seen next to it."""

@@ -135,10 +135,11 @@ def _strip(points: IdealPoints, code: str, label: str) -> str:
     axis = f'<div class="chart-strip-axis"><span>{low:+.2f}</span><span>{high:+.2f}</span></div>'
     title = f"Positions of {len(values)} actors; {label}'s marked with its interval"
     return (
-        f'<figure class="chart" id="ideal-point"><svg xmlns="http://www.w3.org/2000/svg" '
+        f'<figure class="chart" id="ideal-point"><div class="chart-strip-box">'
+        f'<svg xmlns="http://www.w3.org/2000/svg" '
         f'class="chart-strip" viewBox="0 0 {_WIDTH} {_HEIGHT}" width="{_WIDTH}" '
         f'height="{_HEIGHT}" role="img" '
-        f'aria-label="{escape(title)}"><title>{escape(title)}</title>{ticks}{mine}</svg>{axis}'
+        f'aria-label="{escape(title)}"><title>{escape(title)}</title>{ticks}{mine}</svg>{axis}</div>'
         f"<figcaption>{escape(title)}: each grey tick is an actor, the point and line are "
         f"{escape(label)}'s position and interval.</figcaption></figure>"
     )
