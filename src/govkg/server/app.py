@@ -38,6 +38,7 @@ from govkg.server.http import (
     store_error_response,
     to_response,
 )
+from govkg.server.listings import forget_listings
 from govkg.server.negotiation import choose
 from govkg.server.settings import ServerSettings
 from govkg.server.sparql import parse_request, service_description
@@ -245,6 +246,7 @@ def create_app(
         threading.Thread(target=_warm, args=(store,), daemon=True).start()
         yield
         context.runner.close()
+        forget_listings(store)
 
     return ServedApp(
         SparqlFront(context),

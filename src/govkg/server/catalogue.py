@@ -22,7 +22,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from govkg.errors import ParameterError, QueryError
-from govkg.paging import Totals, run_page
+from govkg.paging import Page, Paged, Totals, run_page
 from govkg.queries import (
     Query,
     catalogue,
@@ -32,6 +32,7 @@ from govkg.queries import (
 )
 from govkg.server.context import Context
 from govkg.server.http import error_response, html_response, site_root
+from govkg.server.listings import listed_page
 from govkg.server.negotiation import choose
 from govkg.server.paged import PageRequest, paged_headers, paged_members, paging_html, split_paging
 from govkg.server.results import TRUNCATED, to_csv, to_json
@@ -41,7 +42,7 @@ from govkg.site.coverage_html import COVERAGE_HEADER
 from govkg.site.formats import QUERY_FORMATS
 from govkg.site.paths import query_path
 from govkg.site.query_pages import Capped, Covered, listing_table, query_body
-from govkg.store import INERT, QueryResult, Store, Term
+from govkg.store import INERT, OxigraphStore, QueryResult, Store, Term
 
 #: What the Accept header may ask for at ``/queries/NAME`` (``application/json`` is JSON too).
 _OFFERED = {**{m: e for e, m in QUERY_FORMATS.items()}, "application/json": "json"}
@@ -181,8 +182,7 @@ class Catalogue:
     ) -> Response:
         """``?page=N`` / ``?limit=SIZE``: one page, paged in the query, with the total of rows
         (:mod:`govkg.server.paged`)."""
-        run = partial(run_page, self.store, query, given, wanted.page, self.totals)
-        paged = await run_in_threadpool(run)
+        paged = await run_in_threadpool(partial(self.page_of, query, given, wanted.page))
         headers.update(paged_headers(given, wanted, paged))
         coverage = await run_in_threadpool(
             partial(result_coverage, self.store, query, given, paged.result)
@@ -195,6 +195,16 @@ class Catalogue:
         covered = Covered(Capped(paged.result, False, paged.total), coverage)
         nav = paging_html(given, wanted, paged)
         return self.render(request, query, given, covered, ext, headers, nav)
+
+    def page_of(self, query: Query, given: dict[str, str], page: Page) -> Paged:
+        """A page of the answer: from its kept listing (:mod:`govkg.server.listings`), else
+        paged in the query."""
+        if isinstance(self.store, OxigraphStore):
+            check_given(self.store, query, given)
+            listed = listed_page(self.store, query, query.bindings(given), page)
+            if listed is not None:
+                return listed
+        return run_page(self.store, query, given, page, self.totals)
 
     def render(
         self,
@@ -224,6 +234,11 @@ class Catalogue:
     async def run(self, query: Query, bindings: dict[str, Term]) -> QueryResult:
         """Run the query in a thread, reading one row past the cap to tell a cut answer."""
         limit = self.settings.max_rows
+        listed = await run_in_threadpool(
+            partial(listed_page, self.store, query, bindings, Page(limit + 1))
+        )
+        if listed is not None:
+            return listed.result
         result = await run_in_threadpool(
             partial(self.store.query, query.text, bindings, limit=limit)
         )

@@ -195,6 +195,11 @@ class KeptByKey(Generic[K, T]):
             hit = self.found[store].get(key)
         return hit[2] if hit is not None else self.load(store, key)  # that read failed
 
+    def forget(self, store: Store) -> None:
+        """Drop every value kept for ``store`` (a value being read is still kept when read)."""
+        with self.lock:
+            self.found.pop(store, None)
+
     def _start(self, store: Store, key: K, background: bool) -> threading.Event:
         """Mark ``key`` as being read (with the lock held); in a thread with ``background``,
         unless it is already being read."""

@@ -156,3 +156,64 @@ def count_text(sparql: str, bound: list[str]) -> str:
         inner=inner[start:],
         grouped=f"\nGROUP BY {names}" if names else "",
     )
+
+
+@dataclass(frozen=True)
+class Ordering:
+    """A SELECT query's text without its ORDER BY clause, and that clause's keys: each a
+    variable's name and whether it is descending."""
+
+    unordered: str
+    keys: tuple[tuple[str, bool], ...]
+
+
+def plain_ordering(sparql: str) -> Ordering | None:
+    """The query without its ORDER BY when that clause orders by variables only (``?v``,
+    ``ASC(?v)``, ``DESC(?v)``) and the query has no LIMIT or OFFSET of its own (whose rows would
+    depend on the order); None for any other query, or one that is not a SELECT."""
+    try:
+        shape = _shape(sparql)
+    except (ParameterError, QueryError):  # not a SELECT, or not SPARQL: the query says why
+        return None
+    tokens = shape.tokens[shape.close + 1 : shape.modifiers_end]
+    words = [token.word for token in tokens]
+    if "LIMIT" in words or "OFFSET" in words or "ORDER" not in words:
+        return None
+    at = words.index("ORDER")
+    if at + 1 >= len(words) or words[at + 1] != "BY":
+        return None
+    clause = tokens[at + 2 :]
+    keys = _order_keys(clause)
+    if not keys or any(t.word in ("GROUP", "HAVING") for t in clause):
+        return None
+    start, end = tokens[at].start, clause[-1].end
+    return Ordering(sparql[:start] + " " * (end - start) + sparql[end:], keys)
+
+
+def _order_keys(clause: list[Token]) -> tuple[tuple[str, bool], ...]:
+    """The keys of an ORDER BY clause of variables only; () if it holds anything else."""
+    keys: list[tuple[str, bool]] = []
+    index = 0
+    while index < len(clause):
+        token = clause[index]
+        if token.kind == "var":
+            keys.append((token.text[1:], False))
+            index += 1
+            continue
+        inner = clause[index + 1 : index + 4]  # ( ?v )
+        shaped = len(inner) == 3 and inner[0].text == "(" and inner[2].text == ")"
+        if token.word not in ("ASC", "DESC") or not shaped or inner[1].kind != "var":
+            return ()
+        keys.append((inner[1].text[1:], token.word == "DESC"))
+        index += 4
+    return tuple(keys)
+
+
+def is_select(sparql: str) -> bool:
+    """Whether the query is a SELECT query (False for another form, or text that is not
+    SPARQL: running it says why)."""
+    try:
+        _shape(sparql)
+    except (ParameterError, QueryError):
+        return False
+    return True
