@@ -5,7 +5,6 @@ when it stops.  Oxigraph's own ORDER BY is the referee of the order sorted here.
 from __future__ import annotations
 
 import gc
-from collections import Counter
 from collections.abc import Mapping
 
 import pyoxigraph as ox
@@ -152,7 +151,6 @@ def test_every_kind_of_term_reads_back_as_the_query_gives_it() -> None:
         "ORDER BY ?s",  # ?v in no order: Oxigraph's order
         "ORDER BY DESC(STR(?v)) ?s",
         "ORDER BY ?s LIMIT 3 OFFSET 1",
-        "",
     ],
 )
 def test_orders_not_sorted_here_are_oxigraphs(order: str) -> None:
@@ -163,17 +161,14 @@ def test_orders_not_sorted_here_are_oxigraphs(order: str) -> None:
     sparql = f"SELECT ?s ?v WHERE {{ ?s <{P.value}> ?v }} {order}"
     found = read_listing(store, sparql)
     assert found is not None
-    rows = found.rows(Page()).rows
-    if order:
-        assert rows == _direct(store, sparql).rows
-    else:
-        assert Counter(rows) == Counter(_direct(store, sparql).rows)
+    assert found.rows(Page()).rows == _direct(store, sparql).rows
 
 
 def test_other_forms_and_long_answers_are_not_kept(monkeypatch: pytest.MonkeyPatch) -> None:
     store = _store([("a", "b"), ("c", None)])
     assert read_listing(store, f"ASK {{ ?s <{P.value}> ?o }}") is None
     assert read_listing(store, "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }") is None
+    assert read_listing(store, "SELECT * WHERE { ?s ?p ?o }") is None  # paged as it is found
     monkeypatch.setattr(listing_module, "MAX_BYTES", 10)
     files = _listing_files(monkeypatch)
     assert read_listing(store, "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o") is None
@@ -183,7 +178,9 @@ def test_other_forms_and_long_answers_are_not_kept(monkeypatch: pytest.MonkeyPat
 def test_a_query_that_fails_leaves_no_file(monkeypatch: pytest.MonkeyPatch) -> None:
     files = _listing_files(monkeypatch)
     with pytest.raises(QueryError):
-        read_listing(_store([("a", None)]), "SELECT ?s WHERE { ?s ?p ?o FILTER(?s + ) }")
+        read_listing(
+            _store([("a", None)]), "SELECT ?s WHERE { ?s ?p ?o FILTER(?s + ) } ORDER BY ?s"
+        )
     assert files and not any(path.exists() for path in files)
 
 

@@ -30,7 +30,7 @@ import pyoxigraph as ox
 from govkg.errors import QueryError
 from govkg.store import OxigraphStore, QueryResult, Term
 from govkg.store.oxigraph import query_errors
-from govkg.store.paged_text import Ordering, Page, is_select, plain_ordering
+from govkg.store.paged_text import Ordering, Page, ordered_select, plain_ordering
 
 #: The most bytes a listing's file may take; a longer answer is paged in the query.
 MAX_BYTES = 1 << 30
@@ -71,9 +71,11 @@ class Listing:
 def read_listing(
     store: OxigraphStore, sparql: str, bindings: Mapping[str, Term] | None = None
 ) -> Listing | None:
-    """The whole answer of the SELECT query ``sparql`` as a :class:`Listing`; None for another
-    form, or an answer longer than :data:`MAX_BYTES` (page it in the query instead)."""
-    if not is_select(sparql):
+    """The whole answer of the SELECT query ``sparql`` as a :class:`Listing`; None for a query
+    without an ORDER BY (Oxigraph gives a page of it as it finds the rows, the first ones
+    without reading the others), another form, or an answer longer than :data:`MAX_BYTES` (page
+    it in the query instead)."""
+    if not ordered_select(sparql):
         return None
     handle, name = tempfile.mkstemp(prefix="govkg-listing-", suffix=".tsv")
     os.close(handle)

@@ -1,7 +1,7 @@
 """The catalogue's answers kept whole while a server runs (:mod:`govkg.listing`), so that a page
 of a whole-graph listing is read from its kept lines, not from the store.
 
-One listing is kept for each query and set of bound parameters asked for (the most recently
+One listing is kept for each ordered query and set of bound parameters asked for (the most recently
 asked :data:`SIZE`), each read once by the first request that asks for it (others asking
 meanwhile wait for that read) and read again, as every kept value of the pages, only if the store
 may have changed (:mod:`govkg.site.kept`).  Only the embedded store is read this way; on a SPARQL

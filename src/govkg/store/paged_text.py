@@ -209,11 +209,11 @@ def _order_keys(clause: list[Token]) -> tuple[tuple[str, bool], ...]:
     return tuple(keys)
 
 
-def is_select(sparql: str) -> bool:
-    """Whether the query is a SELECT query (False for another form, or text that is not
-    SPARQL: running it says why)."""
+def ordered_select(sparql: str) -> bool:
+    """Whether the query is a SELECT query with an ORDER BY of its own (False for another form,
+    or text that is not SPARQL: running it says why)."""
     try:
-        _shape(sparql)
+        shape = _shape(sparql)
     except (ParameterError, QueryError):
         return False
-    return True
+    return any(t.word == "ORDER" for t in shape.tokens[shape.close + 1 : shape.modifiers_end])
