@@ -16,7 +16,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_align_lazy_pairs import random_codes
-from test_align_matrix_reading import PREFIXES, SMALL, assert_matrix_is, small_store
+from test_align_matrix_reading import (
+    INSTRUMENT_ROWS,
+    NAMES,
+    PREFIXES,
+    SMALL,
+    assert_matrix_is,
+    small_store,
+)
 
 from govkg.align.analysis import _defined, linked_actors, rounded, steady_counts
 from govkg.align.matrix import (
@@ -36,7 +43,7 @@ from govkg.align.matrix import (
 )
 from govkg.align.measures import MEASURES, all_pairs
 from govkg.align.table import Column, distinct_rows
-from govkg.store import OxigraphStore
+from govkg.store import OxigraphStore, Store
 
 # --- the pair table ---------------------------------------------------------------------------
 
@@ -72,6 +79,19 @@ def test_number_rows_are_each_rows_numbers() -> None:
     for column, row, convert in zip(made, numbers, converts, strict=True):
         plain = Column.of_numbers(row, convert)
         assert column.values == plain.values and column.index.tolist() == plain.index.tolist()
+
+
+def test_number_rows_as_they_are_have_nan_as_none() -> None:
+    codes = random_codes(30, 12, 5)
+    found = all_pairs(codes).kept_measures(0)
+    numbers = np.stack([*(rounded(found.values[m]) for m in MEASURES[1:]),
+                        np.linspace(-1.0, 1.0, len(found.values["n"]))])  # fmt: skip
+    assert np.isnan(numbers).any(axis=1).any() and not np.isnan(numbers).any(axis=1).all()
+    plain = Column.of_number_rows(numbers, [_defined] * len(numbers))
+    made = Column.of_number_rows(numbers, [None] * len(numbers))
+    for column, want in zip(made, plain, strict=True):
+        assert column.values == want.values and column.index.tolist() == want.index.tolist()
+        assert all(v is None or v == v for v in column.values)
 
 
 def _codes_with_full_cells(actors: int, instruments: int) -> np.ndarray:
@@ -279,3 +299,70 @@ def test_a_query_is_run_without_its_header_comment() -> None:
         "SELECT * WHERE { ?s ?p ?o } # not a header\n"
     )
     assert _bare("# only a comment\n") == ""
+
+
+# --- the details read ungrouped ----------------------------------------------------------------
+
+
+def _names(store: Store) -> dict[str, tuple[str, str]]:
+    """Each coded actor's (label, code) as the grouped query (SAMPLE) gives them."""
+    rows = store.query(NAMES).records()
+    return {r.text("actor"): (r.text("label", ""), r.text("code")) for r in rows}
+
+
+def _instrument_rows(store: Store) -> dict[str, tuple[str, ...]]:
+    """Each instrument's label, complete flag, own and event date as the grouped query gives."""
+    names = ("label", "complete", "ownDate", "eventDate")
+    return {r.text("instrument"): tuple(r.text(n, "") for n in names)
+            for r in store.query(INSTRUMENT_ROWS).records()}  # fmt: skip
+
+
+#: Actors with several codes and labels, instruments with several labels, flags and dates (one
+#: a blank node), some of them in another graph: each is named and dated as SAMPLE and MIN do.
+SEVERAL = (
+    PREFIXES
+    + """
+state:AAA gk:iso3 "AA2" ; gk:orgId "AAO" ; rdfs:label "Åland"@sv, "Ahvenanmaa" .
+org:BODY gk:orgId "BODY2" ; rdfs:label "The body"@en .
+i:treaty rdfs:label "Treaty"@fr ; gk:listComplete false ; dcterms:date "2024-01-05" ;
+    gk:adoptedAt x:conference .
+x:conference schema:startDate "2023-05-01"^^xsd:date, "2023-04-30" .
+i:vote dcterms:date [ rdfs:label "a date with no text" ], "2020-01-01" .
+i:summit-text rdfs:label "Texte"@fr .
+x:summit schema:startDate "2023-10-31" .
+"""
+)
+
+
+def test_actors_and_instruments_read_ungrouped_are_named_as_grouped() -> None:
+    store = small_store(SMALL, SEVERAL, SEVERAL.replace("Åland", "Aaland"))
+    details = _Details.read(store)
+    assert not details.names_unread
+    assert details.names == _names(store)
+    assert details.instruments == _instrument_rows(store)
+    assert details.instruments["https://w3id.org/govkg/id/instrument/vote"][2] == ""
+    assert_matrix_is(load_matrix(store), store)
+
+
+@pytest.mark.parametrize("separator", ["001F", "001E"])
+def test_a_label_holding_a_separator_has_the_actors_read_row_by_row(separator: str) -> None:
+    store = small_store(SMALL, PREFIXES + f'state:BBB rdfs:label "B\\u{separator}land" .')
+    assert any(chr(int(separator, 16)) in label for label, _ in _names(store).values())
+    details = _Details.read(store)
+    assert details.names_unread
+    assert details.names == _names(store)
+    assert_matrix_is(load_matrix(store), store)
+
+
+def test_a_coded_blank_node_has_the_actors_read_row_by_row() -> None:
+    store = small_store(SMALL, ODD_ACTORS)
+    details = _Details.read(store)
+    assert details.names_unread
+    assert details.names == _names(store)
+    assert "BNK" in {code for _, code in details.names.values()}
+
+
+def test_a_store_without_coded_actors_names_none() -> None:
+    store = small_store(SMALL.split("state:AAA a gk:State")[0])
+    details = _Details.read(store)
+    assert not details.names_unread and details.names == {} == _names(store)

@@ -287,7 +287,7 @@ def pair_table(matrix: StanceMatrix, result: PairwiseResult, min_n: int = 1,
     names = (*SHOWN, "s_weighted") if weighted else SHOWN
     measured = rounded(np.stack([found.values[name] for name in names]))
     numbers = np.concatenate([found.values["n"][np.newaxis], measured])
-    converts: list[Callable[[float], Value]] = [int, *[_defined] * len(names)]
+    converts: list[Callable[[float], Value] | None] = [int, *[None] * len(names)]  # None: NaN
     columns: list[AnyColumn] = [
         Column.of_choices(a, matrix.codes_of),
         Column.of_choices(b, matrix.codes_of),

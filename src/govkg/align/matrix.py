@@ -231,8 +231,11 @@ class _Details:
     """What the matrix shows of its actors and instruments, read by one query (:data:`DETAILS`):
     each coded actor's label and code, each actor's types of :data:`ACTOR_TYPES`, each
     instrument's label, complete flag, own date and event date, and its types, series and
-    themes.  The actors of each type come as one text; if one is a blank node (its type's
-    text is unbound), :data:`TYPES` is read row by row."""
+    themes.  The coded actors come as one text (an actor's first code and label its own) and
+    the actors of each type as one text; if one has no text (a blank node) or does not split
+    into its records (a separator in a label or code), :data:`ACTORS` or :data:`TYPES` is read
+    row by row.  An instrument comes in a row for each of its labels, flags and dates: its
+    first label and flag and its earliest dates are kept (what :data:`INSTRUMENTS` gives)."""
 
     names: dict[str, tuple[str, str]] = field(default_factory=dict)
     actor_types: dict[str, set[str]] = field(default_factory=dict)
@@ -241,6 +244,7 @@ class _Details:
     series: dict[str, set[str]] = field(default_factory=dict)
     themes: dict[str, set[str]] = field(default_factory=dict)
     typed_unread: bool = False  # some type's actors were not read as one text
+    names_unread: bool = False  # the coded actors were not read as one text
 
     @classmethod
     def read(cls, store: Store) -> _Details:
@@ -255,38 +259,95 @@ class _Details:
             raise
         if found.typed_unread:
             found.actor_types = _typed_actors(store)
+        if found.names_unread:
+            found.names = _actor_names(store)
         return found
 
     @classmethod
     def _of(cls, result: QueryResult) -> _Details:
         found = cls()
         at = {name: k for k, name in enumerate(result.variables)}
-        names = ("actor", "label", "code", "type", "typedActors", "instrument")
-        actor, label, code, type_, typed, instrument = (at[name] for name in names)
-        own = [at[name] for name in ("complete", "ownDate", "eventDate")]
+        coded, count, type_, typed, instrument, label, complete, own, held = (
+            at[name] for name in ("codedActors", "codedRows", "type", "typedActors",
+                                  "instrument", "label", "complete", "ownDate", "eventDate")
+        )  # fmt: skip
         sets = [(at["instrumentType"], found.types), (at["series"], found.series),
                 (at["theme"], found.themes)]  # fmt: skip
+        dates: dict[str, list[tuple[_Term, _Term]]] = {}  # each instrument's own and event dates
         text = _term_text  # for what may be unbound; the rest is read as .value
         for row in cast(list[tuple[Any, ...]], result.rows):
-            if row[instrument] is None:  # an actor's label and code, or a type's actors
+            if row[instrument] is None:  # the coded actors, or a type's actors
                 if row[type_] is None:
-                    found.names[row[actor].value] = (text(row[label]), row[code].value)
+                    names = _names_of(row[coded], row[count])
+                    found.names_unread = names is None
+                    found.names = names or {}
                 elif row[typed] is None:
                     found.typed_unread = True
                 else:
-                    kind = row[type_].value
-                    for name in row[typed].value.split(" "):
-                        found.actor_types.setdefault(name, set()).add(kind)
+                    _add_type(found.actor_types, row[typed].value.split(" "), row[type_].value)
                 continue
             iri = row[instrument].value
             for k, table in sets:  # an instrument: a type, series or theme, or the rest
                 if row[k] is not None:
                     table.setdefault(iri, set()).add(row[k].value)
                     break
-            else:
-                found.instruments[iri] = (text(row[label]), text(row[own[0]]),
-                                          text(row[own[1]]), text(row[own[2]]))  # fmt: skip
+            else:  # its first label and flag; its dates, each row's
+                if iri not in dates:
+                    found.instruments[iri] = (text(row[label]), text(row[complete]), "", "")
+                dates.setdefault(iri, []).append((row[own], row[held]))
+        for iri, pairs in dates.items():
+            first, flag = found.instruments[iri][:2]
+            found.instruments[iri] = (first, flag, _earliest(own for own, _ in pairs),
+                                      _earliest(held for _, held in pairs))  # fmt: skip
         return found
+
+
+def _add_type(types: dict[str, set[str]], actors: Iterable[str], kind: str) -> None:
+    """Add ``kind`` to the types of each of these actors."""
+    for actor in actors:
+        its = types.get(actor)
+        if its is None:
+            types[actor] = {kind}
+        else:
+            its.add(kind)
+
+
+def _earliest(terms: Iterable[_Term]) -> str:
+    """``MIN(STR(?date))`` of the terms as text: the least text, "" if one is unbound or has no
+    text (a blank node)."""
+    texts = []
+    for term in terms:
+        if not isinstance(term, ox.NamedNode | ox.Literal):
+            return ""
+        texts.append(term.value)
+    return min(texts, default="")
+
+
+#: What comes between an actor's IRI, code and label, and between two of them, in
+#: :data:`DETAILS`' row of coded actors.
+_UNIT, _RECORD = "\x1f", "\x1e"
+
+
+def _names_of(records: _Term, count: _Term) -> dict[str, tuple[str, str]] | None:
+    """Each coded actor's (label, code), those of its first code and label, from
+    :data:`DETAILS`' one text of ``count`` records (every code with every label); None if it is
+    unbound or does not split into three fields a record (a separator in a code or label)."""
+    if records is None or count is None:
+        return None
+    rows = int(count.value)
+    if not rows:
+        return {} if not records.value else None
+    fields = records.value.replace(_RECORD, _UNIT).split(_UNIT)
+    if len(fields) != 3 * rows:
+        return None
+    iris, named = fields[0::3], list(zip(fields[2::3], fields[1::3], strict=True))
+    return dict(zip(reversed(iris), reversed(named), strict=True))  # the first of each wins
+
+
+def _actor_names(store: Store) -> dict[str, tuple[str, str]]:
+    """Each coded actor's (label, code), read row by row (:data:`ACTORS`)."""
+    rows = _text_rows(store.query(ACTORS), ("actor", "label", "code"))
+    return {actor: (label, code) for actor, label, code in rows}
 
 
 def _stance_dates(store: Store, iris: Sequence[str]) -> dict[str, str]:
@@ -432,7 +493,7 @@ def load_matrix(store: Store, options: MatrixOptions | None = None) -> StanceMat
     kept = _kept(details.actor_types, cells.actors, options.actor_types)
     wanted = _wanted(cells, kept)
     instrument = cells.instrument if wanted is None else cells.instrument[wanted[cells.actor]]
-    used = {cells.instruments[k] for k in np.unique(instrument).tolist()}
+    used = {cells.instruments[k] for k in _used(instrument, len(cells.instruments))}
     dated, stance_dates = _dates(store, several, _undated(details, used))
     if several:
         single = ~np.isin(cells.instrument, [cells.instruments.index(i) for i in several])
@@ -497,21 +558,22 @@ def _grouped_cells(result: QueryResult) -> _Cells | None:
     than its ?n stances): a literal without one is its text, as read stance by stance."""
     instrument, kind, actors, n = (result.variables.index(name)
                                    for name in ("instrument", "kind", "actors", "n"))  # fmt: skip
-    rows = cast(list[tuple[_Term, ...]], result.rows)
+    rows = cast(list[tuple[Any, ...]], result.rows)  # ?n is always bound, ?actors checked
     if any(row[actors] is None for row in rows):
         return None
-    sizes = np.array([int(_term_text(row[n])) for row in rows], dtype=np.intp)
-    names = " ".join(_term_text(row[actors]) for row in rows).split(" ") if rows else []
+    sizes = np.array([int(row[n].value) for row in rows], dtype=np.intp)
+    names = " ".join([row[actors].value for row in rows]).split(" ") if rows else []
     if len(names) != sizes.sum():
         return None
-    vocabularies: tuple[dict[str, int], ...] = ({}, {}, {})
-    actor = _positions(names, vocabularies[0], str)
+    known = dict(zip(dict.fromkeys(names), count()))  # each actor's place, as first named
+    actor = np.fromiter(map(known.__getitem__, names), np.intp, len(names))
+    vocabularies: tuple[dict[str, int], ...] = ({}, {})
     instrument_of, kind_of = (
         np.repeat(_positions([row[k] for row in rows], vocabularies[j], _term_text), sizes)
-        for j, k in ((1, instrument), (2, kind))
+        for j, k in ((0, instrument), (1, kind))
     )
-    a, i, k = (tuple(v) for v in vocabularies)
-    return _Cells(a, i, k, actor, instrument_of, kind_of, len(actor))
+    i, k = (tuple(v) for v in vocabularies)
+    return _Cells(tuple(known), i, k, actor, instrument_of, kind_of, len(actor))
 
 
 def _text_columns(result: QueryResult, names: Sequence[str]) -> list[list[str]]:
@@ -599,8 +661,8 @@ def _kept(typed: Mapping[str, set[str]], actors: Iterable[str], types: Sequence[
     """The actors of these types, from each actor's types (``typed``)."""
     wanted = {ACTOR_TYPES[t] for t in types or DEFAULT_ACTOR_TYPES}
     untyped_too = not types
-    return {a for a in actors
-            if typed.get(a, set()) & wanted or (untyped_too and a not in typed)}  # fmt: skip
+    return {a for a in actors if (untyped_too if (its := typed.get(a)) is None
+                                  else not wanted.isdisjoint(its))}  # fmt: skip
 
 
 def of_actor_types(store: Store, rows: list[StanceRow], types: Sequence[str]) -> list[StanceRow]:
@@ -649,8 +711,9 @@ def _matrix_of(store: Store, details: _Details, cells: _Cells, kind_codes: Mappi
     """The matrix of the stances ``cells`` holds (see :func:`build_matrix`), with ``details``
     and the earliest stance dates of the instruments :func:`_undated` gives (``stance_dates``,
     read from ``store`` without)."""
-    used_actors = np.unique(cells.actor).tolist()
-    used_instruments = {cells.instruments[k] for k in np.unique(cells.instrument).tolist()}
+    used_actors = _used(cells.actor, len(cells.actors))
+    used_instruments = {cells.instruments[k] for k in _used(cells.instrument,
+                                                           len(cells.instruments))}  # fmt: skip
     instruments = _instruments(store, details, used_instruments, stance_dates)
     names = details.names
     actors = sorted(cells.actors[k] for k in used_actors)
@@ -666,8 +729,7 @@ def _matrix_of(store: Store, details: _Details, cells: _Cells, kind_codes: Mappi
     part = np.array([k in absent_kinds for k in cells.kinds], dtype=bool)[cells.kind]
     flat = cell[0] * shape[1] + cell[1]
     codes = np.zeros(shape, dtype=np.int8)
-    for code in np.unique(kind_code[kind_code > 0]).tolist():  # rising: each cell its highest
-        codes.flat[flat[kind_code == code]] = code
+    np.maximum.at(codes.reshape(-1), flat, kind_code)  # each cell its highest
     counts = np.bincount(flat, minlength=codes.size).reshape(shape)
     recorded = counts > 0
     took_part = np.zeros(shape, dtype=bool)  # took part, did not sign: an absence
@@ -679,14 +741,34 @@ def _matrix_of(store: Store, details: _Details, cells: _Cells, kind_codes: Mappi
     complete = np.array([ins.complete for ins in instruments], dtype=bool)
     votable = (codes > 0).any(axis=0)  # a list of participants only is not a list of signatories
     absent = (~recorded & (complete & votable)[np.newaxis, :]) | (took_part & (codes == 0))
+    labels, codes_of = _shown_names(actors, names)
     return StanceMatrix(
         actors=tuple(actors),
-        codes_of=tuple(names.get(a, ("", ""))[1] or a.rsplit("/", 1)[-1] for a in actors),
-        labels=tuple(names.get(a, ("", ""))[0] or a.rsplit("/", 1)[-1] for a in actors),
+        codes_of=codes_of,
+        labels=labels,
         instruments=tuple(instruments),
         codes=codes,
         absent=absent,
     )
+
+
+def _shown_names(actors: Iterable[str], names: Mapping[str, tuple[str, str]]
+                 ) -> tuple[tuple[str, ...], tuple[str, ...]]:  # fmt: skip
+    """Each actor's label and code (``names``), the end of its IRI for one it lacks."""
+    labels, codes = [], []
+    for actor in actors:
+        label, code = names.get(actor) or ("", "")
+        if not (label and code):
+            tail = actor.rsplit("/", 1)[-1]
+            label, code = label or tail, code or tail
+        labels.append(label)
+        codes.append(code)
+    return tuple(labels), tuple(codes)
+
+
+def _used(positions: np.ndarray, size: int) -> list[int]:
+    """The distinct positions (each under ``size``), rising: ``np.unique`` without a sort."""
+    return np.flatnonzero(np.bincount(positions, minlength=size)).tolist()  # type: ignore[no-any-return]
 
 
 def _code_latest(codes: np.ndarray, cell: tuple[np.ndarray, np.ndarray], mixed: np.ndarray,

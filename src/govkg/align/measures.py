@@ -41,6 +41,8 @@ MEASURES: tuple[str, ...] = (
 
 CATEGORIES: tuple[int, ...] = (1, 2, 3)
 VALID_CODES: tuple[int, ...] = (0, *CATEGORIES)
+#: Whether the valid codes are 0 to their highest (then int8 codes are checked by one compare).
+_CODES_FROM_0 = tuple(range(len(VALID_CODES))) == VALID_CODES
 
 NO_COMMON = "no instruments in common"
 NO_VARIANCE = "no variance"
@@ -307,10 +309,10 @@ class PairwiseResult:
         group[order] = np.cumsum(starts) - 1
         unique, firsts = ranked[starts], order[starts]
         unique //= signed_base  # the counts C[c, d], a digit each (the first the highest)
-        cells = np.empty((_CELLS, len(unique)), dtype=self._stacked.dtype)
-        for digit in range(_CELLS - 1, -1, -1):
-            cells[digit] = unique % base
-            unique //= base
+        powers = np.int64(base) ** np.arange(_CELLS - 1, -1, -1, dtype=np.int64)
+        digits = unique[np.newaxis, :] // powers[:, np.newaxis]
+        digits %= base
+        cells = digits.astype(self._stacked.dtype)
         layout = _layout(self.actors)
         chosen = places.take(firsts)
         k = len(CATEGORIES)
@@ -416,6 +418,9 @@ def _validate(
         raise ValueError(f"codes must be a 2-D array (actors x instruments), got {codes.ndim}-D")
     if codes.dtype.kind not in "iuf":
         raise ValueError(f"codes must be numeric, got dtype {codes.dtype}")
+    if _CODES_FROM_0 and codes.dtype == np.int8 and not _above(codes.view(np.uint8)):
+        # the matrix's own codes (a negative one is above the highest as uint8)
+        return codes, _validate_weights(weights, codes.shape[1]), _checked_d_max(d_max)
     bad = ~np.isin(codes, VALID_CODES)
     if bad.any():
         where = tuple(int(i) for i in np.argwhere(bad)[0])
@@ -423,9 +428,18 @@ def _validate(
             f"codes must be in {set(VALID_CODES)}; found {codes[where]!r} at (actor, instrument) "
             f"{where}"
         )
+    return codes.astype(np.int8), _validate_weights(weights, codes.shape[1]), _checked_d_max(d_max)
+
+
+def _above(codes: np.ndarray) -> bool:
+    """Whether some code is above the highest valid code."""
+    return bool((codes > VALID_CODES[-1]).any())
+
+
+def _checked_d_max(d_max: float) -> float:
     if not (np.isfinite(d_max) and d_max > 0):
         raise ValueError(f"d_max must be a positive finite number, got {d_max!r}")
-    return codes.astype(np.int8), _validate_weights(weights, codes.shape[1]), float(d_max)
+    return float(d_max)
 
 
 def _validate_weights(weights: np.ndarray | None, n_instruments: int) -> np.ndarray | None:
@@ -645,13 +659,27 @@ def _add_weighted_s(
     reasons["s_weighted"] = _reasons(n.shape, [(n == 0, NO_COMMON), (total == 0, NO_WEIGHT)])
 
 
+@lru_cache(maxsize=16)
 def _disagreement(kind: str, d_max: float) -> np.ndarray:
-    """Disagreement weights w[c, d] over the categories: nominal, linear or squared."""
+    """Disagreement weights w[c, d] over the categories: nominal, linear or squared (read-only,
+    kept: every result asks for the same few tables)."""
     if kind == "nominal":
-        return (_DIFF != 0).astype(np.float64)
-    if kind == "linear":
-        return np.abs(_DIFF) / d_max
-    return (_DIFF / d_max) ** 2
+        table = (_DIFF != 0).astype(np.float64)
+    elif kind == "linear":
+        table = np.abs(_DIFF) / d_max
+    else:
+        table = (_DIFF / d_max) ** 2
+    table.flags.writeable = False
+    return table
+
+
+@lru_cache(maxsize=16)
+def _terms(kind: str, d_max: float) -> tuple[tuple[int, int, float, bool], ...]:
+    """The non-zero weights of :func:`_disagreement`'s table as (c, d, weight, whether it is a
+    power of two), in the order :func:`_expected` adds their terms (c, then d)."""
+    table = _disagreement(kind, d_max)
+    return tuple((c, d, float(weight), _power_of_two(weight))
+                 for (c, d), weight in np.ndenumerate(table) if weight)  # fmt: skip
 
 
 def _add_chance_corrected(
@@ -674,19 +702,20 @@ def _add_chance_corrected(
         table = _disagreement(kind, d_max)
         if kind not in observed:
             observed[kind] = np.divide(joint.weighted(table), n)
-        expected = _expected(table, margins[pool], products[pool], pool)
+        expected = _expected(_terms(kind, d_max), margins[pool], products[pool], pool)
         value = np.divide(observed[kind], expected)
         values[name] = np.subtract(1.0, value, out=value)
         reasons[name] = _reasons(n.shape, [(no_common, NO_COMMON), (expected == 0, NO_VARIANCE)])
 
 
 def _expected(
-    table: np.ndarray,
+    terms: Sequence[tuple[int, int, float, bool]],
     margins: tuple[np.ndarray, np.ndarray],
     products: dict[tuple[int, int], np.ndarray],
     symmetric: bool,
 ) -> np.ndarray:
-    """``einsum("cd,cab,dab->ab", table, first, second)`` to the last bit: the terms
+    """``einsum("cd,cab,dab->ab", table, first, second)`` to the last bit, the table given by
+    its non-zero weights (``terms``, :func:`_terms`): the terms
     ``(table[c, d] * first[c]) * second[d]`` added to 0 in that order (c, then d).
 
     A weight that is a power of two scales exactly, so such a term is the weight times the
@@ -695,10 +724,8 @@ def _expected(
     first, second = margins
     total = np.zeros(first.shape[1:], dtype=np.float64)
     term = np.empty_like(total)
-    for (c, d), weight in np.ndenumerate(table):
-        if not weight:
-            continue
-        if not _power_of_two(weight):
+    for c, d, weight, exact in terms:
+        if not exact:
             np.multiply(first[c], weight, out=term)
             total += np.multiply(term, second[d], out=term)
             continue

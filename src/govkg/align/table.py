@@ -45,11 +45,13 @@ class Column:
 
     @classmethod
     def of_number_rows(
-        cls, numbers: np.ndarray, converts: Sequence[Callable[[float], Value]]
+        cls, numbers: np.ndarray, converts: Sequence[Callable[[float], Value] | None]
     ) -> list[Column]:
         """:meth:`of_numbers` of each row of a 2-D array of floats, row r's values given by
-        ``converts[r]``: the distinct values of every row found at once."""
-        return [cls(index, tuple(map(convert, values)))
+        ``converts[r]`` (None: the floats as they are, NaN as None): the distinct values of
+        every row found at once."""
+        return [cls(index, _undefined_none(values) if convert is None
+                    else tuple(map(convert, values)))
                 for (values, index), convert in zip(distinct_rows(numbers), converts,
                                                      strict=True)]  # fmt: skip
 
@@ -219,6 +221,13 @@ def distinct_rows(numbers: np.ndarray) -> list[tuple[list[float], np.ndarray]]:
     return [(ranked[r][new[r]].tolist(), index[r]) for r in range(rows)]
 
 
+def _undefined_none(values: list[float]) -> tuple[float | None, ...]:
+    """A row's distinct values (:func:`distinct_rows`: NaN once, last) with NaN as None."""
+    if values and values[-1] != values[-1]:
+        return (*values[:-1], None)
+    return tuple(values)
+
+
 def _pieces(template: str) -> tuple[str, int, str, int, str]:
     """A template with at most two fields ``{0}``, ``{1}`` as (text, field, text, field, text),
     field 2 standing for none."""
@@ -283,8 +292,8 @@ def _merged(pieces: Sequence[Piece], rows: int) -> list[Piece]:
 
 def _joined_run(run: Sequence[Piece]) -> Piece:
     """Pieces in the same groups as one piece: each group's texts put end to end."""
-    texts = np.stack([_objects(piece.texts).take(piece.index) for piece in run])
-    joined = list(map("".join, texts.T.tolist()))
+    columns = [_objects(piece.texts).take(piece.index).tolist() for piece in run]
+    joined = list(map("".join, zip(*columns, strict=True)))  # one tuple reused: no list a group
     return Piece(joined, np.arange(len(joined)), run[0].group)
 
 
