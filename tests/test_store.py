@@ -12,6 +12,7 @@ import pytest
 
 from govkg.errors import QueryError
 from govkg.store import OxigraphStore, open_store, planner_hint, refuse_federation
+from govkg.store.sparql_text import local_query, names_graphs
 
 EX = "http://example.org/"
 EX_A = ox.NamedNode(EX + "a")
@@ -88,6 +89,21 @@ def test_service_is_refused_and_nothing_is_fetched() -> None:
 )
 def test_the_word_service_elsewhere_is_allowed(query: str) -> None:
     refuse_federation(query)
+    assert local_query(query) is False
+    assert _store().query(query).kind == "select"  # the embedded store runs it
+
+
+@pytest.mark.parametrize(
+    ("query", "names"),
+    [
+        ("SELECT * FROM <http://x/g> WHERE { ?s ?p ?o }", True),
+        ("SELECT * FROM NAMED <http://x/g> WHERE { GRAPH ?g { ?s ?p ?o } }", True),
+        ('SELECT * WHERE { ?s ?p "FROM <http://x/g>" } # FROM <http://x/h>', False),
+        ("SELECT ?from WHERE { ?from ?p ?o }", False),
+    ],
+)
+def test_a_query_names_graphs_only_with_a_from_clause(query: str, names: bool) -> None:
+    assert local_query(query) is names is names_graphs(query)
 
 
 @pytest.mark.parametrize(
@@ -96,6 +112,10 @@ def test_the_word_service_elsewhere_is_allowed(query: str) -> None:
 def test_service_in_any_case_is_refused(query: str) -> None:
     with pytest.raises(QueryError):
         refuse_federation(query)
+    with pytest.raises(QueryError, match="SERVICE is not allowed"):
+        local_query(query)
+    with pytest.raises(QueryError, match="SERVICE is not allowed"):
+        _store().query(query)
 
 
 def test_sparql_errors_are_query_errors() -> None:

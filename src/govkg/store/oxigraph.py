@@ -22,17 +22,18 @@ from govkg.store.base import (
     read_bytes,
     to_result,
 )
-from govkg.store.sparql_text import names_graphs, planner_hint, refuse_federation
+from govkg.store.sparql_text import local_query, planner_hint
 
 
-def _dataset_options(sparql: str, dataset: Dataset | None) -> dict[str, object]:
-    """Oxigraph's options for the query's dataset: the request's, the query's, or the union."""
+def _dataset_options(names_graphs: bool, dataset: Dataset | None) -> dict[str, object]:
+    """Oxigraph's options for the query's dataset: the request's, the query's (it
+    ``names_graphs``), or the union."""
     if dataset is not None:
         return {
             "default_graph": [ox.NamedNode(iri) for iri in dataset.default_graphs],
             "named_graphs": [ox.NamedNode(iri) for iri in dataset.named_graphs],
         }
-    return {"use_default_graph_as_union": not names_graphs(sparql)}
+    return {"use_default_graph_as_union": not names_graphs}
 
 
 @contextmanager
@@ -171,14 +172,14 @@ class OxigraphStore(Store):
     ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
         """Oxigraph's own answer, its solutions or triples not read yet (reading them may raise
         what :func:`query_errors` turns into govkg's errors): for Oxigraph's own writers."""
-        refuse_federation(sparql)
+        names = local_query(sparql)  # SERVICE refused
         substitutions = {ox.Variable(name): term for name, term in (bindings or {}).items()}
         with query_errors():
             return self._store.query(
                 planner_hint(sparql, bindings or {}),
                 prefixes=PREFIXES,
                 substitutions=substitutions or None,
-                **_dataset_options(sparql, dataset),  # type: ignore[arg-type]
+                **_dataset_options(names, dataset),  # type: ignore[arg-type]
             )
 
     def iter_rows(

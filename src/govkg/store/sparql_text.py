@@ -27,6 +27,15 @@ def refuse_federation(sparql: str) -> None:
         raise QueryError("SERVICE is not allowed: govkg queries never fetch remote data")
 
 
+def local_query(sparql: str) -> bool:
+    """:func:`refuse_federation` and :func:`names_graphs` in one: refuse a ``SERVICE`` clause,
+    then whether the query has a ``FROM`` clause, from its text masked once."""
+    masked = INERT.sub(" ", sparql)
+    if _SERVICE.search(masked):
+        raise QueryError("SERVICE is not allowed: govkg queries never fetch remote data")
+    return bool(_FROM.search(masked))
+
+
 def names_graphs(sparql: str) -> bool:
     """Whether the query has a ``FROM`` or ``FROM NAMED`` clause (graph names in the store)."""
     return bool(_FROM.search(INERT.sub(" ", sparql)))
