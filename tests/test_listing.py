@@ -277,3 +277,29 @@ def test_a_server_reads_a_listing_once_and_removes_it_when_it_stops(
         [str(row[0].value) for row in sorted_concatenations(query.text, direct.result).rows]
     ]
     assert files and not any(path.exists() for path in files)
+
+
+def test_a_listing_that_cannot_be_written_leaves_the_page_to_the_query(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A full disk: no listing (a warning says why), and the server's page is paged in the
+    query, the same page."""
+    sparql = "SELECT ?s ?o WHERE { ?s ?p ?o } ORDER BY ?s ?o"
+    store = _store([("a", "b"), ("c", "d")])
+
+    def full(*args: object, **kwargs: object) -> tuple[int, str]:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(listing_module.tempfile, "mkstemp", full)
+    assert read_listing(store, sparql) is None
+    assert "could not be made" in caplog.text and "No space left" in caplog.text
+    monkeypatch.setenv(ROOT_ENV, str(ROOT))
+    shipped = open_project(ROOT)[1]
+    with in_process(create_app(shipped, ServerSettings())) as http:
+        page = http.get("/queries/single-source-facts.json", params={"page": 2, "limit": 5})
+    assert page.status_code == 200 and page.headers["X-Govkg-Total"] != "0"
+    query = next(q for q in catalogue(open_project(ROOT)[0]) if q.name == "single-source-facts")
+    direct = run_page(shipped, query, None, Page(5, 5))
+    assert [b["fact"]["value"] for b in page.json()["results"]["bindings"]] == [
+        row[0].value for row in direct.result.rows
+    ]

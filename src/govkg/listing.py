@@ -17,6 +17,7 @@ answer is read with the query's own ORDER BY.
 
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
 import weakref
@@ -32,6 +33,7 @@ from govkg.store import OxigraphStore, QueryResult, Term
 from govkg.store.oxigraph import query_errors
 from govkg.store.paged_text import Ordering, Page, ordered_select, plain_ordering
 
+_LOG = logging.getLogger("govkg.server")
 #: The most bytes a listing's file may take; a longer answer is paged in the query.
 MAX_BYTES = 1 << 30
 _TSV = ox.QueryResultsFormat.TSV
@@ -74,10 +76,17 @@ def read_listing(
     """The whole answer of the SELECT query ``sparql`` as a :class:`Listing`; None for a query
     without an ORDER BY (Oxigraph gives a page of it as it finds the rows, the first ones
     without reading the others), another form, or an answer longer than :data:`MAX_BYTES` (page
-    it in the query instead)."""
+    it in the query instead), or one whose file could not be written (a full disk: paged in the
+    query, the page still answers)."""
     if not ordered_select(sparql):
         return None
-    handle, name = tempfile.mkstemp(prefix="govkg-listing-", suffix=".tsv")
+    try:
+        handle, name = tempfile.mkstemp(prefix="govkg-listing-", suffix=".tsv")
+    except OSError as error:
+        _LOG.warning(
+            "a listing's file could not be made (%s): pages are read from the store", error
+        )
+        return None
     os.close(handle)
     path = Path(name)
     try:
@@ -88,9 +97,18 @@ def read_listing(
             _remove(path)
             return None
         return _indexed(path)
+    except _Unwritten as error:
+        _LOG.warning("a listing could not be written (%s): pages are read from the store", error)
+        _remove(path)
+        return None
     except BaseException:
         _remove(path)
         raise
+
+
+class _Unwritten(Exception):
+    """Writing a listing's file failed (or reading the store while it was written: the query
+    paged in the store tells which)."""
 
 
 def _write(store: OxigraphStore, sparql: str, bindings: Mapping[str, Term], path: Path) -> None:
@@ -98,8 +116,13 @@ def _write(store: OxigraphStore, sparql: str, bindings: Mapping[str, Term], path
     answer = store.evaluate(sparql, bindings)
     if not isinstance(answer, ox.QuerySolutions):
         raise QueryError("a listing is read from a SELECT query only")
-    with query_errors():
+    try:
         answer.serialize(str(path), format=_TSV)
+    except OSError as error:
+        raise _Unwritten(str(error)) from None
+    except (SyntaxError, RuntimeError, ValueError) as error:
+        with query_errors():  # govkg's error for what Oxigraph met while it evaluated
+            raise error
 
 
 def _read_sorted(
@@ -182,13 +205,19 @@ class _Lines:
         """The header and the rows in ``order`` written to ``path`` (in place of the file)."""
         starts, stops = self.begins[:, 0].tolist(), (self.ends[:, -1] + 1).tolist()
         view = memoryview(self.data)  # type: ignore[arg-type]
-        handle, name = tempfile.mkstemp(prefix="govkg-listing-", suffix=".tsv")
-        with os.fdopen(handle, "wb") as out:
-            out.write(view[: starts[0]] if starts else view)
-            for at in range(0, len(order), _CHUNK):
-                rows = order[at : at + _CHUNK].tolist()
-                out.write(b"".join([view[starts[k] : stops[k]] for k in rows]))
-        os.replace(name, path)
+        name = ""
+        try:
+            handle, name = tempfile.mkstemp(prefix="govkg-listing-", suffix=".tsv")
+            with os.fdopen(handle, "wb") as out:
+                out.write(view[: starts[0]] if starts else view)
+                for at in range(0, len(order), _CHUNK):
+                    rows = order[at : at + _CHUNK].tolist()
+                    out.write(b"".join([view[starts[k] : stops[k]] for k in rows]))
+            os.replace(name, path)
+        except OSError as error:  # a full disk
+            if name:
+                _remove(Path(name))
+            raise _Unwritten(str(error)) from None
 
 
 def _ranks(keys: np.ndarray) -> np.ndarray:
