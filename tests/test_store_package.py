@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from paths import ROOT
 
@@ -47,6 +48,19 @@ def test_remote_store_capabilities() -> None:
         None,
     )
     assert store.location == "http://localhost:9/ds/sparql"
+
+
+def test_only_the_embedded_store_writes_an_answer_as_tsv(tmp_path: Path) -> None:
+    """The embedded store's writer writes the answer; a server's store has none here and
+    says so without a request (nothing listens on port 9)."""
+    memory = open_store("memory")
+    memory.load([ox.Quad(ox.NamedNode("http://x/s"), ox.NamedNode("http://x/p"), ox.Literal("o"))])
+    path = tmp_path / "answer.tsv"
+    assert memory.write_tsv("SELECT ?s ?o { ?s ?p ?o } ORDER BY ?s", {}, path) is True
+    assert path.read_text(encoding="utf-8") == '?s\t?o\n<http://x/s>\t"o"\n'
+    remote = open_store("sparql+http://localhost:9/")
+    assert remote.write_tsv("SELECT * { ?s ?p ?o }", {}, tmp_path / "none.tsv") is False
+    assert not (tmp_path / "none.tsv").exists()
 
 
 def test_a_server_refuses_what_only_an_embedded_store_does() -> None:

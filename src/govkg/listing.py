@@ -29,8 +29,7 @@ import numpy as np
 import pyoxigraph as ox
 
 from govkg.errors import QueryError
-from govkg.store import OxigraphStore, QueryResult, Term
-from govkg.store.oxigraph import query_errors
+from govkg.store import QueryResult, Store, Term
 from govkg.store.paged_text import Ordering, Page, ordered_select, plain_ordering
 
 _LOG = logging.getLogger("govkg.server")
@@ -71,7 +70,7 @@ class Listing:
 
 
 def read_listing(
-    store: OxigraphStore, sparql: str, bindings: Mapping[str, Term] | None = None
+    store: Store, sparql: str, bindings: Mapping[str, Term] | None = None
 ) -> Listing | None:
     """The whole answer of the SELECT query ``sparql`` as a :class:`Listing`; None for a query
     without an ORDER BY (Oxigraph gives a page of it as it finds the rows, the first ones
@@ -111,22 +110,18 @@ class _Unwritten(Exception):
     paged in the store tells which)."""
 
 
-def _write(store: OxigraphStore, sparql: str, bindings: Mapping[str, Term], path: Path) -> None:
-    """The query's answer written to ``path`` by Oxigraph's TSV writer."""
-    answer = store.evaluate(sparql, bindings)
-    if not isinstance(answer, ox.QuerySolutions):
-        raise QueryError("a listing is read from a SELECT query only")
+def _write(store: Store, sparql: str, bindings: Mapping[str, Term], path: Path) -> None:
+    """The query's answer written to ``path`` by the store's TSV writer."""
     try:
-        answer.serialize(str(path), format=_TSV)
+        written = store.write_tsv(sparql, bindings, path)
     except OSError as error:
         raise _Unwritten(str(error)) from None
-    except (SyntaxError, RuntimeError, ValueError) as error:
-        with query_errors():  # govkg's error for what Oxigraph met while it evaluated
-            raise error
+    if not written:
+        raise _Unwritten("the store has no TSV writer")
 
 
 def _read_sorted(
-    store: OxigraphStore, ordering: Ordering, bindings: Mapping[str, Term], path: Path
+    store: Store, ordering: Ordering, bindings: Mapping[str, Term], path: Path
 ) -> bool:
     """Write the answer read without its ORDER BY to ``path``, its lines sorted as the clause
     orders them; False (nothing to keep) when they cannot be sorted here exactly."""

@@ -42,7 +42,7 @@ from govkg.site.coverage_html import COVERAGE_HEADER
 from govkg.site.formats import QUERY_FORMATS
 from govkg.site.paths import query_path
 from govkg.site.query_pages import Capped, Covered, listing_table, query_body
-from govkg.store import INERT, OxigraphStore, QueryResult, Store, Term
+from govkg.store import INERT, QueryResult, Store, Term
 
 #: What the Accept header may ask for at ``/queries/NAME`` (``application/json`` is JSON too).
 _OFFERED = {**{m: e for e, m in QUERY_FORMATS.items()}, "application/json": "json"}
@@ -199,7 +199,7 @@ class Catalogue:
     def page_of(self, query: Query, given: dict[str, str], page: Page) -> Paged:
         """A page of the answer: from its kept listing (:mod:`govkg.server.listings`), else
         paged in the query."""
-        if isinstance(self.store, OxigraphStore):
+        if self.store.embedded:
             check_given(self.store, query, given)
             listed = listed_page(self.store, query, query.bindings(given), page)
             if listed is not None:

@@ -16,7 +16,7 @@ from govkg.listing import Listing, read_listing
 from govkg.paging import Page, Paged
 from govkg.queries import Query, sorted_concatenations
 from govkg.site.kept import KeptByKey
-from govkg.store import OxigraphStore, Store, Term
+from govkg.store import Store, Term
 
 #: The listings kept at once (each is a file of its rows and 8 bytes a row in memory).
 SIZE = 16
@@ -26,8 +26,6 @@ _Key = tuple[str, tuple[tuple[str, Term], ...]]
 
 def _read(store: Store, key: _Key) -> Listing | None:
     text, bound = key
-    if not isinstance(store, OxigraphStore):
-        return None
     return read_listing(store, text, dict(bound))
 
 
@@ -40,7 +38,7 @@ def listed_page(
     """``page`` of the query's answer with ``bindings`` (checked by the caller) and the number of
     rows of the whole answer, from its kept listing; None where no listing is kept (a SPARQL
     server's store, an answer too long to keep, a query that is not a SELECT)."""
-    if not isinstance(store, OxigraphStore):
+    if not store.embedded:
         return None
     listing = _KEPT.get(store, (query.text, tuple(sorted(bindings.items()))))
     if listing is None:

@@ -129,6 +129,13 @@ class Store(ABC):
             raise QueryError(f"rows were asked of a query that is not a SELECT ({result.kind})")
         return iter(result.rows)
 
+    def write_tsv(self, sparql: str, bindings: Mapping[str, Term], path: Path) -> bool:
+        """Write the SELECT query's whole answer to ``path`` in SPARQL's TSV results format, by
+        the back-end's own writer, as it is computed; False (nothing written) where there is
+        none here (a SPARQL server's store).  An error of the query is a
+        :class:`~govkg.errors.QueryError`; one writing the file, an ``OSError``."""
+        return False
+
     @abstractmethod
     def clear(self) -> None:
         """Remove every quad."""

@@ -182,6 +182,18 @@ class OxigraphStore(Store):
                 **_dataset_options(names, dataset),  # type: ignore[arg-type]
             )
 
+    def write_tsv(self, sparql: str, bindings: Mapping[str, Term], path: Path) -> bool:
+        """Oxigraph's TSV writer writes the answer as it computes it (:meth:`Store.write_tsv`)."""
+        answer = self.evaluate(sparql, bindings)
+        if not isinstance(answer, ox.QuerySolutions):
+            raise QueryError("a TSV answer is written for a SELECT query only")
+        try:
+            answer.serialize(str(path), format=ox.QueryResultsFormat.TSV)
+        except (SyntaxError, RuntimeError, ValueError) as error:
+            with query_errors():  # what Oxigraph met while it evaluated
+                raise error
+        return True
+
     def iter_rows(
         self, sparql: str, bindings: Mapping[str, Term] | None = None
     ) -> Iterator[tuple[Term | None, ...]]:
