@@ -267,7 +267,7 @@ def engine_for(store: Store, engine: str = "auto") -> str:
     ``auto`` is the SPARQL engine on the embedded Oxigraph store (in memory or in a folder): it
     passes all 120 tests of the W3C SHACL suite where pySHACL passes 117, gives pySHACL's
     report on every shape fixture and on the shipped graph, and takes 0.3 s on the shipped graph
-    where pySHACL takes 11 s (``bench/validate_bench.py``).  It pre-binds ``$this`` by writing
+    where pySHACL takes 8-9 s (``bench/validate_bench.py``).  It pre-binds ``$this`` by writing
     the focus node into the query and runs a query per constraint on the whole store, which a
     remote server is not asked to do: ``auto`` uses pySHACL on a remote store.
     """
