@@ -303,3 +303,25 @@ def test_a_listing_that_cannot_be_written_leaves_the_page_to_the_query(
     assert [b["fact"]["value"] for b in page.json()["results"]["bindings"]] == [
         row[0].value for row in direct.result.rows
     ]
+
+
+def test_iris_too_long_to_sort_here_are_ordered_by_oxigraph(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Past SORT_BYTES of fixed-width keys, the answer is read with the query's own ORDER BY:
+    the same rows in the same order."""
+    monkeypatch.setattr(listing_module, "SORT_BYTES", 8)
+    store = _store([(f"s{k % 7}/{'x' * k}", f"o{k % 3}") for k in range(20)])
+    sparql = f"SELECT ?s ?o WHERE {{ ?s <{Q.value}> ?o }} ORDER BY DESC(?o) ?s"
+    evaluated: list[str] = []
+    real = store.evaluate
+
+    def noted(text: str, *args: object, **kwargs: object) -> object:
+        evaluated.append(text)
+        return real(text, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store, "evaluate", noted)
+    found = read_listing(store, sparql)
+    assert found is not None and len(found) == 20
+    assert found.rows(Page()).rows == _direct(store, sparql).rows
+    assert any("ORDER BY" in text for text in evaluated[:-1])  # read again, ordered by Oxigraph
