@@ -178,8 +178,8 @@ class _Lines:
         if a value is not an IRI, or the IRIs are too long to be sorted here."""
         begins, ends = self.begins[:, column], self.ends[:, column]
         bound = ends > begins
-        first = self.data[np.minimum(begins, len(self.data) - 1)] if len(begins) else begins
-        second = self.data[np.minimum(begins + 1, len(self.data) - 1)] if len(begins) else begins
+        last = len(self.data) - 1  # never -1: the file has its header line
+        first, second = self.data[np.minimum(begins, last)], self.data[np.minimum(begins + 1, last)]
         iri = (first == ord("<")) & (second != ord("<"))
         if not np.all(iri | ~bound):  # a literal, a blank node, a triple
             return None

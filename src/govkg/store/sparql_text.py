@@ -23,22 +23,25 @@ _FROM = re.compile(r"(?<![\w:?$])FROM(?![\w:])", re.IGNORECASE)
 
 def refuse_federation(sparql: str) -> None:
     """Refuse a query with a ``SERVICE`` clause: govkg never fetches a URL a query names."""
-    if _SERVICE.search(INERT.sub(" ", sparql)):
-        raise QueryError("SERVICE is not allowed: govkg queries never fetch remote data")
+    local_query(sparql)
 
 
 def local_query(sparql: str) -> bool:
-    """:func:`refuse_federation` and :func:`names_graphs` in one: refuse a ``SERVICE`` clause,
-    then whether the query has a ``FROM`` clause, from its text masked once."""
+    """:func:`refuse_federation` and :func:`names_graphs` in one, the text masked once: refuse
+    a ``SERVICE`` clause, then whether the query has a ``FROM`` clause."""
     masked = INERT.sub(" ", sparql)
     if _SERVICE.search(masked):
         raise QueryError("SERVICE is not allowed: govkg queries never fetch remote data")
-    return bool(_FROM.search(masked))
+    return _names_graphs(masked)
 
 
 def names_graphs(sparql: str) -> bool:
     """Whether the query has a ``FROM`` or ``FROM NAMED`` clause (graph names in the store)."""
-    return bool(_FROM.search(INERT.sub(" ", sparql)))
+    return _names_graphs(INERT.sub(" ", sparql))
+
+
+def _names_graphs(masked: str) -> bool:
+    return bool(_FROM.search(masked))
 
 
 # One FROM clause with a full IRI.
