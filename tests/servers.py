@@ -129,6 +129,32 @@ def stop_group(process: subprocess.Popen[bytes], grace: float = 20) -> None:
 
 
 @contextmanager
+def running_sparql_only(
+    *options: str, store: str | None = None
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """``govkg serve --sparql-only`` over the shipped project (its store in memory unless
+    ``store`` names one) on a free loopback port: its base URL and its process, which is
+    stopped on leaving with SIGTERM, as a user stops it (its query processes are its to stop)."""
+    from paths import ROOT
+
+    port = free_port()
+    command = [sys.executable, "-m", "govkg", "--root", str(ROOT)]
+    command += ["--store", store] if store else []
+    command += ["serve", "--sparql-only", "--port", str(port), *options]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_answers(base + "/sparql?query=ASK%7B%7D", process, 120, "govkg serve")
+        yield base, process
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            process.wait(timeout=30)
+        assert process.stderr is not None
+        process.stderr.close()
+
+
+@contextmanager
 def running_rdflib_endpoint(data: Path) -> Iterator[str]:
     """``rdflib-endpoint serve FILE`` (rdflib's SPARQL engine behind FastAPI, installed with the
     [test] extras) on a free loopback port: read-only, no SPARQL Update, no Graph Store Protocol.

@@ -22,6 +22,7 @@ import httpx
 import pytest
 from rdflib import Graph, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
+from servers import running_sparql_only
 from servers import serve as _serve
 from SPARQLWrapper import CSV, JSON, TSV, XML, SPARQLWrapper
 
@@ -39,8 +40,18 @@ TIMEOUT = 2.0
 WAIT = TIMEOUT + 20
 
 
-@pytest.fixture(scope="module")
-def http(store: Store) -> Iterator[httpx.Client]:
+@pytest.fixture(scope="module", params=["app", "sparql-only"])
+def http(request: pytest.FixtureRequest, store: Store) -> Iterator[httpx.Client]:
+    """The endpoint of the full server (the app under uvicorn), then of
+    ``govkg serve --sparql-only`` (its query processes answer; same limits)."""
+    if request.param == "sparql-only":
+        options = ("--max-rows", "50", "--timeout", str(TIMEOUT), "--query-workers", "2")
+        with (
+            running_sparql_only(*options) as (base, _process),
+            httpx.Client(base_url=base) as client,
+        ):
+            yield client
+        return
     settings = ServerSettings(max_rows=50, timeout_s=TIMEOUT)
     with _serve(create_app(store, settings)) as client:
         client.get("/sparql", params={"query": "ASK {}"})  # start the query processes
@@ -228,10 +239,12 @@ def test_w3c_bad_requests(http: httpx.Client, method: str, kwargs: dict, status:
 
 
 def test_updates_leave_the_store_unchanged(http: httpx.Client, store: Store) -> None:
-    before = len(store)
+    quads = {"query": "SELECT (COUNT(*) AS ?n) { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"}
+    before, served = len(store), _count(http.get("/sparql", params=quads))
     http.post("/sparql", data={"update": "CLEAR ALL"})
     http.get("/sparql", params={"query": "LOAD <http://127.0.0.1:9/x.ttl>"})
     assert len(store) == before
+    assert _count(http.get("/sparql", params=quads)) == served > 0  # what the server answers from
 
 
 # --- nothing is fetched -------------------------------------------------------------------------
@@ -297,8 +310,9 @@ def test_nothing_named_by_a_query_is_fetched(http: httpx.Client, listener: Liste
 
 
 def _query_processes() -> dict[int, str]:
-    """This test process's children running govkg query processes: pid → state letter."""
-    found = {}
+    """This test process's children running govkg query processes, and the query processes of
+    ``govkg serve --sparql-only`` (its children's children): pid → state letter."""
+    found, parents = {}, {os.getpid()}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -308,9 +322,11 @@ def _query_processes() -> dict[int, str]:
         except OSError:
             continue
         fields = stat.rsplit(")", 1)[1].split()
-        if int(fields[1]) == os.getpid() and b"govkg.server.worker" in cmdline:
-            found[int(entry.name)] = fields[0]
-    return found
+        if int(fields[1]) == os.getpid() and b"govkg.server.endpoint\x00" in cmdline:
+            parents.add(int(entry.name))
+        elif b"govkg.server.worker" in cmdline or b"govkg.server.endpoint_worker" in cmdline:
+            found[int(entry.name)] = (int(fields[1]), fields[0])
+    return {pid: state for pid, (parent, state) in found.items() if parent in parents}
 
 
 def test_runaway_query_is_stopped_and_others_are_answered(http: httpx.Client) -> None:
@@ -318,6 +334,7 @@ def test_runaway_query_is_stopped_and_others_are_answered(http: httpx.Client) ->
         response = http.get("/sparql", params={"query": RUNAWAY}, timeout=WAIT)
         return response, time.monotonic()
 
+    before = set(_query_processes())
     with ThreadPoolExecutor(max_workers=1) as pool:
         started = time.monotonic()
         runaway = pool.submit(timed_runaway)
@@ -333,7 +350,10 @@ def test_runaway_query_is_stopped_and_others_are_answered(http: httpx.Client) ->
     assert f"did not finish within {TIMEOUT:g} s" in stopped.text
     assert time.monotonic() - started < TIMEOUT + 3  # stopped at its time limit, not at its end
     time.sleep(0.3)
-    running = [pid for pid, state in _query_processes().items() if state == "R"]
+    # a process started since (the sparql-only endpoint replaces the one that stopped the
+    # query) may be running its start; none of those that could have had the query may be
+    running = [pid for pid, state in _query_processes().items() if state == "R" and pid in before]
+    assert before, "no query process was found"
     assert running == [], "a stopped query is still computing"
 
 

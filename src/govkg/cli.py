@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -43,6 +43,7 @@ from govkg.validate import ENGINES, validate_files, validate_store
 if TYPE_CHECKING:
     from govkg.align.report import AlignRequest
     from govkg.export import ExportRequest
+    from govkg.server.settings import ServerSettings
 
 STORE_ENV = "GOVKG_STORE"
 
@@ -1069,6 +1070,12 @@ Example:
     show_default=True,
     help="Log every request on stderr (errors are always logged).",
 )
+@click.option(
+    "--sparql-only",
+    is_flag=True,
+    help="Serve the SPARQL endpoint alone (/sparql), from its query processes: no pages, "
+    "less memory and time a query (the embedded store only).",
+)
 @click.pass_obj
 def serve(
     settings: Settings, host: str, port: int, get_path: str | None, accept: str, **limits: Any
@@ -1083,6 +1090,8 @@ def serve(
         **({} if workers is None else {"query_workers": workers}),
     )
     project, store = open_project(settings.root, settings.store)
+    if limits["sparql_only"]:
+        _serve_sparql_only(store, server, host, port, get_path)
     app = create_app(store, server, project)
     if get_path is None:
         click.echo(f"govkg: serving on http://{host}:{port}/ (Ctrl-C to stop)", err=True)
@@ -1092,6 +1101,32 @@ def serve(
     click.echo(head, err=True)
     click.echo(body, nl=False)
     sys.exit(0 if status < 400 else EXIT_PROBLEMS)
+
+
+def _serve_sparql_only(
+    store: Store, server: ServerSettings, host: str, port: int, get_path: str | None
+) -> NoReturn:
+    """``serve --sparql-only``: this process becomes the endpoint's supervisor."""
+    from govkg.server.endpoint import exec_endpoint
+    from govkg.server.runner import snapshot
+
+    if get_path is not None:
+        raise click.UsageError("--get is answered by the full server: leave out --sparql-only")
+    if not store.embedded:
+        raise GovkgError(
+            "--sparql-only serves the embedded store (a folder or memory), not a SPARQL server's"
+        )
+    if server.query_workers < 1:
+        raise click.UsageError("--sparql-only answers from query processes: --query-workers >= 1")
+    folder = store.folder
+    limits = {
+        "timeout_s": server.timeout_s,
+        "max_rows": server.max_rows,
+        "max_body": server.max_body,
+        "query_workers": server.query_workers,
+        "max_query_workers": max(server.query_workers, server.max_query_workers),
+    }
+    exec_endpoint(str(folder or snapshot(store)), host, port, limits, remove=folder is None)
 
 
 STANCE_LIST_HELP = """Write an instrument's imported stance list as CSV, to edit and import again.

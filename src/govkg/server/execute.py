@@ -30,6 +30,11 @@ class Job:
     dataset: Dataset | None = None
 
 
+def timed_out(seconds: float) -> Answer:
+    """The answer to a query stopped at its time limit."""
+    return Answer.error(503, f"the query did not finish within {seconds:g} s and was stopped")
+
+
 def execute(store: Store, job: Job) -> Answer:
     """The answer to ``job``; every failure becomes an error answer with a one-line message."""
     return _answered(lambda: _general(store, job))

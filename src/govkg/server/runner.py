@@ -33,7 +33,7 @@ import pyoxigraph as ox
 from starlette.concurrency import run_in_threadpool
 
 from govkg.errors import StoreError
-from govkg.server.execute import Job, execute
+from govkg.server.execute import Job, execute, timed_out
 from govkg.server.results import Answer
 from govkg.store import Store
 
@@ -47,10 +47,6 @@ QUEUE_TIMEOUT = 30.0
 #: seconds while some process is on a slow query starts one more process.
 SLOW = 0.25
 GROW_AFTER = 0.05
-
-
-def timed_out(seconds: float) -> Answer:
-    return Answer.error(503, f"the query did not finish within {seconds:g} s and was stopped")
 
 
 class Runner(ABC):

@@ -9,20 +9,24 @@ never fetched; ``SERVICE`` is refused.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, parse_qsl
 
 import pyoxigraph as ox
-from starlette.requests import Request
 
 from govkg.errors import ProtocolError
 from govkg.server.settings import ServerSettings
 from govkg.store import Dataset
+
+if TYPE_CHECKING:  # the sparql-only endpoint's processes read requests without Starlette
+    from starlette.requests import Request
 
 FORM = "application/x-www-form-urlencoded"
 __all__ = [
     "ProtocolError",
     "SparqlRequest",
     "parse_get",
+    "parse_post",
     "parse_request",
     "query_params",
     "service_description",
@@ -129,11 +133,26 @@ async def parse_request(request: Request, settings: ServerSettings) -> SparqlReq
     """The query of a GET, a form-encoded POST or an ``application/sparql-query`` POST."""
     if request.method == "GET":
         return parse_get(request.scope["query_string"], settings)
-    params = query_params(request.scope["query_string"])
-    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if media == "application/sparql-update":
-        raise ProtocolError(403, "this endpoint is read-only: SPARQL Update is not allowed")
+    content_type = request.headers.get("content-type", "")
+    refuse_update(content_type)
     body = await read_body(request, settings.max_body)
+    return parse_post(request.scope["query_string"], content_type, body, settings)
+
+
+def refuse_update(content_type: str) -> None:
+    """A POST of SPARQL Update is refused (403) before its body is read."""
+    if _media(content_type) == "application/sparql-update":
+        raise ProtocolError(403, "this endpoint is read-only: SPARQL Update is not allowed")
+
+
+def parse_post(
+    query_string: bytes, content_type: str, body: bytes, settings: ServerSettings
+) -> SparqlRequest:
+    """The query of a form-encoded or ``application/sparql-query`` POST, from its URL's
+    parameters, its Content-Type header and its body."""
+    refuse_update(content_type)
+    params = query_params(query_string)
+    media = _media(content_type)
     if media == FORM:
         form = parse_qs(_utf8(body, ""), keep_blank_values=True)
         merged = {key: params.get(key, []) + form.get(key, []) for key in {*params, *form}}
@@ -142,9 +161,12 @@ async def parse_request(request: Request, settings: ServerSettings) -> SparqlReq
         if "query" in params:
             raise ProtocolError(400, "the query is in the body: no 'query' parameter allowed")
         direct = _from_params(params, settings)
-        text = _utf8(body, request.headers.get("content-type", ""))
-        return SparqlRequest(text, direct.dataset, direct.timeout)
+        return SparqlRequest(_utf8(body, content_type), direct.dataset, direct.timeout)
     raise ProtocolError(415, f"unsupported content type {media or '(none)'!r}")
+
+
+def _media(content_type: str) -> str:
+    return content_type.split(";")[0].strip().lower()
 
 
 _FORMAT_NAMES = (

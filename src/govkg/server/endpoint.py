@@ -1,0 +1,211 @@
+"""``govkg serve --sparql-only``: the SPARQL endpoint alone, served by its query processes.
+
+The full server (:mod:`govkg.server.app`) answers a query in two processes: uvicorn's, which
+reads the request, and a query process, which runs it and can be killed at its time limit.  The
+endpoint alone needs no pages, so the query processes themselves accept the connections on one
+shared listening socket (:mod:`govkg.server.endpoint_worker`): no hop between processes, no
+pages' imports.  This module is the supervisor, ``python -m govkg.server.endpoint``: it opens
+the socket, keeps ``query_workers`` processes running (one that stopped a runaway query at its
+time limit ends and is replaced), starts one more, up to ``max_query_workers``, while every
+process is held by a query slower than ``SLOW`` seconds, and on SIGTERM or Ctrl-C stops them all
+(each after the answer it is writing).  It imports the standard library only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from typing import Any, NoReturn
+
+#: A process busy this many seconds while all are busy: start one more (as the full server).
+SLOW = 0.25
+#: How often the supervisor looks at its processes, in seconds.
+TICK = 0.05
+#: Seconds a query process has to open the store and say so.
+START_TIMEOUT = 60.0
+#: Seconds the processes have to finish the answers they are writing when stopped.
+STOP_GRACE = 5.0
+SLOT = struct.Struct("d")
+#: A slot's value while its process starts (0.0: waiting for a connection; else busy since).
+STARTING = -1.0
+
+
+@dataclass
+class Supervisor:
+    """The listening socket, the shared state file and the query processes by slot."""
+
+    folder: str
+    listener: socket.socket
+    limits: dict[str, Any]
+    state: str
+    processes: dict[int, subprocess.Popen[bytes]] = field(default_factory=dict)
+
+    @property
+    def warm(self) -> int:
+        return int(self.limits["query_workers"])
+
+    @property
+    def most(self) -> int:
+        return int(self.limits["max_query_workers"])
+
+    def start(self, slot: int) -> subprocess.Popen[bytes]:
+        """A query process in ``slot`` (exit status 2: it could not open the store); its slot
+        says "starting" until it has opened the store."""
+        command = [sys.executable, "-m", "govkg.server.endpoint_worker", self.folder]
+        command += [str(self.listener.fileno()), str(slot), self.state, json.dumps(self.limits)]
+        self._write_slot(slot, STARTING)
+        process = subprocess.Popen(command, pass_fds=(self.listener.fileno(),))
+        self.processes[slot] = process
+        return process
+
+    def busy_since(self, slot: int) -> float:
+        with open(self.state, "rb") as file:
+            file.seek(slot * SLOT.size)
+            return float(SLOT.unpack(file.read(SLOT.size))[0])
+
+    def _write_slot(self, slot: int, value: float) -> None:
+        with open(self.state, "r+b") as file:
+            file.seek(slot * SLOT.size)
+            file.write(SLOT.pack(value))
+
+    def look(self) -> None:
+        """Replace warm processes that ended; forget extra ones that did; grow if held up."""
+        for slot, process in list(self.processes.items()):
+            if process.poll() is None:
+                continue
+            del self.processes[slot]
+            if process.returncode == 2:  # it could not open the store: say so, do not loop
+                raise EndpointError("a query process could not open the store (see above)")
+            if slot < self.warm:
+                self.start(slot)
+        self._grow()
+
+    def _grow(self) -> None:
+        """One more process when none is waiting, one has been busy ``SLOW`` seconds, and more
+        connections wait to be accepted than processes are starting."""
+        now = time.monotonic()
+        since = [self.busy_since(slot) for slot in self.processes]
+        if any(started == 0.0 for started in since):
+            return
+        busy = [now - started for started in since if started > 0.0]
+        if not busy or max(busy) < SLOW:
+            return
+        if queued(self.listener) <= since.count(STARTING):
+            return
+        free = next((s for s in range(self.most) if s not in self.processes), None)
+        if free is not None:
+            self.start(free)
+
+    def stop(self) -> None:
+        for process in self.processes.values():
+            with contextlib.suppress(OSError):
+                process.terminate()
+        deadline = time.monotonic() + STOP_GRACE
+        for process in self.processes.values():
+            try:
+                process.wait(max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        self.processes.clear()
+
+
+def queued(listener: socket.socket) -> int:
+    """Connections waiting to be accepted (Linux: ``tcpi_unacked`` of a listening socket);
+    1 where the system does not say, so that a slow query still lets one more process start."""
+    try:
+        info = listener.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 104)
+    except (AttributeError, OSError):
+        return 1
+    return int(struct.unpack_from("I", info, 24)[0])
+
+
+class EndpointError(Exception):
+    """The endpoint cannot run: one line for the user."""
+
+
+class _Stop(Exception):
+    pass
+
+
+def _on_signal(_signum: int, _frame: Any) -> None:
+    raise _Stop
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """The listening socket (the processes accept on it); a refusal is an EndpointError."""
+    try:
+        return socket.create_server((host, port), backlog=1024)
+    except OSError as error:
+        raise EndpointError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
+
+
+def run(folder: str, host: str, port: int, limits: dict[str, Any]) -> None:
+    """Serve the store in ``folder`` until SIGTERM or Ctrl-C."""
+    listener = listen(host, port)
+    with tempfile.NamedTemporaryFile(prefix="govkg-endpoint-", suffix=".state") as state:
+        state.write(bytes(SLOT.size * int(limits["max_query_workers"])))
+        state.flush()
+        supervisor = Supervisor(folder, listener, limits, state.name)
+        signal.signal(signal.SIGTERM, _on_signal)
+        signal.signal(signal.SIGINT, _on_signal)
+        try:
+            for slot in range(supervisor.warm):
+                supervisor.start(slot)
+            bound = listener.getsockname()
+            print(
+                f"govkg: serving SPARQL on http://{bound[0]}:{bound[1]}/sparql "
+                f"({supervisor.warm} query processes; Ctrl-C to stop)",
+                file=sys.stderr,
+                flush=True,
+            )
+            while True:
+                time.sleep(TICK)
+                supervisor.look()
+        except _Stop:
+            pass
+        finally:
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            supervisor.stop()
+            listener.close()
+
+
+def main(argv: list[str]) -> int:
+    """``python -m govkg.server.endpoint FOLDER HOST PORT LIMITS_JSON [--remove]``: serve; with
+    ``--remove`` the folder (a snapshot of a store in memory) is deleted at the end."""
+    folder, host, port, limits = argv[:4]
+    try:
+        run(folder, host, int(port), json.loads(limits))
+    except EndpointError as error:
+        print(f"govkg serve: {error}", file=sys.stderr)
+        return 2
+    finally:
+        if "--remove" in argv[4:]:
+            shutil.rmtree(folder, ignore_errors=True)
+    return 0
+
+
+def exec_endpoint(
+    folder: str, host: str, port: int, limits: dict[str, Any], remove: bool
+) -> NoReturn:
+    """Replace this process by the supervisor (so the CLI's imports are not kept)."""
+    command = [sys.executable, "-m", "govkg.server.endpoint", folder, host, str(port)]
+    command += [json.dumps(limits), *(["--remove"] if remove else [])]
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execv(sys.executable, command)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
