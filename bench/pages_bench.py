@@ -89,7 +89,7 @@ def first_requests(
     """The pages in turn on a freshly started server: each one's first and second request (the
     first page that needs the alignment reads it)."""
     found: dict[str, dict[str, Any]] = {}
-    with govkg_server(folder, 2, args.govkg_pythonpath) as server:
+    with govkg_server(folder, 2, args.govkg_pythonpath, None) as server:
         for page in pages:
             path = page_path(page, actors)
             first_ms, response = fetch(server.base, path)
@@ -142,7 +142,7 @@ def warm(
 ) -> dict[str, dict[str, Any]]:
     """Every page on one server, after a warm-up request each: ``ab`` per concurrency."""
     found: dict[str, dict[str, Any]] = {}
-    with govkg_server(folder, 2, args.govkg_pythonpath) as server:
+    with govkg_server(folder, 2, args.govkg_pythonpath, None) as server:
         # The server reads the alignment in the background at start: wait for it (the P5 page
         # needs it), so that no page is measured while it is being read.
         ready_ms, _response = fetch(server.base, "/matrix/p5.html")

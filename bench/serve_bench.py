@@ -1,30 +1,32 @@
-"""SPARQL endpoint throughput: ``govkg serve`` against Oxigraph's own server (``oxigraph serve``)
-over the same on-disk store, the same queries from N concurrent clients sent by ApacheBench
-(``ab``, a load generator written in C: ``scripts/install-test-tools.sh`` installs it; or ``wrk``,
-also C, with ``--load-generator wrk``: HTTP/1.1 connections kept alive, as real clients keep them,
-where ``ab``'s HTTP/1.0 keep-alive is honoured by neither server, so each of its requests opens a
-new connection).
+"""SPARQL endpoint throughput: ``govkg serve`` (with its pages) and ``govkg serve --sparql-only``
+(the endpoint alone, served by pre-forked query processes) against Oxigraph's own server
+(``oxigraph serve``) over the same on-disk store, the same queries from N concurrent clients sent
+by ApacheBench (``ab``, a load generator written in C: ``scripts/install-test-tools.sh`` installs
+it; or ``wrk``, also C, with ``--load-generator wrk``: HTTP/1.1 connections kept alive, as real
+clients keep them, where ``ab``'s HTTP/1.0 keep-alive is honoured by no server here, so each of
+its requests opens a new connection).
 
 For each graph (the shipped one, and shipped + synthetic 100 x 1000: see ``benchkit.py``) and each
-round, govkg is started on the store folder (``govkg --store FOLDER serve``), loaded and stopped,
-then ``oxigraph serve --location FOLDER --union-default-graph``; the servers never run at the same
-time.  Each query kind gets --requests requests (or as many as fit in --seconds) from --clients
-clients (after a warm-up);
-requests per second, p50 and p99 latency, errors, the servers' CPU time per request, and their
-memory: RSS and PSS summed over the server's whole process tree (govkg: the server and its query
-processes; PSS counts a page shared by N processes as 1/N in each, where RSS counts it N times),
-current at the end of the load and peak RSS.  Medians over --rounds rounds; the ratios
-Oxigraph/govkg are printed next to the targets (lookups within 1.25x of Oxigraph's server,
-memory within 4x).  With --pin split (the default on a machine of 2 CPUs or more) each server
-runs on CPU 0 and the load generator on CPU 1, so that the load generator takes no CPU from the
-server; with --pin none all share every CPU.  Two kinds are govkg's pages, not SPARQL: ``page``, a
-state's resource page, and ``listing``, page 2 of the catalogue's ``single-source-facts``
-(800,000 facts at 4 M triples), whose first answer (timed apart, before the warm-up, as
-``first_s``) reads the whole listing the others are given from.
+round, each server of --servers in turn is started on the store folder, loaded and stopped:
+``govkg`` (``govkg --store FOLDER serve``), ``govkg-endpoint`` (``govkg --store FOLDER serve
+--sparql-only``: the SPARQL kinds only, it serves no pages) and ``oxigraph`` (``oxigraph serve
+--location FOLDER --union-default-graph``); the servers never run at the same time.  Each query
+kind gets --requests requests (or as many as fit in --seconds) from --clients clients (after a
+warm-up); requests per second, p50 and p99 latency, errors, the servers' CPU time per request,
+and their memory: RSS and PSS summed over the server's whole process tree (govkg: the server and
+its query processes; PSS counts a page shared by N processes as 1/N in each, where RSS counts it
+N times), current at the end of the load and peak RSS.  Medians over --rounds rounds; the ratios
+Oxigraph/govkg, for each of govkg's two modes, are printed next to the targets (lookups within
+1.25x of Oxigraph's server, memory within 4x).  With --pin split (the default on a machine of 2
+CPUs or more) each server runs on CPU 0 and the load generator on CPU 1, so that the load
+generator takes no CPU from the server; with --pin none all share every CPU.  Two kinds are
+govkg's pages, not SPARQL: ``page``, a state's resource page, and ``listing``, page 2 of the
+catalogue's ``single-source-facts`` (800,000 facts at 4 M triples), whose first answer (timed
+apart, before the warm-up, as ``first_s``) reads the whole listing the others are given from.
 
     .venv/bin/python bench/serve_bench.py [--sizes 0x0,100x1000] [--clients 16] [--requests 3000]
         [--rounds 3] [--kinds lookup,aggregate,matrix,ask,construct,page,listing]
-        [--pin split|none]
+        [--servers govkg,govkg-endpoint,oxigraph] [--pin split|none]
         [--load-generator ab|wrk] [--settle 900] [--json FILE]
 """
 
@@ -63,6 +65,29 @@ SELECT_JSON = "application/sparql-results+json"
 #: Issue 22's targets: lookups within 1.25x of Oxigraph's server, memory within 4x.
 TARGET_RATIO = 1.25
 MEMORY_RATIO = 4.0
+#: The servers measured, in the order a round starts them.
+SERVERS = ("govkg", "govkg-endpoint", "oxigraph")
+#: govkg's modes, each compared with Oxigraph's server: the prefix of its ratios' keys in a
+#: kind's summary (``ratio``, ``memory_ratio`` … for the full server, as before the endpoint mode).
+RATIO_PREFIX = {"govkg": "", "govkg-endpoint": "endpoint_"}
+#: Kinds that are govkg's pages, not SPARQL queries: only the full server answers them.
+PAGE_KINDS = ("page", "listing")
+
+
+def server_names(text: str) -> list[str]:
+    """The servers of ``--servers`` (comma-separated, each at most once), in SERVERS' order."""
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    unknown = sorted(set(names) - set(SERVERS))
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(
+            f"unknown server {', '.join(unknown) or '(none)'}: choose from {', '.join(SERVERS)}"
+        )
+    return [name for name in SERVERS if name in names]
+
+
+def answers(server: str, kind: str) -> bool:
+    """Whether a server answers a query kind: pages only the full ``govkg serve`` does."""
+    return server == "govkg" or kind not in PAGE_KINDS
 
 
 def queries(actors: int) -> dict[str, tuple[str, str]]:
@@ -188,7 +213,10 @@ def govkg_server(
     pythonpath: str | None,
     cpus: str | None,
     settle_s: float = 900.0,
+    sparql_only: bool = False,
 ) -> Iterator[Server]:
+    """``govkg serve`` on the store folder, once it answers and has done its start-up work
+    (``sparql_only``: ``govkg serve --sparql-only``, the endpoint alone)."""
     port = free_port()
     command = [
         sys.executable,
@@ -199,6 +227,7 @@ def govkg_server(
         "--store",
         str(folder),
         "serve",
+        *(["--sparql-only"] if sparql_only else []),
         "--port",
         str(port),
         "--timeout",
@@ -208,7 +237,8 @@ def govkg_server(
     env = dict(os.environ)
     if pythonpath:
         env["PYTHONPATH"] = pythonpath + os.pathsep + env.get("PYTHONPATH", "")
-    with _running(_pinned(command, cpus), port, "govkg", "/sparql", env) as server:
+    name = "govkg-endpoint" if sparql_only else "govkg"
+    with _running(_pinned(command, cpus), port, name, "/sparql", env) as server:
         _settle(server, most_s=settle_s)
         yield server
 
@@ -247,15 +277,47 @@ def oxigraph_server(folder: Path, cpus: str | None) -> Iterator[Server]:
 def _running(
     command: list[str], port: int, name: str, endpoint: str, env: dict[str, str] | None = None
 ) -> Iterator[Server]:
-    """A server process, once its endpoint answers ASK {}, stopped on leaving."""
+    """A server process, once its endpoint answers ASK {}, stopped on leaving (with every
+    process of its tree: the next server must not share the CPU with one left behind)."""
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     base = f"http://127.0.0.1:{port}"
     try:
         _wait(process, base + endpoint + "?query=ASK%7B%7D", f"{name} serve")
         yield Server(name, base, endpoint, process)
     finally:
+        tree = {pid: _started(pid) for pid in descendants(process.pid)}
         process.terminate()
         process.wait(timeout=30)
+        _stop_left(name, tree)
+
+
+def _started(pid: int) -> str:
+    """A live process's start time (field 22 of /proc/PID/stat, to tell it from a reused pid);
+    "" when it is gone or a zombie."""
+    with contextlib.suppress(OSError, IndexError):
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return "" if fields[0] == "Z" else fields[19]
+    return ""
+
+
+def _stop_left(name: str, tree: dict[int, str], wait_s: float = 5.0) -> None:
+    """Kill, by pid, the processes of a stopped server's tree still running after ``wait_s``
+    (and say so: a server should stop its own)."""
+    deadline = time.monotonic() + wait_s
+    left = list(tree)
+    while left and time.monotonic() < deadline:
+        left = [pid for pid, start in tree.items() if start and _started(pid) == start]
+        if left:
+            time.sleep(0.1)
+    for pid in left:
+        with contextlib.suppress(OSError):
+            os.kill(pid, 9)
+    if left:
+        print(
+            f"  {name}: {len(left)} processes still ran {wait_s:g} s after it was stopped "
+            f"(killed: {', '.join(map(str, left))})",
+            file=sys.stderr,
+        )
 
 
 # ------------------------------------------------------------------------------------------ load
@@ -390,41 +452,60 @@ def answer_size(server: Server, sparql: str, accept: str) -> str:
 # ----------------------------------------------------------------------------------------- main
 
 
+def start(name: str, folder: Path, args: argparse.Namespace, cpus: str | None) -> Any:
+    """The context manager that runs one of SERVERS on the store folder."""
+    if name == "oxigraph":
+        return oxigraph_server(folder, cpus)
+    return govkg_server(
+        folder,
+        args.query_workers,
+        args.govkg_pythonpath,
+        cpus,
+        args.settle,
+        sparql_only=name == "govkg-endpoint",
+    )
+
+
+def skipped(servers: list[str], kinds: list[str]) -> dict[str, list[str]]:
+    """Server → the kinds of ``kinds`` it does not answer (pages), for servers that skip any."""
+    found = {name: [kind for kind in kinds if not answers(name, kind)] for name in servers}
+    return {name: missed for name, missed in found.items() if missed}
+
+
 def bench_graph(folder: Path, actors: int, args: argparse.Namespace) -> dict[str, Any]:
     kinds = args.kinds.split(",")
+    servers: list[str] = args.servers
     mix = queries(actors)
     pages = {
         "page": "/doc/state/" + ("S001" if actors else "USA"),
         "listing": "/queries/single-source-facts?page=2",
     }
     server_cpus, load_cpus = cpu_sets(args.pin)
+    missed = skipped(servers, kinds)
+    for name, names in missed.items():
+        print(
+            f"  {name}: skips {', '.join(names)} (govkg's pages: it serves none)", file=sys.stderr
+        )
     rounds: list[dict[str, Any]] = []
-    answers: dict[str, dict[str, str]] = {"govkg": {}, "oxigraph": {}}
+    found: dict[str, dict[str, str]] = {name: {} for name in servers}
     for number in range(args.rounds):
         this: dict[str, Any] = {}
-        for name in ("govkg", "oxigraph"):
-            starter = (
-                govkg_server(
-                    folder, args.query_workers, args.govkg_pythonpath, server_cpus, args.settle
-                )
-                if name == "govkg"
-                else oxigraph_server(folder, server_cpus)
-            )
-            with starter as server:
+        for name in servers:
+            with start(name, folder, args, server_cpus) as server:
                 this[name] = {}
                 for kind in kinds:
+                    if not answers(name, kind):
+                        continue
                     if kind in pages:
-                        if name == "oxigraph":
-                            continue  # Oxigraph's server has no pages
                         sparql, accept = None, "text/html"
                     else:
                         sparql, accept = mix[kind]
                         if number == 0:
-                            answers[name][kind] = answer_size(server, sparql, accept)
+                            found[name][kind] = answer_size(server, sparql, accept)
                     result = load(server, sparql, accept, args, pages.get(kind, ""), load_cpus)
                     this[name][kind] = result
                     print(
-                        f"  round {number + 1} {name:<9}{kind:<10}{result['rps']:>8.0f} req/s  "
+                        f"  round {number + 1} {name:<15}{kind:<10}{result['rps']:>8.0f} req/s  "
                         f"p50 {result['p50_ms']:4.0f} ms  p99 {result['p99_ms']:5.0f} ms  "
                         f"cpu {result['server_cpu_ms_per_request']:5.2f} ms/req  "
                         f"pss {result['pss_mb']:5.0f} MB ({result['processes']} processes)  "
@@ -434,12 +515,23 @@ def bench_graph(folder: Path, actors: int, args: argparse.Namespace) -> dict[str
                 this[name]["peak_mb"] = server.peak_mb()
         rounds.append(this)
     return {
-        "summary": summarise(rounds, kinds, answers),
+        "summary": summarise(rounds, kinds, found, servers),
         "rounds": rounds,
-        "peak_mb": {n: max(r[n]["peak_mb"] for r in rounds) for n in ("govkg", "oxigraph")},
+        "peak_mb": {n: max(r[n]["peak_mb"] for r in rounds) for n in servers},
         "pin": {"server_cpus": server_cpus, "load_cpus": load_cpus},
-        "load_generator": rounds[0]["govkg"][kinds[0]]["load_generator"] if kinds else "",
+        "load_generator": _load_generator(rounds),
+        "servers": servers,
+        "skipped": missed,
     }
+
+
+def _load_generator(rounds: list[dict[str, Any]]) -> str:
+    """The load generator's command line, as the first load of the first round ran it."""
+    for results in rounds[0].values() if rounds else ():
+        for kind, result in results.items():
+            if kind != "peak_mb":
+                return str(result["load_generator"])
+    return ""
 
 
 _MEDIANS = (
@@ -454,15 +546,20 @@ _MEDIANS = (
 
 
 def summarise(
-    rounds: list[dict[str, Any]], kinds: list[str], answers: dict[str, dict[str, str]]
+    rounds: list[dict[str, Any]],
+    kinds: list[str],
+    answers: dict[str, dict[str, str]],
+    servers: tuple[str, ...] | list[str] = ("govkg", "oxigraph"),
 ) -> dict[str, Any]:
-    """Per kind and server: medians over the rounds, errors summed; and Oxigraph/govkg ratios
-    (throughput: Oxigraph's req/s over govkg's; memory: govkg's PSS over Oxigraph's)."""
+    """Per kind and server: medians over the rounds, errors summed; and for each of govkg's
+    modes the Oxigraph/govkg ratios (throughput: Oxigraph's req/s over govkg's; memory: govkg's
+    PSS over Oxigraph's), under RATIO_PREFIX's keys (``ratio``, ``memory_ratio``, ``rss_ratio``
+    for ``govkg serve``; ``endpoint_ratio`` … for ``govkg serve --sparql-only``)."""
     summary: dict[str, Any] = {}
     for kind in kinds:
         summary[kind] = {}
-        for name in ("govkg", "oxigraph"):
-            runs = [r[name][kind] for r in rounds if kind in r[name]]
+        for name in servers:
+            runs = [r[name][kind] for r in rounds if kind in r.get(name, {})]
             if not runs:
                 continue
             summary[kind][name] = {
@@ -471,12 +568,18 @@ def summarise(
             summary[kind][name]["errors"] = sum(run["errors"] for run in runs)
             if all("first_s" in run for run in runs):
                 summary[kind][name]["first_s"] = statistics.median(run["first_s"] for run in runs)
-            summary[kind][name]["answer"] = answers[name].get(kind, "")
-        ours, theirs = summary[kind]["govkg"], summary[kind].get("oxigraph")
-        if theirs:
-            summary[kind]["ratio"] = theirs["rps"] / ours["rps"] if ours["rps"] else float("inf")
-            summary[kind]["memory_ratio"] = ours["pss_mb"] / max(theirs["pss_mb"], 1e-9)
-            summary[kind]["rss_ratio"] = ours["rss_mb"] / max(theirs["rss_mb"], 1e-9)
+            summary[kind][name]["answer"] = answers.get(name, {}).get(kind, "")
+        theirs = summary[kind].get("oxigraph")
+        for mode, prefix in RATIO_PREFIX.items():
+            ours = summary[kind].get(mode)
+            if ours and theirs:
+                summary[kind][prefix + "ratio"] = (
+                    theirs["rps"] / ours["rps"] if ours["rps"] else float("inf")
+                )
+                summary[kind][prefix + "memory_ratio"] = ours["pss_mb"] / max(
+                    theirs["pss_mb"], 1e-9
+                )
+                summary[kind][prefix + "rss_ratio"] = ours["rss_mb"] / max(theirs["rss_mb"], 1e-9)
     return summary
 
 
@@ -498,12 +601,19 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--kinds", default="lookup,aggregate,matrix,ask,construct,page,listing")
     parser.add_argument(
+        "--servers",
+        type=server_names,
+        default=list(SERVERS),
+        help="the servers to measure, each round in this order: govkg (govkg serve, with its "
+        "pages), govkg-endpoint (govkg serve --sparql-only: SPARQL kinds only), oxigraph",
+    )
+    parser.add_argument(
         "--query-workers",
         type=int,
         default=None,
-        help="govkg serve's warm processes (default: govkg's, one per CPU it is pinned to)",
+        help="govkg serve's warm processes, in both modes (default: govkg's)",
     )
-    parser.add_argument("--govkg-pythonpath", help="extra PYTHONPATH for govkg serve only")
+    parser.add_argument("--govkg-pythonpath", help="extra PYTHONPATH for govkg's servers only")
     parser.add_argument(
         "--pin",
         choices=("split", "none"),
@@ -531,6 +641,7 @@ def main() -> None:
         "clients": args.clients,
         "requests": args.requests,
         "rounds": args.rounds,
+        "servers": args.servers,
         "graphs": [],
     }
     print(machine_line())
@@ -553,6 +664,7 @@ def main() -> None:
 
 
 def print_graph(row: dict[str, Any], clients: int) -> None:
+    """One graph's table: a line per kind and server, each govkg mode's ratios to Oxigraph's."""
     name = "shipped graph" if not row["actors"] else f"{row['actors']}x{row['instruments']}"
     pin = row["pin"]
     where = (
@@ -560,38 +672,45 @@ def print_graph(row: dict[str, Any], clients: int) -> None:
         if pin["server_cpus"]
         else "no CPU pinning"
     )
+    peaks = ", ".join(f"{n} {mb:,.0f} MB" for n, mb in row["peak_mb"].items())
     print(
         f"\n{name}: {row['quads']:,} quads, {clients} clients, {where}; load generator: "
-        f"{row['load_generator']}; peak RSS govkg {row['peak_mb']['govkg']:,.0f} MB (server + "
-        f"query processes), oxigraph {row['peak_mb']['oxigraph']:,.0f} MB"
+        f"{row['load_generator']}; peak RSS (each server's process tree): {peaks}"
     )
+    for server, kinds in row.get("skipped", {}).items():
+        print(f"  {server} skipped {', '.join(kinds)}: govkg's pages, which it does not serve")
     print(
-        f"  {'query':<10}{'govkg req/s':>12}{'p50':>6}{'p99':>6}{'cpu/req':>9}{'PSS MB':>8}"
-        f"{'ox req/s':>10}{'p50':>6}{'p99':>6}{'cpu/req':>9}{'PSS MB':>8}{'ox/govkg':>10}"
-        f"{'memory':>8}  answer"
+        f"  {'query':<10}{'server':<16}{'req/s':>8}{'p50':>6}{'p99':>6}{'cpu/req':>9}"
+        f"{'PSS MB':>8}{'procs':>6}{'ox/this':>8}{'memory':>8}  answer"
     )
     for kind, servers in row["summary"].items():
-        ours, theirs = servers["govkg"], servers.get("oxigraph")
-        line = (
-            f"  {kind:<10}{ours['rps']:>12.0f}{ours['p50_ms']:>6.0f}{ours['p99_ms']:>6.0f}"
-            f"{ours['server_cpu_ms_per_request']:>7.2f}ms{ours['pss_mb']:>8.0f}"
-        )
-        if theirs:
-            verdict = ""
-            if kind == "lookup":
-                met = servers["ratio"] <= TARGET_RATIO and servers["memory_ratio"] <= MEMORY_RATIO
-                verdict = f" ({'met' if met else 'not met'}: {TARGET_RATIO}x, {MEMORY_RATIO:g}x)"
-            same = "" if ours["answer"] == theirs["answer"] else f" (oxigraph: {theirs['answer']})"
-            line += (
-                f"{theirs['rps']:>10.0f}{theirs['p50_ms']:>6.0f}{theirs['p99_ms']:>6.0f}"
-                f"{theirs['server_cpu_ms_per_request']:>7.2f}ms{theirs['pss_mb']:>8.0f}"
-                f"{servers['ratio']:>9.2f}x{servers['memory_ratio']:>7.1f}x{verdict}  "
-                f"{ours['answer']}{same}"
-            )
-        else:
-            line += f"{'-':>10}{'-':>6}{'-':>6}{'-':>9}{'-':>8}{'-':>10}{'-':>8}  (govkg only)"
-        errors = ours["errors"] + (theirs["errors"] if theirs else 0)
-        print(line + (f"  ERRORS {errors}" if errors else ""))
+        for number, server in enumerate(n for n in SERVERS if n in servers):
+            print(_server_line(kind, server, servers, first=number == 0))
+
+
+def _server_line(kind: str, server: str, servers: dict[str, Any], first: bool) -> str:
+    """A kind's line for one server: its numbers; for a govkg mode, its ratios to Oxigraph's
+    server (and the lookup target's verdict), and Oxigraph's answer where it differs."""
+    ours, theirs = servers[server], servers.get("oxigraph")
+    line = (
+        f"  {kind if first else '':<10}{server:<16}{ours['rps']:>8.0f}{ours['p50_ms']:>6.0f}"
+        f"{ours['p99_ms']:>6.0f}{ours['server_cpu_ms_per_request']:>7.2f}ms{ours['pss_mb']:>8.0f}"
+        f"{ours['processes']:>6.0f}"
+    )
+    prefix = RATIO_PREFIX.get(server)
+    verdict = same = ""
+    if prefix is not None and prefix + "ratio" in servers:
+        ratio, memory = servers[prefix + "ratio"], servers[prefix + "memory_ratio"]
+        line += f"{ratio:>7.2f}x{memory:>7.1f}x"
+        if kind == "lookup":
+            met = ratio <= TARGET_RATIO and memory <= MEMORY_RATIO
+            verdict = f" ({'met' if met else 'not met'}: {TARGET_RATIO}x, {MEMORY_RATIO:g}x)"
+        if theirs and ours["answer"] != theirs["answer"]:
+            same = f" (oxigraph: {theirs['answer']})"
+    else:
+        line += f"{'-':>8}{'-':>8}"
+    errors = f"  ERRORS {ours['errors']}" if ours["errors"] else ""
+    return f"{line}  {ours['answer']}{same}{verdict}{errors}".rstrip()
 
 
 if __name__ == "__main__":

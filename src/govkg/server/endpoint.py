@@ -147,7 +147,8 @@ def listen(host: str, port: int) -> socket.socket:
     try:
         return socket.create_server((host, port), backlog=1024)
     except OSError as error:
-        raise EndpointError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
+        reason = os.strerror(error.errno) if error.errno else str(error)
+        raise EndpointError(f"cannot listen on {host}:{port}: {reason}") from None
 
 
 def run(folder: str, host: str, port: int, limits: dict[str, Any]) -> None:
