@@ -174,13 +174,13 @@ class OxigraphStore(Store):
         what :func:`query_errors` turns into govkg's errors): for Oxigraph's own writers."""
         names = local_query(sparql)  # SERVICE refused
         substitutions = {ox.Variable(name): term for name, term in (bindings or {}).items()}
+        text = planner_hint(sparql, bindings or {})
+        options = {"substitutions": substitutions or None, **_dataset_options(names, dataset)}
         with query_errors():
-            return self._store.query(
-                planner_hint(sparql, bindings or {}),
-                prefixes=PREFIXES,
-                substitutions=substitutions or None,
-                **_dataset_options(names, dataset),  # type: ignore[arg-type]
-            )
+            try:  # a query that declares its prefixes is parsed without govkg's (22 us less)
+                return self._store.query(text, **options)  # type: ignore[arg-type]
+            except SyntaxError:  # an undeclared prefix, or an error to report as parsed with them
+                return self._store.query(text, prefixes=PREFIXES, **options)  # type: ignore[arg-type]
 
     def write_tsv(self, sparql: str, bindings: Mapping[str, Term], path: Path) -> bool:
         """Oxigraph's TSV writer writes the answer as it computes it (:meth:`Store.write_tsv`)."""
