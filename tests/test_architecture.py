@@ -34,6 +34,8 @@ LAZY_IMPORTS: dict[tuple[str, str], str] = {
     ("govkg.cli", "govkg.panel"): "CLI start-up: numpy only for `govkg export panel`",
     ("govkg.cli", "govkg.server"): "CLI start-up: starlette, uvicorn only for `govkg serve`",
     ("govkg.cli", "govkg.server.launch"): "CLI start-up: uvicorn, httpx only for `govkg serve`",
+    ("govkg.cli", "govkg.server.endpoint"): "only for `serve --sparql-only`, which execs into it",
+    ("govkg.cli", "govkg.server.runner"): "CLI start-up: starlette only for `serve --sparql-only`",
     ("govkg.cli", "govkg.publish.static_site"): "CLI start-up: starlette, httpx for `publish`",
     # No heavy dependency (it adds one module): kept lazy like every command's module; may move up.
     ("govkg.cli", "govkg.stance_list"): "CLI start-up: only for `govkg stance-list`",

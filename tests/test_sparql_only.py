@@ -5,7 +5,9 @@ limits run on it in test_sparql_protocol.py.)"""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -65,6 +67,14 @@ def _workers(supervisor: int) -> dict[int, str]:
         if parent == supervisor and "govkg.server.endpoint_worker" in cmdline:
             found[int(entry.name)] = cmdline
     return found
+
+
+def _alive(pid: int) -> bool:
+    """The process runs (a zombie waiting to be reaped has ended)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
 
 
 def _wait_for(condition: object, seconds: float = 20.0) -> None:
@@ -173,7 +183,7 @@ def test_stopping_ends_every_process_and_removes_the_snapshot() -> None:
         assert snapshot.is_dir() and snapshot.name.startswith("govkg-serve-")
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=20) == 0
-        assert not any(Path(f"/proc/{pid}").exists() for pid in workers)
+        assert not any(_alive(pid) for pid in workers)
         assert not snapshot.exists()
         with pytest.raises(httpx.ConnectError):
             httpx.get(base + "/sparql", params={"query": "ASK {}"})
@@ -211,3 +221,42 @@ def test_what_it_refuses_is_one_line_and_exit_2() -> None:
     assert remote.returncode == 2
     for done in (busy, asked, remote):
         assert "Traceback" not in done.stderr
+
+
+def test_a_client_that_sends_its_request_slowly_is_cut_off(
+    endpoint: tuple[str, subprocess.Popen[bytes]],
+) -> None:
+    """A byte every 2 s keeps no process for longer than the whole request's 10 s."""
+    base, _process = endpoint
+    port = int(base.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as slow:
+        started = time.monotonic()
+        slow.sendall(b"GET /sparql?query=ASK")
+        slow.settimeout(2.0)
+        answer = b""
+        while time.monotonic() - started < 30:
+            try:
+                chunk = slow.recv(65536)
+            except TimeoutError:
+                with contextlib.suppress(OSError):
+                    slow.sendall(b"%")
+                continue
+            if not chunk:
+                break
+            answer += chunk
+        took = time.monotonic() - started
+    assert answer.startswith(b"HTTP/1.1 408 "), answer[:200]
+    assert answer.endswith(b"the request did not arrive within 10 s\n")
+    assert 9.5 < took < 14
+
+
+def test_query_processes_do_not_outlive_their_supervisor() -> None:
+    with running_sparql_only("--query-workers", "2") as (_base, process):
+        workers = _workers(process.pid)
+        snapshot = Path(next(iter(workers.values())).split()[3])
+        process.kill()
+        process.wait(timeout=10)
+        try:
+            _wait_for(lambda: not any(_alive(pid) for pid in workers), 10)
+        finally:
+            shutil.rmtree(snapshot, ignore_errors=True)  # the supervisor could not

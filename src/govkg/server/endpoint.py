@@ -63,6 +63,7 @@ class Supervisor:
         says "starting" until it has opened the store."""
         command = [sys.executable, "-m", "govkg.server.endpoint_worker", self.folder]
         command += [str(self.listener.fileno()), str(slot), self.state, json.dumps(self.limits)]
+        command.append(str(os.getpid()))  # it ends when this process has ended
         self._write_slot(slot, STARTING)
         process = subprocess.Popen(command, pass_fds=(self.listener.fileno(),))
         self.processes[slot] = process

@@ -1,7 +1,7 @@
 """A query process of ``govkg serve --sparql-only``: it accepts connections itself and answers
 each one's SPARQL request with Oxigraph in its own thread, one connection at a time.
 
-``python -m govkg.server.endpoint_worker STORE_FOLDER LISTEN_FD SLOT STATE_FILE LIMITS_JSON``;
+``python -m govkg.server.endpoint_worker FOLDER LISTEN_FD SLOT STATE_FILE LIMITS SUPERVISOR``;
 started, restarted and stopped by :mod:`govkg.server.endpoint`.  It shares the listening socket
 with the other query processes: the kernel hands a connection to one that is waiting for one,
 so a process busy with a long query is never handed another.  A request is read with a time
@@ -40,8 +40,10 @@ from govkg.server.settings import ServerSettings
 from govkg.server.sparql import parse_get, parse_post, refuse_update, service_description
 from govkg.store import OxigraphStore
 
-#: Seconds a client has to send its whole request (line, headers and body).
+#: Seconds a client has to send its whole request (line, headers and body), and to take the
+#: whole answer.
 READ_TIMEOUT = 10.0
+WRITE_TIMEOUT = 60.0
 #: Seconds an extra process (beyond the warm ones) waits for a connection before it ends.
 IDLE_EXIT = 30.0
 #: How often the watchdog looks at the running query's deadline, in seconds.
@@ -75,22 +77,29 @@ class Slots:
 
 
 class Watchdog(threading.Thread):
-    """Answers the client and ends the process when the running query passes its deadline."""
+    """Holds the connection being answered to its deadline: its request must arrive within
+    ``READ_TIMEOUT`` and its answer be taken within ``WRITE_TIMEOUT``, else the connection is
+    cut (the handler's read or write fails and it moves on); a query must finish within its
+    time limit, else the client is answered 503 and the process ends."""
 
     def __init__(self) -> None:
         super().__init__(daemon=True, name="govkg-watchdog")
         self._lock = threading.Lock()
         self._deadline: float | None = None
-        self._timeout = 0.0
+        self._seconds = 0.0
+        self._phase = "read"
         self._connection: socket.socket | None = None
 
-    def arm(self, connection: socket.socket, timeout: float) -> None:
+    def watch(self, connection: socket.socket, seconds: float, phase: str) -> None:
+        """From now on, ``connection`` has ``seconds`` for ``phase``: ``read`` (its request),
+        ``query`` or ``write`` (its answer)."""
         with self._lock:
-            self._connection, self._timeout = connection, timeout
-            self._deadline = time.monotonic() + timeout
+            self._connection, self._seconds, self._phase = connection, seconds, phase
+            self._deadline = time.monotonic() + seconds
 
     def disarm(self) -> bool:
-        """The query finished: True if its answer is still the handler's to send."""
+        """No deadline now: True if none had passed (a query's answer is the handler's to
+        send; after a query's deadline the watchdog is answering and ending the process)."""
         with self._lock:
             armed = self._deadline is not None
             self._deadline = None
@@ -101,15 +110,27 @@ class Watchdog(threading.Thread):
             time.sleep(WATCH_EVERY)
             with self._lock:
                 late = self._deadline is not None and time.monotonic() > self._deadline
-                if late:
-                    self._deadline = None
-                    connection, timeout = self._connection, self._timeout
-            if late and connection is not None:
-                with contextlib.suppress(OSError):
-                    connection.settimeout(2.0)
-                    connection.sendall(response_bytes(timed_out(timeout)))
-                    connection.close()
-                os._exit(EXIT_STOPPED)
+                if not late:
+                    continue
+                self._deadline = None
+                connection, seconds, phase = self._connection, self._seconds, self._phase
+            if connection is not None:
+                _late(connection, seconds, phase)
+
+
+def _late(connection: socket.socket, seconds: float, phase: str) -> None:
+    """A deadline passed: a query's is answered 503 and ends the process; a request that has
+    not arrived is answered 408; then the connection is cut."""
+    with contextlib.suppress(OSError):
+        connection.settimeout(2.0)
+        if phase == "query":
+            connection.sendall(response_bytes(timed_out(seconds)))
+        elif phase == "read":
+            message = f"the request did not arrive within {seconds:g} s"
+            connection.sendall(response_bytes(Answer.error(408, message)))
+        connection.shutdown(socket.SHUT_RDWR)
+    if phase == "query":
+        os._exit(EXIT_STOPPED)
 
 
 def response_bytes(answer: Answer, head_only: bool = False) -> bytes:
@@ -196,7 +217,7 @@ class Handler(BaseHTTPRequestHandler):
         job = Job(
             request.query, self.headers.get("Accept"), self.settings.max_rows, request.dataset
         )
-        self.watchdog.arm(self.connection, request.timeout)
+        self.watchdog.watch(self.connection, request.timeout, "query")
         answer = execute_natively(self.store, job)
         if not self.watchdog.disarm():  # the watchdog is answering and ending the process
             time.sleep(READ_TIMEOUT)
@@ -204,6 +225,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def _send(self, answer: Answer, head_only: bool = False) -> None:
         self.close_connection = True
+        self.watchdog.watch(self.connection, WRITE_TIMEOUT, "write")
         self.wfile.write(response_bytes(answer, head_only))
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
@@ -239,8 +261,17 @@ def _linger(connection: socket.socket) -> None:
 
 def _handle(connection: socket.socket) -> None:
     """Answer one connection; a client that goes away or stalls is let go silently."""
-    with contextlib.suppress(OSError):
+    Handler.watchdog.watch(connection, READ_TIMEOUT, "read")
+    try:
         Handler(connection, connection.getpeername(), None)  # type: ignore[arg-type]
+    except OSError:
+        pass
+    except Exception as error:  # a fault of govkg's: one line, and the next connection
+        print(f"govkg serve: internal error ({type(error).__name__}): {error}", file=sys.stderr)
+        with contextlib.suppress(OSError):
+            kind = type(error).__name__
+            connection.sendall(response_bytes(Answer.error(500, f"internal error ({kind})")))
+    Handler.watchdog.disarm()
     with contextlib.suppress(OSError):
         connection.close()
 
@@ -260,12 +291,13 @@ class Stopping:
             os._exit(0)
 
 
-def serve(listener: socket.socket, slot: int, slots: Slots, extra: bool) -> None:
-    """Accept and answer connections until stopped (an extra process: until idle too long)."""
+def serve(listener: socket.socket, slot: int, slots: Slots, extra: bool, supervisor: int) -> None:
+    """Accept and answer connections until stopped, or until the supervisor (its pid) has
+    ended; an extra process also when idle too long."""
     stopping = Stopping()
     listener.setblocking(False)  # shared by all the processes: each waits in select
     idle_since = time.monotonic()
-    while not stopping.asked:
+    while not stopping.asked and os.getppid() == supervisor:  # never outlive the supervisor
         ready, _, _ = select.select([listener], [], [], 1.0)
         if not ready:
             if extra and time.monotonic() - idle_since > IDLE_EXIT:
@@ -285,7 +317,7 @@ def serve(listener: socket.socket, slot: int, slots: Slots, extra: bool) -> None
 
 
 def main(argv: list[str]) -> int:
-    folder, fd, slot, state, limits = argv
+    folder, fd, slot, state, limits, supervisor = argv
     settings = ServerSettings(**json.loads(limits))
     listener = socket.socket(fileno=int(fd))
     try:
@@ -299,7 +331,7 @@ def main(argv: list[str]) -> int:
     extra = int(slot) >= settings.query_workers
     slots = Slots(state, settings.max_query_workers)
     slots.set(int(slot), 0.0)  # ready
-    serve(listener, int(slot), slots, extra)
+    serve(listener, int(slot), slots, extra, int(supervisor))
     return 0
 
 
