@@ -260,3 +260,19 @@ def test_query_processes_do_not_outlive_their_supervisor() -> None:
             _wait_for(lambda: not any(_alive(pid) for pid in workers), 10)
         finally:
             shutil.rmtree(snapshot, ignore_errors=True)  # the supervisor could not
+
+
+def test_a_store_that_can_no_longer_be_opened_ends_the_server_in_one_line(tmp_path: Path) -> None:
+    folder = tmp_path / "store"
+    rebuild(ROOT, str(folder))
+    with running_sparql_only(store=str(folder)) as (_base, process):
+        workers = _workers(process.pid)
+        victim = min(workers)
+        shutil.rmtree(folder)
+        os.kill(victim, signal.SIGKILL)  # its replacement cannot open the store
+        assert process.wait(timeout=60) == 2
+        assert process.stderr is not None
+        lines = process.stderr.read().decode().strip().splitlines()
+    assert lines[-1] == "govkg serve: a query process could not open the store (see above)"
+    assert lines[-2].startswith("govkg serve: a query process could not open the store: ")
+    assert not any(_alive(pid) for pid in workers)  # the others stopped with it
