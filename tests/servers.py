@@ -130,7 +130,7 @@ def stop_group(process: subprocess.Popen[bytes], grace: float = 20) -> None:
 
 @contextmanager
 def running_sparql_only(
-    *options: str, store: str | None = None
+    *options: str, store: str | None = None, host: str = "127.0.0.1"
 ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """``govkg serve --sparql-only`` over the shipped project (its store in memory unless
     ``store`` names one) on a free loopback port: its base URL and its process, which is
@@ -140,9 +140,9 @@ def running_sparql_only(
     port = free_port()
     command = [sys.executable, "-m", "govkg", "--root", str(ROOT)]
     command += ["--store", store] if store else []
-    command += ["serve", "--sparql-only", "--port", str(port), *options]
+    command += ["serve", "--sparql-only", "--host", host, "--port", str(port), *options]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
+    base = f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
     try:
         wait_until_answers(base + "/sparql?query=ASK%7B%7D", process, 120, "govkg serve")
         yield base, process

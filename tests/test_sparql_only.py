@@ -276,3 +276,15 @@ def test_a_store_that_can_no_longer_be_opened_ends_the_server_in_one_line(tmp_pa
     assert lines[-1] == "govkg serve: a query process could not open the store (see above)"
     assert lines[-2].startswith("govkg serve: a query process could not open the store: ")
     assert not any(_alive(pid) for pid in workers)  # the others stopped with it
+
+
+def test_an_ipv6_address_is_served() -> None:
+    with running_sparql_only("--query-workers", "1", host="::1") as (base, process):
+        assert base.startswith("http://[::1]:")
+        response = httpx.get(base + "/sparql", params={"query": "ASK { ?s ?p ?o }"})
+        assert response.json()["boolean"] is True
+        process.terminate()
+        process.wait(timeout=20)
+        assert process.stderr is not None
+        said = process.stderr.read().decode()
+    assert f"govkg: serving SPARQL on {base}/sparql (1 query process;" in said

@@ -145,8 +145,9 @@ def _on_signal(_signum: int, _frame: Any) -> None:
 
 def listen(host: str, port: int) -> socket.socket:
     """The listening socket (the processes accept on it); a refusal is an EndpointError."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
     try:
-        return socket.create_server((host, port), backlog=1024)
+        return socket.create_server((host, port), family=family, backlog=1024)
     except OSError as error:
         reason = os.strerror(error.errno) if error.errno else str(error)
         raise EndpointError(f"cannot listen on {host}:{port}: {reason}") from None
@@ -164,10 +165,12 @@ def run(folder: str, host: str, port: int, limits: dict[str, Any]) -> None:
         try:
             for slot in range(supervisor.warm):
                 supervisor.start(slot)
-            bound = listener.getsockname()
+            address, bound = listener.getsockname()[:2]
+            shown = f"[{address}]" if ":" in address else address
             print(
-                f"govkg: serving SPARQL on http://{bound[0]}:{bound[1]}/sparql "
-                f"({supervisor.warm} query processes; Ctrl-C to stop)",
+                f"govkg: serving SPARQL on http://{shown}:{bound}/sparql "
+                f"({supervisor.warm} query process{'es' * (supervisor.warm != 1)}; "
+                "Ctrl-C to stop)",
                 file=sys.stderr,
                 flush=True,
             )
