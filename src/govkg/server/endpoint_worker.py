@@ -1,12 +1,13 @@
 """A query process of ``govkg serve --sparql-only``: it accepts connections itself and answers
-each one's SPARQL request with Oxigraph in its own thread, one connection at a time.
+each one's SPARQL request with Oxigraph, one connection at a time.
 
 ``python -m govkg.server.endpoint_worker FOLDER LISTEN_FD SLOT STATE_FILE LIMITS SUPERVISOR``;
 started, restarted and stopped by :mod:`govkg.server.endpoint`.  It shares the listening socket
 with the other query processes: the kernel hands a connection to one that is waiting for one,
-so a process busy with a long query is never handed another.  A request is read with a time
-limit (a client that sends nothing holds a process for ``READ_TIMEOUT`` at most) and answered
-with ``Connection: close``.
+so a process busy with a long query is never handed another.  A request must arrive whole
+within ``READ_TIMEOUT`` (a client that sends it slowly holds a process that long at most), its
+answer be taken within ``WRITE_TIMEOUT``, and it is answered with ``Connection: close`` (a kept
+connection would hold the process between its client's requests).
 
 A query that runs past its time limit cannot be interrupted (Oxigraph has no cancellation), so
 the process's watchdog thread, which runs while Oxigraph works without Python's lock, answers
