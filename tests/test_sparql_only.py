@@ -251,15 +251,19 @@ def test_a_client_that_sends_its_request_slowly_is_cut_off(
 
 
 def test_query_processes_do_not_outlive_their_supervisor() -> None:
+    """Nor its temporary files: the snapshot of the store in memory, the state file."""
     with running_sparql_only("--query-workers", "2") as (_base, process):
         workers = _workers(process.pid)
-        snapshot = Path(next(iter(workers.values())).split()[3])
+        arguments = next(iter(workers.values())).split()
+        snapshot, state = Path(arguments[3]), Path(arguments[6])
+        assert snapshot.is_dir() and state.is_file()
         process.kill()
         process.wait(timeout=10)
         try:
             _wait_for(lambda: not any(_alive(pid) for pid in workers), 10)
+            assert not snapshot.exists() and not state.exists()
         finally:
-            shutil.rmtree(snapshot, ignore_errors=True)  # the supervisor could not
+            shutil.rmtree(snapshot, ignore_errors=True)
 
 
 def test_a_store_that_can_no_longer_be_opened_ends_the_server_in_one_line(tmp_path: Path) -> None:

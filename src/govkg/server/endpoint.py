@@ -48,6 +48,7 @@ class Supervisor:
     listener: socket.socket
     limits: dict[str, Any]
     state: str
+    remove: bool = False
     processes: dict[int, subprocess.Popen[bytes]] = field(default_factory=dict)
 
     @property
@@ -64,6 +65,7 @@ class Supervisor:
         command = [sys.executable, "-m", "govkg.server.endpoint_worker", self.folder]
         command += [str(self.listener.fileno()), str(slot), self.state, json.dumps(self.limits)]
         command.append(str(os.getpid()))  # it ends when this process has ended
+        command += ["--remove"] if self.remove else []
         self._write_slot(slot, STARTING)
         process = subprocess.Popen(command, pass_fds=(self.listener.fileno(),))
         self.processes[slot] = process
@@ -153,13 +155,14 @@ def listen(host: str, port: int) -> socket.socket:
         raise EndpointError(f"cannot listen on {host}:{port}: {reason}") from None
 
 
-def run(folder: str, host: str, port: int, limits: dict[str, Any]) -> None:
-    """Serve the store in ``folder`` until SIGTERM or Ctrl-C."""
+def run(folder: str, host: str, port: int, limits: dict[str, Any], remove: bool = False) -> None:
+    """Serve the store in ``folder`` until SIGTERM or Ctrl-C (``remove``: the folder is a
+    snapshot, removed at the end; by the query processes if this one is killed)."""
     listener = listen(host, port)
     with tempfile.NamedTemporaryFile(prefix="govkg-endpoint-", suffix=".state") as state:
         state.write(bytes(SLOT.size * int(limits["max_query_workers"])))
         state.flush()
-        supervisor = Supervisor(folder, listener, limits, state.name)
+        supervisor = Supervisor(folder, listener, limits, state.name, remove)
         signal.signal(signal.SIGTERM, _on_signal)
         signal.signal(signal.SIGINT, _on_signal)
         try:
@@ -191,7 +194,7 @@ def main(argv: list[str]) -> int:
     ``--remove`` the folder (a snapshot of a store in memory) is deleted at the end."""
     folder, host, port, limits = argv[:4]
     try:
-        run(folder, host, int(port), json.loads(limits))
+        run(folder, host, int(port), json.loads(limits), "--remove" in argv[4:])
     except EndpointError as error:
         print(f"govkg serve: {error}", file=sys.stderr)
         return 2

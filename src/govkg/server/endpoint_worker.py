@@ -1,8 +1,10 @@
 """A query process of ``govkg serve --sparql-only``: it accepts connections itself and answers
 each one's SPARQL request with Oxigraph, one connection at a time.
 
-``python -m govkg.server.endpoint_worker FOLDER LISTEN_FD SLOT STATE_FILE LIMITS SUPERVISOR``;
-started, restarted and stopped by :mod:`govkg.server.endpoint`.  It shares the listening socket
+``python -m govkg.server.endpoint_worker FOLDER LISTEN_FD SLOT STATE_FILE LIMITS SUPERVISOR
+[--remove]``; started, restarted and stopped by :mod:`govkg.server.endpoint`.  A process that
+outlives its supervisor (killed) removes the state file, and the folder with ``--remove`` (the
+snapshot of a store in memory), as the supervisor would have.  It shares the listening socket
 with the other query processes: the kernel hands a connection to one that is waiting for one,
 so a process busy with a long query is never handed another.  A request must arrive whole
 within ``READ_TIMEOUT`` (a client that sends it slowly holds a process that long at most), its
@@ -24,6 +26,7 @@ import json
 import mmap
 import os
 import select
+import shutil
 import signal
 import socket
 import struct
@@ -318,7 +321,7 @@ def serve(listener: socket.socket, slot: int, slots: Slots, extra: bool, supervi
 
 
 def main(argv: list[str]) -> int:
-    folder, fd, slot, state, limits, supervisor = argv
+    folder, fd, slot, state, limits, supervisor = argv[:6]
     settings = ServerSettings(**json.loads(limits))
     listener = socket.socket(fileno=int(fd))
     try:
@@ -333,6 +336,11 @@ def main(argv: list[str]) -> int:
     slots = Slots(state, settings.max_query_workers)
     slots.set(int(slot), 0.0)  # ready
     serve(listener, int(slot), slots, extra, int(supervisor))
+    if os.getppid() != int(supervisor):  # it was killed: what it would have removed, removed
+        with contextlib.suppress(OSError):
+            os.unlink(state)
+        if "--remove" in argv[6:]:
+            shutil.rmtree(folder, ignore_errors=True)
     return 0
 
 
