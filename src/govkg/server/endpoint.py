@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import mmap
 import os
 import shutil
 import signal
@@ -40,6 +41,21 @@ SLOT = struct.Struct("d")
 STARTING = -1.0
 
 
+class Slots:
+    """The state file shared with the query processes: one float a process, since when it is
+    busy (0.0: waiting for a connection; ``STARTING``: starting)."""
+
+    def __init__(self, path: str, size: int) -> None:
+        with open(path, "r+b") as file:
+            self._map = mmap.mmap(file.fileno(), SLOT.size * size)
+
+    def set(self, slot: int, value: float) -> None:
+        SLOT.pack_into(self._map, slot * SLOT.size, value)
+
+    def get(self, slot: int) -> float:
+        return float(SLOT.unpack_from(self._map, slot * SLOT.size)[0])
+
+
 @dataclass
 class Supervisor:
     """The listening socket, the shared state file and the query processes by slot."""
@@ -50,6 +66,9 @@ class Supervisor:
     state: str
     remove: bool = False
     processes: dict[int, subprocess.Popen[bytes]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.slots = Slots(self.state, self.most)
 
     @property
     def warm(self) -> int:
@@ -66,20 +85,10 @@ class Supervisor:
         command += [str(self.listener.fileno()), str(slot), self.state, json.dumps(self.limits)]
         command.append(str(os.getpid()))  # it ends when this process has ended
         command += ["--remove"] if self.remove else []
-        self._write_slot(slot, STARTING)
+        self.slots.set(slot, STARTING)
         process = subprocess.Popen(command, pass_fds=(self.listener.fileno(),))
         self.processes[slot] = process
         return process
-
-    def busy_since(self, slot: int) -> float:
-        with open(self.state, "rb") as file:
-            file.seek(slot * SLOT.size)
-            return float(SLOT.unpack(file.read(SLOT.size))[0])
-
-    def _write_slot(self, slot: int, value: float) -> None:
-        with open(self.state, "r+b") as file:
-            file.seek(slot * SLOT.size)
-            file.write(SLOT.pack(value))
 
     def look(self) -> None:
         """Replace warm processes that ended; forget extra ones that did; grow if held up."""
@@ -97,7 +106,7 @@ class Supervisor:
         """One more process when none is waiting, one has been busy ``SLOW`` seconds, and more
         connections wait to be accepted than processes are starting."""
         now = time.monotonic()
-        since = [self.busy_since(slot) for slot in self.processes]
+        since = [self.slots.get(slot) for slot in self.processes]
         if any(started == 0.0 for started in since):
             return
         busy = [now - started for started in since if started > 0.0]

@@ -23,13 +23,11 @@ from __future__ import annotations
 
 import contextlib
 import json
-import mmap
 import os
 import select
 import shutil
 import signal
 import socket
-import struct
 import sys
 import threading
 import time
@@ -38,8 +36,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from govkg.errors import GovkgError, ProtocolError
+from govkg.server.endpoint import Slots
 from govkg.server.execute import Job, execute_natively, timed_out
-from govkg.server.results import Answer
+from govkg.server.results import Answer, content_type
 from govkg.server.settings import ServerSettings
 from govkg.server.sparql import parse_get, parse_post, refuse_update, service_description
 from govkg.store import OxigraphStore
@@ -57,27 +56,11 @@ WATCH_EVERY = 0.05
 LINGER = 2.0
 #: The exit status of a process that stopped a query at its time limit.
 EXIT_STOPPED = 3
-SLOT = struct.Struct("d")
 ENDPOINT = "/sparql"
 CORS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Expose-Headers": "X-Govkg-Truncated",
 }
-
-
-class Slots:
-    """The shared state file: one float a process, since when it is busy (0.0: waiting for a
-    connection; -1.0: starting)."""
-
-    def __init__(self, path: str, size: int) -> None:
-        with open(path, "r+b") as file:
-            self._map = mmap.mmap(file.fileno(), SLOT.size * size)
-
-    def set(self, slot: int, value: float) -> None:
-        SLOT.pack_into(self._map, slot * SLOT.size, value)
-
-    def get(self, slot: int) -> float:
-        return float(SLOT.unpack_from(self._map, slot * SLOT.size)[0])
 
 
 class Watchdog(threading.Thread):
@@ -139,10 +122,7 @@ def _late(connection: socket.socket, seconds: float, phase: str) -> None:
 
 def response_bytes(answer: Answer, head_only: bool = False) -> bytes:
     """The whole HTTP/1.1 response for ``answer``, closing the connection."""
-    media = answer.media_type
-    if media.startswith("text/") and "charset=" not in media.lower():
-        media += "; charset=utf-8"
-    headers = {**answer.headers, **CORS, "Content-Type": media}
+    headers = {**answer.headers, **CORS, "Content-Type": content_type(answer.media_type)}
     headers["Content-Length"] = str(len(answer.body))
     headers["Connection"] = "close"
     reason = _REASONS.get(answer.status, "")

@@ -28,7 +28,7 @@ from govkg.errors import ProtocolError, StoreError
 from govkg.server.context import Context
 from govkg.server.execute import Job
 from govkg.server.http import store_error_response, to_response
-from govkg.server.results import Answer
+from govkg.server.results import Answer, content_type
 from govkg.server.sparql import parse_get
 
 RawHeaders = list[tuple[bytes, bytes]]
@@ -121,15 +121,8 @@ def _written(answer: Answer, scope: Scope, receive: Receive) -> Written:
         (k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in answer.headers.items()
     ]
     headers.append((b"content-length", str(len(answer.body)).encode("latin-1")))
-    headers.append((b"content-type", _content_type(answer.media_type).encode("latin-1")))
+    headers.append((b"content-type", content_type(answer.media_type).encode("latin-1")))
     return answer.status, _vary_origin(headers), answer.body
-
-
-def _content_type(media_type: str) -> str:
-    """The content type as Starlette's Response writes it (a text type gets a charset)."""
-    if media_type.startswith("text/") and "charset=" not in media_type.lower():
-        return media_type + "; charset=utf-8"
-    return media_type
 
 
 def _vary_origin(headers: RawHeaders) -> RawHeaders:

@@ -193,8 +193,12 @@ def to_answer(result: QueryResult, accept: str | None, max_rows: int) -> Answer:
         result.rows, result.triples = result.rows[:max_rows], result.triples[:max_rows]
         headers[TRUNCATED] = "true"
     body = serialize(result.triples, media) if graph else WRITERS[media](result).encode()
-    return Answer(200, _charset(media), body, headers)
+    return Answer(200, content_type(media), body, headers)
 
 
-def _charset(media: str) -> str:
-    return f"{media}; charset=utf-8" if media.startswith("text/") else media
+def content_type(media_type: str) -> str:
+    """The Content-Type header of an answer: a text type gets ``charset=utf-8`` unless it names
+    one (as Starlette's Response writes it)."""
+    if media_type.startswith("text/") and "charset=" not in media_type.lower():
+        return media_type + "; charset=utf-8"
+    return media_type
