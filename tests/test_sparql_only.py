@@ -69,6 +69,10 @@ def _workers(supervisor: int) -> dict[int, str]:
     return found
 
 
+def _port(base: str) -> int:
+    return int(base.rsplit(":", 1)[1])
+
+
 def _alive(pid: int) -> bool:
     """The process runs (a zombie waiting to be reaped has ended)."""
     try:
@@ -132,7 +136,7 @@ def test_a_request_line_too_long_is_one_line(
     endpoint: tuple[str, subprocess.Popen[bytes]],
 ) -> None:
     base, _process = endpoint
-    port = int(base.rsplit(":", 1)[1])
+    port = _port(base)
     with socket.create_connection(("127.0.0.1", port), timeout=10) as client:
         client.sendall(b"GET /sparql?query=" + b"x" * 70_000 + b" HTTP/1.1\r\n\r\n")
         answer = b""
@@ -150,7 +154,7 @@ def test_a_stalled_client_does_not_hold_up_the_others(
     """One warm process, held by a client that sends half a request and waits: the next query
     is answered by a process started for it, well before the stalled one is let go."""
     base, process = endpoint
-    port = int(base.rsplit(":", 1)[1])
+    port = _port(base)
     with socket.create_connection(("127.0.0.1", port)) as stalled:
         stalled.sendall(b"GET /sparql?query=ASK")
         time.sleep(0.3)
@@ -228,7 +232,7 @@ def test_a_client_that_sends_its_request_slowly_is_cut_off(
 ) -> None:
     """A byte every 2 s keeps no process for longer than the whole request's 10 s."""
     base, _process = endpoint
-    port = int(base.rsplit(":", 1)[1])
+    port = _port(base)
     with socket.create_connection(("127.0.0.1", port), timeout=30) as slow:
         started = time.monotonic()
         slow.sendall(b"GET /sparql?query=ASK")

@@ -32,8 +32,6 @@ from typing import Any, NoReturn
 SLOW = 0.25
 #: How often the supervisor looks at its processes, in seconds.
 TICK = 0.05
-#: Seconds a query process has to open the store and say so.
-START_TIMEOUT = 60.0
 #: Seconds the processes have to finish the answers they are writing when stopped.
 STOP_GRACE = 5.0
 SLOT = struct.Struct("d")
