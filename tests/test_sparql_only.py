@@ -101,7 +101,7 @@ def test_answers_are_the_full_servers_bytes(
             assert ours.content == theirs.content, (query, accept)
             truncated = "x-govkg-truncated"
             assert ours.headers.get(truncated) == theirs.headers.get(truncated)
-            assert ours.headers["connection"] == "close"
+            assert ours.headers["connection"] == "keep-alive"
             assert ours.headers["access-control-allow-origin"] == "*"
 
 

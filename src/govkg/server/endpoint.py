@@ -17,6 +17,7 @@ import contextlib
 import json
 import mmap
 import os
+import select
 import shutil
 import signal
 import socket
@@ -37,21 +38,37 @@ STOP_GRACE = 5.0
 SLOT = struct.Struct("d")
 #: A slot's value while its process starts (0.0: waiting for a connection; else busy since).
 STARTING = -1.0
+#: A slot's value while it has no process.
+ABSENT = -2.0
 
 
 class Slots:
-    """The state file shared with the query processes: one float a process, since when it is
-    busy (0.0: waiting for a connection; ``STARTING``: starting)."""
+    """The state file shared with the query processes: for each process, since when it is busy
+    (0.0: waiting for a connection; ``STARTING``: starting; ``ABSENT``: none), then for each,
+    how many idle connections it keeps."""
 
     def __init__(self, path: str, size: int) -> None:
+        self._size = size
         with open(path, "r+b") as file:
-            self._map = mmap.mmap(file.fileno(), SLOT.size * size)
+            self._map = mmap.mmap(file.fileno(), 2 * SLOT.size * size)
+
+    @staticmethod
+    def create(file: Any, size: int) -> None:
+        """Fill a new state file: every slot absent, no connection kept."""
+        file.write(SLOT.pack(ABSENT) * size + SLOT.pack(0.0) * size)
+        file.flush()
 
     def set(self, slot: int, value: float) -> None:
         SLOT.pack_into(self._map, slot * SLOT.size, value)
 
     def get(self, slot: int) -> float:
         return float(SLOT.unpack_from(self._map, slot * SLOT.size)[0])
+
+    def set_kept(self, slot: int, count: int) -> None:
+        SLOT.pack_into(self._map, (self._size + slot) * SLOT.size, float(count))
+
+    def kept(self, slot: int) -> int:
+        return int(SLOT.unpack_from(self._map, (self._size + slot) * SLOT.size)[0])
 
 
 @dataclass
@@ -67,6 +84,9 @@ class Supervisor:
 
     def __post_init__(self) -> None:
         self.slots = Slots(self.state, self.most)
+        # kept connections handed from one query process to another: sent on the first end,
+        # received on the second (by whichever process is waiting)
+        self.handoff = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)
 
     @property
     def warm(self) -> int:
@@ -79,12 +99,14 @@ class Supervisor:
     def start(self, slot: int) -> subprocess.Popen[bytes]:
         """A query process in ``slot`` (exit status 2: it could not open the store); its slot
         says "starting" until it has opened the store."""
+        fds = (self.listener.fileno(), *(end.fileno() for end in self.handoff))
         command = [sys.executable, "-m", "govkg.server.endpoint_worker", self.folder]
-        command += [str(self.listener.fileno()), str(slot), self.state, json.dumps(self.limits)]
+        command += [",".join(map(str, fds)), str(slot), self.state, json.dumps(self.limits)]
         command.append(str(os.getpid()))  # it ends when this process has ended
         command += ["--remove"] if self.remove else []
         self.slots.set(slot, STARTING)
-        process = subprocess.Popen(command, pass_fds=(self.listener.fileno(),))
+        self.slots.set_kept(slot, 0)
+        process = subprocess.Popen(command, pass_fds=fds)
         self.processes[slot] = process
         return process
 
@@ -94,6 +116,8 @@ class Supervisor:
             if process.poll() is None:
                 continue
             del self.processes[slot]
+            self.slots.set(slot, ABSENT)
+            self.slots.set_kept(slot, 0)
             if process.returncode == 2:  # it could not open the store: say so, do not loop
                 raise EndpointError("a query process could not open the store (see above)")
             if slot < self.warm:
@@ -102,7 +126,7 @@ class Supervisor:
 
     def _grow(self) -> None:
         """One more process when none is waiting, one has been busy ``SLOW`` seconds, and more
-        connections wait to be accepted than processes are starting."""
+        connections wait to be accepted or taken over than processes are starting."""
         now = time.monotonic()
         since = [self.slots.get(slot) for slot in self.processes]
         if any(started == 0.0 for started in since):
@@ -110,7 +134,8 @@ class Supervisor:
         busy = [now - started for started in since if started > 0.0]
         if not busy or max(busy) < SLOW:
             return
-        if queued(self.listener) <= since.count(STARTING):
+        waiting = queued(self.listener) + handed_off(self.handoff[1])
+        if waiting <= since.count(STARTING):
             return
         free = next((s for s in range(self.most) if s not in self.processes), None)
         if free is not None:
@@ -140,6 +165,12 @@ def queued(listener: socket.socket) -> int:
     return int(struct.unpack_from("I", info, 24)[0])
 
 
+def handed_off(receiving: socket.socket) -> int:
+    """1 if a kept connection waits on the hand-off socket to be taken over, else 0."""
+    ready, _, _ = select.select([receiving], [], [], 0)
+    return 1 if ready else 0
+
+
 class EndpointError(Exception):
     """The endpoint cannot run: one line for the user."""
 
@@ -167,8 +198,7 @@ def run(folder: str, host: str, port: int, limits: dict[str, Any], remove: bool 
     snapshot, removed at the end; by the query processes if this one is killed)."""
     listener = listen(host, port)
     with tempfile.NamedTemporaryFile(prefix="govkg-endpoint-", suffix=".state") as state:
-        state.write(bytes(SLOT.size * int(limits["max_query_workers"])))
-        state.flush()
+        Slots.create(state, int(limits["max_query_workers"]))
         supervisor = Supervisor(folder, listener, limits, state.name, remove)
         signal.signal(signal.SIGTERM, _on_signal)
         signal.signal(signal.SIGINT, _on_signal)
@@ -194,6 +224,8 @@ def run(folder: str, host: str, port: int, limits: dict[str, Any], remove: bool 
             signal.signal(signal.SIGINT, signal.SIG_IGN)
             supervisor.stop()
             listener.close()
+            for end in supervisor.handoff:
+                end.close()
 
 
 def main(argv: list[str]) -> int:

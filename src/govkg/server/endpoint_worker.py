@@ -1,15 +1,16 @@
 """A query process of ``govkg serve --sparql-only``: it accepts connections itself and answers
-each one's SPARQL request with Oxigraph, one connection at a time.
+their SPARQL requests with Oxigraph, one request at a time.
 
-``python -m govkg.server.endpoint_worker FOLDER LISTEN_FD SLOT STATE_FILE LIMITS SUPERVISOR
-[--remove]``; started, restarted and stopped by :mod:`govkg.server.endpoint`.  A process that
-outlives its supervisor (killed) removes the state file, and the folder with ``--remove`` (the
-snapshot of a store in memory), as the supervisor would have.  It shares the listening socket
-with the other query processes: the kernel hands a connection to one that is waiting for one,
-so a process busy with a long query is never handed another.  A request must arrive whole
-within ``READ_TIMEOUT`` (a client that sends it slowly holds a process that long at most), its
-answer be taken within ``WRITE_TIMEOUT``, and it is answered with ``Connection: close`` (a kept
-connection would hold the process between its client's requests).
+``python -m govkg.server.endpoint_worker FOLDER LISTEN_FD,SEND_FD,RECEIVE_FD SLOT STATE_FILE
+LIMITS SUPERVISOR [--remove]``; started, restarted and stopped by :mod:`govkg.server.endpoint`.
+A process that outlives its supervisor (killed) removes the state file, and the folder with
+``--remove`` (the snapshot of a store in memory), as the supervisor would have.  It shares the
+listening socket with the other query processes: the kernel hands a connection to one that is
+waiting for one, so a process busy with a long query is never handed another.  A connection is
+kept between its client's requests (HTTP keep-alive) by the process that answers it, and moves
+to another process when this one is held up (:mod:`govkg.server.endpoint_connections`).  A
+request must arrive whole within ``READ_TIMEOUT`` (a client that sends it slowly holds a process
+that long at most) and its answer be taken within ``WRITE_TIMEOUT``.
 
 A query that runs past its time limit cannot be interrupted (Oxigraph has no cancellation), so
 the process's watchdog thread, which runs while Oxigraph works without Python's lock, answers
@@ -31,12 +32,16 @@ import socket
 import sys
 import threading
 import time
-from http.server import BaseHTTPRequestHandler
+from collections.abc import Callable
+from dataclasses import dataclass
+from http import HTTPStatus
 from typing import Any
 from urllib.parse import urlsplit
 
 from govkg.errors import GovkgError, ProtocolError
-from govkg.server.endpoint import Slots
+from govkg.server.endpoint import SLOW, Slots
+from govkg.server.endpoint_connections import KEEP_IDLE, Client, Keeper
+from govkg.server.endpoint_http import HttpError, read_head
 from govkg.server.execute import Job, execute_natively, timed_out
 from govkg.server.results import Answer, content_type
 from govkg.server.settings import ServerSettings
@@ -64,44 +69,55 @@ CORS = {
 
 
 class Watchdog(threading.Thread):
-    """Holds the connection being answered to its deadline: its request must arrive within
+    """Holds the request being answered to its deadlines: it must arrive within
     ``READ_TIMEOUT`` and its answer be taken within ``WRITE_TIMEOUT``, else the connection is
     cut (the handler's read or write fails and it moves on); a query must finish within its
-    time limit, else the client is answered 503 and the process ends."""
+    time limit, else the client is answered 503 and the process ends.  A request that holds
+    the process ``SLOW`` seconds has the process's idle kept connections handed to others."""
 
-    def __init__(self) -> None:
+    def __init__(self, on_slow: Callable[[], None]) -> None:
         super().__init__(daemon=True, name="govkg-watchdog")
         self._lock = threading.Lock()
         self._deadline: float | None = None
+        self._slow_at: float | None = None
+        self._on_slow = on_slow
         self._seconds = 0.0
         self._phase = "read"
         self._connection: socket.socket | None = None
 
     def watch(self, connection: socket.socket, seconds: float, phase: str) -> None:
-        """From now on, ``connection`` has ``seconds`` for ``phase``: ``read`` (its request),
-        ``query`` or ``write`` (its answer)."""
+        """From now on, ``connection`` has ``seconds`` for ``phase``: ``read`` (its request,
+        which begins now), ``query`` or ``write`` (its answer)."""
         with self._lock:
             self._connection, self._seconds, self._phase = connection, seconds, phase
-            self._deadline = time.monotonic() + seconds
+            now = time.monotonic()
+            self._deadline = now + seconds
+            if phase == "read":
+                self._slow_at = now + SLOW
 
     def disarm(self) -> bool:
         """No deadline now: True if none had passed (a query's answer is the handler's to
         send; after a query's deadline the watchdog is answering and ending the process)."""
         with self._lock:
             armed = self._deadline is not None
-            self._deadline = None
+            self._deadline = self._slow_at = None
             return armed
 
     def run(self) -> None:
         while True:
             time.sleep(WATCH_EVERY)
             with self._lock:
-                late = self._deadline is not None and time.monotonic() > self._deadline
-                if not late:
-                    continue
-                self._deadline = None
+                now = time.monotonic()
+                slow = self._slow_at is not None and now > self._slow_at
+                if slow:
+                    self._slow_at = None
+                late = self._deadline is not None and now > self._deadline
+                if late:
+                    self._deadline = None
                 connection, seconds, phase = self._connection, self._seconds, self._phase
-            if connection is not None:
+            if slow:
+                self._on_slow()
+            if late and connection is not None:
                 _late(connection, seconds, phase)
 
 
@@ -120,11 +136,11 @@ def _late(connection: socket.socket, seconds: float, phase: str) -> None:
         os._exit(EXIT_STOPPED)
 
 
-def response_bytes(answer: Answer, head_only: bool = False) -> bytes:
-    """The whole HTTP/1.1 response for ``answer``, closing the connection."""
+def response_bytes(answer: Answer, head_only: bool = False, keep: bool = False) -> bytes:
+    """The whole HTTP/1.1 response for ``answer``, keeping the connection or closing it."""
     headers = {**answer.headers, **CORS, "Content-Type": content_type(answer.media_type)}
     headers["Content-Length"] = str(len(answer.body))
-    headers["Connection"] = "close"
+    headers.update(_KEEP if keep else _CLOSE)
     reason = _REASONS.get(answer.status, "")
     lines = [f"HTTP/1.1 {answer.status} {reason}"]
     lines += [f"{name}: {value}" for name, value in headers.items()]
@@ -132,98 +148,108 @@ def response_bytes(answer: Answer, head_only: bool = False) -> bytes:
     return head if head_only else head + answer.body
 
 
-_REASONS = {status: phrase for status, (phrase, _) in BaseHTTPRequestHandler.responses.items()}
+_KEEP = {"Connection": "keep-alive", "Keep-Alive": f"timeout={KEEP_IDLE:g}"}
+_CLOSE = {"Connection": "close"}
+_REASONS = {status.value: status.phrase for status in HTTPStatus}
 
 
-class Handler(BaseHTTPRequestHandler):
-    """One connection's one request (the standard library reads the request line and headers)."""
+class Exchange:
+    """One request of a client's connection and its answer; :meth:`run` says whether the
+    connection stays open for the next request."""
 
-    protocol_version = "HTTP/1.1"
-    timeout = READ_TIMEOUT
-    server_version = "govkg"
     store: OxigraphStore
     settings: ServerSettings
     watchdog: Watchdog
+    keeper: Keeper
+    stopping: Stopping
 
-    def do_GET(self) -> None:
-        self._answer(lambda query_string: parse_get(query_string, self.settings))
+    def __init__(self, client: Client) -> None:
+        self.client = client
+        self.connection = client.connection
+        self.unread = False  # the request's body, or the rest of its head, was not read
+        self.keep = False
 
-    def do_HEAD(self) -> None:
-        self._answer(lambda query_string: parse_get(query_string, self.settings), head_only=True)
+    def run(self) -> bool:
+        try:
+            head = read_head(self.client.rfile)
+        except HttpError as error:
+            self.unread = True
+            self._send(Answer.error(error.status, error.message))
+            return False
+        if head is None:
+            return False
+        self.head, self.keep = head, head.keep_alive
+        if head.method not in ("POST", "PUT", "PATCH") and _has_body(head.headers):
+            self.unread = True  # a body nobody reads must not be read as the next request
+        if head.method in ("GET", "HEAD"):
+            self._answer(lambda query_string: parse_get(query_string, self.settings))
+        elif head.method == "POST":
+            self._answer(self._parse_post)
+        elif head.method == "OPTIONS":  # a browser's CORS preflight (no credentials)
+            self._send(Answer(204, "text/plain", b"", dict(_PREFLIGHT)))
+        else:
+            self.unread = True
+            message = f"method {head.method} not allowed: GET, HEAD, POST or OPTIONS"
+            self._send(Answer.error(405, message))
+        return self.keep
 
-    def do_POST(self) -> None:
-        def parsed(query_string: bytes) -> Any:
-            content_type = self.headers.get("Content-Type", "")
-            refuse_update(content_type)
-            body = self._body()
-            return parse_post(query_string, content_type, body, self.settings)
-
-        self._answer(parsed)
-
-    def do_OPTIONS(self) -> None:
-        """A browser's CORS preflight: anyone's page may send queries (no credentials)."""
-        answer = Answer(204, "text/plain", b"", dict(_PREFLIGHT))
-        self._send(answer)
+    def _parse_post(self, query_string: bytes) -> Any:
+        content_type = self.head.headers.get("content-type", "")
+        refuse_update(content_type)
+        body = self._body()
+        return parse_post(query_string, content_type, body, self.settings)
 
     def _body(self) -> bytes:
-        length = self.headers.get("Content-Length")
+        length = self.head.headers.get("content-length")
         if length is None or not length.isdigit():
             self.unread = True
             raise ProtocolError(411, "a POST needs a Content-Length header")
         if int(length) > self.settings.max_body:
             self.unread = True
             raise ProtocolError(413, f"request body over {self.settings.max_body} bytes")
-        return self.rfile.read(int(length))
+        if self.head.headers.get("expect", "").lower() == "100-continue":
+            self.client.wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+        return self.client.rfile.read(int(length))
 
-    def finish(self) -> None:
-        """After an answer sent before the body was read, read and drop what the client still
-        sends for a moment, so that it reads the answer rather than a reset connection."""
-        super().finish()
-        if getattr(self, "unread", False):
-            _linger(self.connection)
-
-    def _answer(self, parse: Any, head_only: bool = False) -> None:
-        self.close_connection = True
-        parts = urlsplit(self.path)
+    def _answer(self, parse: Any) -> None:
+        parts = urlsplit(self.head.target)
         if parts.path != ENDPOINT:
             message = f"not found: this server answers SPARQL queries at {ENDPOINT} only"
-            self._send(Answer.error(404, message), head_only)
+            self._send(Answer.error(404, message))
             return
         try:
             request = parse(parts.query.encode("latin-1"))
         except ProtocolError as error:
-            self._send(Answer.error(error.status, error.message), head_only)
+            self._send(Answer.error(error.status, error.message))
             return
         if request.query is None:
             description = service_description().encode()
-            self._send(Answer(200, "text/turtle", description, {}), head_only)
+            self._send(Answer(200, "text/turtle", description, {}))
             return
-        job = Job(
-            request.query, self.headers.get("Accept"), self.settings.max_rows, request.dataset
-        )
+        accept = self.head.headers.get("accept")
+        job = Job(request.query, accept, self.settings.max_rows, request.dataset)
         self.watchdog.watch(self.connection, request.timeout, "query")
         answer = execute_natively(self.store, job)
         if not self.watchdog.disarm():  # the watchdog is answering and ending the process
             time.sleep(READ_TIMEOUT)
-        self._send(answer, head_only)
+        self._send(answer)
 
-    def _send(self, answer: Answer, head_only: bool = False) -> None:
-        self.close_connection = True
+    def _send(self, answer: Answer) -> None:
+        """Write the answer (its head alone to a HEAD request), keeping the connection if the
+        client asked to and nothing of the request is left unread; after an answer sent before
+        the request was read, read and drop what the client still sends for a moment, so that
+        it reads the answer rather than a reset connection."""
+        wanted = self.keep and not self.unread and not self.stopping.asked
+        self.keep = wanted and self.keeper.may_keep()
         self.watchdog.watch(self.connection, WRITE_TIMEOUT, "write")
-        self.wfile.write(response_bytes(answer, head_only))
+        head_only = getattr(self, "head", None) is not None and self.head.method == "HEAD"
+        self.client.wfile.write(response_bytes(answer, head_only, self.keep))
+        if self.unread:
+            _linger(self.connection)
 
-    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        """The standard library's own refusals (a bad request line, headers too long, an
-        unknown method), as one line of plain text."""
-        self.close_connection = True
-        text = message or _REASONS.get(code, "error")
-        if code == 501:
-            code, text = 405, f"method {self.command} not allowed: GET, HEAD, POST or OPTIONS"
-        with contextlib.suppress(OSError):
-            self.wfile.write(response_bytes(Answer.error(code, text)))
 
-    def log_message(self, format: str, *args: Any) -> None:
-        """Nothing: errors go back to the client; the supervisor logs what it does."""
+def _has_body(headers: dict[str, str]) -> bool:
+    return headers.get("content-length", "0") != "0" or "transfer-encoding" in headers
 
 
 _PREFLIGHT = {
@@ -243,21 +269,21 @@ def _linger(connection: socket.socket) -> None:
                 return
 
 
-def _handle(connection: socket.socket) -> None:
-    """Answer one connection; a client that goes away or stalls is let go silently."""
-    Handler.watchdog.watch(connection, READ_TIMEOUT, "read")
+def _answer_one(client: Client) -> bool:
+    """Answer one request of ``client``: True if its connection stays open.  A client that
+    goes away or stalls is let go silently."""
+    Exchange.watchdog.watch(client.connection, READ_TIMEOUT, "read")
+    keep = False
     try:
-        Handler(connection, connection.getpeername(), None)  # type: ignore[arg-type]
+        keep = Exchange(client).run()
     except OSError:
         pass
     except Exception as error:  # a fault of govkg's: one line, and the next connection
         print(f"govkg serve: internal error ({type(error).__name__}): {error}", file=sys.stderr)
         with contextlib.suppress(OSError):
             kind = type(error).__name__
-            connection.sendall(response_bytes(Answer.error(500, f"internal error ({kind})")))
-    Handler.watchdog.disarm()
-    with contextlib.suppress(OSError):
-        connection.close()
+            client.wfile.write(response_bytes(Answer.error(500, f"internal error ({kind})")))
+    return Exchange.watchdog.disarm() and keep
 
 
 class Stopping:
@@ -275,47 +301,101 @@ class Stopping:
             os._exit(0)
 
 
-def serve(listener: socket.socket, slot: int, slots: Slots, extra: bool, supervisor: int) -> None:
-    """Accept and answer connections until stopped, or until the supervisor (its pid) has
-    ended; an extra process also when idle too long."""
-    stopping = Stopping()
-    listener.setblocking(False)  # shared by all the processes: each waits in select
-    idle_since = time.monotonic()
-    while not stopping.asked and os.getppid() == supervisor:  # never outlive the supervisor
-        ready, _, _ = select.select([listener], [], [], 1.0)
-        if not ready:
-            if extra and time.monotonic() - idle_since > IDLE_EXIT:
-                return
-            continue
+@dataclass
+class Process:
+    """What a query process's loop works with: the shared listening socket, its slot in the
+    shared state file, its kept connections."""
+
+    listener: socket.socket
+    slot: int
+    slots: Slots
+    keeper: Keeper
+    stopping: Stopping
+
+    def answer(self, client: Client) -> None:
+        """Answer ``client``'s requests as long as they come without waiting (pipelined), then
+        keep its connection or close it."""
+        self.stopping.busy = True
+        self.slots.set(self.slot, time.monotonic())
+        while _answer_one(client) and not self.stopping.asked:
+            if not client.pending():
+                self.keeper.keep(client)
+                break
+        else:
+            client.close()
+        self.slots.set(self.slot, 0.0)
+        self.stopping.busy = False
+
+    def wait(self, seconds: float) -> tuple[Client | None, bool]:
+        """Wait for a kept connection's next request or a new connection (taking in those
+        handed off meanwhile): of the kept connections with a request, the one idle since the
+        longest (none waits behind the others for ever), and whether a new connection waits."""
+        idle = {client.fileno(): client for client in self.keeper.idle()}
+        receiving = self.keeper.receiving
+        poll = select.poll()
+        for fd in (self.listener.fileno(), *idle):
+            poll.register(fd, select.POLLIN)
+        if receiving is not None:
+            poll.register(receiving.fileno(), select.POLLIN)
+        else:
+            seconds = min(seconds, SLOW)
+        ready = {fd for fd, _ in poll.poll(seconds * 1000)}
+        if receiving is not None and receiving.fileno() in ready:
+            self.keeper.receive()
+        asking = [idle[fd] for fd in ready if fd in idle]
+        client = min(asking, key=lambda client: client.idle_since, default=None)
+        return client, self.listener.fileno() in ready
+
+    def accept(self) -> Client | None:
         try:
-            connection, _ = listener.accept()
+            connection, _ = self.listener.accept()
         except BlockingIOError:  # another process took it
-            continue
-        stopping.busy = True
-        slots.set(slot, time.monotonic())
-        connection.setblocking(True)
-        _handle(connection)
-        slots.set(slot, 0.0)
-        stopping.busy = False
-        idle_since = time.monotonic()
+            return None
+        return Client(connection)
+
+
+def serve(process: Process, extra: bool, supervisor: int) -> None:
+    """Accept and answer connections until stopped, or until the supervisor (its pid) has
+    ended; an extra process also when idle too long.  Kept connections' requests and new
+    connections take turns, so that neither waits on the other for long."""
+    process.listener.setblocking(False)  # shared by all the processes: each waits in poll
+    idle_since, turn = time.monotonic(), False
+    while not process.stopping.asked and os.getppid() == supervisor:  # never its supervisor's
+        kept, new = process.wait(min(1.0, process.keeper.expire()))
+        turn = not turn
+        if new and (kept is None or turn):
+            client = process.accept()
+            if client is not None:
+                process.answer(client)
+                idle_since = time.monotonic()
+        elif kept is not None and process.keeper.take(kept):
+            process.answer(kept)
+            idle_since = time.monotonic()
+        elif extra and not process.keeper.count() and time.monotonic() - idle_since > IDLE_EXIT:
+            break
+    process.keeper.close_all()
 
 
 def main(argv: list[str]) -> int:
-    folder, fd, slot, state, limits, supervisor = argv[:6]
+    folder, fds, slot, state, limits, supervisor = argv[:6]
+    listen_fd, send_fd, receive_fd = (int(fd) for fd in fds.split(","))
     settings = ServerSettings(**json.loads(limits))
-    listener = socket.socket(fileno=int(fd))
+    listener = socket.socket(fileno=listen_fd)
     try:
         store = OxigraphStore.read_only(folder)
     except GovkgError as error:
         print(f"govkg serve: a query process could not open the store: {error}", file=sys.stderr)
         return 2
-    Handler.store, Handler.settings = store, settings
-    Handler.watchdog = Watchdog()
-    Handler.watchdog.start()
-    extra = int(slot) >= settings.query_workers
     slots = Slots(state, settings.max_query_workers)
+    keeper = Keeper((send_fd, receive_fd), slots, int(slot), settings.max_query_workers)
+    Exchange.store, Exchange.settings, Exchange.keeper = store, settings, keeper
+    Exchange.stopping = Stopping()
+    Exchange.watchdog = Watchdog(keeper.hand_off_all)
+    Exchange.watchdog.start()
+    extra = int(slot) >= settings.query_workers
     slots.set(int(slot), 0.0)  # ready
-    serve(listener, int(slot), slots, extra, int(supervisor))
+    process = Process(listener, int(slot), slots, keeper, Exchange.stopping)
+    serve(process, extra, int(supervisor))
     if os.getppid() != int(supervisor):  # it was killed: what it would have removed, removed
         with contextlib.suppress(OSError):
             os.unlink(state)

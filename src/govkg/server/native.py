@@ -17,6 +17,8 @@ cannot be added to returns None: the general path answers.
 
 from __future__ import annotations
 
+import functools
+
 import pyoxigraph as ox
 
 from govkg.errors import ParameterError, QueryError
@@ -26,6 +28,9 @@ from govkg.store.base import Dataset, to_result
 from govkg.store.oxigraph import OxigraphStore, query_errors
 from govkg.store.paged_text import Page, paged_text
 
+#: How many query texts, and up to how long, :func:`capped_text` keeps.
+CAPPED_KEPT = 256
+CAPPED_LONGEST = 8192
 #: Media type → Oxigraph's writer of SELECT results.
 FORMATS = {
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,
@@ -50,7 +55,7 @@ def native_answer(
     general writers; None where the general path must answer (a long CSV answer,
     an error: it gives the message about the query as it was sent)."""
     try:
-        capped = paged_text(sparql, Page(max_rows + 1))
+        capped = capped_text(sparql, max_rows + 1)
     except ParameterError:  # not a SELECT
         return _other_form(store, sparql, accept, max_rows, dataset)
     except QueryError:
@@ -71,6 +76,21 @@ def native_answer(
     except QueryError:
         return None
     return _answer(media, body, truncated=rows > max_rows)
+
+
+def capped_text(sparql: str, limit: int) -> str:
+    """The SELECT query with at most ``limit`` rows (:func:`paged_text`); the texts of the last
+    ``CAPPED_KEPT`` queries up to ``CAPPED_LONGEST`` characters are kept with their capped
+    text, so that a query sent again is not read again (35 us of a lookup's 1.7 ms at 425 k
+    triples)."""
+    if len(sparql) > CAPPED_LONGEST:
+        return paged_text(sparql, Page(limit))
+    return _capped(sparql, limit)
+
+
+@functools.lru_cache(maxsize=CAPPED_KEPT)
+def _capped(sparql: str, limit: int) -> str:
+    return paged_text(sparql, Page(limit))
 
 
 def _other_form(

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from govkg.errors import ParameterError, QueryError
-from govkg.store.tokens import Token, brackets, tokenize
+from govkg.store.tokens import Token, brackets, prologue_end, tokenize
 
 #: The total of rows: the query as a sub-select, counted (``{grouped}`` is empty or a GROUP BY).
 COUNT_TEMPLATE = """{prologue}
@@ -49,7 +49,7 @@ class _Shape:
 
 def _shape(sparql: str) -> _Shape:
     """The parts of a SELECT query; any other form is a :class:`ParameterError`."""
-    tokens = tokenize(sparql)
+    tokens = tokenize(sparql, prologue_end(sparql))  # the declarations need not be tokens
     pairs = brackets(tokens)
     index = 0
     while index < len(tokens) and tokens[index].word in ("PREFIX", "BASE"):

@@ -29,9 +29,11 @@ _STRING = (
 INERT = re.compile(rf"#[^\n]*|{_STRING}|{_IRI}")
 _SUFFIX = rf"(?:\s*(?:@[A-Za-z]+(?:-[A-Za-z0-9]+)*|\^\^\s*(?:{_IRI}|{_PNAME})))?"
 
+#: One token after the white space and comments before it (in the same match: a match is
+#: most of a token's cost); ``end`` is the white space after the last token.
 _TOKEN = re.compile(
-    rf"(?P<space>\s+|#[^\n]*)"
-    rf"|(?P<string>(?:{_STRING}){_SUFFIX})"
+    r"(?:\s+|#[^\n]*)*+(?:"
+    rf"(?P<string>(?:{_STRING}){_SUFFIX})"
     rf"|(?P<iri>{_IRI})"
     r"|(?P<var>[?$]\w+)"
     r"|(?P<bnode>_:\w(?:[\w.-]*\w)?)"
@@ -39,9 +41,15 @@ _TOKEN = re.compile(
     r"|\d+[eE][+-]?\d+|\d+)"
     rf"|(?P<pname>{_PNAME})"
     r"|(?P<word>[^\W\d]\w*)"
-    r"|(?P<punct>\^\^|&&|\|\||!=|<=|>=|<<|>>|\{\||\|\}|.)",
+    r"|(?P<punct>\^\^|&&|\|\||!=|<=|>=|<<|>>|\{\||\|\}|.)"
+    r"|(?P<end>\Z))",
     re.DOTALL,
 )
+
+#: A prologue's PREFIX and BASE declarations, white space and comments, read in one match (a
+#: server reads every query's declarations, often dozens of them); a declaration written any
+#: other way (a comment inside it) is left for :func:`tokenize`.
+_PROLOGUE = re.compile(rf"(?:\s+|#[^\n]*|(?i:PREFIX)\s+{_PN_PREFIX}:\s*{_IRI}|(?i:BASE)\s*{_IRI})*")
 
 _PAIRS = {"{": "}", "(": ")", "[": "]"}
 
@@ -63,12 +71,19 @@ class Token(NamedTuple):
         return self.text.upper() if self.kind == "word" else ""
 
 
-def tokenize(sparql: str) -> list[Token]:
-    """The query's tokens, comments and white space left out."""
+def prologue_end(sparql: str) -> int:
+    """Where the query's prologue ends (its PREFIX and BASE declarations): at most there."""
+    match = _PROLOGUE.match(sparql)
+    return match.end() if match else 0
+
+
+def tokenize(sparql: str, start: int = 0) -> list[Token]:
+    """The query's tokens from offset ``start`` on, comments and white space left out."""
+    new = tuple.__new__  # a fifth faster than Token(...)
     return [
-        Token(kind, match.group(), *match.span())
-        for match in _TOKEN.finditer(sparql)
-        if (kind := match.lastgroup or "punct") != "space"
+        new(Token, (kind, match.group(kind), *match.span(kind)))
+        for match in _TOKEN.finditer(sparql, start)
+        if (kind := match.lastgroup) != "end" and kind is not None
     ]
 
 
