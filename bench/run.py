@@ -358,7 +358,8 @@ def main() -> None:
         "--load-generator",
         choices=("ab", "wrk"),
         default="ab",
-        help="the serve step's: ab (HTTP/1.0, a connection a request) or wrk (HTTP/1.1 kept alive)",
+        help="the serve step's: ab (HTTP/1.0: a connection a request, but for the endpoint alone, "
+        "which honours its keep-alive) or wrk (HTTP/1.1 kept alive by every server)",
     )
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()

@@ -3,8 +3,9 @@
 (``oxigraph serve``) over the same on-disk store, the same queries from N concurrent clients sent
 by ApacheBench (``ab``, a load generator written in C: ``scripts/install-test-tools.sh`` installs
 it; or ``wrk``, also C, with ``--load-generator wrk``: HTTP/1.1 connections kept alive, as real
-clients keep them, where ``ab``'s HTTP/1.0 keep-alive is honoured by no server here, so each of
-its requests opens a new connection).
+clients keep them, by all three servers).  ``ab -k`` asks for HTTP/1.0's keep-alive, which only
+``govkg serve --sparql-only`` honours: under ``ab`` the two others open a new connection for each
+request, and the comparison is not like for like (``wrk``'s is).
 
 For each graph (the shipped one, and shipped + synthetic 100 x 1000: see ``benchkit.py``) and each
 round, each server of --servers in turn is started on the store folder, loaded and stopped:
@@ -364,7 +365,7 @@ def _wrk_ms(text: str, label: str) -> float:
 def wrk(url: str, accept: str, clients: int, seconds: float, cpus: str | None) -> dict[str, Any]:
     """``wrk`` (C, HTTP/1.1 with keep-alive, as browsers and SPARQL clients send) for ``seconds``
     with ``clients`` connections from one thread: its numbers.  ``ab`` speaks HTTP/1.0, whose
-    keep-alive neither server honours, so under ``ab`` every request opens a new connection."""
+    keep-alive only the endpoint alone honours."""
     command = ["wrk", "-t1", f"-c{clients}", f"-d{max(1, int(seconds))}s", "--latency"]
     command += ["-H", f"Accept: {accept}", url]
     done = subprocess.run(_pinned(command, cpus), capture_output=True, text=True, check=False)
@@ -625,7 +626,8 @@ def main() -> None:
         "--load-generator",
         choices=("ab", "wrk"),
         default="ab",
-        help="ab: HTTP/1.0, a new connection a request; wrk: HTTP/1.1 keep-alive, --seconds long",
+        help="ab: HTTP/1.0 (its keep-alive honoured by the endpoint alone only); "
+        "wrk: HTTP/1.1 keep-alive, --seconds long",
     )
     parser.add_argument(
         "--settle",
