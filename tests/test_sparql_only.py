@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import signal
 import socket
@@ -296,3 +297,39 @@ def test_an_ipv6_address_is_served() -> None:
         assert process.stderr is not None
         said = process.stderr.read().decode()
     assert f"govkg: serving SPARQL on {base}/sparql (1 query process;" in said
+
+
+def test_the_access_log_has_a_line_for_each_answer_as_the_full_servers() -> None:
+    """With --access-log, each answer is one line on stderr in uvicorn's format (the full
+    server's), a query stopped at its time limit too, a control character escaped; without
+    it, none."""
+    runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    with running_sparql_only("--access-log", "--query-workers", "1") as (base, process):
+        assert httpx.get(base + "/sparql", params={"query": "ASK {}"}).status_code == 200
+        with socket.create_connection(("127.0.0.1", _port(base)), timeout=30) as raw:
+            raw.sendall(b"GET /doc/x\x1b[31m HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            assert raw.makefile("rb").read().startswith(b"HTTP/1.1 404 ")
+        stopped = httpx.get(
+            base + "/sparql", params={"query": runaway, "timeout": "0.5"}, timeout=30
+        )
+        assert stopped.status_code == 503
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=20) == 0
+        assert process.stderr is not None
+        logged = [
+            line for line in process.stderr.read().decode().splitlines() if line.startswith("INFO:")
+        ]
+    peer = r"INFO:     127\.0\.0\.1:\d+ - "
+    assert len(logged) == 4, logged  # the fixture's first ASK, then the three above
+    assert re.fullmatch(peer + r'"GET /sparql\?query=ASK%7B%7D HTTP/1\.1" 200 OK', logged[0])
+    assert re.fullmatch(peer + r'"GET /sparql\?query=ASK\+%7B%7D HTTP/1\.1" 200 OK', logged[1])
+    assert re.fullmatch(peer + r'"GET /doc/x\\x1b\[31m HTTP/1\.1" 404 Not Found', logged[2])
+    assert re.fullmatch(
+        peer + r'"GET /sparql\?query=SELECT.* HTTP/1\.1" 503 Service Unavailable', logged[3]
+    )
+    with running_sparql_only("--query-workers", "1") as (base, process):
+        assert httpx.get(base + "/sparql", params={"query": "ASK {}"}).status_code == 200
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=20) == 0
+        assert process.stderr is not None
+        assert "INFO:" not in process.stderr.read().decode()

@@ -1091,7 +1091,7 @@ def serve(
     )
     project, store = open_project(settings.root, settings.store)
     if limits["sparql_only"]:
-        _serve_sparql_only(store, server, host, port, get_path)
+        _serve_sparql_only(store, server, host, port, get_path, limits["access_log"])
     app = create_app(store, server, project)
     if get_path is None:
         click.echo(f"govkg: serving on http://{host}:{port}/ (Ctrl-C to stop)", err=True)
@@ -1104,7 +1104,12 @@ def serve(
 
 
 def _serve_sparql_only(
-    store: Store, server: ServerSettings, host: str, port: int, get_path: str | None
+    store: Store,
+    server: ServerSettings,
+    host: str,
+    port: int,
+    get_path: str | None,
+    access_log: bool,
 ) -> NoReturn:
     """``serve --sparql-only``: this process becomes the endpoint's supervisor."""
     from govkg.server.endpoint import exec_endpoint
@@ -1125,6 +1130,7 @@ def _serve_sparql_only(
         "max_body": server.max_body,
         "query_workers": server.query_workers,
         "max_query_workers": max(server.query_workers, server.max_query_workers),
+        "access_log": access_log,
     }
     exec_endpoint(str(folder or snapshot(store)), host, port, limits, remove=folder is None)
 

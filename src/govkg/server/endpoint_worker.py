@@ -23,6 +23,7 @@ by a slow query and starts one more.
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import os
 import select
@@ -128,9 +129,13 @@ def _late(connection: socket.socket, seconds: float, phase: str) -> None:
         connection.settimeout(2.0)
         if phase == "query":
             connection.sendall(response_bytes(timed_out(seconds)))
+            if Exchange.current is not None:
+                Exchange.current.log(503)
         elif phase == "read":
             message = f"the request did not arrive within {seconds:g} s"
             connection.sendall(response_bytes(Answer.error(408, message)))
+            if Exchange.current is not None:
+                Exchange.current.log(408)
         connection.shutdown(socket.SHUT_RDWR)
     if phase == "query":
         os._exit(EXIT_STOPPED)
@@ -162,8 +167,12 @@ class Exchange:
     watchdog: Watchdog
     keeper: Keeper
     stopping: Stopping
+    access_log = False
+    #: The exchange being answered (its 503 at a query's time limit is logged by the watchdog).
+    current: Exchange | None = None
 
     def __init__(self, client: Client) -> None:
+        Exchange.current = self
         self.client = client
         self.connection = client.connection
         self.unread = False  # the request's body, or the rest of its head, was not read
@@ -244,8 +253,33 @@ class Exchange:
         self.watchdog.watch(self.connection, WRITE_TIMEOUT, "write")
         head_only = getattr(self, "head", None) is not None and self.head.method == "HEAD"
         self.client.wfile.write(response_bytes(answer, head_only, self.keep))
+        self.log(answer.status)
         if self.unread:
             _linger(self.connection)
+
+    def log(self, status: int) -> None:
+        """With ``--access-log``, one line on stderr as uvicorn writes it for the full server
+        (the target's control characters escaped, and cut after ``LOGGED_TARGET`` characters)."""
+        if not self.access_log:
+            return
+        with contextlib.suppress(OSError):
+            host, port = self.connection.getpeername()[:2]
+            peer = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+            head = getattr(self, "head", None)
+            request = (
+                "-" if head is None else f"{head.method} {_printable(head.target)} {head.version}"
+            )
+            line = f'INFO:     {peer} - "{request}" {status} {_REASONS.get(status, "")}\n'
+            os.write(2, line.encode("utf-8", "backslashreplace"))
+
+
+#: The longest request target an access log line shows, in characters.
+LOGGED_TARGET = 2000
+
+
+def _printable(target: str) -> str:
+    shown = target if target.isprintable() else target.encode("unicode_escape").decode("ascii")
+    return shown if len(shown) <= LOGGED_TARGET else shown[:LOGGED_TARGET] + "..."
 
 
 def _has_body(headers: dict[str, str]) -> bool:
@@ -379,7 +413,9 @@ def serve(process: Process, extra: bool, supervisor: int) -> None:
 def main(argv: list[str]) -> int:
     folder, fds, slot, state, limits, supervisor = argv[:6]
     listen_fd, send_fd, receive_fd = (int(fd) for fd in fds.split(","))
-    settings = ServerSettings(**json.loads(limits))
+    options = json.loads(limits)
+    Exchange.access_log = bool(options.pop("access_log", False))
+    settings = ServerSettings(**options)
     listener = socket.socket(fileno=listen_fd)
     try:
         store = OxigraphStore.read_only(folder)
@@ -393,6 +429,8 @@ def main(argv: list[str]) -> int:
     Exchange.watchdog = Watchdog(keeper.hand_off_all)
     Exchange.watchdog.start()
     extra = int(slot) >= settings.query_workers
+    gc.collect()
+    gc.freeze()  # what start-up made is never collected again: each collection looks at less
     slots.set(int(slot), 0.0)  # ready
     process = Process(listener, int(slot), slots, keeper, Exchange.stopping)
     serve(process, extra, int(supervisor))

@@ -17,6 +17,7 @@ import pyoxigraph as ox
 from govkg.errors import ProtocolError
 from govkg.server.settings import ServerSettings
 from govkg.store import Dataset
+from govkg.textcache import kept_for_texts
 
 if TYPE_CHECKING:  # the sparql-only endpoint's processes read requests without Starlette
     from starlette.requests import Request
@@ -124,8 +125,9 @@ def query_params(query_string: bytes) -> dict[str, list[str]]:
     return params
 
 
+@kept_for_texts()
 def parse_get(query_string: bytes, settings: ServerSettings) -> SparqlRequest:
-    """The query of a GET request, from its URL's parameters."""
+    """The query of a GET request, from its URL's parameters (kept for the URLs seen last)."""
     return _from_params(query_params(query_string), settings)
 
 

@@ -16,6 +16,7 @@ from govkg.errors import QueryError
 from govkg.namespaces import PREFIXES
 from govkg.store.base import Dataset, Term
 from govkg.store.tokens import INERT
+from govkg.textcache import kept_for_texts
 
 _SERVICE = re.compile(r"(?<![\w:?$])SERVICE(?![\w:])", re.IGNORECASE)
 _FROM = re.compile(r"(?<![\w:?$])FROM(?![\w:])", re.IGNORECASE)
@@ -26,9 +27,11 @@ def refuse_federation(sparql: str) -> None:
     local_query(sparql)
 
 
+@kept_for_texts()
 def local_query(sparql: str) -> bool:
     """:func:`refuse_federation` and :func:`names_graphs` in one, the text masked once: refuse
-    a ``SERVICE`` clause, then whether the query has a ``FROM`` clause."""
+    a ``SERVICE`` clause, then whether the query has a ``FROM`` clause (kept for the texts
+    seen last)."""
     masked = INERT.sub(" ", sparql)
     if _SERVICE.search(masked):
         raise QueryError("SERVICE is not allowed: govkg queries never fetch remote data")
