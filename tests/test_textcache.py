@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
-from govkg.textcache import kept_for_texts
+from govkg.store.textcache import kept_for_texts
 
 
 def _counted() -> tuple[list[str | bytes], Callable[..., str]]:

@@ -13,11 +13,12 @@ process is held by a query slower than ``SLOW`` seconds, and on SIGTERM or Ctrl-
 
 from __future__ import annotations
 
+import array
 import contextlib
+import fcntl
 import json
 import mmap
 import os
-import select
 import shutil
 import signal
 import socket
@@ -25,6 +26,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import termios
 import time
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
@@ -85,8 +87,8 @@ class Supervisor:
     def __post_init__(self) -> None:
         self.slots = Slots(self.state, self.most)
         # kept connections handed from one query process to another: sent on the first end,
-        # received on the second (by whichever process is waiting)
-        self.handoff = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)
+        # received on the second (by whichever process is waiting), one message each
+        self.handoff = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
 
     @property
     def warm(self) -> int:
@@ -166,9 +168,14 @@ def queued(listener: socket.socket) -> int:
 
 
 def handed_off(receiving: socket.socket) -> int:
-    """1 if a kept connection waits on the hand-off socket to be taken over, else 0."""
-    ready, _, _ = select.select([receiving], [], [], 0)
-    return 1 if ready else 0
+    """How many kept connections wait on the hand-off socket to be taken over (a message of
+    one byte each)."""
+    waiting = array.array("i", [0])
+    try:
+        fcntl.ioctl(receiving.fileno(), termios.FIONREAD, waiting)
+    except OSError:
+        return 0
+    return int(waiting[0])
 
 
 class EndpointError(Exception):

@@ -4,7 +4,7 @@ client's requests (HTTP keep-alive), and their hand-off from one query process t
 A kept connection belongs to the process that accepted it, which answers its requests one at a
 time between its other connections' requests.  So that no client waits on a process busy with
 another client while a process is free, a connection moves: the processes share a hand-off
-socket (a Unix datagram socket pair made by the supervisor) on which a process sends a
+socket (a Unix socket pair of messages made by the supervisor) on which a process sends a
 connection (its descriptor) and whichever waiting process receives it keeps it from then on.  A
 process hands off
 

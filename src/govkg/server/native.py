@@ -25,7 +25,7 @@ from govkg.server.results import RESULT_TYPES, TRUNCATED, Answer, to_answer
 from govkg.store.base import Dataset, to_result
 from govkg.store.oxigraph import OxigraphStore, query_errors
 from govkg.store.paged_text import Page, paged_text
-from govkg.textcache import kept_for_texts
+from govkg.store.textcache import kept_for_texts
 
 #: Media type → Oxigraph's writer of SELECT results.
 FORMATS = {

@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from govkg.errors import ProtocolError
 from govkg.server.settings import ServerSettings
 from govkg.store import Dataset
-from govkg.textcache import kept_for_texts
+from govkg.store.textcache import kept_for_texts
 
 if TYPE_CHECKING:  # the sparql-only endpoint's processes read requests without Starlette
     from starlette.requests import Request

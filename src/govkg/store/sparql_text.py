@@ -15,8 +15,8 @@ import pyoxigraph as ox
 from govkg.errors import QueryError
 from govkg.namespaces import PREFIXES
 from govkg.store.base import Dataset, Term
+from govkg.store.textcache import kept_for_texts
 from govkg.store.tokens import INERT
-from govkg.textcache import kept_for_texts
 
 _SERVICE = re.compile(r"(?<![\w:?$])SERVICE(?![\w:])", re.IGNORECASE)
 _FROM = re.compile(r"(?<![\w:?$])FROM(?![\w:])", re.IGNORECASE)
