@@ -120,6 +120,36 @@ def test_what_the_client_asks_is_done(
         assert _read_answer(reader)[0] == "HTTP/1.1 200 OK"
 
 
+def test_a_client_sending_back_to_back_does_not_have_the_process_to_itself(
+    one: tuple[str, subprocess.Popen[bytes]],
+) -> None:
+    """Two kept connections on the one process: 200 requests pipelined on the first, then, as
+    the process answers them, one on the second, which is answered before the first's are
+    all answered."""
+    base, _process = one
+    request = f"GET {_path('ASK {}')} HTTP/1.1\r\nHost: x\r\n\r\n".encode()
+    port = _port(base)
+    with (
+        socket.create_connection(("127.0.0.1", port), timeout=30) as other,
+        socket.create_connection(("127.0.0.1", port), timeout=30) as eager,
+    ):
+        other_reader, eager_reader = other.makefile("rb"), eager.makefile("rb")
+        for client, reader in ((other, other_reader), (eager, eager_reader)):
+            client.sendall(request)
+            assert _read_answer(reader)[1]["connection"] == "keep-alive"
+        eager.sendall(request * 200)
+        time.sleep(0.005)
+        other.sendall(request)
+        assert _read_answer(other_reader)[0] == "HTTP/1.1 200 OK"
+        try:  # the eager client's answers written before the other's
+            written = eager.recv(1 << 20, socket.MSG_DONTWAIT | socket.MSG_PEEK)
+        except BlockingIOError:
+            written = b""
+        assert written.count(b"HTTP/1.1 200 OK") < 100, "the eager client's requests went first"
+        answers = [_read_answer(eager_reader) for _ in range(200)]
+    assert [status for status, _, _ in answers] == ["HTTP/1.1 200 OK"] * 200
+
+
 def test_an_idle_kept_connection_is_closed_after_its_time(
     one: tuple[str, subprocess.Popen[bytes]],
 ) -> None:

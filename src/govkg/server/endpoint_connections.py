@@ -16,8 +16,10 @@ process hands off
 
 A connection is closed after ``KEEP_IDLE`` seconds without a request (said to the client in a
 ``Keep-Alive`` header), and a process keeps at most ``KEEP_MOST``: beyond that its answers say
-``Connection: close``.  A connection is only kept or handed off with nothing of its next request
-read yet (the whole of what the client sent is in the kernel's buffer, not in the process's).
+``Connection: close``.  A connection is only handed off with nothing of its next request read
+yet (the whole of what the client sent is in the kernel's buffer, not in the process's); one
+whose next request has begun to arrive waits its turn among the kept ones, so that a client
+sending requests back to back does not have a process to itself.
 """
 
 from __future__ import annotations
@@ -59,6 +61,7 @@ class Client:
     rfile: io.BufferedReader = field(init=False)
     wfile: Writer = field(init=False)
     idle_since: float = 0.0
+    asking: bool = False  # its next request has begun to arrive (maybe read into ``rfile``)
 
     def __post_init__(self) -> None:
         self.connection.setblocking(True)
@@ -123,7 +126,7 @@ class Keeper:
         """Keep ``client`` (just answered, nothing of its next request read), or hand it to a
         process that keeps fewer."""
         client.idle_since = time.monotonic()
-        if self._fewer_elsewhere() and self._hand(client):
+        if not client.asking and self._fewer_elsewhere() and self._hand(client):
             self._deaf_until = time.monotonic() + SLOW
             self._publish()
             return
@@ -155,9 +158,11 @@ class Keeper:
 
     def hand_off_all(self) -> None:
         """Hand every idle connection to the other processes (this one is held up); those the
-        hand-off socket has no room for stay."""
-        with self._lock:
-            idle, self._idle = self._idle, []
+        hand-off socket has no room for, and those whose next request it has begun to read,
+        stay."""
+        with self._lock:  # what has been read of a request stays with the process that read it
+            idle = [client for client in self._idle if not client.asking]
+            self._idle = [client for client in self._idle if client.asking]
         kept = [client for client in idle if not self._hand(client)]
         with self._lock:
             self._idle.extend(kept)

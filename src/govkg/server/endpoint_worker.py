@@ -347,14 +347,14 @@ class Process:
     stopping: Stopping
 
     def answer(self, client: Client) -> None:
-        """Answer ``client``'s requests as long as they come without waiting (pipelined), then
-        keep its connection or close it."""
+        """Answer one request of ``client``, then keep its connection (its next request, if it
+        has begun to arrive, waits its turn behind the other kept connections': a client that
+        sends its requests back to back must not have the process to itself) or close it."""
         self.stopping.busy = True
         self.slots.set(self.slot, time.monotonic())
-        while _answer_one(client) and not self.stopping.asked:
-            if not client.pending():
-                self.keeper.keep(client)
-                break
+        if _answer_one(client) and not self.stopping.asked:
+            client.asking = client.pending()
+            self.keeper.keep(client)
         else:
             client.close()
         self.slots.set(self.slot, 0.0)
@@ -365,6 +365,7 @@ class Process:
         handed off meanwhile): of the kept connections with a request, the one idle since the
         longest (none waits behind the others for ever), and whether a new connection waits."""
         idle = {client.fileno(): client for client in self.keeper.idle()}
+        asking = [client for client in idle.values() if client.asking]  # read already
         receiving = self.keeper.receiving
         poll = select.poll()
         for fd in (self.listener.fileno(), *idle):
@@ -373,11 +374,13 @@ class Process:
             poll.register(receiving.fileno(), select.POLLIN)
         else:
             seconds = min(seconds, SLOW)
-        ready = {fd for fd, _ in poll.poll(seconds * 1000)}
+        ready = {fd for fd, _ in poll.poll(0 if asking else seconds * 1000)}
         if receiving is not None and receiving.fileno() in ready:
             self.keeper.receive()
-        asking = [idle[fd] for fd in ready if fd in idle]
+        asking += [idle[fd] for fd in ready if fd in idle and not idle[fd].asking]
         client = min(asking, key=lambda client: client.idle_since, default=None)
+        if client is not None:
+            client.asking = False
         return client, self.listener.fileno() in ready
 
     def accept(self) -> Client | None:
