@@ -128,6 +128,28 @@ def stop_group(process: subprocess.Popen[bytes], grace: float = 20) -> None:
             process.wait(timeout=10)
 
 
+def child_processes(parent_pid: int, module: str) -> dict[int, str]:
+    """The child processes of ``parent_pid`` whose command line names ``module``: pid → their
+    command line."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            command = (entry / "cmdline").read_bytes().decode(errors="replace").replace("\0", " ")
+        except (OSError, IndexError):
+            continue
+        if parent == parent_pid and module in command:
+            found[int(entry.name)] = command
+    return found
+
+
+def port_of(base: str) -> int:
+    """The port of a base URL (``http://HOST:PORT``)."""
+    return int(base.rsplit(":", 1)[1])
+
+
 @contextmanager
 def running_sparql_only(
     *options: str, store: str | None = None, host: str = "127.0.0.1"

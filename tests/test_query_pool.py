@@ -10,11 +10,10 @@ import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import httpx
 import pytest
-from servers import free_port, serve
+from servers import child_processes, free_port, serve
 
 from govkg.server import ServerSettings, create_app
 from govkg.store import Store
@@ -30,18 +29,7 @@ def query_processes(parent_pid: int | None = None) -> set[int]:
     """The children of ``parent_pid`` (default: this test process) that are govkg query
     processes (other tests' servers in this process may have some too)."""
     parent_pid = os.getpid() if parent_pid is None else parent_pid
-    found = set()
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            command = (entry / "cmdline").read_bytes()
-        except OSError:
-            continue
-        if parent == parent_pid and b"govkg.server.worker" in command:
-            found.add(int(entry.name))
-    return found
+    return set(child_processes(parent_pid, "govkg.server.worker"))
 
 
 @pytest.fixture

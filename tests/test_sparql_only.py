@@ -20,7 +20,7 @@ from pathlib import Path
 import httpx
 import pytest
 from paths import ROOT
-from servers import free_port, running_sparql_only
+from servers import child_processes, free_port, port_of, running_sparql_only
 from servers import serve as _serve
 
 from govkg.load import rebuild
@@ -56,22 +56,7 @@ def endpoint() -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
 
 def _workers(supervisor: int) -> dict[int, str]:
     """The supervisor's query processes: pid → their command line."""
-    found = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            cmdline = (entry / "cmdline").read_bytes().decode().replace("\0", " ")
-        except (OSError, IndexError):
-            continue
-        if parent == supervisor and "govkg.server.endpoint_worker" in cmdline:
-            found[int(entry.name)] = cmdline
-    return found
-
-
-def _port(base: str) -> int:
-    return int(base.rsplit(":", 1)[1])
+    return child_processes(supervisor, "govkg.server.endpoint_worker")
 
 
 def _alive(pid: int) -> bool:
@@ -137,7 +122,7 @@ def test_a_request_line_too_long_is_one_line(
     endpoint: tuple[str, subprocess.Popen[bytes]],
 ) -> None:
     base, _process = endpoint
-    port = _port(base)
+    port = port_of(base)
     with socket.create_connection(("127.0.0.1", port), timeout=10) as client:
         client.sendall(b"GET /sparql?query=" + b"x" * 70_000 + b" HTTP/1.1\r\n\r\n")
         answer = b""
@@ -155,7 +140,7 @@ def test_a_stalled_client_does_not_hold_up_the_others(
     """One warm process, held by a client that sends half a request and waits: the next query
     is answered by a process started for it, well before the stalled one is let go."""
     base, process = endpoint
-    port = _port(base)
+    port = port_of(base)
     with socket.create_connection(("127.0.0.1", port)) as stalled:
         stalled.sendall(b"GET /sparql?query=ASK")
         time.sleep(0.3)
@@ -233,7 +218,7 @@ def test_a_client_that_sends_its_request_slowly_is_cut_off(
 ) -> None:
     """A byte every 2 s keeps no process for longer than the whole request's 10 s."""
     base, _process = endpoint
-    port = _port(base)
+    port = port_of(base)
     with socket.create_connection(("127.0.0.1", port), timeout=30) as slow:
         started = time.monotonic()
         slow.sendall(b"GET /sparql?query=ASK")
@@ -306,7 +291,7 @@ def test_the_access_log_has_a_line_for_each_answer_as_the_full_servers() -> None
     runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
     with running_sparql_only("--access-log", "--query-workers", "1") as (base, process):
         assert httpx.get(base + "/sparql", params={"query": "ASK {}"}).status_code == 200
-        with socket.create_connection(("127.0.0.1", _port(base)), timeout=30) as raw:
+        with socket.create_connection(("127.0.0.1", port_of(base)), timeout=30) as raw:
             raw.sendall(b"GET /doc/x\x1b[31m HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
             assert raw.makefile("rb").read().startswith(b"HTTP/1.1 404 ")
         stopped = httpx.get(

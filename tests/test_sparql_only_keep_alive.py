@@ -16,7 +16,7 @@ from typing import BinaryIO
 from urllib.parse import quote
 
 import pytest
-from servers import running_sparql_only
+from servers import child_processes, port_of, running_sparql_only
 
 from govkg.server.endpoint_connections import KEEP_IDLE
 
@@ -29,10 +29,6 @@ def one() -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """One warm query process (more start only when it is held up)."""
     with running_sparql_only("--query-workers", "1", "--timeout", "30") as running:
         yield running
-
-
-def _port(base: str) -> int:
-    return int(base.rsplit(":", 1)[1])
 
 
 def _path(query: str) -> str:
@@ -64,7 +60,7 @@ def test_a_connection_is_kept_request_after_request(
     one: tuple[str, subprocess.Popen[bytes]],
 ) -> None:
     base, _process = one
-    connection = http.client.HTTPConnection("127.0.0.1", _port(base), timeout=30)
+    connection = http.client.HTTPConnection("127.0.0.1", port_of(base), timeout=30)
     first = _get(connection, "ASK {}")
     kept = connection.sock
     assert first.status == 200
@@ -83,7 +79,7 @@ def test_pipelined_requests_are_answered_in_order(
     base, _process = one
     request = "GET {} HTTP/1.1\r\nHost: x\r\nAccept: text/csv\r\n\r\n"
     queries = [COUNT, "ASK {}", "SELECT ?x WHERE { VALUES ?x { 7 } }"]
-    with socket.create_connection(("127.0.0.1", _port(base)), timeout=30) as client:
+    with socket.create_connection(("127.0.0.1", port_of(base)), timeout=30) as client:
         client.sendall("".join(request.format(_path(q)) for q in queries).encode())
         reader = client.makefile("rb")
         answers = [_read_answer(reader) for _ in queries]
@@ -107,7 +103,7 @@ def test_what_the_client_asks_is_done(
 ) -> None:
     base, _process = one
     request = f"GET {_path('ASK {}')} {version}\r\nHost: x\r\n{connection}\r\n".encode()
-    with socket.create_connection(("127.0.0.1", _port(base)), timeout=30) as client:
+    with socket.create_connection(("127.0.0.1", port_of(base)), timeout=30) as client:
         reader = client.makefile("rb")
         client.sendall(request)
         status, headers, _body = _read_answer(reader)
@@ -128,7 +124,7 @@ def test_a_client_sending_back_to_back_does_not_have_the_process_to_itself(
     all answered."""
     base, _process = one
     request = f"GET {_path('ASK {}')} HTTP/1.1\r\nHost: x\r\n\r\n".encode()
-    port = _port(base)
+    port = port_of(base)
     with (
         socket.create_connection(("127.0.0.1", port), timeout=30) as other,
         socket.create_connection(("127.0.0.1", port), timeout=30) as eager,
@@ -154,7 +150,7 @@ def test_an_idle_kept_connection_is_closed_after_its_time(
     one: tuple[str, subprocess.Popen[bytes]],
 ) -> None:
     base, _process = one
-    with socket.create_connection(("127.0.0.1", _port(base)), timeout=KEEP_IDLE + 10) as client:
+    with socket.create_connection(("127.0.0.1", port_of(base)), timeout=KEEP_IDLE + 10) as client:
         reader = client.makefile("rb")
         client.sendall(f"GET {_path('ASK {}')} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
         assert _read_answer(reader)[1]["connection"] == "keep-alive"
@@ -172,7 +168,7 @@ def test_a_body_nobody_reads_is_never_read_as_the_next_request(
     base, _process = one
     smuggled = f"GET {_path('ASK {}')} HTTP/1.1\r\nHost: x\r\n\r\n".encode()
     head = f"GET {_path('ASK {}')} HTTP/1.1\r\nHost: x\r\nContent-Length: {len(smuggled)}\r\n\r\n"
-    with socket.create_connection(("127.0.0.1", _port(base)), timeout=30) as client:
+    with socket.create_connection(("127.0.0.1", port_of(base)), timeout=30) as client:
         reader = client.makefile("rb")
         client.sendall(head.encode() + smuggled)
         status, headers, _body = _read_answer(reader)
@@ -187,7 +183,7 @@ def test_a_slow_query_does_not_hold_up_its_process_kept_connections(
     it stops at 8 s: the first client's next request on its kept connection is answered long
     before (by a process started for it, to which the connection moved)."""
     base, _process = one
-    port = _port(base)
+    port = port_of(base)
     kept = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     assert _get(kept, "ASK {}").status == 200
     socket_before = kept.sock
@@ -229,18 +225,7 @@ def _sockets(pid: int) -> set[str]:
 
 
 def _workers(supervisor: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            cmdline = (entry / "cmdline").read_bytes()
-        except (OSError, IndexError):
-            continue
-        if parent == supervisor and b"govkg.server.endpoint_worker" in cmdline:
-            found.append(int(entry.name))
-    return found
+    return list(child_processes(supervisor, "govkg.server.endpoint_worker"))
 
 
 def test_kept_connections_spread_over_the_processes() -> None:
@@ -248,7 +233,7 @@ def test_kept_connections_spread_over_the_processes() -> None:
     process has started): as they go on sending requests, each process comes to keep two of
     their connections, whichever accepted them."""
     with running_sparql_only("--query-workers", "2") as (base, process):
-        port = _port(base)
+        port = port_of(base)
         clients = [http.client.HTTPConnection("127.0.0.1", port, timeout=30) for _ in range(4)]
         deadline = time.monotonic() + 30
         counts: list[int] = []

@@ -40,7 +40,7 @@ KEEP_MOST = 64
 
 
 class Writer:
-    """The writing side of a connection (``BaseHTTPRequestHandler.wfile``): unbuffered."""
+    """The writing side of a connection: unbuffered, each write sent whole."""
 
     def __init__(self, connection: socket.socket) -> None:
         self._connection = connection
@@ -48,9 +48,6 @@ class Writer:
     def write(self, data: bytes) -> int:
         self._connection.sendall(data)
         return len(data)
-
-    def flush(self) -> None:
-        """Nothing is buffered."""
 
 
 @dataclass(eq=False)

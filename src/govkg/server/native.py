@@ -56,7 +56,7 @@ def native_answer(
         return _other_form(store, sparql, accept, max_rows, dataset)
     except QueryError:
         return None
-    media = result_type(accept) if accept is not None else choose(accept, list(RESULT_TYPES))
+    media = result_type(accept)
     if media not in FORMATS:
         return None
     writer = FORMATS[media]
@@ -82,7 +82,7 @@ def capped_text(sparql: str, limit: int) -> str:
 
 
 @kept_for_texts(size=64, longest=1024)
-def result_type(accept: str) -> str | None:
+def result_type(accept: str | None) -> str | None:
     """The SELECT result type an Accept header asks for (kept for the headers seen last)."""
     return choose(accept, list(RESULT_TYPES))
 

@@ -31,7 +31,6 @@ def kept_for_texts(
                 return cached(*args, **kwargs)  # type: ignore[arg-type]
             return function(*args, **kwargs)
 
-        call.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
         return call
 
     return decorate
