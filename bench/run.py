@@ -166,7 +166,11 @@ def export_lines(row: dict[str, Any]) -> dict[str, str]:
 
 
 #: serve_bench's govkg modes: (its name, the prefix of its ratios' keys, the summary line's suffix)
-SERVE_MODES = (("govkg", "", ""), ("govkg-endpoint", "endpoint_", ", --sparql-only"))
+SERVE_MODES = (
+    ("govkg", "", ""),
+    ("govkg-on-demand", "on_demand_", ", --pages-on-demand"),
+    ("govkg-endpoint", "endpoint_", ", --sparql-only"),
+)
 
 
 def serve_lines(row: dict[str, Any]) -> dict[str, str]:
@@ -278,14 +282,17 @@ def _listing(row: dict[str, Any]) -> tuple[str, bool]:
 
 
 LOOKUP = "/sparql lookup within 1.25x, memory 4x"
+ON_DEMAND = "on_demand_"
 TARGETS = (
     Target("export", "100x1000", "export stances GEXF within 2x of its bound", _export_ratio),
     Target("export", "200x5000", "export stances GEXF < 30 s and < 1.5 GB", _export_time),
     Target("align", "0x0", "align all pairs within 3x of its bound", _align_ratio(3.0)),
     Target("align", "100x1000", "align all pairs within 1.5x of its bound", _align_ratio(1.5)),
     Target("serve", "100x1000", f"{LOOKUP} (govkg serve, with pages)", _lookup("")),
+    Target("serve", "100x1000", f"{LOOKUP} (govkg serve --pages-on-demand)", _lookup(ON_DEMAND)),
     Target("serve", "100x1000", f"{LOOKUP} (govkg serve --sparql-only)", _lookup("endpoint_")),
     Target("serve", "200x5000", f"{LOOKUP} (govkg serve, with pages)", _lookup("")),
+    Target("serve", "200x5000", f"{LOOKUP} (govkg serve --pages-on-demand)", _lookup(ON_DEMAND)),
     Target("serve", "200x5000", f"{LOOKUP} (govkg serve --sparql-only)", _lookup("endpoint_")),
     Target("serve", "200x5000", "a state's page < 200 ms p50, 16 clients", _page),
     Target("serve", "200x5000", "a listing's page < 200 ms p50, 16 clients", _listing),

@@ -67,10 +67,16 @@ SELECT_JSON = "application/sparql-results+json"
 TARGET_RATIO = 1.25
 MEMORY_RATIO = 4.0
 #: The servers measured, in the order a round starts them.
-SERVERS = ("govkg", "govkg-endpoint", "oxigraph")
+SERVERS = ("govkg", "govkg-on-demand", "govkg-endpoint", "oxigraph")
 #: govkg's modes, each compared with Oxigraph's server: the prefix of its ratios' keys in a
 #: kind's summary (``ratio``, ``memory_ratio`` … for the full server, as before the endpoint mode).
-RATIO_PREFIX = {"govkg": "", "govkg-endpoint": "endpoint_"}
+RATIO_PREFIX = {"govkg": "", "govkg-on-demand": "on_demand_", "govkg-endpoint": "endpoint_"}
+#: govkg's modes: the options ``govkg serve`` gets for each.
+MODE_OPTIONS = {
+    "govkg": [],
+    "govkg-on-demand": ["--pages-on-demand"],
+    "govkg-endpoint": ["--sparql-only"],
+}
 #: Kinds that are govkg's pages, not SPARQL queries: only the full server answers them.
 PAGE_KINDS = ("page", "listing")
 
@@ -87,7 +93,8 @@ def server_names(text: str) -> list[str]:
 
 
 def answers(server: str, kind: str) -> bool:
-    """Whether a server answers a query kind: pages only the full ``govkg serve`` does."""
+    """Whether a server answers a query kind: pages only the full ``govkg serve`` does (with
+    ``--pages-on-demand`` it would, but it is measured before any page is asked for)."""
     return server == "govkg" or kind not in PAGE_KINDS
 
 
@@ -214,10 +221,11 @@ def govkg_server(
     pythonpath: str | None,
     cpus: str | None,
     settle_s: float = 900.0,
-    sparql_only: bool = False,
+    mode: str = "govkg",
 ) -> Iterator[Server]:
     """``govkg serve`` on the store folder, once it answers and has done its start-up work
-    (``sparql_only``: ``govkg serve --sparql-only``, the endpoint alone)."""
+    (``mode``: one of MODE_OPTIONS: with its pages, with them at the first page request, or
+    the endpoint alone)."""
     port = free_port()
     command = [
         sys.executable,
@@ -228,7 +236,7 @@ def govkg_server(
         "--store",
         str(folder),
         "serve",
-        *(["--sparql-only"] if sparql_only else []),
+        *MODE_OPTIONS[mode],
         "--port",
         str(port),
         "--timeout",
@@ -238,7 +246,7 @@ def govkg_server(
     env = dict(os.environ)
     if pythonpath:
         env["PYTHONPATH"] = pythonpath + os.pathsep + env.get("PYTHONPATH", "")
-    name = "govkg-endpoint" if sparql_only else "govkg"
+    name = mode
     with _running(_pinned(command, cpus), port, name, "/sparql", env) as server:
         _settle(server, most_s=settle_s)
         yield server
@@ -463,7 +471,7 @@ def start(name: str, folder: Path, args: argparse.Namespace, cpus: str | None) -
         args.govkg_pythonpath,
         cpus,
         args.settle,
-        sparql_only=name == "govkg-endpoint",
+        mode=name,
     )
 
 

@@ -157,12 +157,23 @@ def running_sparql_only(
     """``govkg serve --sparql-only`` over the shipped project (its store in memory unless
     ``store`` names one) on a free loopback port: its base URL and its process, which is
     stopped on leaving with SIGTERM, as a user stops it (its query processes are its to stop)."""
+    with running_serve("--sparql-only", *options, store=store, host=host) as running:
+        yield running
+
+
+@contextmanager
+def running_serve(
+    *options: str, store: str | None = None, host: str = "127.0.0.1"
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """``govkg serve`` with ``options`` over the shipped project (its store in memory unless
+    ``store`` names one) on a free loopback port, once ``/sparql`` answers: its base URL and its
+    process, stopped on leaving with SIGTERM (the processes it started are its to stop)."""
     from paths import ROOT
 
     port = free_port()
     command = [sys.executable, "-m", "govkg", "--root", str(ROOT)]
     command += ["--store", store] if store else []
-    command += ["serve", "--sparql-only", "--host", host, "--port", str(port), *options]
+    command += ["serve", "--host", host, "--port", str(port), *options]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
     try:

@@ -24,6 +24,10 @@ _PAGE_LIBRARIES = "server start-up: numpy, networkx, scipy or rdflib only when a
 #: The imports allowed inside a function, (importing module, imported module) → why.  Nothing
 #: else may be imported lazily, and never to break a cycle.
 LAZY_IMPORTS: dict[tuple[str, str], str] = {
+    (
+        "govkg.server.endpoint_full",
+        "govkg.site.pages",
+    ): "query processes: the pages' imports only for an error page a browser is sent",
     ("govkg.cli", "govkg.align.report"): "CLI start-up: numpy, networkx only for `govkg align`",
     ("govkg.cli", "govkg.align"): "CLI start-up: numpy, networkx only for `align`, `export`",
     ("govkg.cli", "govkg.export"): "CLI start-up: networkx, lxml only for `govkg export`",

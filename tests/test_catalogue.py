@@ -19,7 +19,7 @@ from govkg.project import ROOT_ENV, Project
 from govkg.queries import Parameter, Query, catalogue, find_query
 from govkg.server import ServerSettings, create_app
 from govkg.server.catalogue import example_text
-from govkg.server.querypage import wants_page
+from govkg.server.negotiation import wants_page
 from govkg.server.results import to_json
 from govkg.site.paths import catalogue_paths
 from govkg.store import OxigraphStore, QueryResult, Store

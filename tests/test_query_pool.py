@@ -25,11 +25,13 @@ LOOKUP = (
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 
-def query_processes(parent_pid: int | None = None) -> set[int]:
+def query_processes(parent_pid: int | None = None, module: str = "govkg.server.worker") -> set[int]:
     """The children of ``parent_pid`` (default: this test process) that are govkg query
-    processes (other tests' servers in this process may have some too)."""
+    processes (other tests' servers in this process may have some too): the app's pool's
+    (``govkg.server.worker``), or those of ``govkg serve``'s supervisor
+    (``govkg.server.endpoint_worker``)."""
     parent_pid = os.getpid() if parent_pid is None else parent_pid
-    return set(child_processes(parent_pid, "govkg.server.worker"))
+    return set(child_processes(parent_pid, module))
 
 
 @pytest.fixture
@@ -97,7 +99,7 @@ def test_one_warm_process_per_cpu_the_server_may_use(cpus: int) -> None:
     try:
         answered = _wait_for_sparql(f"http://127.0.0.1:{port}/sparql", seconds=60)
         assert answered, "govkg serve did not answer within 60 s"
-        assert len(query_processes(server.pid)) == len(allowed)
+        assert len(query_processes(server.pid, "govkg.server.endpoint_worker")) == len(allowed)
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -43,6 +43,7 @@ from govkg.validate import ENGINES, validate_files, validate_store
 if TYPE_CHECKING:
     from govkg.align.report import AlignRequest
     from govkg.export import ExportRequest
+    from govkg.server.endpoint import PagesOptions
     from govkg.server.settings import ServerSettings
 
 STORE_ENV = "GOVKG_STORE"
@@ -1076,11 +1077,18 @@ Example:
     help="Serve the SPARQL endpoint alone (/sparql), from its query processes: no pages, "
     "less memory and time a query (the embedded store only).",
 )
+@click.option(
+    "--pages-on-demand",
+    is_flag=True,
+    help="Start the pages' process at the first page request, not with the server "
+    "(an endpoint mostly asked for queries keeps less memory; the first page waits for it).",
+)
 @click.pass_obj
 def serve(
     settings: Settings, host: str, port: int, get_path: str | None, accept: str, **limits: Any
 ) -> None:
     from govkg.server import ServerSettings, create_app  # starlette, uvicorn
+    from govkg.server.endpoint import PagesOptions
     from govkg.server.launch import get_once, run_server
 
     workers = limits["query_workers"]
@@ -1091,7 +1099,12 @@ def serve(
     )
     project, store = open_project(settings.root, settings.store)
     if limits["sparql_only"]:
+        if limits["pages_on_demand"]:
+            raise click.UsageError("--pages-on-demand: --sparql-only serves no pages")
         _serve_sparql_only(store, server, host, port, get_path, limits["access_log"])
+    if get_path is None and store.embedded and server.query_workers >= 1:
+        pages = PagesOptions(str(project.root), limits["pages_on_demand"])
+        _exec_supervisor(store, server, host, port, limits["access_log"], pages)
     app = create_app(store, server, project)
     if get_path is None:
         click.echo(f"govkg: serving on http://{host}:{port}/ (Ctrl-C to stop)", err=True)
@@ -1112,9 +1125,6 @@ def _serve_sparql_only(
     access_log: bool,
 ) -> NoReturn:
     """``serve --sparql-only``: this process becomes the endpoint's supervisor."""
-    from govkg.server.endpoint import exec_endpoint
-    from govkg.server.runner import snapshot
-
     if get_path is not None:
         raise click.UsageError("--get is answered by the full server: leave out --sparql-only")
     if not store.embedded:
@@ -1123,6 +1133,21 @@ def _serve_sparql_only(
         )
     if server.query_workers < 1:
         raise click.UsageError("--sparql-only answers from query processes: --query-workers >= 1")
+    _exec_supervisor(store, server, host, port, access_log, None)
+
+
+def _exec_supervisor(
+    store: Store,
+    server: ServerSettings,
+    host: str,
+    port: int,
+    access_log: bool,
+    pages: PagesOptions | None,
+) -> NoReturn:
+    """This process becomes the supervisor of the query processes (and of the pages')."""
+    from govkg.server.endpoint import exec_endpoint
+    from govkg.server.runner import snapshot
+
     folder = store.folder
     limits = {
         "timeout_s": server.timeout_s,
@@ -1132,7 +1157,7 @@ def _serve_sparql_only(
         "max_query_workers": max(server.query_workers, server.max_query_workers),
         "access_log": access_log,
     }
-    exec_endpoint(str(folder or snapshot(store)), host, port, limits, remove=folder is None)
+    exec_endpoint(str(folder or snapshot(store)), host, port, limits, folder is None, pages)
 
 
 STANCE_LIST_HELP = """Write an instrument's imported stance list as CSV, to edit and import again.

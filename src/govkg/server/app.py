@@ -39,7 +39,8 @@ from govkg.server.http import (
     to_response,
 )
 from govkg.server.listings import forget_listings
-from govkg.server.negotiation import choose
+from govkg.server.negotiation import choose, wants_page
+from govkg.server.runner import Runner
 from govkg.server.settings import ServerSettings
 from govkg.server.sparql import parse_request, service_description
 from govkg.site import pages
@@ -181,7 +182,7 @@ class LinkedData:
         except ProtocolError as error:
             return error_response(request, error.status, error.message)
         if parsed.query is None:  # a browser gets the query editor, a program the description
-            if request.method == "GET" and querypage.wants_page(accept):
+            if request.method == "GET" and wants_page(accept):
                 return self.query_page.response(request)
             return Response(
                 service_description(),
@@ -229,16 +230,18 @@ def create_app(
     project: Project | None = None,
     *,
     copy_endpoint: str | None = None,
+    runner: Runner | None = None,
 ) -> Starlette:
     """The ASGI application serving ``store``.
 
     ``settings`` are :class:`ServerSettings`, or a bare :class:`Layout` served with the default
     limits.  Each part of the server contributes its routes from the one shared :class:`Context`.
     ``copy_endpoint`` is given when the app is crawled for a static copy: the SPARQL endpoint
-    the copy's query page sends queries to ("": none, the page says so).
+    the copy's query page sends queries to ("": none, the page says so).  ``runner`` runs the
+    app's SPARQL queries (None: query processes or threads, as the settings say).
     """
     settings = ServerSettings.serving(settings or Layout())
-    context = Context(store, settings, project, copy_endpoint)
+    context = Context(store, settings, project, copy_endpoint, runner)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

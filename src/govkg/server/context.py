@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 from pathlib import Path
 
 from govkg.errors import GovkgError
@@ -45,6 +45,12 @@ class Context:
         except GovkgError:
             return None
 
-    def __post_init__(self) -> None:
+    #: The runner to use (the pages process's, which sends queries to the endpoint); None:
+    #: the one :func:`make_runner` makes for the store.
+    given_runner: InitVar[Runner | None] = None
+
+    def __post_init__(self, given_runner: Runner | None) -> None:
         workers = self.settings.query_workers
-        self.runner = make_runner(self.store, workers, self.settings.max_query_workers)
+        self.runner = given_runner or make_runner(
+            self.store, workers, self.settings.max_query_workers
+        )

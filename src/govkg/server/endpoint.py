@@ -1,14 +1,17 @@
-"""``govkg serve --sparql-only``: the SPARQL endpoint alone, served by its query processes.
+"""``govkg serve`` on the embedded store: the SPARQL endpoint served by its query processes, and
+the pages by a pages process (``--sparql-only``: the endpoint alone).
 
-The full server (:mod:`govkg.server.app`) answers a query in two processes: uvicorn's, which
-reads the request, and a query process, which runs it and can be killed at its time limit.  The
-endpoint alone needs no pages, so the query processes themselves accept the connections on one
-shared listening socket (:mod:`govkg.server.endpoint_worker`): no hop between processes, no
-pages' imports.  This module is the supervisor, ``python -m govkg.server.endpoint``: it opens
-the socket, keeps ``query_workers`` processes running (one that stopped a runaway query at its
-time limit ends and is replaced), starts one more, up to ``max_query_workers``, while every
-process is held by a query slower than ``SLOW`` seconds, and on SIGTERM or Ctrl-C stops them all
-(each after the answer it is writing).  It imports the standard library only.
+A query process (:mod:`govkg.server.endpoint_worker`) accepts connections itself on one shared
+listening socket and answers ``/sparql`` with Oxigraph: no hop between processes, no pages'
+imports.  Every other request (a page, a document, the query page) it relays to the pages
+process, which runs the app (:mod:`govkg.server.app`) under uvicorn on a private Unix socket
+(:mod:`govkg.server.endpoint_pages`, :mod:`govkg.server.endpoint_relay`).  This module is the
+supervisor, ``python -m govkg.server.endpoint``: it opens the socket, keeps ``query_workers``
+processes running (one that stopped a runaway query at its time limit ends and is replaced),
+starts one more, up to ``max_query_workers``, while every process is held by a query slower than
+``SLOW`` seconds, starts the pages process (at once, or at the first page request), and on
+SIGTERM or Ctrl-C stops them all (each after the answer it is writing).  It imports the standard
+library only.
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ import termios
 import time
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
+
+from govkg.server.endpoint_pages import PagesProcess
 
 #: A process busy this many seconds while all are busy: start one more (as the full server).
 SLOW = 0.25
@@ -82,6 +87,7 @@ class Supervisor:
     limits: dict[str, Any]
     state: str
     remove: bool = False
+    pages: PagesProcess | None = None
     processes: dict[int, subprocess.Popen[bytes]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -125,6 +131,8 @@ class Supervisor:
             if slot < self.warm:
                 self.start(slot)
         self._grow()
+        if self.pages is not None:
+            self.pages.look()
 
     def _grow(self) -> None:
         """One more process when none is waiting, one has been busy ``SLOW`` seconds, and more
@@ -155,6 +163,8 @@ class Supervisor:
                 process.kill()
                 process.wait()
         self.processes.clear()
+        if self.pages is not None:
+            self.pages.stop()
 
 
 def queued(listener: socket.socket) -> int:
@@ -200,27 +210,46 @@ def listen(host: str, port: int) -> socket.socket:
         raise EndpointError(f"cannot listen on {host}:{port}: {reason}") from None
 
 
-def run(folder: str, host: str, port: int, limits: dict[str, Any], remove: bool = False) -> None:
+@dataclass(frozen=True)
+class PagesOptions:
+    """``govkg serve`` with its pages: the project's folder, and whether the pages process waits
+    for the first page request to start."""
+
+    root: str
+    on_demand: bool = False
+
+
+def run(
+    folder: str,
+    host: str,
+    port: int,
+    limits: dict[str, Any],
+    remove: bool = False,
+    pages: PagesOptions | None = None,
+) -> None:
     """Serve the store in ``folder`` until SIGTERM or Ctrl-C (``remove``: the folder is a
-    snapshot, removed at the end; by the query processes if this one is killed)."""
+    snapshot, removed at the end; by the query processes if this one is killed); with
+    ``pages``, the pages too, from the pages process."""
     listener = listen(host, port)
+    address, bound = listener.getsockname()[:2]
+    shown = f"[{address}]" if ":" in address else address
     with tempfile.NamedTemporaryFile(prefix="govkg-endpoint-", suffix=".state") as state:
         Slots.create(state, int(limits["max_query_workers"]))
-        supervisor = Supervisor(folder, listener, limits, state.name, remove)
+        pages_process = None
+        if pages is not None:
+            endpoint = f"http://{_loopback(address)}:{bound}/sparql"
+            pages_process = PagesProcess(pages.root, folder, limits, endpoint, pages.on_demand)
+            limits = {**limits, "pages": pages_process.path}
+        supervisor = Supervisor(folder, listener, limits, state.name, remove, pages_process)
         signal.signal(signal.SIGTERM, _on_signal)
         signal.signal(signal.SIGINT, _on_signal)
         try:
             for slot in range(supervisor.warm):
                 supervisor.start(slot)
-            address, bound = listener.getsockname()[:2]
-            shown = f"[{address}]" if ":" in address else address
-            print(
-                f"govkg: serving SPARQL on http://{shown}:{bound}/sparql "
-                f"({supervisor.warm} query process{'es' * (supervisor.warm != 1)}; "
-                "Ctrl-C to stop)",
-                file=sys.stderr,
-                flush=True,
-            )
+            if pages_process is not None:
+                pages_process.begin()
+            print(_serving(f"http://{shown}:{bound}/", supervisor.warm, pages), file=sys.stderr)
+            sys.stderr.flush()
             while True:
                 time.sleep(TICK)
                 supervisor.look()
@@ -235,12 +264,34 @@ def run(folder: str, host: str, port: int, limits: dict[str, Any], remove: bool 
                 end.close()
 
 
+def _serving(base: str, warm: int, pages: PagesOptions | None) -> str:
+    processes = f"{warm} query process{'es' * (warm != 1)}"
+    if pages is None:
+        return f"govkg: serving SPARQL on {base}sparql ({processes}; Ctrl-C to stop)"
+    when = "; pages from the first page request" if pages.on_demand else ""
+    return f"govkg: serving on {base} ({processes}{when}; Ctrl-C to stop)"
+
+
+def _loopback(address: str) -> str:
+    """The address the pages process reaches the server at (a wildcard is this machine)."""
+    if address in ("0.0.0.0", ""):
+        return "127.0.0.1"
+    if ":" in address:
+        return "[::1]" if address == "::" else f"[{address}]"
+    return address
+
+
 def main(argv: list[str]) -> int:
-    """``python -m govkg.server.endpoint FOLDER HOST PORT LIMITS_JSON [--remove]``: serve; with
-    ``--remove`` the folder (a snapshot of a store in memory) is deleted at the end."""
+    """``python -m govkg.server.endpoint FOLDER HOST PORT LIMITS_JSON [--remove] [--pages ROOT
+    [--on-demand]]``: serve; with ``--remove`` the folder (a snapshot of a store in memory) is
+    deleted at the end; with ``--pages``, the pages of the project in ROOT too."""
     folder, host, port, limits = argv[:4]
+    options = argv[4:]
+    pages = None
+    if "--pages" in options:
+        pages = PagesOptions(options[options.index("--pages") + 1], "--on-demand" in options)
     try:
-        run(folder, host, int(port), json.loads(limits), "--remove" in argv[4:])
+        run(folder, host, int(port), json.loads(limits), "--remove" in options, pages)
     except EndpointError as error:
         print(f"govkg serve: {error}", file=sys.stderr)
         return 2
@@ -251,11 +302,18 @@ def main(argv: list[str]) -> int:
 
 
 def exec_endpoint(
-    folder: str, host: str, port: int, limits: dict[str, Any], remove: bool
+    folder: str,
+    host: str,
+    port: int,
+    limits: dict[str, Any],
+    remove: bool,
+    pages: PagesOptions | None = None,
 ) -> NoReturn:
     """Replace this process by the supervisor (so the CLI's imports are not kept)."""
     command = [sys.executable, "-m", "govkg.server.endpoint", folder, host, str(port)]
     command += [json.dumps(limits), *(["--remove"] if remove else [])]
+    if pages is not None:
+        command += ["--pages", pages.root, *(["--on-demand"] if pages.on_demand else [])]
     sys.stdout.flush()
     sys.stderr.flush()
     os.execv(sys.executable, command)

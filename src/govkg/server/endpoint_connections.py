@@ -1,4 +1,4 @@
-"""The connections a query process of ``govkg serve --sparql-only`` keeps open between a
+"""The connections a query process of ``govkg serve`` keeps open between a
 client's requests (HTTP keep-alive), and their hand-off from one query process to another.
 
 A kept connection belongs to the process that accepted it, which answers its requests one at a

@@ -1,5 +1,7 @@
-"""A query process of ``govkg serve --sparql-only``: it accepts connections itself and answers
-their SPARQL requests with Oxigraph, one request at a time.
+"""A query process of ``govkg serve``: it accepts connections itself and answers their SPARQL
+requests with Oxigraph, one request at a time; with the pages (without ``--sparql-only``) it
+writes ``/sparql``'s answers as the app does (:mod:`govkg.server.endpoint_full`) and relays every
+other request to the pages process (:mod:`govkg.server.endpoint_relay`).
 
 ``python -m govkg.server.endpoint_worker FOLDER LISTEN_FD,SEND_FD,RECEIVE_FD SLOT STATE_FILE
 LIMITS SUPERVISOR [--remove]``; started, restarted and stopped by :mod:`govkg.server.endpoint`.
@@ -40,10 +42,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from govkg.errors import GovkgError, ProtocolError
+from govkg.server import endpoint_relay
 from govkg.server.endpoint import SLOW, Slots
 from govkg.server.endpoint_connections import KEEP_IDLE, Client, Keeper
-from govkg.server.endpoint_http import HttpError, read_head
+from govkg.server.endpoint_full import full_response
+from govkg.server.endpoint_http import HttpError, RequestHead, read_head
 from govkg.server.execute import Job, execute_natively, timed_out
+from govkg.server.negotiation import wants_page
 from govkg.server.results import Answer, content_type
 from govkg.server.settings import ServerSettings
 from govkg.server.sparql import parse_get, parse_post, refuse_update, service_description
@@ -60,6 +65,8 @@ WATCH_EVERY = 0.05
 #: Seconds an answer sent before the request's body was read waits for the client to stop
 #: sending it.
 LINGER = 2.0
+#: Seconds a stopping process waits for the pages' answers it is passing on.
+STOP_RELAYS = 4.0
 #: The exit status of a process that stopped a query at its time limit.
 EXIT_STOPPED = 3
 ENDPOINT = "/sparql"
@@ -125,19 +132,21 @@ class Watchdog(threading.Thread):
 def _late(connection: socket.socket, seconds: float, phase: str) -> None:
     """A deadline passed: a query's is answered 503 and ends the process; a request that has
     not arrived is answered 408; then the connection is cut."""
+    exchange = Exchange.current
     with contextlib.suppress(OSError):
         connection.settimeout(2.0)
         if phase == "query":
-            connection.sendall(response_bytes(timed_out(seconds)))
-            if Exchange.current is not None:
-                Exchange.current.log(503)
+            answer = timed_out(seconds)
         elif phase == "read":
-            message = f"the request did not arrive within {seconds:g} s"
-            connection.sendall(response_bytes(Answer.error(408, message)))
-            if Exchange.current is not None:
-                Exchange.current.log(408)
+            answer = Answer.error(408, f"the request did not arrive within {seconds:g} s")
+        if phase in ("query", "read"):
+            written = exchange.response(answer) if exchange else response_bytes(answer)
+            connection.sendall(written)
+            if exchange is not None:
+                exchange.log(answer.status)
         connection.shutdown(socket.SHUT_RDWR)
-    if phase == "query":
+    if phase == "query":  # the pages' answers this process is passing on end first
+        endpoint_relay.wait_all(STOP_RELAYS)
         os._exit(EXIT_STOPPED)
 
 
@@ -155,6 +164,8 @@ def response_bytes(answer: Answer, head_only: bool = False, keep: bool = False) 
 
 _KEEP = {"Connection": "keep-alive", "Keep-Alive": f"timeout={KEEP_IDLE:g}"}
 _CLOSE = {"Connection": "close"}
+#: A request the query process has passed to the pages process (see ``Exchange.run``).
+RELAYED = None
 _REASONS = {status.value: status.phrase for status in HTTPStatus}
 
 
@@ -168,6 +179,9 @@ class Exchange:
     keeper: Keeper
     stopping: Stopping
     access_log = False
+    #: ``govkg serve``: the pages process's socket (other paths are relayed to it, and answers
+    #: are written as the full server writes them); None: ``--sparql-only``.
+    pages: str | None = None
     #: The exchange being answered (its 503 at a query's time limit is logged by the watchdog).
     current: Exchange | None = None
 
@@ -177,8 +191,11 @@ class Exchange:
         self.connection = client.connection
         self.unread = False  # the request's body, or the rest of its head, was not read
         self.keep = False
+        self.head: RequestHead | None = None
 
-    def run(self) -> bool:
+    def run(self) -> bool | None:
+        """Answer the request: whether its connection stays open, or ``RELAYED`` (the relay's
+        thread has it now)."""
         try:
             head = read_head(self.client.rfile)
         except HttpError as error:
@@ -188,6 +205,8 @@ class Exchange:
         if head is None:
             return False
         self.head, self.keep = head, head.keep_alive
+        if self.pages is not None and self._for_pages(head):
+            return self._relay(head, self.pages)
         if head.method not in ("POST", "PUT", "PATCH") and _has_body(head.headers):
             self.unread = True  # a body nobody reads must not be read as the next request
         if head.method in ("GET", "HEAD"):
@@ -202,26 +221,66 @@ class Exchange:
             self._send(Answer.error(405, message))
         return self.keep
 
+    @property
+    def request(self) -> RequestHead:
+        """The request's head, once read."""
+        if self.head is None:
+            raise RuntimeError("no request read yet")
+        return self.head
+
+    def _for_pages(self, head: RequestHead) -> bool:
+        """Whether the pages process answers the request: any path but the endpoint's, any
+        method but GET, HEAD and POST there (a CORS preflight), and the query page for a
+        browser's GET of the endpoint without a query."""
+        parts = urlsplit(head.target)
+        if parts.path != ENDPOINT or head.method not in ("GET", "HEAD", "POST"):
+            return True
+        if head.method != "GET" or not wants_page(head.headers.get("accept")):
+            return False
+        try:
+            return parse_get(parts.query.encode("latin-1"), self.settings).query is None
+        except ProtocolError:  # answered here, as the app answers it
+            return False
+
+    def _relay(self, head: RequestHead, socket_path: str) -> bool | None:
+        """Pass the request to the pages process (a thread waits for its answer); answer
+        here when it cannot be passed on."""
+        refused = endpoint_relay.refusal(head)
+        if refused is None and endpoint_relay.start(self.client, head, socket_path, self.log):
+            return RELAYED
+        self.unread = True
+        status, message = refused or (503, "too many pages asked for at once: try again soon")
+        self._send(Answer.error(status, message))
+        return False
+
+    def response(self, answer: Answer, head_only: bool = False, keep: bool = False) -> bytes:
+        """The whole response for ``answer``: as the full server writes it under
+        ``govkg serve``, in plain text with its CORS headers under ``--sparql-only``."""
+        if self.pages is None:
+            return response_bytes(answer, head_only, keep)
+        connection = list((_KEEP if keep else _CLOSE).items())
+        return full_response(answer, self.head, head_only, connection)
+
     def _parse_post(self, query_string: bytes) -> Any:
-        content_type = self.head.headers.get("content-type", "")
+        content_type = self.request.headers.get("content-type", "")
         refuse_update(content_type)
         body = self._body()
         return parse_post(query_string, content_type, body, self.settings)
 
     def _body(self) -> bytes:
-        length = self.head.headers.get("content-length")
+        length = self.request.headers.get("content-length")
         if length is None or not length.isdigit():
             self.unread = True
             raise ProtocolError(411, "a POST needs a Content-Length header")
         if int(length) > self.settings.max_body:
             self.unread = True
             raise ProtocolError(413, f"request body over {self.settings.max_body} bytes")
-        if self.head.headers.get("expect", "").lower() == "100-continue":
+        if self.request.headers.get("expect", "").lower() == "100-continue":
             self.client.wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n")
         return self.client.rfile.read(int(length))
 
     def _answer(self, parse: Any) -> None:
-        parts = urlsplit(self.head.target)
+        parts = urlsplit(self.request.target)
         if parts.path != ENDPOINT:
             message = f"not found: this server answers SPARQL queries at {ENDPOINT} only"
             self._send(Answer.error(404, message))
@@ -233,9 +292,10 @@ class Exchange:
             return
         if request.query is None:
             description = service_description().encode()
-            self._send(Answer(200, "text/turtle", description, {}))
+            varies = {"Vary": "Accept"} if self.pages else {}  # the app's page for a browser
+            self._send(Answer(200, "text/turtle", description, varies))
             return
-        accept = self.head.headers.get("accept")
+        accept = self.request.headers.get("accept")
         job = Job(request.query, accept, self.settings.max_rows, request.dataset)
         self.watchdog.watch(self.connection, request.timeout, "query")
         answer = execute_natively(self.store, job)
@@ -251,8 +311,8 @@ class Exchange:
         wanted = self.keep and not self.unread and not self.stopping.asked
         self.keep = wanted and self.keeper.may_keep()
         self.watchdog.watch(self.connection, WRITE_TIMEOUT, "write")
-        head_only = getattr(self, "head", None) is not None and self.head.method == "HEAD"
-        self.client.wfile.write(response_bytes(answer, head_only, self.keep))
+        head_only = self.head is not None and self.head.method == "HEAD"
+        self.client.wfile.write(self.response(answer, head_only, self.keep))
         self.log(answer.status)
         if self.unread:
             _linger(self.connection)
@@ -265,7 +325,7 @@ class Exchange:
         with contextlib.suppress(OSError):
             host, port = self.connection.getpeername()[:2]
             peer = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-            head = getattr(self, "head", None)
+            head = self.head
             request = (
                 "-" if head is None else f"{head.method} {_printable(head.target)} {head.version}"
             )
@@ -303,21 +363,23 @@ def _linger(connection: socket.socket) -> None:
                 return
 
 
-def _answer_one(client: Client) -> bool:
-    """Answer one request of ``client``: True if its connection stays open.  A client that
-    goes away or stalls is let go silently."""
+def _answer_one(client: Client) -> bool | None:
+    """Answer one request of ``client``: True if its connection stays open, ``RELAYED`` if a
+    relay's thread has it now.  A client that goes away or stalls is let go silently."""
     Exchange.watchdog.watch(client.connection, READ_TIMEOUT, "read")
-    keep = False
+    keep: bool | None = False
+    exchange = Exchange(client)
     try:
-        keep = Exchange(client).run()
+        keep = exchange.run()
     except OSError:
         pass
     except Exception as error:  # a fault of govkg's: one line, and the next connection
         print(f"govkg serve: internal error ({type(error).__name__}): {error}", file=sys.stderr)
         with contextlib.suppress(OSError):
             kind = type(error).__name__
-            client.wfile.write(response_bytes(Answer.error(500, f"internal error ({kind})")))
-    return Exchange.watchdog.disarm() and keep
+            client.wfile.write(exchange.response(Answer.error(500, f"internal error ({kind})")))
+    armed = Exchange.watchdog.disarm()
+    return RELAYED if keep is RELAYED else armed and keep
 
 
 class Stopping:
@@ -331,7 +393,7 @@ class Stopping:
 
     def _on_signal(self, _signum: int, _frame: Any) -> None:
         self.asked = True
-        if not self.busy:
+        if not self.busy and not endpoint_relay.active():
             os._exit(0)
 
 
@@ -352,10 +414,11 @@ class Process:
         sends its requests back to back must not have the process to itself) or close it."""
         self.stopping.busy = True
         self.slots.set(self.slot, time.monotonic())
-        if _answer_one(client) and not self.stopping.asked:
+        kept = _answer_one(client)
+        if kept and not self.stopping.asked:
             client.asking = client.pending()
             self.keeper.keep(client)
-        else:
+        elif kept is not RELAYED:
             client.close()
         self.slots.set(self.slot, 0.0)
         self.stopping.busy = False
@@ -408,7 +471,11 @@ def serve(process: Process, extra: bool, supervisor: int) -> None:
         elif kept is not None and process.keeper.take(kept):
             process.answer(kept)
             idle_since = time.monotonic()
-        elif extra and not process.keeper.count() and time.monotonic() - idle_since > IDLE_EXIT:
+        elif (
+            extra
+            and not (process.keeper.count() or endpoint_relay.active())
+            and (time.monotonic() - idle_since > IDLE_EXIT)
+        ):
             break
     process.keeper.close_all()
 
@@ -418,6 +485,7 @@ def main(argv: list[str]) -> int:
     listen_fd, send_fd, receive_fd = (int(fd) for fd in fds.split(","))
     options = json.loads(limits)
     Exchange.access_log = bool(options.pop("access_log", False))
+    Exchange.pages = options.pop("pages", None)
     settings = ServerSettings(**options)
     listener = socket.socket(fileno=listen_fd)
     try:
@@ -437,6 +505,7 @@ def main(argv: list[str]) -> int:
     slots.set(int(slot), 0.0)  # ready
     process = Process(listener, int(slot), slots, keeper, Exchange.stopping)
     serve(process, extra, int(supervisor))
+    endpoint_relay.wait_all(STOP_RELAYS)
     if os.getppid() != int(supervisor):  # it was killed: what it would have removed, removed
         with contextlib.suppress(OSError):
             os.unlink(state)

@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 
 from govkg.errors import NotReadyError, ProtocolError
-from govkg.server.negotiation import choose
+from govkg.server.negotiation import prefers_html
 from govkg.server.results import Answer
 from govkg.site import pages
 
@@ -57,8 +57,7 @@ def site_root(request: Request) -> str:
 
 def error_response(request: Request, status: int, message: str) -> Response:
     """An error as HTML (escaped) when the client prefers it, else as plain text."""
-    accept = request.headers.get("accept")
-    if choose(accept, ["text/plain", "text/html"]) == "text/html" and accept:
+    if prefers_html(request.headers.get("accept")):
         return html_response(pages.error_page(status, message, site_root(request)), status)
     return PlainTextResponse(message + "\n", status)
 

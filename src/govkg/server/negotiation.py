@@ -69,3 +69,15 @@ def choose(header: str | None, offered: list[str]) -> str | None:
         if q > 0:
             scored.append((-q, order, rank, media_type))
     return min(scored)[3] if scored else None
+
+
+def wants_page(accept: str | None) -> bool:
+    """Whether a GET of ``/sparql`` without a query should show the query page: the client
+    prefers HTML to Turtle (a browser does; ``*/*`` and no Accept give the Service
+    Description)."""
+    return bool(accept) and choose(accept, ["text/turtle", "text/html"]) == "text/html"
+
+
+def prefers_html(accept: str | None) -> bool:
+    """Whether an error should be an HTML page rather than plain text for this Accept header."""
+    return bool(accept) and choose(accept, ["text/plain", "text/html"]) == "text/html"

@@ -28,7 +28,6 @@ from govkg.server.context import Context
 from govkg.server.dataset import cached
 from govkg.server.execute import Job
 from govkg.server.http import html_response, site_root
-from govkg.server.negotiation import choose
 from govkg.server.results import TRUNCATED, Answer
 from govkg.site import pages
 from govkg.site.layout import Layout
@@ -67,12 +66,6 @@ def static_file(relative: str) -> bytes:
 def script_text() -> str:
     """The text of ``static/query.js``."""
     return static_file(SCRIPT).decode("utf-8")
-
-
-def wants_page(accept: str | None) -> bool:
-    """Whether a GET of ``/sparql`` without a query should show this page: the client prefers
-    HTML to Turtle (a browser does; ``*/*`` and no Accept give the Service Description)."""
-    return bool(accept) and choose(accept, ["text/turtle", "text/html"]) == "text/html"
 
 
 def _assets(root: str) -> str:

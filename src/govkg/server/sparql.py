@@ -132,8 +132,9 @@ def parse_get(query_string: bytes, settings: ServerSettings) -> SparqlRequest:
 
 
 async def parse_request(request: Request, settings: ServerSettings) -> SparqlRequest:
-    """The query of a GET, a form-encoded POST or an ``application/sparql-query`` POST."""
-    if request.method == "GET":
+    """The query of a GET (or HEAD), a form-encoded POST or an ``application/sparql-query``
+    POST."""
+    if request.method in ("GET", "HEAD"):
         return parse_get(request.scope["query_string"], settings)
     content_type = request.headers.get("content-type", "")
     refuse_update(content_type)
