@@ -70,6 +70,15 @@ def test_a_closed_connection_is_no_request() -> None:
             400,
             "two different Content-Length",
         ),
+        # the body's end told two ways (a proxy in front may read the other): refused
+        (
+            b"POST / HTTP/1.1\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n",
+            400,
+            "both Transfer-Encoding and Content-Length",
+        ),
+        # digits Python's isdigit() takes and int() does not
+        (b"POST / HTTP/1.1\r\nContent-Length: \xb2\r\n\r\n", 400, "bad Content-Length"),
+        (b"POST / HTTP/1.1\r\nContent-Length: -1\r\n\r\n", 400, "bad Content-Length"),
     ],
 )
 def test_what_is_refused_and_how(raw: bytes, status: int, said: str) -> None:

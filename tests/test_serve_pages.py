@@ -12,9 +12,11 @@ import re
 import signal
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from urllib.parse import urlencode
 
 import httpx
 import pytest
@@ -23,13 +25,15 @@ from servers import child_processes, port_of, running_serve, serve_url
 
 from govkg.project import Project
 from govkg.server import ServerSettings, create_app
+from govkg.server.endpoint_full import error_answer
 from govkg.server.endpoint_pages import RETRY, PagesProcess
 from govkg.server.front_runner import to_answer
-from govkg.server.results import TRUNCATED
+from govkg.server.results import TRUNCATED, Answer
 from govkg.server.runner import ProcessRunner
 from govkg.store import Store
 
 PAGES = "govkg.server.pages_process"
+GOVKG = (sys.executable, "-m", "govkg", "--root", str(ROOT))
 TIMEOUT = 1.0
 LOOKUP = (
     "PREFIX gk: <https://w3id.org/govkg/ontology#> SELECT ?actor ?kind WHERE { ?s gk:instrument "
@@ -422,3 +426,74 @@ def test_the_pages_process_starts_with_the_server_by_default() -> None:
         page = httpx.get(base + "/doc/state/USA", timeout=60)
         assert page.status_code == 200
         assert "United States" in page.text
+
+
+def test_a_head_stopped_at_its_time_limit_gets_no_body(
+    front: tuple[str, subprocess.Popen[bytes]],
+) -> None:
+    """The 503 a query's watchdog sends to a HEAD is a head alone, as the app's would be."""
+    base, _process = front
+    target = "/sparql?" + urlencode({"query": RUNAWAY})
+    with socket.create_connection(("127.0.0.1", port_of(base)), timeout=30) as client:
+        client.sendall(f"HEAD {target} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+        answer = client.makefile("rb").read()  # all the process sends before it ends
+    head, _, rest = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 503 "), head
+    assert b"Content-Length: " in head
+    assert rest == b""
+    assert _ask(base).status_code == 200  # a process took the stopped one's place
+
+
+def test_a_body_told_two_ways_is_refused_and_ends_its_connection(
+    front: tuple[str, subprocess.Popen[bytes]],
+) -> None:
+    """``Content-Length`` and ``Transfer-Encoding`` together: 400, and what follows is never
+    read as a request (a proxy that reads the chunks would see another request there)."""
+    base, _process = front
+    smuggled = b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\n\r\n"
+    chunk = b"%x\r\n" % len(smuggled) + smuggled + b"\r\n0\r\n\r\n"
+    with socket.create_connection(("127.0.0.1", port_of(base)), timeout=30) as client:
+        client.sendall(
+            b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n"
+            b"Transfer-Encoding: chunked\r\n"
+            b"Content-Type: application/x-www-form-urlencoded\r\n\r\n" + chunk
+        )
+        answer = client.makefile("rb").read()
+    assert answer.startswith(b"HTTP/1.1 400 "), answer[:200]
+    assert answer.count(b"HTTP/1.1 ") == 1  # nothing answered for the smuggled request
+
+
+def test_an_error_page_for_an_absolute_target_links_from_the_top() -> None:
+    """A request line may name the whole URL: the error page's links start from its path."""
+    answer = error_answer(Answer.error(400, "bad"), BROWSER, "http://govkg.example/sparql?q=1")
+    assert answer.media_type.startswith("text/html")
+    assert b'href="./style.css"' in answer.body
+
+
+def test_pages_on_demand_needs_the_query_processes() -> None:
+    done = subprocess.run(
+        [*GOVKG, "serve", "--query-workers", "0", "--pages-on-demand", "--port", "0"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert "--pages-on-demand needs the embedded store and query processes" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_a_pages_socket_that_cannot_be_made_is_one_line(tmp_path: Path) -> None:
+    """A temporary folder whose path is too long for a Unix socket: exit 2, one line."""
+    deep = tmp_path / ("d" * 100)
+    deep.mkdir()
+    done = subprocess.run(
+        [*GOVKG, "serve", "--query-workers", "1", "--port", "0"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "TMPDIR": str(deep)},
+    )
+    assert done.returncode == 2, done.stderr[-2000:]
+    assert "cannot make the pages' socket" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not list(deep.glob("govkg-pages-*"))  # its folder removed

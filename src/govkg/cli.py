@@ -1105,6 +1105,11 @@ def serve(
     if get_path is None and store.embedded and server.query_workers >= 1:
         pages = PagesOptions(str(project.root), limits["pages_on_demand"])
         _exec_supervisor(store, server, host, port, limits["access_log"], pages)
+    if limits["pages_on_demand"]:
+        raise click.UsageError(
+            "--pages-on-demand needs the embedded store and query processes (--query-workers >= 1)"
+            + (" and no --get" if get_path is not None else "")
+        )
     app = create_app(store, server, project)
     if get_path is None:
         click.echo(f"govkg: serving on http://{host}:{port}/ (Ctrl-C to stop)", err=True)

@@ -34,7 +34,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
-from govkg.server.endpoint_pages import PagesProcess
+from govkg.server.endpoint_pages import PagesError, PagesProcess
 
 #: A process busy this many seconds while all are busy: start one more (as the full server).
 SLOW = 0.25
@@ -238,7 +238,11 @@ def run(
         pages_process = None
         if pages is not None:
             endpoint = f"http://{_loopback(address)}:{bound}/sparql"
-            pages_process = PagesProcess(pages.root, folder, limits, endpoint, pages.on_demand)
+            try:
+                pages_process = PagesProcess(pages.root, folder, limits, endpoint, pages.on_demand)
+            except PagesError as error:
+                listener.close()
+                raise EndpointError(str(error)) from None
             limits = {**limits, "pages": pages_process.path}
         supervisor = Supervisor(folder, listener, limits, state.name, remove, pages_process)
         signal.signal(signal.SIGTERM, _on_signal)

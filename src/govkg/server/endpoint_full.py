@@ -5,14 +5,16 @@ The endpoint alone (``--sparql-only``) writes every answer in plain text with it
 The full server writes them as its Starlette app does behind its CORS middleware: an error is an
 HTML page for a client that prefers HTML (a browser), else plain text; every answer's ``Vary``
 names ``Origin``; a request with an ``Origin`` header gets ``Access-Control-Allow-Origin: *`` and
-the exposed headers; an answer at 500 or above is logged in one line.  The same bytes, so that a
-client cannot tell which process answered (the tests compare them with the app's).
+the exposed headers; an answer at 500 or above is logged in one line.  The same status,
+headers and body, so that a client cannot tell which process answered (the tests compare them
+with the app's; uvicorn's ``date`` and ``server`` headers are not written).
 """
 
 from __future__ import annotations
 
 import os
 from http import HTTPStatus
+from urllib.parse import urlsplit
 
 from govkg.server.endpoint_http import RequestHead
 from govkg.server.negotiation import prefers_html
@@ -38,8 +40,7 @@ def full_response(
     request = head.headers if head is not None else {}
     if answer.status >= 400:
         if head is not None and answer.status >= 500:
-            path = head.target.split("?", 1)[0]
-            _log(f"{head.method} {path}: {answer.status}: {answer.message}")
+            _log(f"{head.method} {urlsplit(head.target).path}: {answer.status}: {answer.message}")
         answer = error_answer(answer, request.get("accept"), head.target if head else "/")
     headers: Headers = list(answer.headers.items())
     headers.append(("Content-Length", str(len(answer.body))))
@@ -60,7 +61,7 @@ def error_answer(answer: Answer, accept: str | None, target: str) -> Answer:
         return Answer.error(answer.status, answer.message)
     from govkg.site.pages import error_page, relative_root  # the pages' imports, only now
 
-    root = relative_root(target.split("?", 1)[0])
+    root = relative_root(urlsplit(target).path)
     page = error_page(answer.status, answer.message, root).encode("utf-8")
     return Answer(answer.status, "text/html; charset=utf-8", page, dict([CSP]), answer.message)
 

@@ -57,6 +57,8 @@ def read_head(rfile: BinaryIO) -> RequestHead | None:
         raise HttpError(414, f"request line over {MAX_LINE} bytes")
     method, target, version = _request_line(line)
     headers = _headers(rfile)
+    if "transfer-encoding" in headers and "content-length" in headers:
+        raise HttpError(400, "both Transfer-Encoding and Content-Length: the body's end is unclear")
     tokens = {token.strip().lower() for token in headers.get("connection", "").split(",")}
     keep = "keep-alive" in tokens if version == "HTTP/1.0" else "close" not in tokens
     return RequestHead(method, target, version, headers, keep)
@@ -89,6 +91,8 @@ def _headers(rfile: BinaryIO) -> dict[str, str]:
         if not colon or not name or not TOKEN.issuperset(name):
             raise HttpError(400, f"bad header line {line[:100]!r}")
         key, text = name.lower(), value.strip()
+        if key == "content-length" and not (text.isascii() and text.isdigit()):
+            raise HttpError(400, f"bad Content-Length {text[:20]!r}")
         if key in headers:
             if key == "content-length" and headers[key] != text:
                 raise HttpError(400, "two different Content-Length headers")

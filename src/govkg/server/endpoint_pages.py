@@ -34,6 +34,10 @@ STOP_GRACE = 6.0
 _UNAVAILABLE = "the pages could not start (the server's log says why); try again in a moment\n"
 
 
+class PagesError(Exception):
+    """The pages' socket cannot be made: one line for the user."""
+
+
 @dataclass
 class PagesProcess:
     """The pages' socket and process (``on_demand``: not started before the first request)."""
@@ -51,8 +55,14 @@ class PagesProcess:
         self.directory = tempfile.mkdtemp(prefix="govkg-pages-")
         self.path = os.path.join(self.directory, "pages.sock")
         self.listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.listener.bind(self.path)
-        self.listener.listen(1024)
+        try:
+            self.listener.bind(self.path)
+            self.listener.listen(1024)
+        except OSError as error:
+            self.listener.close()
+            shutil.rmtree(self.directory, ignore_errors=True)
+            reason = error.strerror or str(error)
+            raise PagesError(f"cannot make the pages' socket {self.path}: {reason}") from None
         self.listener.setblocking(False)
 
     def begin(self) -> None:
@@ -64,7 +74,10 @@ class PagesProcess:
         fd = self.listener.fileno()
         command = [sys.executable, "-m", "govkg.server.pages_process", self.root, self.folder]
         command += [str(fd), json.dumps(self.limits), self.endpoint, str(os.getpid())]
-        self.process = subprocess.Popen(command, pass_fds=(fd,))
+        command.append(self.directory)  # removed by the pages process if this one is killed
+        # its own session: Ctrl-C reaches the supervisor, which stops it after the query
+        # processes (whose relays it may still be answering)
+        self.process = subprocess.Popen(command, pass_fds=(fd,), start_new_session=True)
         self.started_at = time.monotonic()
 
     def look(self) -> None:

@@ -9,8 +9,8 @@ client, then closes the connection; the process goes on with its other connectio
 The client sees the app's answer byte for byte.
 
 Limits: at most ``MOST`` requests relayed at once by a process (beyond: 503); a request body
-needs a ``Content-Length`` (411 otherwise); the pages process has ``PAGE_TIMEOUT`` seconds
-between two pieces of its answer, and a client ``WRITE_TIMEOUT`` to take each.
+needs a ``Content-Length`` (411 otherwise); a client has ``READ_TIMEOUT`` seconds to send the
+whole body and ``WRITE_TIMEOUT`` to take the whole answer; the pages process has ``PAGE_TIMEOUT`` seconds to begin its answer and between two pieces of it.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ MOST = 32
 PAGE_TIMEOUT = 300.0
 #: Seconds to reach the pages process (it may be starting: its socket accepts meanwhile).
 CONNECT_TIMEOUT = 10.0
-#: Seconds a client has to send each piece of a request body, and to take each of the answer.
+#: Seconds a client has to send a request's whole body, and to take the whole answer.
 READ_TIMEOUT = 10.0
 WRITE_TIMEOUT = 60.0
 #: Seconds the unread rest of a request body is read and dropped after the answer.
@@ -53,18 +53,17 @@ _count = 0
 
 
 def refusal(head: RequestHead) -> Refusal | None:
-    """Why the request cannot be relayed (the status and message), or None."""
+    """Why the request cannot be relayed (the status and message), or None.  A body over a
+    route's limit is the app's to refuse (its answer says so in the route's format)."""
     if "transfer-encoding" in head.headers:
         return 411, "a request body needs a Content-Length header here"
-    length = head.headers.get("content-length", "0")
-    if not length.isdigit():
-        return 400, f"bad Content-Length {length[:20]!r}"
     return None
 
 
 def start(client: Client, head: RequestHead, socket_path: str, log: Logger) -> bool:
     """Relay the request in a thread, which owns ``client`` from now on; False (nothing
-    started, the connection still the caller's) when ``MOST`` relays are running."""
+    started, the connection still the caller's) when ``MOST`` relays are running or no thread
+    can start."""
     global _count
     if not _running.acquire(blocking=False):
         return False
@@ -73,7 +72,12 @@ def start(client: Client, head: RequestHead, socket_path: str, log: Logger) -> b
     thread = threading.Thread(
         target=_relay, args=(client, head, socket_path, log), daemon=True, name="govkg-relay"
     )
-    thread.start()
+    try:
+        thread.start()
+    except RuntimeError:  # no thread to be had (a limit on processes): refused like a busy one
+        _running.release()
+        _done()
+        return False
     return True
 
 
@@ -90,6 +94,7 @@ def _relay(client: Client, head: RequestHead, socket_path: str, log: Logger) -> 
     try:
         status = _exchange(client, head, socket_path)
         log(status)
+        _drain(client)
     except OSError:
         pass  # the client went away or stalled: let go silently
     finally:
@@ -114,59 +119,77 @@ def wait_all(seconds: float) -> None:
     """Wait until no request is being relayed, ``seconds`` at most (a process stopping lets
     the pages' answers it passes on end)."""
     with _active:
-        _active.wait_for(lambda: _count == 0, timeout=seconds)
+        _active.wait_for(lambda: _count == 0, timeout=max(0.0, seconds))
+
+
+class _PagesSlow(Exception):
+    """The pages process did not take the request's body in time."""
 
 
 def _exchange(client: Client, head: RequestHead, socket_path: str) -> int:
-    """Send the request on, the answer back; the answer's status (0: none came).  An OSError
-    on the client's side (gone, or stalled while taking the answer) ends it silently."""
+    """Send the request on, the answer back; the answer's status.  An OSError on the client's
+    side (gone, or too slow taking the answer) ends it silently."""
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as pages:
         try:
             pages.settimeout(CONNECT_TIMEOUT)
             pages.connect(socket_path)
+            pages.settimeout(PAGE_TIMEOUT)
             pages.sendall(request_bytes(head))
         except OSError as error:
-            return _fail(client, 502, f"the pages could not be reached ({error.strerror})")
+            return _fail(client, 502, f"the pages could not be reached ({_why(error)})")
         length = int(head.headers.get("content-length", "0"))
         expects = head.headers.get("expect", "").lower() == "100-continue"
         try:
-            whole = _send_body(client, pages, length, expects)
+            _send_body(client, pages, length, expects)
         except TimeoutError:
             return _fail(client, 408, f"the request did not arrive within {READ_TIMEOUT:g} s")
+        except _PagesSlow:
+            return _fail(client, 504, f"the pages did not read the request in {PAGE_TIMEOUT:g} s")
         try:
-            pages.settimeout(PAGE_TIMEOUT)
             first = pages.recv(1 << 16)
         except TimeoutError:
             return _fail(client, 504, f"the page was not ready within {PAGE_TIMEOUT:g} s")
         except OSError as error:
-            return _fail(client, 502, f"the pages could not answer ({error.strerror})")
+            return _fail(client, 502, f"the pages could not answer ({_why(error)})")
         if not first:
             return _fail(client, 502, "the pages process ended without an answer")
-        client.connection.settimeout(WRITE_TIMEOUT)
-        chunk = first
-        while chunk:
-            client.connection.sendall(chunk)
-            chunk = pages.recv(1 << 16)
-        if not whole:  # answered before the body was read: let the client read the answer
-            _drain(client)
+        _pass_on(client, pages, first)
         return _status(first)
+
+
+def _pass_on(client: Client, pages: socket.socket, first: bytes) -> None:
+    """Send the answer to the client as it comes: the client has ``WRITE_TIMEOUT`` seconds in
+    all to take it (time the pages take to make it is not counted)."""
+    left = WRITE_TIMEOUT
+    chunk = first
+    while chunk:
+        began = time.monotonic()
+        client.connection.settimeout(max(0.01, left))
+        client.connection.sendall(chunk)
+        left -= time.monotonic() - began
+        chunk = pages.recv(1 << 16)
 
 
 def _send_body(
     client: Client, pages: socket.socket, length: int, expects_continue: bool = False
 ) -> bool:
     """Pass on the request's body (``length`` bytes: from the client's buffer, then its socket),
-    after telling a client that waits for it to send it (``Expect: 100-continue``); False when
-    the pages process stopped reading it (it has answered already, and closed)."""
-    client.connection.settimeout(READ_TIMEOUT)
+    after telling a client that waits for it to send it (``Expect: 100-continue``): the client
+    has ``READ_TIMEOUT`` seconds for the whole body.  False when the pages process stopped
+    reading it (it has answered already, and closed)."""
+    deadline = time.monotonic() + READ_TIMEOUT
     if length and expects_continue:
+        client.connection.settimeout(READ_TIMEOUT)
         client.connection.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
     while length > 0:
+        client.connection.settimeout(max(0.01, deadline - time.monotonic()))
         piece = client.rfile.read1(min(length, 1 << 16))
         if not piece:
             raise ConnectionResetError("the client closed its request body early")
         try:
             pages.sendall(piece)
+        except TimeoutError:
+            raise _PagesSlow from None
         except (BrokenPipeError, ConnectionResetError):
             return False
         length -= len(piece)
@@ -175,7 +198,8 @@ def _send_body(
 
 def _drain(client: Client) -> None:
     """Read and drop what the client still sends, ``LINGER`` seconds at most, so that closing
-    the connection does not reset it before the client has read the answer."""
+    the connection does not reset it before the client has read the whole answer (a request
+    sent behind this one, the rest of a body the pages did not read)."""
     deadline = time.monotonic() + LINGER
     with contextlib.suppress(OSError):
         client.connection.shutdown(socket.SHUT_WR)
@@ -183,6 +207,10 @@ def _drain(client: Client) -> None:
             client.connection.settimeout(left)
             if not client.connection.recv(1 << 16):
                 return
+
+
+def _why(error: OSError) -> str:
+    return error.strerror or type(error).__name__
 
 
 def _fail(client: Client, status: int, message: str) -> int:

@@ -140,8 +140,10 @@ def _late(connection: socket.socket, seconds: float, phase: str) -> None:
         elif phase == "read":
             answer = Answer.error(408, f"the request did not arrive within {seconds:g} s")
         if phase in ("query", "read"):
-            written = exchange.response(answer) if exchange else response_bytes(answer)
-            connection.sendall(written)
+            if exchange is None:
+                connection.sendall(response_bytes(answer))
+            else:
+                connection.sendall(exchange.response(answer, exchange.asked_head()))
             if exchange is not None:
                 exchange.log(answer.status)
         connection.shutdown(socket.SHUT_RDWR)
@@ -221,6 +223,10 @@ class Exchange:
             self._send(Answer.error(405, message))
         return self.keep
 
+    def asked_head(self) -> bool:
+        """Whether the request is a HEAD (its answer has no body)."""
+        return self.head is not None and self.head.method == "HEAD"
+
     @property
     def request(self) -> RequestHead:
         """The request's head, once read."""
@@ -269,7 +275,7 @@ class Exchange:
 
     def _body(self) -> bytes:
         length = self.request.headers.get("content-length")
-        if length is None or not length.isdigit():
+        if length is None or "transfer-encoding" in self.request.headers:
             self.unread = True
             raise ProtocolError(411, "a POST needs a Content-Length header")
         if int(length) > self.settings.max_body:
@@ -311,8 +317,7 @@ class Exchange:
         wanted = self.keep and not self.unread and not self.stopping.asked
         self.keep = wanted and self.keeper.may_keep()
         self.watchdog.watch(self.connection, WRITE_TIMEOUT, "write")
-        head_only = self.head is not None and self.head.method == "HEAD"
-        self.client.wfile.write(self.response(answer, head_only, self.keep))
+        self.client.wfile.write(self.response(answer, self.asked_head(), self.keep))
         self.log(answer.status)
         if self.unread:
             _linger(self.connection)
@@ -377,7 +382,8 @@ def _answer_one(client: Client) -> bool | None:
         print(f"govkg serve: internal error ({type(error).__name__}): {error}", file=sys.stderr)
         with contextlib.suppress(OSError):
             kind = type(error).__name__
-            client.wfile.write(exchange.response(Answer.error(500, f"internal error ({kind})")))
+            answer = Answer.error(500, f"internal error ({kind})")
+            client.wfile.write(exchange.response(answer, exchange.asked_head()))
     armed = Exchange.watchdog.disarm()
     return RELAYED if keep is RELAYED else armed and keep
 
@@ -388,6 +394,7 @@ class Stopping:
     def __init__(self) -> None:
         self.asked = False
         self.busy = False
+        self.until: float | None = None  # once stopped: the end of the relays' grace
         signal.signal(signal.SIGTERM, self._on_signal)
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the supervisor's
 
@@ -454,13 +461,23 @@ class Process:
         return Client(connection)
 
 
+def _serving(stopping: Stopping) -> bool:
+    """Whether to go on: until stopped; once stopped, while requests are being relayed (the
+    pages' own queries they wait for come here too), ``STOP_RELAYS`` seconds at most."""
+    if not stopping.asked:
+        return True
+    if stopping.until is None:
+        stopping.until = time.monotonic() + STOP_RELAYS
+    return endpoint_relay.active() > 0 and time.monotonic() < stopping.until
+
+
 def serve(process: Process, extra: bool, supervisor: int) -> None:
     """Accept and answer connections until stopped, or until the supervisor (its pid) has
     ended; an extra process also when idle too long.  Kept connections' requests and new
     connections take turns, so that neither waits on the other for long."""
     process.listener.setblocking(False)  # shared by all the processes: each waits in poll
     idle_since, turn = time.monotonic(), False
-    while not process.stopping.asked and os.getppid() == supervisor:  # never its supervisor's
+    while _serving(process.stopping) and os.getppid() == supervisor:  # never its supervisor's
         kept, new = process.wait(min(1.0, process.keeper.expire()))
         turn = not turn
         if new and (kept is None or turn):
@@ -505,7 +522,8 @@ def main(argv: list[str]) -> int:
     slots.set(int(slot), 0.0)  # ready
     process = Process(listener, int(slot), slots, keeper, Exchange.stopping)
     serve(process, extra, int(supervisor))
-    endpoint_relay.wait_all(STOP_RELAYS)
+    until = Exchange.stopping.until
+    endpoint_relay.wait_all(STOP_RELAYS if until is None else until - time.monotonic())
     if os.getppid() != int(supervisor):  # it was killed: what it would have removed, removed
         with contextlib.suppress(OSError):
             os.unlink(state)

@@ -31,19 +31,27 @@ class FrontRunner(Runner):
         if job.dataset is not None:
             form += [("default-graph-uri", iri) for iri in job.dataset.default_graphs]
             form += [("named-graph-uri", iri) for iri in job.dataset.named_graphs]
-        headers = {"Accept": job.accept or "*/*", "Connection": "keep-alive"}
-        try:
-            response = await self._http().post(
-                self.url, data=dict(_grouped(form)), headers=headers, timeout=timeout + MARGIN
-            )
-        except httpx.HTTPError as error:
-            message = f"the query processes could not be reached: {type(error).__name__}"
-            return Answer.error(503, message)
-        return to_answer(response)
+        headers = {"Accept": job.accept or "*/*"}
+        data = dict(_grouped(form))
+        for _attempt in range(2):  # a kept connection the server has just closed: once more
+            try:
+                response = await self._http().post(
+                    self.url, data=data, headers=headers, timeout=timeout + MARGIN
+                )
+                return to_answer(response)
+            except (httpx.RemoteProtocolError, httpx.ReadError) as error:
+                failed: httpx.HTTPError = error
+            except httpx.HTTPError as error:
+                failed = error
+                break
+        message = f"the query processes could not be reached: {type(failed).__name__}"
+        return Answer.error(503, message)
 
     def _http(self) -> httpx.AsyncClient:
         if self._client is None:
-            self._client = httpx.AsyncClient(trust_env=False)
+            # kept 2 s: the server closes a connection idle for 5 s
+            limits = httpx.Limits(keepalive_expiry=2.0)
+            self._client = httpx.AsyncClient(trust_env=False, limits=limits)
         return self._client
 
     def close(self) -> None:

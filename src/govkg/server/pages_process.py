@@ -1,7 +1,8 @@
 """The pages process of ``govkg serve``: the app (pages, documents, the query page, every path
 but ``/sparql``'s queries) served by uvicorn on the private Unix socket the supervisor made.
 
-``python -m govkg.server.pages_process ROOT FOLDER FD LIMITS ENDPOINT SUPERVISOR``; started by
+``python -m govkg.server.pages_process ROOT FOLDER FD LIMITS ENDPOINT SUPERVISOR SOCKET_FOLDER``;
+started by
 :mod:`govkg.server.endpoint_pages`, at the server's start or at the first page request.  The
 query processes relay requests to it (:mod:`govkg.server.endpoint_relay`); its own SPARQL
 queries go to the server's ``/sparql`` at ``ENDPOINT`` (:class:`FrontRunner`), so it starts no
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 import threading
 import time
@@ -30,7 +32,7 @@ STOP_GRACE = 5
 
 
 def main(argv: list[str]) -> int:
-    root, folder, fd, limits, endpoint, supervisor = argv[:6]
+    root, folder, fd, limits, endpoint, supervisor, socket_folder = argv[:7]
     options = json.loads(limits)
     for name in ("access_log", "pages"):
         options.pop(name, None)
@@ -41,7 +43,7 @@ def main(argv: list[str]) -> int:
         print(f"govkg serve: the pages could not start: {error}", file=sys.stderr)
         return 2
     app = create_app(store, ServerSettings(**options), project, runner=FrontRunner(endpoint))
-    watcher = threading.Thread(target=_end_with, args=(int(supervisor),), daemon=True)
+    watcher = threading.Thread(target=_end_with, args=(int(supervisor), socket_folder), daemon=True)
     watcher.start()
     uvicorn.run(
         app,
@@ -54,10 +56,12 @@ def main(argv: list[str]) -> int:
     return 0
 
 
-def _end_with(supervisor: int) -> None:
-    """End this process once its supervisor has ended (killed: nobody else stops it)."""
+def _end_with(supervisor: int, socket_folder: str) -> None:
+    """End this process once its supervisor has ended (killed: nobody else stops it), removing
+    the socket's folder as the supervisor would have."""
     while os.getppid() == supervisor:
         time.sleep(1.0)
+    shutil.rmtree(socket_folder, ignore_errors=True)
     os._exit(0)
 
 
