@@ -20,11 +20,10 @@ import pytest
 from click.testing import CliRunner
 from paths import ROOT
 from PIL import Image
-from servers import serve_url as _serve
+from servers import running_serve
 
 from govkg.cli import cli
 from govkg.namespaces import DATA_BASE
-from govkg.server import ServerSettings, create_app
 from govkg.store import Store
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -60,8 +59,10 @@ def _require_chromium() -> None:
 
 
 @pytest.fixture(scope="module")
-def base_url(store: Store) -> Iterator[str]:
-    with _serve(create_app(store, ServerSettings())) as url:
+def base_url() -> Iterator[str]:
+    """``govkg serve`` as a user runs it over the shipped project (the pages relayed by its
+    query processes to its pages' process)."""
+    with running_serve("--query-workers", "1") as (url, _process):
         yield url
 
 

@@ -1,12 +1,13 @@
 """The query page (``/query``): YASGUI vendored and served by govkg, and a plain form without it.
 
-Over HTTP (in-process): the page loads scripts and styles from its own origin only, under the
-site's CSP; the vendored files come with their media types; without JavaScript a query sent to
-``/query`` comes back as an escaped HTML table (SELECT, ASK, CONSTRUCT, errors); ``govkg publish``
-writes the page and its files.  In headless Chromium with every non-loopback host unresolvable:
-the page starts YASGUI, a query typed into the editor runs on Ctrl-Enter against ``/sparql`` and
-YASGUI's table shows the rows the store gives; the screenshot is kept for a person to look at.
-Chromium is driven over the DevTools protocol on a pipe (``--remote-debugging-pipe``).
+Over HTTP (the app in-process): the page loads scripts and styles from its own origin only, under
+the site's CSP; the vendored files come with their media types; without JavaScript a query sent
+to ``/query`` comes back as an escaped HTML table (SELECT, ASK, CONSTRUCT, errors); ``govkg
+publish`` writes the page and its files.  In headless Chromium with every non-loopback host
+unresolvable, on ``govkg serve`` as a user runs it: the page starts YASGUI, a query typed into the
+editor runs on Ctrl-Enter against ``/sparql`` and YASGUI's table shows the rows the store gives;
+the screenshot is kept for a person to look at.  Chromium is driven over the DevTools protocol on
+a pipe (``--remote-debugging-pipe``).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import pytest
 from cdp import DevTools, Tab
 from click.testing import CliRunner
 from paths import ROOT
-from servers import in_process, serve_url
+from servers import in_process, running_serve
 from test_browser import SIZES, _ink, _png_size
 
 from govkg.cli import cli
@@ -227,8 +228,10 @@ def test_a_copy_without_an_endpoint_says_so_on_its_query_page(tmp_path: Path) ->
 
 
 @pytest.fixture(scope="module")
-def base_url(store: Store) -> Iterator[str]:
-    with serve_url(create_app(store, ServerSettings())) as url:
+def base_url() -> Iterator[str]:
+    """``govkg serve`` as a user runs it over the shipped project: the page from the pages'
+    process, the editor's queries answered by the query processes."""
+    with running_serve("--query-workers", "1") as (url, _process):
         yield url
 
 
