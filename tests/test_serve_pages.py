@@ -6,6 +6,7 @@ by the query processes; the access log; the supervisor's 503 while the pages can
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import re
@@ -497,3 +498,76 @@ def test_a_pages_socket_that_cannot_be_made_is_one_line(tmp_path: Path) -> None:
     assert "cannot make the pages' socket" in done.stderr
     assert "Traceback" not in done.stderr
     assert not list(deep.glob("govkg-pages-*"))  # its folder removed
+
+
+def test_a_relayed_answer_keeps_its_connection(
+    front: tuple[str, subprocess.Popen[bytes]],
+) -> None:
+    """Pages, a redirect, a HEAD and queries one after the other on one connection: each
+    answer says keep-alive and the next request goes on the same connection."""
+    base, _process = front
+    connection = http.client.HTTPConnection("127.0.0.1", port_of(base), timeout=30)
+    asked = [("GET", "/"), ("GET", "/sparql?query=ASK%7B%7D"), ("GET", "/doc/state/USA")]
+    asked += [("GET", "/id/state/USA"), ("HEAD", "/style.css"), ("GET", "/style.css")]
+    ports = set()
+    try:
+        for method, path in asked:
+            connection.request(method, path)
+            answer = connection.getresponse()
+            body = answer.read()
+            assert answer.status in (200, 303), (path, answer.status)
+            assert answer.getheader("connection") == "keep-alive", path
+            assert connection.sock is not None, f"{path} closed the connection"
+            ports.add(connection.sock.getsockname()[1])
+            if method == "HEAD":
+                assert body == b""
+            elif path == "/style.css":
+                assert len(body) == int(answer.getheader("content-length") or -1) > 0
+    finally:
+        connection.close()
+    assert len(ports) == 1  # one connection throughout
+
+
+def test_pipelined_pages_and_queries_are_answered_in_order(
+    front: tuple[str, subprocess.Popen[bytes]],
+) -> None:
+    base, _process = front
+    with socket.create_connection(("127.0.0.1", port_of(base)), timeout=30) as client:
+        client.sendall(
+            b"GET /style.css HTTP/1.1\r\nHost: x\r\n\r\n"
+            b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\n"
+            b"Accept: application/sparql-results+json\r\n\r\n"
+            b"GET /id/state/USA HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        )
+        answers = client.makefile("rb").read()
+    style = httpx.get(base + "/style.css", timeout=30).content
+    first, rest = _one_answer(answers)
+    second, rest = _one_answer(rest)
+    third, rest = _one_answer(rest)
+    assert first[0].startswith(b"HTTP/1.1 200") and first[1] == style
+    assert second[0].startswith(b"HTTP/1.1 200") and json.loads(second[1]) == {
+        "head": {},
+        "boolean": True,
+    }
+    assert third[0].startswith(b"HTTP/1.1 303") and b"location: /doc/state/USA" in third[0]
+    assert b"connection: close" in third[0].lower()
+    assert rest == b""
+
+
+def _one_answer(data: bytes) -> tuple[tuple[bytes, bytes], bytes]:
+    """The first answer in ``data`` (its head, its body by Content-Length) and what follows."""
+    head, _, rest = data.partition(b"\r\n\r\n")
+    found = re.search(rb"(?im)^content-length: *(\d+)", head)
+    length = int(found.group(1)) if found else 0
+    return (head, rest[:length]), rest[length:]
+
+
+def test_a_relayed_answer_to_http_10_closes_its_connection(
+    front: tuple[str, subprocess.Popen[bytes]],
+) -> None:
+    base, _process = front
+    with socket.create_connection(("127.0.0.1", port_of(base)), timeout=30) as client:
+        client.sendall(b"GET /style.css HTTP/1.0\r\n\r\n")
+        answer = client.makefile("rb").read()  # ends: the connection is closed
+    assert answer.startswith(b"HTTP/1.1 200")
+    assert b"connection: close" in answer.partition(b"\r\n\r\n")[0].lower()

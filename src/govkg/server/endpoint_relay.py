@@ -5,12 +5,15 @@ pages (and the query page, the CORS preflight, any other path) are the app's, wh
 pages process listening on a private Unix socket (:mod:`govkg.server.pages_process`).  A query
 process that reads such a request hands it to a thread, which sends the request (its head, with
 ``Connection: close``, and its body) to the pages process and the answer, as it comes, to the
-client, then closes the connection; the process goes on with its other connections meanwhile.
-The client sees the app's answer byte for byte.
+client; the process goes on with its other connections meanwhile.  The client sees the app's
+answer, but for its connection's headers: an answer framed by its length (a page, a document)
+keeps the connection when the client asked to (``Connection: keep-alive``), and the connection
+goes back to the query process's kept ones; any other (a stream) closes it.
 
 Limits: at most ``MOST`` requests relayed at once by a process (beyond: 503); a request body
 needs a ``Content-Length`` (411 otherwise); a client has ``READ_TIMEOUT`` seconds to send the
-whole body and ``WRITE_TIMEOUT`` to take the whole answer; the pages process has ``PAGE_TIMEOUT`` seconds to begin its answer and between two pieces of it.
+whole body and ``WRITE_TIMEOUT`` to take the whole answer; the pages process has
+``PAGE_TIMEOUT`` seconds to begin its answer and between two pieces of it.
 """
 
 from __future__ import annotations
@@ -21,8 +24,9 @@ import threading
 import time
 from collections.abc import Callable
 from http import HTTPStatus
+from typing import Protocol
 
-from govkg.server.endpoint_connections import Client
+from govkg.server.endpoint_connections import KEEP_IDLE, Client
 from govkg.server.endpoint_http import RequestHead
 
 #: Requests a query process relays at once at most.
@@ -35,6 +39,8 @@ CONNECT_TIMEOUT = 10.0
 #: Seconds a client has to send a request's whole body, and to take the whole answer.
 READ_TIMEOUT = 10.0
 WRITE_TIMEOUT = 60.0
+#: The longest answer head read to see how its body is framed, in bytes.
+MAX_ANSWER_HEAD = 65536
 #: Seconds the unread rest of a request body is read and dropped after the answer.
 LINGER = 2.0
 #: Headers of the client's connection, not passed on (RFC 9110 section 7.6.1); ``Expect`` is
@@ -60,17 +66,35 @@ def refusal(head: RequestHead) -> Refusal | None:
     return None
 
 
-def start(client: Client, head: RequestHead, socket_path: str, log: Logger) -> bool:
-    """Relay the request in a thread, which owns ``client`` from now on; False (nothing
-    started, the connection still the caller's) when ``MOST`` relays are running or no thread
-    can start."""
+class Keeping(Protocol):
+    """Where a relayed connection goes back to once its answer is passed on whole and its client
+    asked to keep it: the query process's kept connections (called from the relay's thread)."""
+
+    def may_keep(self) -> bool:
+        """Whether the connection may be kept after this answer."""
+        ...
+
+    def give_back(self, client: Client) -> None:
+        """Keep ``client`` from now on (its answer is written whole)."""
+        ...
+
+
+def start(
+    client: Client, head: RequestHead, socket_path: str, log: Logger, keeping: Keeping | None
+) -> bool:
+    """Relay the request in a thread, which owns ``client`` from now on (and gives it back to
+    ``keeping`` when it may be kept); False (nothing started, the connection still the
+    caller's) when ``MOST`` relays are running or no thread can start."""
     global _count
     if not _running.acquire(blocking=False):
         return False
     with _active:
         _count += 1
     thread = threading.Thread(
-        target=_relay, args=(client, head, socket_path, log), daemon=True, name="govkg-relay"
+        target=_relay,
+        args=(client, head, socket_path, log, keeping),
+        daemon=True,
+        name="govkg-relay",
     )
     try:
         thread.start()
@@ -90,15 +114,22 @@ def request_bytes(head: RequestHead) -> bytes:
     return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
 
 
-def _relay(client: Client, head: RequestHead, socket_path: str, log: Logger) -> None:
+def _relay(
+    client: Client, head: RequestHead, socket_path: str, log: Logger, keeping: Keeping | None
+) -> None:
+    kept = False
     try:
-        status = _exchange(client, head, socket_path)
+        status, kept = _exchange(client, head, socket_path, keeping)
         log(status)
-        _drain(client)
+        if kept and keeping is not None:
+            keeping.give_back(client)
+        else:
+            _drain(client)
     except OSError:
-        pass  # the client went away or stalled: let go silently
+        kept = False  # the client went away or stalled: let go silently
     finally:
-        client.close()
+        if not kept:
+            client.close()
         _running.release()
         _done()
 
@@ -126,9 +157,13 @@ class _PagesSlow(Exception):
     """The pages process did not take the request's body in time."""
 
 
-def _exchange(client: Client, head: RequestHead, socket_path: str) -> int:
-    """Send the request on, the answer back; the answer's status.  An OSError on the client's
-    side (gone, or too slow taking the answer) ends it silently."""
+def _exchange(
+    client: Client, head: RequestHead, socket_path: str, keeping: Keeping | None
+) -> tuple[int, bool]:
+    """Send the request on, the answer back: the answer's status, and whether the connection
+    may be kept (the answer was framed by its length and passed on whole, the client asked to
+    keep it, nothing of its request is left unread).  An OSError on the client's side (gone, or
+    too slow taking the answer) ends it silently."""
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as pages:
         try:
             pages.settimeout(CONNECT_TIMEOUT)
@@ -136,38 +171,105 @@ def _exchange(client: Client, head: RequestHead, socket_path: str) -> int:
             pages.settimeout(PAGE_TIMEOUT)
             pages.sendall(request_bytes(head))
         except OSError as error:
-            return _fail(client, 502, f"the pages could not be reached ({_why(error)})")
+            return _fail(client, 502, f"the pages could not be reached ({_why(error)})"), False
         length = int(head.headers.get("content-length", "0"))
         expects = head.headers.get("expect", "").lower() == "100-continue"
         try:
-            _send_body(client, pages, length, expects)
+            whole = _send_body(client, pages, length, expects)
         except TimeoutError:
-            return _fail(client, 408, f"the request did not arrive within {READ_TIMEOUT:g} s")
+            message = f"the request did not arrive within {READ_TIMEOUT:g} s"
+            return _fail(client, 408, message), False
         except _PagesSlow:
-            return _fail(client, 504, f"the pages did not read the request in {PAGE_TIMEOUT:g} s")
+            message = f"the pages did not read the request in {PAGE_TIMEOUT:g} s"
+            return _fail(client, 504, message), False
         try:
             first = pages.recv(1 << 16)
         except TimeoutError:
-            return _fail(client, 504, f"the page was not ready within {PAGE_TIMEOUT:g} s")
+            message = f"the page was not ready within {PAGE_TIMEOUT:g} s"
+            return _fail(client, 504, message), False
         except OSError as error:
-            return _fail(client, 502, f"the pages could not answer ({_why(error)})")
+            return _fail(client, 502, f"the pages could not answer ({_why(error)})"), False
         if not first:
-            return _fail(client, 502, "the pages process ended without an answer")
-        _pass_on(client, pages, first)
-        return _status(first)
+            return _fail(client, 502, "the pages process ended without an answer"), False
+        wanted = whole and head.keep_alive and keeping is not None and keeping.may_keep()
+        return _status(first), _pass_on(_Sender(client), pages, first, head.method, wanted)
 
 
-def _pass_on(client: Client, pages: socket.socket, first: bytes) -> None:
-    """Send the answer to the client as it comes: the client has ``WRITE_TIMEOUT`` seconds in
-    all to take it (time the pages take to make it is not counted)."""
-    left = WRITE_TIMEOUT
-    chunk = first
-    while chunk:
+class _Sender:
+    """Writes to the client, which has ``WRITE_TIMEOUT`` seconds in all to take the answer
+    (the time the pages take to make it is not counted)."""
+
+    def __init__(self, client: Client) -> None:
+        self.connection = client.connection
+        self.left = WRITE_TIMEOUT
+
+    def send(self, data: bytes) -> None:
         began = time.monotonic()
-        client.connection.settimeout(max(0.01, left))
-        client.connection.sendall(chunk)
-        left -= time.monotonic() - began
-        chunk = pages.recv(1 << 16)
+        self.connection.settimeout(max(0.01, self.left))
+        self.connection.sendall(data)
+        self.left -= time.monotonic() - began
+
+
+def _pass_on(sender: _Sender, pages: socket.socket, first: bytes, method: str, keep: bool) -> bool:
+    """Send the answer to the client as it comes; True when it was framed by its length and
+    sent whole with ``Connection: keep-alive`` (``keep``: the client asked, the process may
+    keep one more), else it is sent as it is up to its end and the connection closes."""
+    data = first
+    while keep and b"\r\n\r\n" not in data and len(data) <= MAX_ANSWER_HEAD:
+        more = pages.recv(1 << 16)
+        if not more:
+            break
+        data += more
+    length = framed_length(data, method) if keep else None
+    if length is None:
+        while data:
+            sender.send(data)
+            data = pages.recv(1 << 16)
+        return False
+    head, _, body = data.partition(b"\r\n\r\n")
+    if len(body) > length:  # more than the answer: not kept
+        sender.send(data)
+        return False
+    sender.send(kept_head(head) + body)
+    left = length - len(body)
+    while left > 0:
+        chunk = pages.recv(min(left, 1 << 16))
+        if not chunk:
+            return False  # cut short: the client sees the connection close
+        sender.send(chunk)
+        left -= len(chunk)
+    return True
+
+
+def framed_length(data: bytes, method: str) -> int | None:
+    """The length of the body after the answer head at the start of ``data`` when the head is
+    whole and frames the body by length (0 for a HEAD, a 204 or a 304); None otherwise."""
+    head, blank, _ = data.partition(b"\r\n\r\n")
+    if not blank:
+        return None
+    lines = head.split(b"\r\n")
+    status = _status(lines[0])
+    headers = {}
+    for line in lines[1:]:
+        name, _, value = line.partition(b":")
+        headers[name.strip().lower()] = value.strip()
+    if status < 200 or b"transfer-encoding" in headers:
+        return None
+    if method == "HEAD" or status in (204, 304):
+        return 0
+    length = headers.get(b"content-length", b"")
+    return int(length) if length.isdigit() else None
+
+
+def kept_head(head: bytes) -> bytes:
+    """The answer's head with its connection's headers saying the connection is kept."""
+    lines = [
+        line
+        for line in head.split(b"\r\n")
+        if line.partition(b":")[0].strip().lower() not in (b"connection", b"keep-alive")
+    ]
+    lines += [b"Connection: keep-alive", f"Keep-Alive: timeout={KEEP_IDLE:g}".encode()]
+    return b"\r\n".join(lines) + b"\r\n\r\n"
 
 
 def _send_body(

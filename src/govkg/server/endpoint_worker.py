@@ -36,7 +36,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import urlsplit
@@ -184,6 +184,8 @@ class Exchange:
     #: ``govkg serve``: the pages process's socket (other paths are relayed to it, and answers
     #: are written as the full server writes them); None: ``--sparql-only``.
     pages: str | None = None
+    #: Where a relayed connection goes back to, to be kept (the process's loop).
+    keeping: endpoint_relay.Keeping | None = None
     #: The exchange being answered (its 503 at a query's time limit is logged by the watchdog).
     current: Exchange | None = None
 
@@ -252,7 +254,10 @@ class Exchange:
         """Pass the request to the pages process (a thread waits for its answer); answer
         here when it cannot be passed on."""
         refused = endpoint_relay.refusal(head)
-        if refused is None and endpoint_relay.start(self.client, head, socket_path, self.log):
+        relayed = refused is None and endpoint_relay.start(
+            self.client, head, socket_path, self.log, self.keeping
+        )
+        if relayed:
             return RELAYED
         self.unread = True
         status, message = refused or (503, "too many pages asked for at once: try again soon")
@@ -404,6 +409,13 @@ class Stopping:
             os._exit(0)
 
 
+def _wake_pair() -> tuple[socket.socket, socket.socket]:
+    pair = socket.socketpair()
+    for end in pair:
+        end.setblocking(False)
+    return pair[0], pair[1]
+
+
 @dataclass
 class Process:
     """What a query process's loop works with: the shared listening socket, its slot in the
@@ -414,6 +426,23 @@ class Process:
     slots: Slots
     keeper: Keeper
     stopping: Stopping
+    #: Woken when a relay's thread gives a connection back (the loop waits on the first end).
+    wake: tuple[socket.socket, socket.socket] = field(default_factory=_wake_pair)
+
+    def may_keep(self) -> bool:
+        """Whether a relayed connection may be kept after its answer."""
+        return not self.stopping.asked and self.keeper.may_keep()
+
+    def give_back(self, client: Client) -> None:
+        """Keep a connection whose relayed answer is written whole (from the relay's thread),
+        and wake the loop so that it waits for the connection's next request too."""
+        if self.stopping.asked:
+            client.close()
+            return
+        client.asking = client.pending()
+        self.keeper.keep(client)
+        with contextlib.suppress(OSError):  # full: the loop is being woken already
+            self.wake[1].send(b"w")
 
     def answer(self, client: Client) -> None:
         """Answer one request of ``client``, then keep its connection (its next request, if it
@@ -438,13 +467,16 @@ class Process:
         asking = [client for client in idle.values() if client.asking]  # read already
         receiving = self.keeper.receiving
         poll = select.poll()
-        for fd in (self.listener.fileno(), *idle):
+        for fd in (self.listener.fileno(), self.wake[0].fileno(), *idle):
             poll.register(fd, select.POLLIN)
         if receiving is not None:
             poll.register(receiving.fileno(), select.POLLIN)
         else:
             seconds = min(seconds, SLOW)
         ready = {fd for fd, _ in poll.poll(0 if asking else seconds * 1000)}
+        if self.wake[0].fileno() in ready:
+            with contextlib.suppress(OSError):
+                self.wake[0].recv(4096)  # the connection given back is among the kept ones
         if receiving is not None and receiving.fileno() in ready:
             self.keeper.receive()
         asking += [idle[fd] for fd in ready if fd in idle and not idle[fd].asking]
@@ -521,6 +553,7 @@ def main(argv: list[str]) -> int:
     gc.freeze()  # what start-up made is never collected again: each collection looks at less
     slots.set(int(slot), 0.0)  # ready
     process = Process(listener, int(slot), slots, keeper, Exchange.stopping)
+    Exchange.keeping = process
     serve(process, extra, int(supervisor))
     until = Exchange.stopping.until
     endpoint_relay.wait_all(STOP_RELAYS if until is None else until - time.monotonic())
