@@ -74,8 +74,9 @@ class Keeping(Protocol):
         """Whether the connection may be kept after this answer."""
         ...
 
-    def give_back(self, client: Client) -> None:
-        """Keep ``client`` from now on (its answer is written whole)."""
+    def give_back(self, client: Client) -> bool:
+        """Keep ``client`` from now on (its answer is written whole); False: it may not be
+        kept after all (the process stops, or keeps as many as it may), the caller closes it."""
         ...
 
 
@@ -121,9 +122,8 @@ def _relay(
     try:
         status, kept = _exchange(client, head, socket_path, keeping)
         log(status)
-        if kept and keeping is not None:
-            keeping.give_back(client)
-        else:
+        kept = kept and keeping is not None and keeping.give_back(client)
+        if not kept:
             _drain(client)
     except OSError:
         kept = False  # the client went away or stalled: let go silently
@@ -214,12 +214,18 @@ def _pass_on(sender: _Sender, pages: socket.socket, first: bytes, method: str, k
     """Send the answer to the client as it comes; True when it was framed by its length and
     sent whole with ``Connection: keep-alive`` (``keep``: the client asked, the process may
     keep one more), else it is sent as it is up to its end and the connection closes."""
-    data = first
+    data, cut = first, False
     while keep and b"\r\n\r\n" not in data and len(data) <= MAX_ANSWER_HEAD:
-        more = pages.recv(1 << 16)
+        try:
+            more = pages.recv(1 << 16)
+        except OSError:  # the pages stalled or went away within the head: what came, then close
+            more, cut = b"", True
         if not more:
             break
         data += more
+    if cut:
+        sender.send(data)
+        return False
     length = framed_length(data, method) if keep else None
     if length is None:
         while data:
@@ -249,10 +255,13 @@ def framed_length(data: bytes, method: str) -> int | None:
         return None
     lines = head.split(b"\r\n")
     status = _status(lines[0])
-    headers = {}
+    headers: dict[bytes, bytes] = {}
     for line in lines[1:]:
         name, _, value = line.partition(b":")
-        headers[name.strip().lower()] = value.strip()
+        key = name.strip().lower()
+        if key == b"content-length" and headers.get(key, value.strip()) != value.strip():
+            return None  # two lengths: not trusted
+        headers[key] = value.strip()
     if status < 200 or b"transfer-encoding" in headers:
         return None
     if method == "HEAD" or status in (204, 304):

@@ -433,16 +433,17 @@ class Process:
         """Whether a relayed connection may be kept after its answer."""
         return not self.stopping.asked and self.keeper.may_keep()
 
-    def give_back(self, client: Client) -> None:
+    def give_back(self, client: Client) -> bool:
         """Keep a connection whose relayed answer is written whole (from the relay's thread),
-        and wake the loop so that it waits for the connection's next request too."""
-        if self.stopping.asked:
-            client.close()
-            return
+        and wake the loop so that it waits for the connection's next request too; False when
+        it may not be kept now (stopping, or ``KEEP_MOST`` kept: answers promised meanwhile)."""
+        if not self.may_keep():
+            return False
         client.asking = client.pending()
         self.keeper.keep(client)
         with contextlib.suppress(OSError):  # full: the loop is being woken already
             self.wake[1].send(b"w")
+        return True
 
     def answer(self, client: Client) -> None:
         """Answer one request of ``client``, then keep its connection (its next request, if it
