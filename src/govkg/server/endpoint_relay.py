@@ -30,7 +30,7 @@ from govkg.server.endpoint_connections import KEEP_IDLE, Client
 from govkg.server.endpoint_http import RequestHead
 
 #: Requests a query process relays at once at most.
-MOST = 32
+MOST = 256
 #: Seconds the pages process may take to begin its answer, and between two pieces of it (the
 #: first read of a listing at 4 M triples takes 42 s).
 PAGE_TIMEOUT = 300.0
