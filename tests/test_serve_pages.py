@@ -270,16 +270,22 @@ def test_a_chunked_request_body_is_refused(
     front: tuple[str, subprocess.Popen[bytes]],
 ) -> None:
     base, _process = front
-    with socket.create_connection(("127.0.0.1", port_of(base)), timeout=30) as client:
-        client.sendall(
-            b"POST /reconcile HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
-            b"Content-Type: application/x-www-form-urlencoded\r\n\r\n"
-            b"5\r\nq=abc\r\n0\r\n\r\n"
-        )
-        answer = client.makefile("rb").read()
+    answer = _exchanged(
+        base,
+        b"POST /reconcile HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+        b"Content-Type: application/x-www-form-urlencoded\r\n\r\n"
+        b"5\r\nq=abc\r\n0\r\n\r\n",
+    )
     head, _, body = answer.partition(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 411 "), head
     assert body == b"a request body needs a Content-Length header here\n"
+
+
+def _exchanged(base: str, sent: bytes) -> bytes:
+    """What the server answers, up to its closing the connection, to ``sent`` on a new one."""
+    with socket.create_connection(("127.0.0.1", port_of(base)), timeout=30) as client:
+        client.sendall(sent)
+        return client.makefile("rb").read()
 
 
 def _sent(base: str, path: str, body: bytes) -> httpx.Response | str:
@@ -435,9 +441,8 @@ def test_a_head_stopped_at_its_time_limit_gets_no_body(
     """The 503 a query's watchdog sends to a HEAD is a head alone, as the app's would be."""
     base, _process = front
     target = "/sparql?" + urlencode({"query": RUNAWAY})
-    with socket.create_connection(("127.0.0.1", port_of(base)), timeout=30) as client:
-        client.sendall(f"HEAD {target} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
-        answer = client.makefile("rb").read()  # all the process sends before it ends
+    # all the process sends before it ends
+    answer = _exchanged(base, f"HEAD {target} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
     head, _, rest = answer.partition(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 503 "), head
     assert b"Content-Length: " in head
@@ -453,13 +458,12 @@ def test_a_body_told_two_ways_is_refused_and_ends_its_connection(
     base, _process = front
     smuggled = b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\n\r\n"
     chunk = b"%x\r\n" % len(smuggled) + smuggled + b"\r\n0\r\n\r\n"
-    with socket.create_connection(("127.0.0.1", port_of(base)), timeout=30) as client:
-        client.sendall(
-            b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n"
-            b"Transfer-Encoding: chunked\r\n"
-            b"Content-Type: application/x-www-form-urlencoded\r\n\r\n" + chunk
-        )
-        answer = client.makefile("rb").read()
+    answer = _exchanged(
+        base,
+        b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n"
+        b"Transfer-Encoding: chunked\r\n"
+        b"Content-Type: application/x-www-form-urlencoded\r\n\r\n" + chunk,
+    )
     assert answer.startswith(b"HTTP/1.1 400 "), answer[:200]
     assert answer.count(b"HTTP/1.1 ") == 1  # nothing answered for the smuggled request
 
@@ -532,14 +536,13 @@ def test_pipelined_pages_and_queries_are_answered_in_order(
     front: tuple[str, subprocess.Popen[bytes]],
 ) -> None:
     base, _process = front
-    with socket.create_connection(("127.0.0.1", port_of(base)), timeout=30) as client:
-        client.sendall(
-            b"GET /style.css HTTP/1.1\r\nHost: x\r\n\r\n"
-            b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\n"
-            b"Accept: application/sparql-results+json\r\n\r\n"
-            b"GET /id/state/USA HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
-        )
-        answers = client.makefile("rb").read()
+    answers = _exchanged(
+        base,
+        b"GET /style.css HTTP/1.1\r\nHost: x\r\n\r\n"
+        b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\n"
+        b"Accept: application/sparql-results+json\r\n\r\n"
+        b"GET /id/state/USA HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    )
     style = httpx.get(base + "/style.css", timeout=30).content
     first, rest = _one_answer(answers)
     second, rest = _one_answer(rest)
@@ -566,8 +569,6 @@ def test_a_relayed_answer_to_http_10_closes_its_connection(
     front: tuple[str, subprocess.Popen[bytes]],
 ) -> None:
     base, _process = front
-    with socket.create_connection(("127.0.0.1", port_of(base)), timeout=30) as client:
-        client.sendall(b"GET /style.css HTTP/1.0\r\n\r\n")
-        answer = client.makefile("rb").read()  # ends: the connection is closed
+    answer = _exchanged(base, b"GET /style.css HTTP/1.0\r\n\r\n")  # ends: the connection is closed
     assert answer.startswith(b"HTTP/1.1 200")
     assert b"connection: close" in answer.partition(b"\r\n\r\n")[0].lower()
