@@ -22,7 +22,7 @@ import httpx
 import pytest
 from rdflib import Graph, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
-from servers import running_sparql_only
+from servers import running_serve
 from servers import serve as _serve
 from SPARQLWrapper import CSV, JSON, TSV, XML, SPARQLWrapper
 
@@ -40,14 +40,16 @@ TIMEOUT = 2.0
 WAIT = TIMEOUT + 20
 
 
-@pytest.fixture(scope="module", params=["app", "sparql-only"])
+@pytest.fixture(scope="module", params=["app", "serve", "sparql-only"])
 def http(request: pytest.FixtureRequest, store: Store) -> Iterator[httpx.Client]:
-    """The endpoint of the full server (the app under uvicorn), then of
-    ``govkg serve --sparql-only`` (its query processes answer; same limits)."""
-    if request.param == "sparql-only":
+    """The endpoint of the app under uvicorn (as a library user or a remote store serves it),
+    then of ``govkg serve`` on the embedded store and of ``govkg serve --sparql-only`` (their
+    query processes answer; same limits)."""
+    if request.param in ("serve", "sparql-only"):
         options = ("--max-rows", "50", "--timeout", str(TIMEOUT), "--query-workers", "2")
+        mode = ("--sparql-only",) if request.param == "sparql-only" else ()
         with (
-            running_sparql_only(*options) as (base, _process),
+            running_serve(*mode, *options) as (base, _process),
             httpx.Client(base_url=base) as client,
         ):
             yield client
