@@ -361,6 +361,12 @@ def ab(
     return found
 
 
+def _kinds(result: dict[str, Any]) -> str:
+    """`` (read 1, timeout 2)``: the kinds of a load's errors, where the load generator says."""
+    kinds = result.get("error_kinds") or {}
+    return " (" + ", ".join(f"{k} {n}" for k, n in kinds.items()) + ")" if kinds else ""
+
+
 _WRK_TIME = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 
 
@@ -381,21 +387,34 @@ def wrk(url: str, accept: str, clients: int, seconds: float, cpus: str | None) -
         raise RuntimeError(f"wrk failed: {(done.stderr or done.stdout).strip()[-500:]}")
     out = done.stdout
     requests = re.search(r"(\d+) requests in ([\d.]+)(\w+)", out)
-    non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
-    sockets = re.search(
-        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out
-    )
     rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    kinds = wrk_errors(out)
     return {
         "requests": float(requests.group(1)) if requests else 0.0,
         "rps": float(rps.group(1)) if rps else 0.0,
         "seconds": float(seconds),
         "p50_ms": _wrk_ms(out, "50%"),
         "p99_ms": _wrk_ms(out, "99%"),
-        "errors": (int(non_2xx.group(1)) if non_2xx else 0)
-        + (sum(int(n) for n in sockets.groups()) if sockets else 0),
+        "errors": sum(kinds.values()),
+        "error_kinds": kinds,
         "load_generator": "wrk " + " ".join(command[1:-1]),
     }
+
+
+def wrk_errors(out: str) -> dict[str, int]:
+    """The errors ``wrk`` counted, by kind (``non_2xx`` answers; ``connect``, ``read``,
+    ``write`` and ``timeout`` socket errors), the kinds it counted none of left out."""
+    found = {}
+    non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    if non_2xx:
+        found["non_2xx"] = int(non_2xx.group(1))
+    sockets = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out
+    )
+    if sockets:
+        counts = map(int, sockets.groups())
+        found |= dict(zip(("connect", "read", "write", "timeout"), counts, strict=True))
+    return {kind: count for kind, count in found.items() if count}
 
 
 def generate(
@@ -518,7 +537,7 @@ def bench_graph(folder: Path, actors: int, args: argparse.Namespace) -> dict[str
                         f"p50 {result['p50_ms']:4.0f} ms  p99 {result['p99_ms']:5.0f} ms  "
                         f"cpu {result['server_cpu_ms_per_request']:5.2f} ms/req  "
                         f"pss {result['pss_mb']:5.0f} MB ({result['processes']} processes)  "
-                        f"errors {result['errors']}  {machine_line()[9:]}",
+                        f"errors {result['errors']}{_kinds(result)}  {machine_line()[9:]}",
                         file=sys.stderr,
                     )
                 this[name]["peak_mb"] = server.peak_mb()

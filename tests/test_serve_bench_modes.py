@@ -217,3 +217,19 @@ def test_the_table_prints_each_mode_against_oxigraph(capsys: pytest.CaptureFixtu
     assert endpoint[1] == "905" and endpoint[7:9] == ["1.11x", "3.0x"]
     assert endpoint[-3:] == ["(met:", "1.25x,", "4x)"]
     assert rows["lookup", "oxigraph"][7:9] == ["-", "-"]
+
+
+WRK_OUT = """Running 10s test @ http://127.0.0.1:1/sparql
+  1 threads and 16 connections
+  8477 requests in 10.00s, 188.46MB read
+  Socket errors: connect 0, read 1, write 0, timeout 2
+  Non-2xx or 3xx responses: 3
+Requests/sec:    847.70
+"""
+
+
+def test_wrk_errors_are_kept_by_kind() -> None:
+    assert serve_bench.wrk_errors(WRK_OUT) == {"non_2xx": 3, "read": 1, "timeout": 2}
+    assert serve_bench.wrk_errors("Requests/sec: 10.0\n") == {}
+    shown = serve_bench._kinds({"error_kinds": serve_bench.wrk_errors(WRK_OUT)})
+    assert shown == " (non_2xx 3, read 1, timeout 2)"
