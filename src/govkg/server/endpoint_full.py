@@ -13,10 +13,9 @@ with the app's; uvicorn's ``date`` and ``server`` headers are not written).
 from __future__ import annotations
 
 import os
-from http import HTTPStatus
 from urllib.parse import urlsplit
 
-from govkg.server.endpoint_http import RequestHead
+from govkg.server.endpoint_http import REASONS, RequestHead
 from govkg.server.negotiation import prefers_html
 from govkg.server.results import Answer, content_type
 
@@ -27,7 +26,6 @@ SIMPLE_CORS = (
 )
 #: What the app's HTML pages always carry (``govkg.site.pages.CSP``).
 CSP = ("Content-Security-Policy", "default-src 'self'")
-_REASONS = {status.value: status.phrase for status in HTTPStatus}
 
 Headers = list[tuple[str, str]]
 
@@ -48,7 +46,7 @@ def full_response(
     if "origin" in request:
         headers += SIMPLE_CORS
     headers = vary_origin(headers) + connection
-    lines = [f"HTTP/1.1 {answer.status} {_REASONS.get(answer.status, '')}"]
+    lines = [f"HTTP/1.1 {answer.status} {REASONS.get(answer.status, '')}"]
     lines += [f"{name}: {value}" for name, value in headers]
     written = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
     return written if head_only else written + answer.body

@@ -12,8 +12,11 @@ space before the colon), two different ``Content-Length`` values (400).
 from __future__ import annotations
 
 import string
+from http import HTTPStatus
 from typing import BinaryIO, NamedTuple
 
+#: The reason phrase of each status, for status lines and log lines.
+REASONS = {status.value: status.phrase for status in HTTPStatus}
 #: The longest request line or header line read, in bytes.
 MAX_LINE = 65536
 #: The most header lines read.
@@ -99,3 +102,13 @@ def _headers(rfile: BinaryIO) -> dict[str, str]:
             text = text if key == "content-length" else f"{headers[key]}, {text}"
         headers[key] = text
     raise HttpError(431, f"more than {MAX_HEADERS} header lines")
+
+
+def closing_text(status: int, message: str) -> bytes:
+    """A whole response of one line of plain text that closes its connection (the server's own
+    refusals, written where no app answers)."""
+    body = (message.rstrip("\n") + "\n").encode()
+    head = f"HTTP/1.1 {status} {REASONS.get(status, '')}\r\n"
+    head += "Content-Type: text/plain; charset=utf-8\r\n"
+    head += f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+    return head.encode("latin-1") + body

@@ -23,6 +23,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from govkg.server.endpoint_http import closing_text
+
 #: Seconds before a pages process that ended with an error at its start is started again.
 RETRY = 5.0
 #: A pages process that ends with an error within this many seconds of its start failed to
@@ -98,9 +100,7 @@ class PagesProcess:
 
     def _refuse_waiting(self) -> None:
         """Answer 503 to the requests waiting on the socket."""
-        body = _UNAVAILABLE.encode()
-        head = "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
-        head += f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+        answer = closing_text(503, _UNAVAILABLE)
         while True:
             try:
                 connection, _ = self.listener.accept()
@@ -109,7 +109,7 @@ class PagesProcess:
             with connection, contextlib.suppress(OSError):
                 connection.settimeout(1.0)
                 connection.recv(1 << 16)
-                connection.sendall(head.encode() + body)
+                connection.sendall(answer)
 
     def stop(self) -> None:
         if self.process is not None:

@@ -23,11 +23,10 @@ import socket
 import threading
 import time
 from collections.abc import Callable
-from http import HTTPStatus
 from typing import Protocol
 
 from govkg.server.endpoint_connections import KEEP_IDLE, Client
-from govkg.server.endpoint_http import RequestHead
+from govkg.server.endpoint_http import RequestHead, closing_text
 
 #: Requests a query process relays at once at most.
 MOST = 256
@@ -52,7 +51,6 @@ Refusal = tuple[int, str]
 #: Logs one relayed answer's status.
 Logger = Callable[[int], None]
 
-_REASONS = {status.value: status.phrase for status in HTTPStatus}
 _running = threading.BoundedSemaphore(MOST)
 _active = threading.Condition()
 _count = 0
@@ -326,13 +324,9 @@ def _why(error: OSError) -> str:
 
 def _fail(client: Client, status: int, message: str) -> int:
     """Answer the client ``status`` with one line of text (nothing of the page has been sent)."""
-    body = (message + "\n").encode()
-    head = f"HTTP/1.1 {status} {_REASONS.get(status, '')}\r\n"
-    head += "Content-Type: text/plain; charset=utf-8\r\n"
-    head += f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
     with contextlib.suppress(OSError):
         client.connection.settimeout(WRITE_TIMEOUT)
-        client.connection.sendall(head.encode("latin-1") + body)
+        client.connection.sendall(closing_text(status, message))
     return status
 
 

@@ -37,7 +37,6 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http import HTTPStatus
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -46,7 +45,7 @@ from govkg.server import endpoint_relay
 from govkg.server.endpoint import SLOW, Slots
 from govkg.server.endpoint_connections import KEEP_IDLE, Client, Keeper
 from govkg.server.endpoint_full import full_response
-from govkg.server.endpoint_http import HttpError, RequestHead, read_head
+from govkg.server.endpoint_http import REASONS, HttpError, RequestHead, read_head
 from govkg.server.execute import Job, execute_natively, timed_out
 from govkg.server.negotiation import wants_page
 from govkg.server.results import Answer, content_type
@@ -157,7 +156,7 @@ def response_bytes(answer: Answer, head_only: bool = False, keep: bool = False) 
     headers = {**answer.headers, **CORS, "Content-Type": content_type(answer.media_type)}
     headers["Content-Length"] = str(len(answer.body))
     headers.update(_KEEP if keep else _CLOSE)
-    reason = _REASONS.get(answer.status, "")
+    reason = REASONS.get(answer.status, "")
     lines = [f"HTTP/1.1 {answer.status} {reason}"]
     lines += [f"{name}: {value}" for name, value in headers.items()]
     head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
@@ -168,7 +167,6 @@ _KEEP = {"Connection": "keep-alive", "Keep-Alive": f"timeout={KEEP_IDLE:g}"}
 _CLOSE = {"Connection": "close"}
 #: A request the query process has passed to the pages process (see ``Exchange.run``).
 RELAYED = None
-_REASONS = {status.value: status.phrase for status in HTTPStatus}
 
 
 class Exchange:
@@ -339,7 +337,7 @@ class Exchange:
             request = (
                 "-" if head is None else f"{head.method} {_printable(head.target)} {head.version}"
             )
-            line = f'INFO:     {peer} - "{request}" {status} {_REASONS.get(status, "")}\n'
+            line = f'INFO:     {peer} - "{request}" {status} {REASONS.get(status, "")}\n'
             os.write(2, line.encode("utf-8", "backslashreplace"))
 
 
