@@ -23,6 +23,9 @@ _PAGE_LIBRARIES = "server start-up: numpy, networkx, scipy or rdflib only when a
 
 #: The imports allowed inside a function, (importing module, imported module) → why.  Nothing
 #: else may be imported lazily, and never to break a cycle.
+#: The pages process of ``govkg serve`` starts without them (its memory counts beside the
+#: endpoint's): imported by the requests that need them (blocs, reconciliation, Turtle).
+_PAGES_PROCESS = "pages process start-up: networkx, rapidfuzz, rdflib only where used"
 LAZY_IMPORTS: dict[tuple[str, str], str] = {
     (
         "govkg.server.endpoint_full",
@@ -68,6 +71,10 @@ LAZY_IMPORTS: dict[tuple[str, str], str] = {
     ("govkg.site.status_matrix_pages", "numpy"): _PAGE_LIBRARIES,
     ("govkg.site.status_pages", "govkg.align.matrix"): _PAGE_LIBRARIES,
     ("govkg.site.state_profiles", "govkg.site.ideal_pages"): _PAGE_LIBRARIES,
+    ("govkg.align.analysis", "networkx"): _PAGES_PROCESS,
+    ("govkg.ingest.names", "rapidfuzz"): _PAGES_PROCESS,
+    ("govkg.output", "govkg.rdf"): _PAGES_PROCESS,
+    ("govkg.reconcile.match", "rapidfuzz"): _PAGES_PROCESS,
 }
 
 #: Third-party web libraries: the site layer is web-neutral and imports none of them.

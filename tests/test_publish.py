@@ -35,14 +35,14 @@ from servers import in_process
 
 from govkg.cli import cli
 from govkg.load import open_project, parse_files
-from govkg.namespaces import DATA_BASE, GK, META_GRAPH
+from govkg.namespaces import DATA_BASE, GK, META_GRAPH, SPDX
 from govkg.project import Project
 from govkg.publish import static_site as site_module
 from govkg.publish.htaccess import htaccess, w3id_htaccess
 from govkg.rdf import graph_from_quads
 from govkg.server import ServerSettings, create_app
 from govkg.site.dumps import Dumps, build_dumps
-from govkg.site.metadata import SPDX, Site, dataset_facts, serialize_facts
+from govkg.site.metadata import Site, dataset_facts, serialize_facts
 from govkg.store import OxigraphStore, Store
 
 BASE = "https://example.org/govkg/"

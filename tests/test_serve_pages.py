@@ -6,6 +6,7 @@ by the query processes; the access log; the supervisor's 503 while the pages can
 
 from __future__ import annotations
 
+import asyncio
 import http.client
 import json
 import os
@@ -25,10 +26,11 @@ from paths import ROOT
 from servers import child_processes, port_of, running_serve, serve_url
 
 from govkg.project import Project
-from govkg.server import ServerSettings, create_app
+from govkg.server import ServerSettings, create_app, front_runner
 from govkg.server.endpoint_full import error_answer
-from govkg.server.endpoint_pages import RETRY, PagesProcess
-from govkg.server.front_runner import to_answer
+from govkg.server.endpoint_pages import ARENAS, RETRY, PagesProcess
+from govkg.server.execute import Job
+from govkg.server.front_runner import FrontRunner, to_answer
 from govkg.server.results import TRUNCATED, Answer
 from govkg.server.runner import ProcessRunner
 from govkg.store import Store
@@ -407,32 +409,72 @@ def test_the_supervisor_answers_503_while_the_pages_cannot_start(tmp_path: Path)
     assert not directory.exists()
 
 
+def test_the_pages_process_starts_without_the_libraries_a_page_may_not_need() -> None:
+    """The pages process imports no HTTP client (its queries use the standard library), and
+    neither rdflib, networkx nor rapidfuzz before a request needs them: its memory counts
+    beside the query processes' (about 20 MB less at its start)."""
+    code = (
+        "import sys, govkg.server.pages_process; "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & "
+        "{'httpx', 'rich', 'pygments', 'rdflib', 'networkx', 'rapidfuzz'}))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
 def test_the_front_runner_keeps_the_endpoints_answer() -> None:
     stopped = to_answer(
-        httpx.Response(503, text="the query did not finish within 1 s and was stopped\n")
+        503,
+        {"content-type": "text/plain; charset=utf-8"},
+        b"the query did not finish within 1 s and was stopped\n",
     )
     assert stopped.status == 503
     assert stopped.message == "the query did not finish within 1 s and was stopped"
     assert stopped.body == b"the query did not finish within 1 s and was stopped\n"
     rows = b'{"head":{"vars":["s"]},"results":{"bindings":[]}}'
     media = "application/sparql-results+json"
-    cut = to_answer(
-        httpx.Response(200, content=rows, headers={"Content-Type": media, TRUNCATED: "true"})
-    )
+    cut = to_answer(200, {"content-type": media, TRUNCATED.lower(): "true"}, rows)
     assert (cut.status, cut.media_type, cut.body) == (200, media, rows)
     assert cut.headers == {"Vary": "Accept", TRUNCATED: "true"}
-    whole = to_answer(httpx.Response(200, content=rows, headers={"Content-Type": media}))
+    whole = to_answer(200, {"content-type": media}, rows)
     assert TRUNCATED not in whole.headers
+
+
+def test_the_front_runner_keeps_its_connection_and_sends_again_when_it_was_closed(
+    front: tuple[str, subprocess.Popen[bytes]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pages' queries reuse one kept connection; one the server has closed (idle over its
+    5 s) is found closed when used and the query is sent again on a new one, answered."""
+    base, _process = front
+    runner = FrontRunner(base + "/sparql")
+    job = Job(LOOKUP, accept="application/sparql-results+json")
+    first = asyncio.run(runner.run(job, TIMEOUT))
+    assert first.status == 200 and b'"bindings"' in first.body
+    ((_used, kept),) = runner._kept
+    again = asyncio.run(runner.run(job, TIMEOUT))
+    assert again.body == first.body
+    assert runner._kept == [(runner._kept[0][0], kept)]  # the same connection, kept again
+    monkeypatch.setattr(front_runner, "KEEP_S", 60.0)
+    time.sleep(6.0)  # the server closes a connection idle for 5 s
+    late = asyncio.run(runner.run(job, TIMEOUT))
+    assert late.body == first.body
+    assert runner._kept[0][1] is not kept  # sent again on a new connection, now kept
+    runner.close()
+    assert runner._kept == []
 
 
 def test_the_pages_process_starts_with_the_server_by_default() -> None:
     """Without ``--pages-on-demand`` the pages are ready before the first page request: the
-    pages process runs once ``/sparql`` answers, and a page is answered."""
+    pages process runs once ``/sparql`` answers, and a page is answered.  It runs with two
+    malloc arenas (its threads' arenas otherwise keep what a listing's read freed)."""
     with running_serve("--query-workers", "1") as (base, process):
         _wait_for(lambda: len(_pages(process.pid)) == 1)
         page = httpx.get(base + "/doc/state/USA", timeout=60)
         assert page.status_code == 200
         assert "United States" in page.text
+        (pid,) = _pages(process.pid)
+        environment = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+        assert f"MALLOC_ARENA_MAX={ARENAS}".encode() in environment
 
 
 def test_a_head_stopped_at_its_time_limit_gets_no_body(

@@ -13,10 +13,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib.namespace import DCTERMS
 
 from govkg.errors import LoadError, StoreError
-from govkg.namespaces import GRAPH_BASE, META_GRAPH
+from govkg.namespaces import GRAPH_BASE, META_GRAPH, VOCABULARIES
 from govkg.project import Project, find_project
 from govkg.store import (
     MEMORY,
@@ -28,6 +27,9 @@ from govkg.store import (
     shown,
     store_kind,
 )
+
+#: ``dcterms:identifier``: the loaded files' hash in the store's own graph.
+_IDENTIFIER = VOCABULARIES["DCTERMS"] + "identifier"
 
 
 def graph_name(project: Project, path: Path) -> str:
@@ -182,7 +184,7 @@ def source_hash(project: Project) -> str:
 def stored_hash(store: Store) -> str:
     """The source hash a persistent store was built from ("" if none)."""
     rows = store.query(
-        f"SELECT ?h WHERE {{ GRAPH <{META_GRAPH}> {{ <{META_GRAPH}> <{DCTERMS.identifier}> ?h }} }}"
+        f"SELECT ?h WHERE {{ GRAPH <{META_GRAPH}> {{ <{META_GRAPH}> <{_IDENTIFIER}> ?h }} }}"
     ).records()
     return rows[0].text("h") if rows else ""
 
@@ -209,7 +211,7 @@ def build(
     meta = ox.NamedNode(META_GRAPH)
     try:
         _load_files(project, store, project.data_files(), progress)
-        store.load([ox.Quad(meta, ox.NamedNode(str(DCTERMS.identifier)), ox.Literal(stamp), meta)])
+        store.load([ox.Quad(meta, ox.NamedNode(_IDENTIFIER), ox.Literal(stamp), meta)])
     except StoreError as error:
         if store.remote:  # say what the server holds now
             raise StoreError(f"{error}; {_remote_state(store)}") from None

@@ -68,6 +68,32 @@ VOCABULARIES: dict[str, str] = {
 }
 
 
+class Terms:
+    """A namespace's IRIs as text, by attribute or by key (``Terms(base).label``,
+    ``Terms(base)["class"]``), without importing rdflib (which a server's pages process does
+    not)."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+
+    def __getattr__(self, local: str) -> str:
+        if local.startswith("__"):
+            raise AttributeError(local)
+        return self.base + local
+
+    def __getitem__(self, local: str) -> str:
+        return self.base + local
+
+    def __str__(self) -> str:
+        return self.base
+
+
+def vocabulary_iri(prefix: str, local: str) -> str:
+    """The IRI ``local`` names in the namespace ``prefix`` (``"GK"``, ``"RDFS"`` …) as text,
+    without importing rdflib (which a server's pages process does not)."""
+    return {**OWN_NAMESPACES, **VOCABULARIES}[prefix] + local
+
+
 def __getattr__(name: str) -> object:
     """``GK``, ``RDFS`` … as rdflib namespaces, made on first use: rdflib is imported only by
     code that uses them (a query process, which needs only :data:`PREFIXES`, never is)."""

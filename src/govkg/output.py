@@ -14,7 +14,6 @@ from collections.abc import Sequence
 import pyoxigraph as ox
 
 from govkg.namespaces import compact
-from govkg.rdf import graph_from_quads
 from govkg.store import Term
 
 FORMATS = ("table", "csv", "json", "ndjson")
@@ -127,4 +126,6 @@ def _table(headers: Sequence[str], cells: list[list[str]]) -> str:
 
 def format_triples(triples: Sequence[ox.Triple]) -> str:
     """Triples (a CONSTRUCT or DESCRIBE answer) as Turtle with govkg's prefixes."""
+    from govkg.rdf import graph_from_quads  # rdflib, imported where Turtle is written
+
     return graph_from_quads(triples).serialize(format="turtle")

@@ -21,7 +21,7 @@ import pyoxigraph as ox
 
 from govkg.errors import GovkgError, ParameterError
 from govkg.fixed_queries import fixed_query
-from govkg.namespaces import DATA_BASE, DATA_KINDS, GK, compact, expand
+from govkg.namespaces import DATA_BASE, DATA_KINDS, OWN_NAMESPACES, compact, expand
 from govkg.store import Row, Store, Term
 
 #: At most this many suggestions.
@@ -171,7 +171,11 @@ def candidates(store: Store, kind: str, like: str | None = None) -> list[Candida
     bound: dict[str, Term] = {"base": ox.Literal(f"{DATA_BASE}{kind}/")}
     rows: list[Row] = []
     if like:
-        shared: dict[str, Term] = {**bound, "like": ox.NamedNode(like), "ours": ox.Literal(GK)}
+        shared: dict[str, Term] = {
+            **bound,
+            "like": ox.NamedNode(like),
+            "ours": ox.Literal(OWN_NAMESPACES["GK"]),
+        }
         rows = store.query(_LIKE, shared).records()
     labels: dict[str, list[str]] = {}
     for row in rows or store.query(_CANDIDATES, bound).records():

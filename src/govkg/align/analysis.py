@@ -7,7 +7,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-import networkx as nx
 import numpy as np
 
 from govkg.align.matrix import Instrument, StanceMatrix
@@ -390,6 +389,8 @@ def bloc_groups(codes_of: Sequence[str], values: np.ndarray, counts: np.ndarray,
                 seed: int = 1) -> list[list[int]]:  # fmt: skip
     """:func:`blocs` from the measure's (A, A) values and the counts of instruments in common
     (actors named by ``codes_of``)."""
+    import networkx as nx  # imported on first use: reading an alignment does not need it
+
     weights = np.where((counts >= min_n) & ~np.isnan(values) & (values > 0), values, 0.0)
     np.fill_diagonal(weights, 0.0)
     graph = nx.from_numpy_array(weights)

@@ -18,14 +18,12 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from rapidfuzz import fuzz, process
-
 from govkg.fixed_queries import fixed_query
 from govkg.ingest.model import Mention
-from govkg.namespaces import data_namespace
+from govkg.namespaces import DATA_BASE, Terms
 from govkg.store import Store
 
-STATE = data_namespace("state")
+STATE = Terms(f"{DATA_BASE}state/")
 #: The query that lists each type's names (``sparql/NAME.rq``).
 QUERIES = {
     "state": "gazetteer-states",
@@ -312,6 +310,8 @@ def _near_and_new(gazetteer: Gazetteer, text: str, known: list[Mention]) -> list
     """Capitalised names of instruments and events the gazetteer does not hold exactly: a
     near match (rapidfuzz) with its score, else a proposed new resource."""
     taken = [(m.start, m.end) for m in known]
+    from rapidfuzz import fuzz, process  # imported on first use: a server answers pages without it
+
     labels = gazetteer.labels(("instrument", "event"))
     out: list[Mention] = []
     for match in _NEW_NAME.finditer(text):

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from govkg.namespaces import GK
 from govkg.reconcile.batch import MAX_BATCH
-from govkg.reconcile.vocabulary import DEFAULT_KINDS
+from govkg.reconcile.vocabulary import DEFAULT_KINDS, GK
 
 VERSIONS = ["0.2", "1.0-draft"]
 NAME = "govkg: international AI governance (states, organisations, instruments, events, people)"

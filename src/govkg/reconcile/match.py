@@ -21,8 +21,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz, process
-
 from govkg.reconcile.forms import is_form, names_a_state, qualified, split_form
 from govkg.reconcile.names import WEIGHTS, Entity, NameIndex, code_key, normalise
 from govkg.reconcile.vocabulary import PROPERTY
@@ -86,6 +84,8 @@ def name_similarity(query: str, name: str) -> float:
     "Korea", yet names one state); five fewer for each further word, never below 60."""
     if query == name:
         return 100.0
+    from rapidfuzz import fuzz  # imported on first use: a server answers pages without it
+
     score = max(fuzz.ratio(query, name), fuzz.token_sort_ratio(query, name))
     inside = _contained(query.split(), name.split(), 90.0)
     holds = _contained(name.split(), query.split(), 85.0)
@@ -161,6 +161,8 @@ def _by_name(index: NameIndex, text: str) -> dict[str, Candidate]:
     if not key:
         return pool
     choices = index.choices()
+    from rapidfuzz import fuzz, process
+
     near = process.extract(key, choices, scorer=fuzz.WRatio, limit=40, score_cutoff=_NEAR)
     for name, _score, _i in [(key, 100.0, -1), *near]:
         similarity = formal_similarity(key, name)

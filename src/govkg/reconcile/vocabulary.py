@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rdflib.namespace import FOAF, SDO
+from govkg.namespaces import OWN_NAMESPACES, VOCABULARIES, Terms
 
-from govkg.namespaces import GK
+GK, FOAF = Terms(OWN_NAMESPACES["GK"]), Terms(VOCABULARIES["FOAF"])
+SDO = Terms(VOCABULARIES["SDO"])
 
 
 @dataclass(frozen=True)

@@ -12,12 +12,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pyoxigraph as ox
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, VOID, XSD
 
-from govkg.namespaces import DATA_BASE, GRAPH_BASE, META_GRAPH, PREFIXES, SPDX, WRITTEN_GRAPH
+from govkg.namespaces import (
+    DATA_BASE,
+    GRAPH_BASE,
+    META_GRAPH,
+    OWN_NAMESPACES,
+    PREFIXES,
+    VOCABULARIES,
+    WRITTEN_GRAPH,
+    Terms,
+)
 from govkg.site.dumps import DUMPS_DIR, Dumps, serialize, turtle
 from govkg.store import Store
 from govkg.written import exact_view
+
+DCAT = Terms("http://www.w3.org/ns/dcat#")
+VOID = Terms("http://rdfs.org/ns/void#")
+DCTERMS, FOAF = Terms(VOCABULARIES["DCTERMS"]), Terms(VOCABULARIES["FOAF"])
+RDF, XSD = Terms(VOCABULARIES["RDF"]), Terms(VOCABULARIES["XSD"])
+SPDX = Terms(OWN_NAMESPACES["SPDX"])
 
 #: The site's permanent public base: w3id.org redirects it to wherever the site is hosted.
 W3ID_BASE = DATA_BASE.removesuffix("id/")

@@ -15,15 +15,26 @@ from dataclasses import dataclass, field
 from html import escape
 
 import pyoxigraph as ox
-from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from govkg.load import parse_files
-from govkg.namespaces import GK, GRAPH_BASE, ONTOLOGY_IRI, PREFIXES, compact
+from govkg.namespaces import (
+    GRAPH_BASE,
+    ONTOLOGY_IRI,
+    OWN_NAMESPACES,
+    PREFIXES,
+    VOCABULARIES,
+    Terms,
+    compact,
+)
 from govkg.project import Project
 from govkg.site import pages
 from govkg.site.dumps import canonical, triples_of, turtle
 from govkg.site.layout import Layout
 from govkg.store import Store
+
+OWL, RDF = Terms(VOCABULARIES["OWL"]), Terms(VOCABULARIES["RDF"])
+RDFS, SKOS = Terms(VOCABULARIES["RDFS"]), Terms(VOCABULARIES["SKOS"])
+GK = Terms(OWN_NAMESPACES["GK"])
 
 #: The named graphs the ontology files are loaded into.
 ONTOLOGY_GRAPHS = GRAPH_BASE + "ontology/"

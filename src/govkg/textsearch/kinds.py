@@ -9,37 +9,49 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from rdflib.namespace import FOAF, SDO
-
-from govkg.namespaces import DATA_BASE, GK, ORG
+from govkg.namespaces import DATA_BASE, vocabulary_iri
 
 _SCHEME = DATA_BASE + "scheme/"
 
 #: Each kind and the classes (or concept schemes) that make a resource one, in order of
 #: precedence: a company is also an organisation, a quotation also a source's entity.
 KIND_CLASSES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("quote", (str(GK.PublicStatement), str(GK.Quotation), str(GK.ReportedPosition))),
-    ("principle", (str(GK.Principle),)),
-    ("stance", (str(GK.Stance),)),
-    ("state", (str(GK.State),)),
-    ("company", (str(GK.Company),)),
+    (
+        "quote",
+        (
+            vocabulary_iri("GK", "PublicStatement"),
+            vocabulary_iri("GK", "Quotation"),
+            vocabulary_iri("GK", "ReportedPosition"),
+        ),
+    ),
+    ("principle", (vocabulary_iri("GK", "Principle"),)),
+    ("stance", (vocabulary_iri("GK", "Stance"),)),
+    ("state", (vocabulary_iri("GK", "State"),)),
+    ("company", (vocabulary_iri("GK", "Company"),)),
     (
         "organisation",
         (
-            str(GK.InternationalOrganisation),
-            str(GK.CivilSocietyOrganisation),
-            str(GK.ResearchInstitution),
-            str(ORG.Organization),
-            str(ORG.FormalOrganization),
-            str(ORG.OrganizationalUnit),
+            vocabulary_iri("GK", "InternationalOrganisation"),
+            vocabulary_iri("GK", "CivilSocietyOrganisation"),
+            vocabulary_iri("GK", "ResearchInstitution"),
+            vocabulary_iri("ORG", "Organization"),
+            vocabulary_iri("ORG", "FormalOrganization"),
+            vocabulary_iri("ORG", "OrganizationalUnit"),
         ),
     ),
-    ("instrument", (str(GK.Instrument),)),
-    ("event", (str(SDO.Event), str(SDO.EventSeries), str(GK.BilateralDialogue))),
-    ("person", (str(FOAF.Person),)),
+    ("instrument", (vocabulary_iri("GK", "Instrument"),)),
+    (
+        "event",
+        (
+            vocabulary_iri("SDO", "Event"),
+            vocabulary_iri("SDO", "EventSeries"),
+            vocabulary_iri("GK", "BilateralDialogue"),
+        ),
+    ),
+    ("person", (vocabulary_iri("FOAF", "Person"),)),
     ("position", (_SCHEME + "position",)),
     ("theme", (_SCHEME + "theme",)),
-    ("source", (str(GK.Document), str(GK.Article))),
+    ("source", (vocabulary_iri("GK", "Document"), vocabulary_iri("GK", "Article"))),
 )
 OTHER = "other"
 #: Every kind a search can be filtered by, in the order pages list them.
