@@ -26,7 +26,7 @@ from paths import ROOT
 from servers import child_processes, port_of, running_serve, serve_url
 
 from govkg.project import Project
-from govkg.server import ServerSettings, create_app, front_runner
+from govkg.server import ServerSettings, create_app
 from govkg.server.endpoint_full import error_answer
 from govkg.server.endpoint_pages import ARENAS, RETRY, PagesProcess
 from govkg.server.execute import Job
@@ -441,11 +441,12 @@ def test_the_front_runner_keeps_the_endpoints_answer() -> None:
 
 
 def test_the_front_runner_keeps_its_connection_and_sends_again_when_it_was_closed(
-    front: tuple[str, subprocess.Popen[bytes]], monkeypatch: pytest.MonkeyPatch
+    front: tuple[str, subprocess.Popen[bytes]],
 ) -> None:
-    """The pages' queries reuse one kept connection; one the server has closed (idle over its
-    5 s) is found closed when used and the query is sent again on a new one, answered."""
-    base, _process = front
+    """The pages' queries reuse one kept connection; one the server has closed (its query
+    process ended, and another took its place) is found closed when used and the query is sent
+    again on a new one, answered."""
+    base, process = front
     runner = FrontRunner(base + "/sparql")
     job = Job(LOOKUP, accept="application/sparql-results+json")
     first = asyncio.run(runner.run(job, TIMEOUT))
@@ -454,8 +455,9 @@ def test_the_front_runner_keeps_its_connection_and_sends_again_when_it_was_close
     again = asyncio.run(runner.run(job, TIMEOUT))
     assert again.body == first.body
     assert runner._kept == [(runner._kept[0][0], kept)]  # the same connection, kept again
-    monkeypatch.setattr(front_runner, "KEEP_S", 60.0)
-    time.sleep(6.0)  # the server closes a connection idle for 5 s
+    (victim,) = _workers(process.pid)
+    os.kill(victim, signal.SIGKILL)
+    _wait_for(lambda: _workers(process.pid) - {victim})
     late = asyncio.run(runner.run(job, TIMEOUT))
     assert late.body == first.body
     assert runner._kept[0][1] is not kept  # sent again on a new connection, now kept
