@@ -445,7 +445,7 @@ def load(
     first = None
     if sparql is None:  # a page: its first answer may read what the others are given from
         start = time.perf_counter()
-        httpx.get(url, headers={"Accept": accept}, timeout=1800).raise_for_status()
+        first_answer(url, accept)
         first = time.perf_counter() - start
     ab(url, accept, min(50, args.requests), args.clients, 5, cpus)  # warm-up
     cpu = server.cpu_s()
@@ -458,6 +458,19 @@ def load(
     if first is not None:
         result["first_s"] = first
     return result
+
+
+def first_answer(url: str, accept: str, most_s: float = 1800.0) -> None:
+    """Ask for ``url`` until it is answered 200: a listing still being read is answered 503
+    with ``Retry-After`` (asked again at once: the server waits a while before it says so)."""
+    deadline = time.monotonic() + most_s
+    while True:
+        response = httpx.get(url, headers={"Accept": accept}, timeout=most_s)
+        if response.status_code != 503 or "retry-after" not in response.headers:
+            response.raise_for_status()
+            return
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{url} was still being read after {most_s:.0f} s")
 
 
 def answer_size(server: Server, sparql: str, accept: str) -> str:

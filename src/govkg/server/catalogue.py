@@ -21,7 +21,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from govkg.errors import ParameterError, QueryError
+from govkg.errors import NotReadyError, ParameterError, QueryError
 from govkg.paging import Page, Paged, Totals, run_page
 from govkg.queries import (
     Query,
@@ -30,8 +30,9 @@ from govkg.queries import (
     result_coverage,
     sorted_concatenations,
 )
+from govkg.server import listings
 from govkg.server.context import Context
-from govkg.server.http import error_response, html_response, site_root
+from govkg.server.http import error_response, html_response, not_ready_response, site_root
 from govkg.server.listings import listed_page
 from govkg.server.negotiation import choose
 from govkg.server.paged import PageRequest, paged_headers, paged_members, paging_html, split_paging
@@ -122,11 +123,15 @@ class Catalogue:
         settings: ServerSettings,
         queries: list[Query],
         totals: Totals | None = None,
+        wait_s: float | None = None,
     ) -> None:
         self.store = store
         self.settings = settings
         self.queries = {q.name: q for q in queries}
         self.totals = totals
+        #: Seconds a request waits for a whole answer being read before it is answered 503
+        #: (None: until it is read, as for a static copy's crawl).
+        self.wait_s = wait_s
 
     async def listing(self, request: Request) -> Response:
         """``/queries`` and ``/queries.html``: every query with its parameters and formats."""
@@ -161,6 +166,8 @@ class Catalogue:
             return error_response(request, 400, str(error))
         except QueryError as error:
             return error_response(request, 500, f"{query.name}: {error}")
+        except NotReadyError as error:  # its whole answer is being read: ask again soon
+            return not_ready_response(request, error)
         answer = capped(result, self.settings.max_rows)
         if answer.truncated:
             headers[TRUNCATED] = "true"
@@ -201,7 +208,7 @@ class Catalogue:
         paged in the query."""
         if self.store.embedded:
             check_given(self.store, query, given)
-            listed = listed_page(self.store, query, query.bindings(given), page)
+            listed = listed_page(self.store, query, query.bindings(given), page, self.wait_s)
             if listed is not None:
                 return listed
         return run_page(self.store, query, given, page, self.totals)
@@ -235,7 +242,7 @@ class Catalogue:
         """Run the query in a thread, reading one row past the cap to tell a cut answer."""
         limit = self.settings.max_rows
         listed = await run_in_threadpool(
-            partial(listed_page, self.store, query, bindings, Page(limit + 1))
+            partial(listed_page, self.store, query, bindings, Page(limit + 1), self.wait_s)
         )
         if listed is not None:
             return listed.result
@@ -283,7 +290,8 @@ def catalogue_entry(query: Query) -> dict[str, object]:
 def routes(context: Context) -> list[BaseRoute]:
     """``/queries``, ``/queries.html``, ``/queries.json`` and ``/queries/NAME[.EXT]``."""
     queries = catalogue(context.served_project())
-    handlers = Catalogue(context.store, context.settings, queries, context.totals)
+    wait_s = None if context.copy_endpoint is not None else listings.WAIT_S  # a crawl waits
+    handlers = Catalogue(context.store, context.settings, queries, context.totals, wait_s)
     return [
         Route("/queries", handlers.listing, methods=["GET", "HEAD"]),
         Route("/queries.html", handlers.listing, methods=["GET", "HEAD"]),

@@ -165,6 +165,8 @@ class KeptByKey(Generic[K, T]):
         self.reading: weakref.WeakKeyDictionary[Store, dict[K, threading.Event]] = (
             weakref.WeakKeyDictionary()
         )
+        #: When the read of each key being read began (``time.monotonic()``).
+        self.began: weakref.WeakKeyDictionary[Store, dict[K, float]] = weakref.WeakKeyDictionary()
 
     def get(self, store: Store, key: K) -> T:
         """The value for ``key``: the kept one, else read now (or by the caller already reading
@@ -195,6 +197,34 @@ class KeptByKey(Generic[K, T]):
             hit = self.found[store].get(key)
         return hit[2] if hit is not None else self.load(store, key)  # that read failed
 
+    def ready(self, store: Store, key: K, wait_s: float) -> tuple[T] | tuple[()]:
+        """The value for ``key`` as a 1-tuple if it is kept or read within ``wait_s`` seconds,
+        else ``()`` with its read going on in the background (one read, however many ask):
+        what a page asks for when it can say it is not ready rather than wait a minute.  The
+        seconds its read has taken so far are :meth:`reading_for`'s."""
+        with self.lock:
+            hit = self.found.setdefault(store, OrderedDict()).get(key)
+            if hit is not None:
+                self.found[store].move_to_end(key)
+                if stale(store, hit[0], hit[1]):
+                    self._start(store, key, background=True)
+                return (hit[2],)
+            reading = self._start(store, key, background=True)
+        ended = reading.wait(wait_s)
+        with self.lock:
+            hit = self.found[store].get(key)
+        if hit is not None:
+            return (hit[2],)
+        if ended:  # the read failed (logged): read again here, its error the caller's to say
+            return (self.get(store, key),)
+        return ()
+
+    def reading_for(self, store: Store, key: K) -> float:
+        """Seconds since the read of ``key`` began (0 when it is not being read)."""
+        with self.lock:
+            began = self.began.get(store, {}).get(key)
+        return 0.0 if began is None else time.monotonic() - began
+
     def forget(self, store: Store) -> None:
         """Drop every value kept for ``store`` (a value being read is still kept when read)."""
         with self.lock:
@@ -207,6 +237,7 @@ class KeptByKey(Generic[K, T]):
         if key in reading:
             return reading[key]
         event = reading[key] = threading.Event()
+        self.began.setdefault(store, {})[key] = time.monotonic()
         if background:
             threading.Thread(target=self._refresh, args=(store, key), daemon=True).start()
         return event
@@ -233,5 +264,6 @@ class KeptByKey(Generic[K, T]):
     def _done(self, store: Store, key: K) -> None:
         with self.lock:
             event = self.reading.get(store, {}).pop(key, None)
+            self.began.get(store, {}).pop(key, None)
         if event is not None:
             event.set()
