@@ -22,6 +22,7 @@ from urllib.parse import urlencode
 
 import httpx
 import pytest
+from imported import imported_packages
 from paths import ROOT
 from servers import child_processes, port_of, running_serve, serve_url
 
@@ -413,13 +414,8 @@ def test_the_pages_process_starts_without_the_libraries_a_page_may_not_need() ->
     """The pages process imports no HTTP client (its queries use the standard library), and
     neither rdflib, networkx nor rapidfuzz before a request needs them: its memory counts
     beside the query processes' (about 20 MB less at its start)."""
-    code = (
-        "import sys, govkg.server.pages_process; "
-        "print(sorted({m.split('.')[0] for m in sys.modules} & "
-        "{'httpx', 'rich', 'pygments', 'rdflib', 'networkx', 'rapidfuzz'}))"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == "[]"
+    heavy = ["httpx", "rich", "pygments", "rdflib", "networkx", "rapidfuzz"]
+    assert imported_packages(["govkg.server.pages_process"], heavy) == []
 
 
 def test_the_front_runner_keeps_the_endpoints_answer() -> None:

@@ -172,12 +172,8 @@ class KeptByKey(Generic[K, T]):
         """The value for ``key``: the kept one, else read now (or by the caller already reading
         it)."""
         with self.lock:
-            hit = self.found.setdefault(store, OrderedDict()).get(key)
-            if hit is not None:
-                self.found[store].move_to_end(key)
-                if stale(store, hit[0], hit[1]):
-                    self._start(store, key, background=True)
-                return hit[2]
+            if kept := self._hit(store, key):
+                return kept[0]
             reading = self.reading.setdefault(store, {}).get(key)
             if reading is None:
                 reading = self._start(store, key, background=False)
@@ -203,12 +199,8 @@ class KeptByKey(Generic[K, T]):
         what a page asks for when it can say it is not ready rather than wait a minute.  The
         seconds its read has taken so far are :meth:`reading_for`'s."""
         with self.lock:
-            hit = self.found.setdefault(store, OrderedDict()).get(key)
-            if hit is not None:
-                self.found[store].move_to_end(key)
-                if stale(store, hit[0], hit[1]):
-                    self._start(store, key, background=True)
-                return (hit[2],)
+            if kept := self._hit(store, key):
+                return kept
             reading = self._start(store, key, background=True)
         ended = reading.wait(wait_s)
         with self.lock:
@@ -229,6 +221,17 @@ class KeptByKey(Generic[K, T]):
         """Drop every value kept for ``store`` (a value being read is still kept when read)."""
         with self.lock:
             self.found.pop(store, None)
+
+    def _hit(self, store: Store, key: K) -> tuple[T] | tuple[()]:
+        """The kept value for ``key`` as a 1-tuple (with the lock held), made the most recently
+        asked for and read again in the background once it is old; ``()`` when none is kept."""
+        hit = self.found.setdefault(store, OrderedDict()).get(key)
+        if hit is None:
+            return ()
+        self.found[store].move_to_end(key)
+        if stale(store, hit[0], hit[1]):
+            self._start(store, key, background=True)
+        return (hit[2],)
 
     def _start(self, store: Store, key: K, background: bool) -> threading.Event:
         """Mark ``key`` as being read (with the lock held); in a thread with ``background``,
