@@ -2,7 +2,7 @@
 triples) is answered 503 with ``Retry-After`` and how long it has been read, in the format the
 client prefers; the read goes on in the background, once, and the pages answer from it when it
 is done.  A read that fails is said as that failure, not as "being read"; a static copy's
-crawl waits for the read."""
+crawl and one ``govkg serve --get`` wait for the read."""
 
 from __future__ import annotations
 
@@ -11,9 +11,11 @@ import time
 from collections.abc import Iterator
 
 import pytest
+from click.testing import CliRunner
 from paths import ROOT
 from servers import in_process
 
+from govkg.cli import cli
 from govkg.errors import StoreError
 from govkg.listing import Listing
 from govkg.load import open_project
@@ -100,4 +102,15 @@ def test_a_static_copys_crawl_waits_for_the_listing(
     with in_process(create_app(store, ServerSettings(query_workers=0), copy_endpoint="")) as http:
         answer = http.get(PATH + ".csv")
     assert answer.status_code == 200 and len(answer.text.splitlines()) > 1
+    assert len(reads) == 1
+
+
+def test_one_get_waits_for_the_listing(slow: tuple[threading.Event, list[object]]) -> None:
+    """``govkg serve --get`` ends with its answer, so a 503 would never become the page."""
+    release, reads = slow
+    threading.Timer(0.6, release.set).start()
+    args = ["--root", str(ROOT), "serve", "--query-workers", "0", "--get", PATH + ".csv?page=2"]
+    done = CliRunner().invoke(cli, args)
+    assert done.exit_code == 0, done.output
+    assert done.output.startswith("HTTP/1.1 200 OK\n") and "\nfact,type,source\n" in done.output
     assert len(reads) == 1

@@ -1,6 +1,7 @@
 """Pages that are the alignment (the comparison of two actors, the matrix) say, with 503 and
 ``Retry-After``, that it is still being worked out once they have waited their time for it, and
-show it once it is read; the read goes on in the background, once."""
+show it once it is read; the read goes on in the background, once.  One ``govkg serve --get``
+waits for it."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ import threading
 import time
 
 import pytest
+from click.testing import CliRunner
 from paths import ROOT
 from servers import in_process
 
+from govkg.cli import cli
 from govkg.load import open_project
 from govkg.server import ServerSettings, browse, create_app
 from govkg.site import agreement
@@ -54,3 +57,26 @@ def test_a_page_that_is_the_alignment_is_503_until_it_is_read(
     assert again.text.startswith("the agreement between actors is still being worked out")
     assert reads == [store]  # one read, in the background, for every request
     assert ready.status_code == 200 and "still being worked out" not in ready.text
+
+
+def test_one_get_waits_for_the_alignment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``govkg serve --get`` ends with its answer, so it waits for the alignment instead of
+    printing a 503 that would never become the page."""
+    release = threading.Event()
+    reads: list[Store] = []
+    original = agreement._load
+
+    def slow(target: Store) -> agreement.Alignment:
+        reads.append(target)
+        release.wait(60)
+        return original(target)
+
+    monkeypatch.setattr(agreement, "_load", slow)
+    monkeypatch.setattr(browse, "ALIGNMENT_WAIT_S", 0.2)
+    threading.Timer(0.6, release.set).start()
+    args = ["--root", str(ROOT), "serve", "--query-workers", "0", "--get", "/compare/USA/CHN"]
+    done = CliRunner().invoke(cli, args)
+    release.set()
+    assert done.exit_code == 0, done.output
+    assert done.output.startswith("HTTP/1.1 200 OK\n") and len(reads) == 1
+    assert "still being worked out" not in done.output

@@ -1029,7 +1029,8 @@ Accept header. /sparql speaks the SPARQL 1.1 Protocol (read-only). Each SPARQL
 query runs in a query process that is stopped at --timeout; answers stop at
 --max-rows (a client may ask for less, never more).
 With --get PATH, one request goes through the app and its answer is printed,
-without opening a socket.
+without opening a socket; it waits for what the page reads from the whole graph
+(the alignment, a listing) however long that takes.
 
 \b
 Example:
@@ -1110,7 +1111,7 @@ def serve(
             "--pages-on-demand needs the embedded store and query processes (--query-workers >= 1)"
             + (" and no --get" if get_path is not None else "")
         )
-    app = create_app(store, server, project)
+    app = create_app(store, server, project, waits=get_path is not None)
     if get_path is None:
         click.echo(f"govkg: serving on http://{host}:{port}/ (Ctrl-C to stop)", err=True)
         run_server(app, host, port, access_log=limits["access_log"])

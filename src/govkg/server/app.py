@@ -231,6 +231,7 @@ def create_app(
     *,
     copy_endpoint: str | None = None,
     runner: Runner | None = None,
+    waits: bool = False,
 ) -> Starlette:
     """The ASGI application serving ``store``.
 
@@ -238,10 +239,12 @@ def create_app(
     limits.  Each part of the server contributes its routes from the one shared :class:`Context`.
     ``copy_endpoint`` is given when the app is crawled for a static copy: the SPARQL endpoint
     the copy's query page sends queries to ("": none, the page says so).  ``runner`` runs the
-    app's SPARQL queries (None: query processes or threads, as the settings say).
+    app's SPARQL queries (None: query processes or threads, as the settings say).  With
+    ``waits``, a page waits for the whole-graph reads it needs however long they take (one
+    ``govkg serve --get``) instead of answering 503 that they are being read.
     """
     settings = ServerSettings.serving(settings or Layout())
-    context = Context(store, settings, project, copy_endpoint, runner)
+    context = Context(store, settings, project, copy_endpoint, waits, runner)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -164,8 +164,8 @@ class Browse:
         #: Crawled for a static copy: forms that need the server are left out.
         self.static = context.copy_endpoint is not None
         #: How long a page that is the alignment waits for it after it was first asked for
-        #: (a static copy waits for it: every page of the copy is whole).
-        self.wait_s = None if self.static else ALIGNMENT_WAIT_S
+        #: (a static copy waits for it: every page of the copy is whole; so does one --get).
+        self.wait_s = None if context.patient else ALIGNMENT_WAIT_S
 
     async def index(self, request: Request, index: Index) -> Response:
         rows = await run_in_threadpool(list_index, self.store, index)

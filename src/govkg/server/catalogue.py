@@ -290,7 +290,7 @@ def catalogue_entry(query: Query) -> dict[str, object]:
 def routes(context: Context) -> list[BaseRoute]:
     """``/queries``, ``/queries.html``, ``/queries.json`` and ``/queries/NAME[.EXT]``."""
     queries = catalogue(context.served_project())
-    wait_s = None if context.copy_endpoint is not None else listings.WAIT_S  # a crawl waits
+    wait_s = None if context.patient else listings.WAIT_S  # a crawl or one --get waits
     handlers = Catalogue(context.store, context.settings, queries, context.totals, wait_s)
     return [
         Route("/queries", handlers.listing, methods=["GET", "HEAD"]),

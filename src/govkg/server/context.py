@@ -27,12 +27,21 @@ class Context:
     #: When the app is crawled for a static copy of the site: the SPARQL endpoint that copy
     #: points to ("" when it has none); None when the app serves live.
     copy_endpoint: str | None = None
+    #: Whether a page waits for the whole-graph reads it needs (the alignment, a listing) as
+    #: long as they take, rather than answer 503 after a while: for one ``govkg serve --get``,
+    #: whose process ends with its answer (a static copy's crawl always waits).
+    waits: bool = False
     runner: Runner = field(init=False)
     #: The number of rows of each paged listing, counted once (the store does not change while
     #: it is served; see :func:`govkg.paging.run_page`).
     totals: dict[tuple[str, tuple[tuple[str, str], ...]], int] = field(
         init=False, default_factory=dict
     )
+
+    @property
+    def patient(self) -> bool:
+        """Whether pages wait for whole-graph reads (a crawl, or :attr:`waits`)."""
+        return self.waits or self.copy_endpoint is not None
 
     def served_project(self) -> Project:
         """The project served: the one given, else the one :func:`find_project` finds."""
