@@ -17,9 +17,11 @@ process hands off
 A connection is closed after ``KEEP_IDLE`` seconds without a request (said to the client in a
 ``Keep-Alive`` header), and a process keeps at most ``KEEP_MOST``: beyond that its answers say
 ``Connection: close``.  A connection is only handed off with nothing of its next request read
-yet (the whole of what the client sent is in the kernel's buffer, not in the process's); one
-whose next request has begun to arrive waits its turn among the kept ones, so that a client
-sending requests back to back does not have a process to itself.
+yet (the whole of what the client sent is in the kernel's buffer, not in the process's: a
+pipelined request read with the one before stays); one whose next request has begun to arrive
+waits its turn among the kept ones, so that a client sending requests back to back does not have
+a process to itself.  A process stopped at a query's time limit hands off its idle connections
+before it ends.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ import socket
 import threading
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 from govkg.server.endpoint import SLOW, Slots
 
@@ -37,6 +40,17 @@ from govkg.server.endpoint import SLOW, Slots
 KEEP_IDLE = 5.0
 #: Connections a process keeps at most.
 KEEP_MOST = 64
+
+
+class _Raw(socket.SocketIO):
+    """A connection's raw reader that can be held: a held read finds nothing (as on a
+    non-blocking socket with nothing to read), so that the buffer's own bytes can be looked at
+    without reading more from the kernel."""
+
+    held = False
+
+    def readinto(self, b: Any) -> int | None:
+        return None if self.held else super().readinto(b)
 
 
 class Writer:
@@ -62,23 +76,37 @@ class Client:
 
     def __post_init__(self) -> None:
         self.connection.setblocking(True)
-        self.rfile = self.connection.makefile("rb")  # type: ignore[assignment]
+        self._raw = _Raw(self.connection, "rb")
+        self.rfile = io.BufferedReader(self._raw)
         self.wfile = Writer(self.connection)
 
     def fileno(self) -> int:
         return self.connection.fileno()
 
     def pending(self) -> bool:
-        """Whether the next request has begun to arrive (a pipelined one, maybe read already
-        into this process's buffer), without waiting for it."""
+        """Whether the next request has begun to arrive, in this process's buffer (a pipelined
+        one, read with the last) or in the kernel's, without waiting for it or reading it."""
+        if self.buffered():
+            return True
         try:
-            self.connection.setblocking(False)
-            return bool(self.rfile.peek(1))
-        except OSError:
+            self.connection.setblocking(False)  # a timeout set would make recv wait
+            return bool(self.connection.recv(1, socket.MSG_PEEK))
+        except OSError:  # nothing yet (or a connection gone: its next read says so)
             return False
         finally:
             with contextlib.suppress(OSError):
                 self.connection.setblocking(True)
+
+    def buffered(self) -> bool:
+        """Whether bytes of the next request are in this process's buffer, where another
+        process could not read them (so the connection cannot be handed off)."""
+        self._raw.held = True
+        try:
+            return bool(self.rfile.peek(1))
+        except OSError:
+            return False
+        finally:
+            self._raw.held = False
 
     def close(self) -> None:
         with contextlib.suppress(OSError):
@@ -123,7 +151,7 @@ class Keeper:
         """Keep ``client`` (just answered, nothing of its next request read), or hand it to a
         process that keeps fewer."""
         client.idle_since = time.monotonic()
-        if not client.asking and self._fewer_elsewhere() and self._hand(client):
+        if not client.buffered() and self._fewer_elsewhere() and self._hand(client):
             self._deaf_until = time.monotonic() + SLOW
             self._publish()
             return
@@ -154,12 +182,12 @@ class Keeper:
         self._publish()
 
     def hand_off_all(self) -> None:
-        """Hand every idle connection to the other processes (this one is held up); those the
-        hand-off socket has no room for, and those whose next request it has begun to read,
-        stay."""
+        """Hand every idle connection to the other processes (this one is held up), those
+        whose next request waits in the kernel included; those the hand-off socket has no room
+        for, and those whose next request this process has read into its buffer, stay."""
         with self._lock:  # what has been read of a request stays with the process that read it
-            idle = [client for client in self._idle if not client.asking]
-            self._idle = [client for client in self._idle if client.asking]
+            idle = [client for client in self._idle if not client.buffered()]
+            self._idle = [client for client in self._idle if client not in idle]
         kept = [client for client in idle if not self._hand(client)]
         with self._lock:
             self._idle.extend(kept)

@@ -122,7 +122,7 @@ class Watchdog(threading.Thread):
                 if late:
                     self._deadline = None
                 connection, seconds, phase = self._connection, self._seconds, self._phase
-            if slow:
+            if slow or (late and phase == "query"):  # a process that ends hands them off
                 self._on_slow()
             if late and connection is not None:
                 _late(connection, seconds, phase)
