@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
 
 import pytest
 from click.testing import CliRunner
@@ -26,11 +27,10 @@ def _wait_until(check: object, seconds: float = 60) -> None:
         time.sleep(0.05)
 
 
-@pytest.mark.parametrize("path", ["/compare/USA/CHN", "/matrix.html"])
-def test_a_page_that_is_the_alignment_is_503_until_it_is_read(
-    path: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    store = open_project(ROOT)[1]  # a store of its own: nothing of it kept yet
+@pytest.fixture
+def held(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[threading.Event, list[Store]]]:
+    """Alignments whose read waits for the event (each read's store noted), pages that wait
+    0.2 s for one."""
     release = threading.Event()
     reads: list[Store] = []
     original = agreement._load
@@ -42,6 +42,16 @@ def test_a_page_that_is_the_alignment_is_503_until_it_is_read(
 
     monkeypatch.setattr(agreement, "_load", slow)
     monkeypatch.setattr(browse, "ALIGNMENT_WAIT_S", 0.2)
+    yield release, reads
+    release.set()
+
+
+@pytest.mark.parametrize("path", ["/compare/USA/CHN", "/matrix.html"])
+def test_a_page_that_is_the_alignment_is_503_until_it_is_read(
+    path: str, held: tuple[threading.Event, list[Store]]
+) -> None:
+    release, reads = held
+    store = open_project(ROOT)[1]  # a store of its own: nothing of it kept yet
     try:
         with in_process(create_app(store, ServerSettings(query_workers=0))) as http:
             waiting = http.get(path, headers={"Accept": "text/html"})
@@ -59,20 +69,10 @@ def test_a_page_that_is_the_alignment_is_503_until_it_is_read(
     assert ready.status_code == 200 and "still being worked out" not in ready.text
 
 
-def test_one_get_waits_for_the_alignment(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_one_get_waits_for_the_alignment(held: tuple[threading.Event, list[Store]]) -> None:
     """``govkg serve --get`` ends with its answer, so it waits for the alignment instead of
     printing a 503 that would never become the page."""
-    release = threading.Event()
-    reads: list[Store] = []
-    original = agreement._load
-
-    def slow(target: Store) -> agreement.Alignment:
-        reads.append(target)
-        release.wait(60)
-        return original(target)
-
-    monkeypatch.setattr(agreement, "_load", slow)
-    monkeypatch.setattr(browse, "ALIGNMENT_WAIT_S", 0.2)
+    release, reads = held
     threading.Timer(0.6, release.set).start()
     args = ["--root", str(ROOT), "serve", "--query-workers", "0", "--get", "/compare/USA/CHN"]
     done = CliRunner().invoke(cli, args)
