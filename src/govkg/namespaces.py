@@ -88,10 +88,10 @@ class Terms:
         return self.base
 
 
-def vocabulary_iri(prefix: str, local: str) -> str:
-    """The IRI ``local`` names in the namespace ``prefix`` (``"GK"``, ``"RDFS"`` …) as text,
-    without importing rdflib (which a server's pages process does not)."""
-    return {**OWN_NAMESPACES, **VOCABULARIES}[prefix] + local
+def terms(prefix: str) -> Terms:
+    """The namespace ``prefix`` names (``"GK"``, ``"RDFS"`` …) as :class:`Terms`: its IRIs as
+    text, without importing rdflib (which a server's pages process does not)."""
+    return Terms({**OWN_NAMESPACES, **VOCABULARIES}[prefix])
 
 
 def __getattr__(name: str) -> object:

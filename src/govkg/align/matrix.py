@@ -30,11 +30,11 @@ from govkg.errors import GovkgError, RequestError
 from govkg.fixed_queries import fixed_query, with_values
 from govkg.lifecycle import Act as LifecycleAct
 from govkg.lifecycle import Span, beginnings, split_at
-from govkg.namespaces import DATA_BASE, OWN_NAMESPACES, Terms, compact, expand
+from govkg.namespaces import DATA_BASE, compact, expand, terms
 from govkg.resolve import Candidate, closest, unknown_message
 from govkg.store import QueryResult, Store
 
-GK = Terms(OWN_NAMESPACES["GK"])
+GK = terms("GK")
 
 KIND_CODES = {
     "signed": 1,

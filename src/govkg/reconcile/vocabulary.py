@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from govkg.namespaces import OWN_NAMESPACES, VOCABULARIES, Terms
+from govkg.namespaces import terms
 
-GK, FOAF = Terms(OWN_NAMESPACES["GK"]), Terms(VOCABULARIES["FOAF"])
-SDO = Terms(VOCABULARIES["SDO"])
+GK, FOAF, SDO = terms("GK"), terms("FOAF"), terms("SDO")
 
 
 @dataclass(frozen=True)

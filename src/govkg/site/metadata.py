@@ -17,11 +17,10 @@ from govkg.namespaces import (
     DATA_BASE,
     GRAPH_BASE,
     META_GRAPH,
-    OWN_NAMESPACES,
     PREFIXES,
-    VOCABULARIES,
     WRITTEN_GRAPH,
     Terms,
+    terms,
 )
 from govkg.site.dumps import DUMPS_DIR, Dumps, serialize, turtle
 from govkg.store import Store
@@ -29,9 +28,8 @@ from govkg.written import exact_view
 
 DCAT = Terms("http://www.w3.org/ns/dcat#")
 VOID = Terms("http://rdfs.org/ns/void#")
-DCTERMS, FOAF = Terms(VOCABULARIES["DCTERMS"]), Terms(VOCABULARIES["FOAF"])
-RDF, XSD = Terms(VOCABULARIES["RDF"]), Terms(VOCABULARIES["XSD"])
-SPDX = Terms(OWN_NAMESPACES["SPDX"])
+DCTERMS, FOAF, RDF, XSD = terms("DCTERMS"), terms("FOAF"), terms("RDF"), terms("XSD")
+SPDX = terms("SPDX")
 
 #: The site's permanent public base: w3id.org redirects it to wherever the site is hosted.
 W3ID_BASE = DATA_BASE.removesuffix("id/")

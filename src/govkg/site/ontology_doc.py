@@ -20,11 +20,9 @@ from govkg.load import parse_files
 from govkg.namespaces import (
     GRAPH_BASE,
     ONTOLOGY_IRI,
-    OWN_NAMESPACES,
     PREFIXES,
-    VOCABULARIES,
-    Terms,
     compact,
+    terms,
 )
 from govkg.project import Project
 from govkg.site import pages
@@ -32,9 +30,7 @@ from govkg.site.dumps import canonical, triples_of, turtle
 from govkg.site.layout import Layout
 from govkg.store import Store
 
-OWL, RDF = Terms(VOCABULARIES["OWL"]), Terms(VOCABULARIES["RDF"])
-RDFS, SKOS = Terms(VOCABULARIES["RDFS"]), Terms(VOCABULARIES["SKOS"])
-GK = Terms(OWN_NAMESPACES["GK"])
+OWL, RDF, RDFS, SKOS, GK = (terms(p) for p in ("OWL", "RDF", "RDFS", "SKOS", "GK"))
 
 #: The named graphs the ontology files are loaded into.
 ONTOLOGY_GRAPHS = GRAPH_BASE + "ontology/"

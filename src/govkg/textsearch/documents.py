@@ -18,18 +18,18 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from govkg.fixed_queries import fixed_query
-from govkg.namespaces import compact, vocabulary_iri
+from govkg.namespaces import compact, terms
 from govkg.store import Store
 from govkg.textsearch.kinds import kind_of, superclasses
 
 #: The name properties, the one a page shows as the title first.
 NAME_ORDER: tuple[str, ...] = (
-    vocabulary_iri("RDFS", "label"),
-    vocabulary_iri("SKOS", "prefLabel"),
-    vocabulary_iri("DCTERMS", "title"),
-    vocabulary_iri("FOAF", "name"),
-    vocabulary_iri("DCTERMS", "alternative"),
-    vocabulary_iri("SKOS", "altLabel"),
+    terms("RDFS").label,
+    terms("SKOS").prefLabel,
+    terms("DCTERMS").title,
+    terms("FOAF").name,
+    terms("DCTERMS").alternative,
+    terms("SKOS").altLabel,
 )
 #: Control characters (the index marks hits with two of them) and runs of white space.
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f]+")

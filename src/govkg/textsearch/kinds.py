@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from govkg.namespaces import DATA_BASE, vocabulary_iri
+from govkg.namespaces import DATA_BASE, terms
 
 _SCHEME = DATA_BASE + "scheme/"
 
@@ -19,39 +19,39 @@ KIND_CLASSES: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "quote",
         (
-            vocabulary_iri("GK", "PublicStatement"),
-            vocabulary_iri("GK", "Quotation"),
-            vocabulary_iri("GK", "ReportedPosition"),
+            terms("GK").PublicStatement,
+            terms("GK").Quotation,
+            terms("GK").ReportedPosition,
         ),
     ),
-    ("principle", (vocabulary_iri("GK", "Principle"),)),
-    ("stance", (vocabulary_iri("GK", "Stance"),)),
-    ("state", (vocabulary_iri("GK", "State"),)),
-    ("company", (vocabulary_iri("GK", "Company"),)),
+    ("principle", (terms("GK").Principle,)),
+    ("stance", (terms("GK").Stance,)),
+    ("state", (terms("GK").State,)),
+    ("company", (terms("GK").Company,)),
     (
         "organisation",
         (
-            vocabulary_iri("GK", "InternationalOrganisation"),
-            vocabulary_iri("GK", "CivilSocietyOrganisation"),
-            vocabulary_iri("GK", "ResearchInstitution"),
-            vocabulary_iri("ORG", "Organization"),
-            vocabulary_iri("ORG", "FormalOrganization"),
-            vocabulary_iri("ORG", "OrganizationalUnit"),
+            terms("GK").InternationalOrganisation,
+            terms("GK").CivilSocietyOrganisation,
+            terms("GK").ResearchInstitution,
+            terms("ORG").Organization,
+            terms("ORG").FormalOrganization,
+            terms("ORG").OrganizationalUnit,
         ),
     ),
-    ("instrument", (vocabulary_iri("GK", "Instrument"),)),
+    ("instrument", (terms("GK").Instrument,)),
     (
         "event",
         (
-            vocabulary_iri("SDO", "Event"),
-            vocabulary_iri("SDO", "EventSeries"),
-            vocabulary_iri("GK", "BilateralDialogue"),
+            terms("SDO").Event,
+            terms("SDO").EventSeries,
+            terms("GK").BilateralDialogue,
         ),
     ),
-    ("person", (vocabulary_iri("FOAF", "Person"),)),
+    ("person", (terms("FOAF").Person,)),
     ("position", (_SCHEME + "position",)),
     ("theme", (_SCHEME + "theme",)),
-    ("source", (vocabulary_iri("GK", "Document"), vocabulary_iri("GK", "Article"))),
+    ("source", (terms("GK").Document, terms("GK").Article)),
 )
 OTHER = "other"
 #: Every kind a search can be filtered by, in the order pages list them.
