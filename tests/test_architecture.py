@@ -55,6 +55,8 @@ LAZY_IMPORTS: dict[tuple[str, str], str] = {
     ("govkg.server", "govkg.server.settings"): "beside create_app, for the same reason",
     ("govkg.cli", "govkg.ingest.pipeline"): "CLI start-up: rapidfuzz, lxml only for `ingest`",
     ("govkg.cli", "govkg.ingest.review"): "only for `govkg ingest`, beside its pipeline",
+    ("govkg.store", "govkg.store.remote"): "query processes: no HTTP client, ssl or email",
+    ("govkg.store", "govkg.store.spec"): "open_store, which imports the remote store, likewise",
     ("govkg.namespaces", "rdflib"): "GK, ID … made on first use: a query process needs none",
     ("govkg.namespaces", "rdflib.namespace"): "RDFS, XSD … likewise, on first use",
     ("govkg.site.agreement", "govkg.align.analysis"): _PAGE_LIBRARIES,

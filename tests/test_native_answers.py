@@ -8,14 +8,17 @@ import csv
 import io
 import json
 import xml.etree.ElementTree as ET
+from xml.sax import saxutils
 
 import pyoxigraph as ox
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from imported import imported_packages
 
 from govkg.server.execute import Job, execute, execute_natively
 from govkg.server.native import native_answer
-from govkg.server.results import TRUNCATED
+from govkg.server.results import TRUNCATED, quoteattr, xml_escape
 from govkg.store import OxigraphStore
 
 EX = "http://example.org/"
@@ -149,3 +152,17 @@ def test_a_query_process_imports_neither_rdflib_nor_the_web_stack() -> None:
     """The query process starts lean: ~0.2 s and ~35 MB, not the server's ~140 MB."""
     heavy = ("rdflib", "starlette", "uvicorn", "numpy", "scipy", "networkx", "httpx")
     assert imported_packages(["govkg.server.worker", "govkg.server.execute"], heavy) == []
+
+
+def test_the_endpoints_query_process_holds_no_http_client() -> None:
+    """``govkg serve``'s query processes import no HTTP client, ``ssl`` or ``email`` (a remote
+    store's, and ``xml.sax.saxutils``'s through ``urllib.request``: ~3 MB each) and none of
+    ``multiprocessing``."""
+    unneeded = ("ssl", "email", "multiprocessing", "xml")
+    assert imported_packages(["govkg.server.endpoint_worker"], unneeded) == []
+
+
+@given(st.text(alphabet=st.sampled_from("a&<>\"'\n\r\t é]")))
+def test_xml_results_escape_text_and_attributes_as_the_standard_library(text: str) -> None:
+    assert xml_escape(text) == saxutils.escape(text)
+    assert quoteattr(text) == saxutils.quoteattr(text)

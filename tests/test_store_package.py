@@ -85,9 +85,13 @@ def test_no_caller_tests_a_store_class() -> None:
 
 
 def test_store_package_imports_only_errors_and_namespaces_at_module_level() -> None:
+    """The one import inside a function: the package's ``__getattr__`` (PEP 562), which imports
+    its own remote-store modules on first use (a query process needs no HTTP client)."""
     outside, inside_functions = set(), []
     for path, tree in _modules(SRC / "store"):
         for node in ast.walk(tree):
+            if path.name == "__init__.py" and getattr(node, "name", "") == "__getattr__":
+                continue
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
                 inner = [n for n in ast.walk(node) if isinstance(n, ast.Import | ast.ImportFrom)]
                 inside_functions += [f"{path.name}:{n.lineno}" for n in inner]

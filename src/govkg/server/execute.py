@@ -12,12 +12,15 @@ import signal
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from multiprocessing.connection import Connection
+from typing import TYPE_CHECKING
 
 from govkg.errors import GovkgError, ProtocolError, QueryError, StoreError
 from govkg.server.native import native_answer
 from govkg.server.results import Answer, to_answer
 from govkg.store import Dataset, OxigraphStore, Store
+
+if TYPE_CHECKING:  # a query process of the endpoint's needs none of multiprocessing
+    from multiprocessing.connection import Connection
 
 
 @dataclass(frozen=True)

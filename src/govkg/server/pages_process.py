@@ -24,6 +24,7 @@ from govkg.errors import GovkgError
 from govkg.project import find_project
 from govkg.server.app import create_app
 from govkg.server.front_runner import FrontRunner
+from govkg.server.idle_store import let_go_when_idle
 from govkg.server.settings import ServerSettings
 from govkg.store import OxigraphStore
 
@@ -43,6 +44,7 @@ def main(argv: list[str]) -> int:
         print(f"govkg serve: the pages could not start: {error}", file=sys.stderr)
         return 2
     app = create_app(store, ServerSettings(**options), project, runner=FrontRunner(endpoint))
+    let_go_when_idle(store)
     watcher = threading.Thread(target=_end_with, args=(int(supervisor), socket_folder), daemon=True)
     watcher.start()
     uvicorn.run(
