@@ -212,5 +212,5 @@ def govkg_store(store: ox.Store, path: Path | None = None) -> OxigraphStore:
     """A govkg :class:`OxigraphStore` around an open pyoxigraph store."""
     wrapped = OxigraphStore.__new__(OxigraphStore)
     wrapped.path = path
-    wrapped._store = store
+    wrapped._handle = store
     return wrapped

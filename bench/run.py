@@ -147,7 +147,8 @@ def align_lines(row: dict[str, Any]) -> dict[str, str]:
     ours = row["oxigraph"]
     text = (
         f"{ours['command_s']:.3f} s, {ours['ratio']:.1f}x its lower bound "
-        f"{ours['lower_bound_s']:.3f} s ({ours['pairs']:,} pairs, {ours['rows']:,} rows)"
+        f"{ours['lower_bound_s']:.3f} s ({ours['pairs']:,} pairs, {ours['rows']:,} rows; "
+        f"medians of {ours['run_count']} runs)"
     )
     if "rdflib" in row:
         text += f"; rdflib matrix query {row['rdflib']['matrix_query_s']:.1f} s"
