@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 from urllib.parse import urlsplit
 
-from govkg.server.endpoint_http import REASONS, RequestHead
+from govkg.server.endpoint_http import REASONS, RequestHead, with_vary
 from govkg.server.negotiation import prefers_html
 from govkg.server.results import Answer, content_type
 
@@ -65,16 +65,8 @@ def error_answer(answer: Answer, accept: str | None, target: str) -> Answer:
 
 
 def vary_origin(headers: Headers) -> Headers:
-    """``Vary`` with ``Origin`` added, as the CORS middleware writes it: every Vary header's
-    values joined, in the first one's place (at the end when there was none)."""
-    varies = [value for name, value in headers if name.lower() == "vary"]
-    vary = ("Vary", ", ".join([*varies, "Origin"]))
-    if not varies:
-        return [*headers, vary]
-    first = next(index for index, (name, _) in enumerate(headers) if name.lower() == "vary")
-    kept = [header for header in headers if header[0].lower() != "vary"]
-    kept.insert(first, vary)
-    return kept
+    """``Vary`` with ``Origin`` added, as the CORS middleware writes it."""
+    return with_vary(headers, "Vary", "Origin", ", ")
 
 
 def _log(line: str) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import string
 from http import HTTPStatus
-from typing import BinaryIO, NamedTuple
+from typing import BinaryIO, NamedTuple, TypeVar
 
 #: The reason phrase of each status, for status lines and log lines.
 REASONS = {status.value: status.phrase for status in HTTPStatus}
@@ -112,3 +112,21 @@ def closing_text(status: int, message: str) -> bytes:
     head += "Content-Type: text/plain; charset=utf-8\r\n"
     head += f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
     return head.encode("latin-1") + body
+
+
+_Text = TypeVar("_Text", str, bytes)
+
+
+def with_vary(
+    headers: list[tuple[_Text, _Text]], vary: _Text, value: _Text, comma: _Text
+) -> list[tuple[_Text, _Text]]:
+    """``headers`` with ``value`` added to ``Vary`` (named ``vary``, as text or as an ASGI
+    app's bytes), as Starlette's CORS middleware adds ``Origin``: every Vary header's values
+    joined, ``value`` last, in the first one's place (at the end when there was none)."""
+    name = vary.lower()
+    named = [index for index, (key, _) in enumerate(headers) if key.lower() == name]
+    values = [headers[index][1] for index in named]
+    values.append(value)
+    kept = [header for header in headers if header[0].lower() != name]
+    kept.insert(named[0] if named else len(kept), (vary, comma.join(values)))
+    return kept

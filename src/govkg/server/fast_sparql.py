@@ -26,6 +26,7 @@ from starlette.types import Receive, Scope, Send
 
 from govkg.errors import ProtocolError, StoreError
 from govkg.server.context import Context
+from govkg.server.endpoint_http import with_vary
 from govkg.server.execute import Job
 from govkg.server.http import store_error_response, to_response
 from govkg.server.results import Answer, content_type
@@ -127,12 +128,5 @@ def _written(answer: Answer, scope: Scope, receive: Receive) -> Written:
 
 def _vary_origin(headers: RawHeaders) -> RawHeaders:
     """``Vary`` with ``Origin`` added, as the CORS middleware writes it for a request without
-    an Origin header: every Vary header's values joined, in the first one's place."""
-    varies = [value for name, value in headers if name == b"vary"]
-    vary = (b"vary", b", ".join([*varies, b"Origin"]))
-    if not varies:
-        return [*headers, vary]
-    first = next(index for index, (name, _) in enumerate(headers) if name == b"vary")
-    kept = [header for header in headers if header[0] != b"vary"]
-    kept.insert(first, vary)
-    return kept
+    an Origin header."""
+    return with_vary(headers, b"vary", b"Origin", b", ")
