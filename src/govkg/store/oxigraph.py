@@ -155,7 +155,8 @@ class OxigraphStore(Store):
     def generation(self) -> int | None:
         """How many changes this object has made: what it reads changes only through it (Oxigraph
         locks a folder opened for writing; a folder opened read-only is read as it was when
-        opened, and writing to it meanwhile is undefined in Oxigraph)."""
+        opened, or opened again after :meth:`let_go`, and writing to it meanwhile is undefined
+        in Oxigraph)."""
         return self._changes
 
     @property
