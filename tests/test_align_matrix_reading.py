@@ -274,3 +274,11 @@ def test_actors_that_are_not_iris_are_read_stance_by_stance(odd: str) -> None:
     assert len(matrix.actors) == 5 + odd.count("gk:actor")  # AAA BBB CCC NOCODE BODY, and these
     assert ("two words" in matrix.actors) == ("two words" in odd)
     assert_matrix_is(matrix, store)
+
+
+def test_instruments_with_the_same_types_series_or_themes_share_one_set(store: Store) -> None:
+    """A few distinct sets among many instruments: one object each, as the pages keep them."""
+    instruments = load_matrix(store).instruments
+    for field in ("types", "series", "themes"):
+        sets = [getattr(instrument, field) for instrument in instruments]
+        assert len({id(one) for one in sets}) == len(set(sets)) < len(sets)

@@ -390,6 +390,14 @@ def _instruments(store: Store, details: _Details, used: set[str],
     if stance_dates is None:  # only where neither it nor its event has one
         stance_dates = _stance_dates(store, _undated(details, used))
     found = []
+    shared: dict[frozenset[str], frozenset[str]] = {}
+
+    def one(values: Iterable[str]) -> frozenset[str]:
+        """The set of ``values``, one object for every instrument that has the same: a few
+        distinct sets among thousands of instruments (3.2 MB less at 5,000, kept by the pages)."""
+        made = frozenset(values)
+        return shared.setdefault(made, made)
+
     for iri in used:  # an instrument a stance names is kept even if its type is not known
         label, complete, own, held = rows.get(iri, none)
         found.append(
@@ -398,9 +406,9 @@ def _instruments(store: Store, details: _Details, used: set[str],
                 label=label or iri,
                 date=own or held or stance_dates.get(iri, ""),
                 complete=complete in ("true", "1"),
-                types=frozenset(t.rsplit("#", 1)[-1].lower() for t in details.types.get(iri, ())),
-                series=frozenset(details.series.get(iri, ())),
-                themes=frozenset(details.themes.get(iri, ())),
+                types=one(t.rsplit("#", 1)[-1].lower() for t in details.types.get(iri, ())),
+                series=one(details.series.get(iri, ())),
+                themes=one(details.themes.get(iri, ())),
             )
         )
     return sorted(found, key=lambda i: (i.date, i.iri))
