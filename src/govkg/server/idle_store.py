@@ -27,7 +27,7 @@ def give_back_memory() -> None:
     C library without it, nothing): freed memory otherwise stays counted as the process's."""
     try:
         trim = ctypes.CDLL(None).malloc_trim
-    except (OSError, AttributeError):
+    except (OSError, AttributeError, TypeError):  # no such C library or function here
         return
     trim(0)
 
