@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 
@@ -87,13 +88,18 @@ def test_a_store_opened_for_writing_or_in_memory_never_lets_go(tmp_path: Path) -
 
 def test_the_pages_process_lets_go_once_it_has_read_nothing_for_a_while(folder: Path) -> None:
     store = OxigraphStore.read_only(folder)
-    let_go_when_idle(store, idle_s=0.2)
+    stop = threading.Event()
+    watcher = let_go_when_idle(store, idle_s=0.2, stop=stop)
     assert _count(store) == 2_000
     deadline = time.monotonic() + 10
     while _open_in(folder) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert _open_in(folder) == 0
     assert _count(store) == 2_000  # a page after the idle spell reads as before
+    stop.set()
+    watcher.join(timeout=5)
+    assert not watcher.is_alive()
+    store.let_go()
 
 
 #: Fills a handle's caches with a full scan, lets go and gives the memory back; prints the

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import ctypes
 import threading
-import time
 
 from govkg.store import OxigraphStore
 
@@ -32,20 +31,24 @@ def give_back_memory() -> None:
     trim(0)
 
 
-def let_go_when_idle(store: OxigraphStore, idle_s: float = IDLE_S) -> threading.Thread:
+def let_go_when_idle(
+    store: OxigraphStore, idle_s: float = IDLE_S, stop: threading.Event | None = None
+) -> threading.Thread:
     """A daemon thread that, each time the store has not been read for ``idle_s`` seconds, lets
-    go of its handle and gives the memory back (once per idle spell)."""
+    go of its handle and gives the memory back (once per idle spell), until ``stop`` is set."""
     thread = threading.Thread(
-        target=_watch, args=(store, idle_s), name="govkg-idle-store", daemon=True
+        target=_watch,
+        args=(store, idle_s, stop or threading.Event()),
+        name="govkg-idle-store",
+        daemon=True,
     )
     thread.start()
     return thread
 
 
-def _watch(store: OxigraphStore, idle_s: float) -> None:
+def _watch(store: OxigraphStore, idle_s: float, stop: threading.Event) -> None:
     given_back = False
-    while True:
-        time.sleep(min(CHECK_S, idle_s))
+    while not stop.wait(min(CHECK_S, idle_s)):
         if store.idle_s() < idle_s:
             given_back = False
         elif not given_back:
