@@ -5,6 +5,7 @@ graph, Virtuoso's blank nodes and booleans, and a cut answer as an error."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -106,20 +107,42 @@ def test_booleans_come_back_as_true_and_false(loaded: str) -> None:
     ]
 
 
-def test_an_answer_cut_at_the_row_limit_is_an_error(
-    tmp_path_factory: pytest.TempPathFactory,
-) -> None:
-    with running_virtuoso(tmp_path_factory.mktemp("limited"), max_rows=5) as spec:
-        store = RemoteStore.from_spec(spec)
-        values = " ".join(str(n) for n in range(8))
-        with pytest.raises(QueryError) as error:
-            store.query(f"SELECT ?n WHERE {{ VALUES ?n {{ {values} }} }}")
-        assert str(error.value) == (
-            f"{store.endpoints.query} cut the answer at its row limit of 5 (X-SPARQL-MaxRows): "
-            "the answer is incomplete; raise the server's limit (Virtuoso: [SPARQL] "
-            "ResultSetMaxRows)"
-        )
-        assert len(store.query("SELECT ?n WHERE { VALUES ?n { 1 2 3 } }").rows) == 3
+@pytest.fixture(scope="module")
+def limited(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RemoteStore]:
+    """A Virtuoso that answers at most 5 rows and refuses a query it estimates at over 1 s."""
+    with running_virtuoso(tmp_path_factory.mktemp("limited"), max_rows=5, cost_limit=1) as spec:
+        yield RemoteStore.from_spec(spec)
+
+
+def test_an_answer_cut_at_the_row_limit_is_an_error(limited: RemoteStore) -> None:
+    values = " ".join(str(n) for n in range(8))
+    with pytest.raises(QueryError) as error:
+        limited.query(f"SELECT ?n WHERE {{ VALUES ?n {{ {values} }} }}")
+    assert str(error.value) == (
+        f"{limited.endpoints.query} cut the answer at its row limit of 5 (X-SPARQL-MaxRows): "
+        "the answer is incomplete; raise the server's limit (Virtuoso: [SPARQL] "
+        "ResultSetMaxRows)"
+    )
+    assert len(limited.query("SELECT ?n WHERE { VALUES ?n { 1 2 3 } }").rows) == 3
+
+
+def test_a_query_refused_on_its_estimated_time_names_the_setting(limited: RemoteStore) -> None:
+    """Virtuoso refuses before running a query it estimates to take longer than
+    ``MaxQueryCostEstimationTime`` (a product of its own 2,496 triples four times over: far
+    more than 1 s); the message says so and names the setting to remove."""
+    product = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+    with pytest.raises(StoreError) as error:
+        limited.query(product)
+    message = str(error.value)
+    assert re.fullmatch(
+        re.escape(f"{limited.endpoints.query} answered 500 ")
+        + r"SPARQL Request Failed: Virtuoso 42000 Error The estimated execution time \d+ \(sec\) "
+        r"exceeds the limit of 1 \(sec\)\. \(the server refused the query before running it, "
+        r"on its own estimate of its time, which can be far off; remove \[SPARQL\] "
+        r"MaxQueryCostEstimationTime from virtuoso\.ini\)",
+        message,
+    ), message
+    assert len(limited.query("SELECT ?n WHERE { VALUES ?n { 1 2 } }").rows) == 2
 
 
 def test_an_answer_stopped_at_the_time_limit_is_an_error(virtuoso_server: str) -> None:

@@ -36,7 +36,10 @@ START_SECONDS = 60
 # carries an X-SPARQL-MaxRows header, a CONSTRUCT no sign at all); the stock ini's 10,000 is too
 # few for govkg's full export and dumps.  MaxQueryExecutionTime = 0: a positive value makes a slow
 # query an "anytime" answer, partial yet 200, so govkg's own client timeout is the only deadline.
-# MaxQueryCostEstimationTime refuses, before running, a query estimated to take longer (seconds).
+# MaxQueryCostEstimationTime (the stock ini's 400 s) refuses, before running, a query estimated to
+# take longer; the estimates can be off by orders of magnitude and vary from one start to the next
+# (a page query that runs in milliseconds was once refused as "31,000,000 s"), so it is left out
+# unless a test asks for it (OpenLink calls the setting a debugging aid).
 # NumberOfBuffers are 8 KiB pages: 50,000 is about 400 MiB, ample for the test graphs and modest
 # on a shared 2-core, 24 GB machine (OpenLink's advice is 85,000 per free GB for big data).
 INI = """\
@@ -79,9 +82,8 @@ EnabledDavVSP = 0
 [SPARQL]
 ResultSetMaxRows = {max_rows}
 MaxQueryExecutionTime = 0
-MaxQueryCostEstimationTime = 400
 DeferInferenceRulesInit = 0
-"""
+{cost_limit}"""
 
 # What govkg needs to write over HTTP, run once as dba (whose password is "dba" in a new database).
 GRANTS = 'GRANT SPARQL_UPDATE TO "SPARQL";'
@@ -93,11 +95,14 @@ def store_spec(http_port: int) -> str:
             "?query=sparql&update=sparql&store=sparql-graph-crud")  # fmt: skip
 
 
-def write_ini(folder: Path, http_port: int, isql_port: int, max_rows: int) -> Path:
+def write_ini(
+    folder: Path, http_port: int, isql_port: int, max_rows: int, cost_limit: int | None = None
+) -> Path:
     """The server's ``virtuoso.ini`` in ``folder``, with its database files beside it."""
     ini = folder / "virtuoso.ini"
+    limit = "" if cost_limit is None else f"MaxQueryCostEstimationTime = {cost_limit}\n"
     ini.write_text(INI.format(folder=folder, http_port=http_port, isql_port=isql_port,
-                              max_rows=max_rows), encoding="utf-8")  # fmt: skip
+                              max_rows=max_rows, cost_limit=limit), encoding="utf-8")  # fmt: skip
     return ini
 
 
@@ -123,14 +128,17 @@ def isql(isql_port: int, statements: str) -> str:
 
 
 @contextmanager
-def running_virtuoso(folder: Path, max_rows: int = 1_000_000) -> Iterator[str]:
+def running_virtuoso(
+    folder: Path, max_rows: int = 1_000_000, cost_limit: int | None = None
+) -> Iterator[str]:
     """Virtuoso on free loopback ports with a fresh database in ``folder``, writable by govkg
-    over HTTP, until the block ends; yields its --store value."""
+    over HTTP, until the block ends; yields its --store value.  ``cost_limit``: its
+    ``MaxQueryCostEstimationTime`` in seconds (None: no such limit)."""
     assert shutil.which(VIRTUOSO), "run scripts/install-test-tools.sh (Debian's Virtuoso)"
     http_port, isql_port = free_port(), free_port()
     while isql_port == http_port:
         isql_port = free_port()
-    ini = write_ini(folder, http_port, isql_port, max_rows)
+    ini = write_ini(folder, http_port, isql_port, max_rows, cost_limit)
     log = (folder / "stdout.log").open("wb")
     process = subprocess.Popen(
         [VIRTUOSO, "+configfile", str(ini), "+foreground"],

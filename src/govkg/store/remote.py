@@ -188,8 +188,10 @@ class RemoteStore(Store):
             raise StoreError(f"{url} sent a broken answer ({type(error).__name__})") from None
         except urllib.error.HTTPError as error:
             detail = error.read(300).decode("utf-8", "replace").strip().splitlines()
-            raise StoreError(f"{url} answered {error.code} {error.reason}"
-                             + (f": {detail[0]}" if detail else "")) from None  # fmt: skip
+            first = f": {detail[0]}" if detail else ""
+            raise StoreError(
+                f"{url} answered {error.code} {error.reason}{first}{_advice(first)}"
+            ) from None
         except TimeoutError:
             raise StoreError(f"{url} did not answer within {self.timeout:g} s") from None
         except urllib.error.URLError as error:
@@ -366,6 +368,24 @@ def _opener(endpoints: Endpoints, credentials: Credentials | None) -> urllib.req
         urllib.request.HTTPBasicAuthHandler(passwords),
         urllib.request.HTTPDigestAuthHandler(passwords),
     )
+
+
+# Virtuoso refuses, before running it, a query whose estimated time exceeds
+# [SPARQL] MaxQueryCostEstimationTime (the stock ini's 400 s).  The estimate can be wrong by
+# orders of magnitude, and differently from one start of the server to the next: a page's query
+# that runs in milliseconds was once refused as "31,000,000 s".
+_ESTIMATE_REFUSED = re.compile(r"estimated execution time -?\d+ \(sec\) exceeds the limit")
+
+
+def _advice(detail: str) -> str:
+    """What to change on the server, for an error whose cause is a server setting."""
+    if _ESTIMATE_REFUSED.search(detail):
+        return (
+            " (the server refused the query before running it, on its own estimate of its "
+            "time, which can be far off; remove [SPARQL] MaxQueryCostEstimationTime from "
+            "virtuoso.ini)"
+        )
+    return ""
 
 
 def _refuse_cut(url: str, headers: Message, result: QueryResult, limit: int | None) -> None:
