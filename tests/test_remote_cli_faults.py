@@ -9,12 +9,15 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 from paths import ROOT
 from servers import read_request
 
 from govkg.cli import cli
+from govkg.errors import QueryError
+from govkg.store.remote import RemoteStore
 
 PASSWORD = "s3cret-Pa55"
 JSON = b"application/sparql-results+json"
@@ -118,3 +121,50 @@ def test_a_store_url_without_its_scheme_is_refused_with_a_masked_suggestion() ->
         "Error: unknown store 'http://reader:***@127.0.0.1:1/sparql': use memory, a folder, or "
         "sparql+http://...; did you mean 'sparql+http://reader:***@127.0.0.1:1/sparql'?"
     )
+
+
+def answers_held(error: BaseException) -> list[str]:
+    """The frames in ``error``'s traceback, and in those of the errors it carries, that still
+    hold a parsed query answer (pyoxigraph's solutions or triples), by function and name."""
+    held, seen = [], set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        trace = current.__traceback__
+        while trace is not None:
+            frame = trace.tb_frame
+            held += [
+                f"{frame.f_code.co_name}: {name}"
+                for name, value in frame.f_locals.items()
+                if isinstance(value, (ox.QuerySolutions, ox.QueryTriples))
+            ]
+            trace = trace.tb_next
+        current = current.__context__ or current.__cause__
+    return held
+
+
+BROKEN_ROW = (
+    b'{"head": {"vars": ["x"]}, "results": {"bindings": ['
+    b'{"x": {"type": "literal", "value": "1"}}, {"x": {"type": "uri"}}]}}'
+)
+
+
+@pytest.mark.parametrize(
+    ("reply", "expected"),
+    [
+        (answer(b"200 OK", ONE_ROW, b"X-SPARQL-MaxRows: 1"), "cut the answer at its row limit"),
+        (answer(b"200 OK", BROKEN_ROW), "sent an answer govkg cannot read"),
+    ],
+    ids=["a row limit", "a row that cannot be read"],
+)
+def test_an_error_holds_no_parsed_answer(reply: bytes, expected: str) -> None:
+    """An error raised once the answer is parsed (a cut answer) or while its rows are read
+    carries none of pyoxigraph's parsed answers in its traceback: an error kept in a reference
+    cycle is dropped on whichever thread collects it, and pyoxigraph then leaks the answer it
+    made on another thread (a PytestUnraisableExceptionWarning in a CI run)."""
+    with peer(lambda: reply) as store:
+        remote = RemoteStore.from_spec(store)
+        with pytest.raises(QueryError) as error:
+            remote.query("SELECT ?x WHERE { ?x ?p ?o }")
+    assert expected in str(error.value)
+    assert answers_held(error.value) == []

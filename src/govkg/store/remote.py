@@ -215,18 +215,7 @@ class RemoteStore(Store):
         data, headers = self._exchange(self.endpoints.query, body,
                                        "application/x-www-form-urlencoded", wanted)  # fmt: skip
         url = self.endpoints.query
-        try:
-            if wanted == TABLE:
-                answer = ox.parse_query_results(
-                    portable_json(data), format=ox.QueryResultsFormat.JSON
-                )
-                result = to_result(answer, limit)
-            else:
-                triples = ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
-                stop = None if limit is None else limit + 1
-                result = QueryResult("graph", triples=list(islice(triples, stop)))
-        except (SyntaxError, ValueError) as error:  # JSONDecodeError is a ValueError
-            raise QueryError(f"{url} sent an answer govkg cannot read: {error}") from None
+        result = _read_answer(url, data, wanted, limit)
         _refuse_cut(url, headers, result, limit)
         return result
 
@@ -368,6 +357,28 @@ def _opener(endpoints: Endpoints, credentials: Credentials | None) -> urllib.req
         urllib.request.HTTPBasicAuthHandler(passwords),
         urllib.request.HTTPDigestAuthHandler(passwords),
     )
+
+
+def _read_answer(url: str, data: bytes, wanted: str, limit: int | None) -> QueryResult:
+    """The server's answer, read; no parsed answer outlives this call, not even in an error's
+    traceback: pyoxigraph's parsed solutions must be dropped on the thread that made them (an
+    error kept in a reference cycle is dropped wherever the collector runs, and pyoxigraph then
+    leaks the answer, with a warning)."""
+    try:
+        return _parsed(data, wanted, limit)
+    except (SyntaxError, ValueError) as error:  # JSONDecodeError is a ValueError
+        problem = str(error)
+    raise QueryError(f"{url} sent an answer govkg cannot read: {problem}")  # without its cause
+
+
+def _parsed(data: bytes, wanted: str, limit: int | None) -> QueryResult:
+    """The answer's rows or triples, at most ``limit + 1`` of them."""
+    if wanted == TABLE:
+        answer = ox.parse_query_results(portable_json(data), format=ox.QueryResultsFormat.JSON)
+        return to_result(answer, limit)
+    stop = None if limit is None else limit + 1
+    triples = ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
+    return QueryResult("graph", triples=list(islice(triples, stop)))
 
 
 # Virtuoso refuses, before running it, a query whose estimated time exceeds
