@@ -9,9 +9,9 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
+from held_answers import answers_held
 from paths import ROOT
 from servers import read_request
 
@@ -121,26 +121,6 @@ def test_a_store_url_without_its_scheme_is_refused_with_a_masked_suggestion() ->
         "Error: unknown store 'http://reader:***@127.0.0.1:1/sparql': use memory, a folder, or "
         "sparql+http://...; did you mean 'sparql+http://reader:***@127.0.0.1:1/sparql'?"
     )
-
-
-def answers_held(error: BaseException) -> list[str]:
-    """The frames in ``error``'s traceback, and in those of the errors it carries, that still
-    hold a parsed query answer (pyoxigraph's solutions or triples), by function and name."""
-    held, seen = [], set()
-    current: BaseException | None = error
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        trace = current.__traceback__
-        while trace is not None:
-            frame = trace.tb_frame
-            held += [
-                f"{frame.f_code.co_name}: {name}"
-                for name, value in frame.f_locals.items()
-                if isinstance(value, (ox.QuerySolutions, ox.QueryTriples))
-            ]
-            trace = trace.tb_next
-        current = current.__context__ or current.__cause__
-    return held
 
 
 BROKEN_ROW = (

@@ -9,10 +9,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from held_answers import answers_held
 
 from govkg.errors import QueryError
 from govkg.store import OxigraphStore, open_store, planner_hint, refuse_federation
+from govkg.store.oxigraph import query_errors
 from govkg.store.sparql_text import local_query, names_graphs
+
+XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 
 EX = "http://example.org/"
 EX_A = ox.NamedNode(EX + "a")
@@ -121,6 +125,22 @@ def test_service_in_any_case_is_refused(query: str) -> None:
 def test_sparql_errors_are_query_errors() -> None:
     with pytest.raises(QueryError, match="SPARQL syntax error"):
         _store().query("SELECT WHERE {")
+
+
+def test_an_error_met_while_an_answer_is_read_keeps_no_answer() -> None:
+    """The frames that were reading an answer when Oxigraph raised are cleared: the error
+    govkg raises instead, and the one it carries, keep no answer alive (held_answers)."""
+
+    def read(answer: ox.QuerySolutions) -> None:
+        assert isinstance(answer, ox.QuerySolutions)
+        assert [tuple(s) for s in answer] == [(ox.Literal("1", datatype=XSD_INTEGER),)]
+        raise ValueError("met while reading")
+
+    with pytest.raises(QueryError) as error, query_errors():  # no name here holds the answer
+        read(ox.Store().query("SELECT ?x WHERE { VALUES ?x { 1 } }"))  # type: ignore[arg-type]
+    assert str(error.value) == "query failed: met while reading"
+    assert answers_held(error.value) == []
+    assert isinstance(error.value.__context__, ValueError)  # carried, its frames cleared
 
 
 def test_unknown_store_is_refused() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+import traceback
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -38,17 +39,42 @@ def _dataset_options(names_graphs: bool, dataset: Dataset | None) -> dict[str, o
     return {"use_default_graph_as_union": not names_graphs}
 
 
-@contextmanager
-def query_errors() -> Iterator[None]:
-    """Oxigraph's errors while a query is parsed, planned or its answer read, as govkg's."""
-    try:
-        yield
-    except SyntaxError as error:
-        raise QueryError(f"SPARQL syntax error: {error}") from None
-    except (RuntimeError, ValueError) as error:
-        raise QueryError(f"query failed: {error}") from None
-    except OSError as error:
-        raise StoreError(f"the store could not be read: {error}") from None
+def query_errors() -> _QueryErrors:
+    """Oxigraph's errors while a query is parsed, planned or its answer read, as govkg's (a
+    context manager)."""
+    return _QueryErrors()
+
+
+class _QueryErrors:
+    """:func:`query_errors`.  The frames the error passed through on its way here are cleared
+    (those still running keep their locals): a frame that was reading an answer would otherwise
+    keep it alive with the error, and pyoxigraph refuses to drop an answer on another thread
+    than the one that made it (it leaks it, with a warning), which is where an error kept in a
+    reference cycle, as one handed from a worker thread to an event loop is, gets collected."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: object
+    ) -> None:
+        converted = None if error is None else _govkg_error(error)
+        if converted is None:
+            return
+        traceback.clear_frames(error.__traceback__)  # type: ignore[union-attr]
+        del trace
+        raise converted from None
+
+
+def _govkg_error(error: BaseException) -> QueryError | StoreError | None:
+    """govkg's error for one of Oxigraph's (None: not one of Oxigraph's)."""
+    if isinstance(error, SyntaxError):
+        return QueryError(f"SPARQL syntax error: {error}")
+    if isinstance(error, (RuntimeError, ValueError)):
+        return QueryError(f"query failed: {error}")
+    if isinstance(error, OSError):
+        return StoreError(f"the store could not be read: {error}")
+    return None
 
 
 _Row = tuple[Term | None, ...]
@@ -229,10 +255,8 @@ class OxigraphStore(Store):
         dataset: Dataset | None = None,
         limit: int | None = None,
     ) -> QueryResult:
-        with self._read():
-            answer = self.evaluate(sparql, bindings, dataset=dataset)
-            with query_errors():
-                return to_result(answer, limit)
+        with self._read(), query_errors():  # no name holds the answer (see query_errors)
+            return to_result(self.evaluate(sparql, bindings, dataset=dataset), limit)
 
     def evaluate(
         self,
