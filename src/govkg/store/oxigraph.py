@@ -58,10 +58,9 @@ class _QueryErrors:
     def __exit__(
         self, kind: type[BaseException] | None, error: BaseException | None, trace: object
     ) -> None:
-        converted = None if error is None else _govkg_error(error)
-        if converted is None:
+        if error is None or (converted := _govkg_error(error)) is None:
             return
-        traceback.clear_frames(error.__traceback__)  # type: ignore[union-attr]
+        traceback.clear_frames(error.__traceback__)
         del trace
         raise converted from None
 
