@@ -1,6 +1,7 @@
 """A remote store that answers as the embedded one, on a real Virtuoso 7.2 (and the functions
 that make answers portable): reloads that replace, counts of govkg's graphs only, CONSTRUCT as a
-graph, Virtuoso's blank nodes and booleans, and a cut answer as an error."""
+graph, Virtuoso's blank nodes and booleans, a cut answer as an error, and a refusal on the
+server's estimate of a query's time as an error that names the setting."""
 
 from __future__ import annotations
 
